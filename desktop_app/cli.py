@@ -1,0 +1,33 @@
+"""Command-line interface: `python main.py COMMAND`. Each command lives in desktop_app.commands."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+from pathlib import Path
+
+from desktop_app import __version__
+
+# Each module has register(subparsers) and sets `func` on its parsers.
+COMMAND_MODULES = (
+    "desktop_app.commands.knowledge",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="main.py",
+        description="Buttock and gluteal assessment for physiotherapists. "
+        "Without a command, opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--db", type=Path, default=None, help="database file (default: the user data directory)"
+    )
+    parser.set_defaults(func=None)
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    for command in sub.choices.values():  # `--db` is accepted before or after the command
+        command.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    return parser

@@ -1,0 +1,84 @@
+"""`kb check` validates the knowledge base; `assess CASE` prints the differential for a case file."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from desktop_app import paths
+from desktop_app.core.diagnosis import Differential, assess
+from desktop_app.core.errors import InvalidObservation
+from desktop_app.core.kb_loader import load_knowledge_base
+from desktop_app.core.validation import observations_from_dict
+
+
+def register(sub: Any) -> None:
+    kb = sub.add_parser("kb", help="knowledge-base tools")
+    kb_sub = kb.add_subparsers(title="kb commands", metavar="ACTION", required=True)
+    check = kb_sub.add_parser("check", help="validate every knowledge-base file")
+    check.add_argument("--dir", type=Path, default=paths.KNOWLEDGE_BASE, help=argparse.SUPPRESS)
+    check.set_defaults(func=run_check)
+
+    case = sub.add_parser("assess", help="print the differential for a case file (YAML or JSON)")
+    case.add_argument("case", type=Path, help="case file; see docs/case-format.md")
+    case.add_argument("--json", action="store_true", help="machine-readable output")
+    case.set_defaults(func=run_assess)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    kb = load_knowledge_base(args.dir)
+    n_links = sum(len(c.links) for c in kb.conditions.values())
+    print(
+        f"Knowledge base {kb.version} ({kb.fingerprint}) is valid: "
+        f"{len(kb.presentations)} presentations, {len(kb.prompts)} prompts, "
+        f"{len(kb.exam_items)} examination items, {len(kb.conditions)} conditions "
+        f"({n_links} findings), {len(kb.red_flags)} red flags, {len(kb.measures)} measures, "
+        f"{len(kb.sources)} sources."
+    )
+    return 0
+
+
+def read_case(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidObservation(f"Cannot read case file {path}: {exc}") from None
+    except yaml.YAMLError as exc:
+        raise InvalidObservation(f"Case file {path} is not valid YAML or JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise InvalidObservation(f"Case file {path} must hold a mapping.")
+    return data
+
+
+def run_assess(args: argparse.Namespace) -> int:
+    kb = load_knowledge_base(paths.KNOWLEDGE_BASE)
+    result = assess(kb, observations_from_dict(kb, read_case(args.case)))
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        print(format_differential(result))
+    return 0
+
+
+def format_differential(result: Differential, top: int = 8) -> str:
+    lines = []
+    for alert in result.red_flags:
+        lines.append(f"RED FLAG [{alert.urgency.upper()}] {alert.name}: {alert.action}")
+    if result.red_flags:
+        lines.append("")
+    for n, c in enumerate(result.conditions[:top], start=1):
+        lines.append(f"{n}. {c.name}: {c.posterior:.0%} (pre-test {c.prior:.0%})")
+        for f in c.supporting:
+            lines.append(f"     for:     {f.label} (LR {f.lr:.2g}{', estimate' if f.estimate else ''})")
+        for f in c.opposing:
+            lines.append(f"     against: {f.label} (LR {f.lr:.2g}{', estimate' if f.estimate else ''})")
+    if result.next_tests:
+        lines.append("")
+        lines.append("Next best tests:")
+        for t in result.next_tests:
+            lines.append(f"  - {t.name}: {t.reason}")
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Pure-Python clinical core: knowledge base, differential engine and measure scoring. No Qt."""

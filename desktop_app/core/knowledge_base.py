@@ -1,0 +1,239 @@
+"""The clinical knowledge base as frozen, typed objects (loaded by `kb_loader`).
+
+Every figure carries either a ``source`` (an ID in sources.yaml, which holds the full citation and
+how far it was verified) or ``estimate: true`` with a rationale.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from desktop_app.core.predicates import Predicate
+
+ANSWER_TYPES = (
+    "yes_no",  # yes / no / unknown
+    "single_choice",
+    "multiple_choice",
+    "number",  # with unit and valid range
+    "scale",  # 0-10
+    "date",
+    "duration",  # a number in the prompt's unit (minutes, weeks ...)
+    "side",  # left / right / both
+    "text",
+)
+RESULT_TYPES = ("binary", "measurement")
+URGENCIES = ("emergency", "urgent", "routine")
+VERIFICATION = ("verified", "secondary", "recalled", "computed", "seed")
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    citation: str
+    verification: str  # verified [V], secondary [S], recalled [M], seed text
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number with provenance: a source ID, or an estimate with its rationale."""
+
+    value: float
+    source: str | None = None
+    estimate: bool = False
+    rationale: str = ""
+
+
+@dataclass(frozen=True)
+class Option:
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Prompt:
+    id: str
+    topic: str
+    question: str
+    answer_type: str
+    help: str = ""
+    options: tuple[Option, ...] = ()
+    unit: str = ""
+    minimum: float | None = None
+    maximum: float | None = None
+    show_when: Predicate | None = None
+
+
+@dataclass(frozen=True)
+class Accuracy:
+    """Published accuracy of an examination item for one target condition."""
+
+    target: str
+    source: str
+    sensitivity: float | None = None
+    specificity: float | None = None
+    lr_pos: float | None = None
+    lr_neg: float | None = None
+    reference_standard: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ExamItem:
+    id: str
+    name: str
+    region: str
+    sided: bool
+    how_to: str
+    positive: str
+    result_type: str = "binary"
+    unit: str = ""
+    minimum: float | None = None
+    maximum: float | None = None
+    accuracy: tuple[Accuracy, ...] = ()
+
+
+@dataclass(frozen=True)
+class Presentation:
+    id: str
+    name: str
+    description: str
+    prompts: tuple[str, ...]
+    exam_items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Link:
+    """One finding's weight for one condition.
+
+    ``lr_pos`` applies when the finding is present, ``lr_neg`` when it is absent; an unknown finding
+    changes nothing. Links sharing a ``group`` are correlated (SLR and slump, a test and its cluster):
+    only the most informative recorded one counts, so their LRs are never multiplied together.
+    """
+
+    label: str
+    when: Predicate
+    lr_pos: float = 1.0
+    lr_neg: float = 1.0
+    source: str | None = None
+    estimate: bool = False
+    rationale: str = ""
+    group: str | None = None
+
+
+@dataclass(frozen=True)
+class NextSteps:
+    imaging: tuple[str, ...] = ()
+    referral: tuple[str, ...] = ()
+    management: tuple[str, ...] = ()
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class Condition:
+    id: str
+    name: str
+    description: str
+    urgency: str
+    priors: dict[str, Figure]
+    links: tuple[Link, ...]
+    next_steps: NextSteps = field(default_factory=NextSteps)
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    id: str
+    name: str
+    urgency: str
+    when: Predicate
+    action: str
+    source: str | None = None
+    estimate: bool = False
+    rationale: str = ""
+    conditions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MeasureItem:
+    id: str
+    text: str
+    minimum: float
+    maximum: float
+    anchors: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Measure:
+    """An outcome measure.
+
+    ``scoring`` is ``sum`` or ``mean`` of the item responses, or ``total_only`` where the licence
+    does not allow the items to be embedded and the clinician enters the total from paper.
+    ``patient_specific`` items (PSFS) are activities named by the patient at the first visit.
+    """
+
+    id: str
+    name: str
+    scoring: str
+    minimum: float
+    maximum: float
+    higher_is_better: bool
+    mcid: Figure
+    licence: str
+    items: tuple[MeasureItem, ...] = ()
+    patient_specific: bool = False
+    max_items: int = 0
+    instructions: str = ""
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class Region:
+    id: str
+    name: str
+    views: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BodyChart:
+    regions: tuple[Region, ...]
+    symptoms: tuple[Option, ...]
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    version: str
+    title: str
+    sources: dict[str, Source]
+    presentations: dict[str, Presentation]
+    prompts: dict[str, Prompt]
+    exam_items: dict[str, ExamItem]
+    conditions: dict[str, Condition]
+    red_flags: dict[str, RedFlag]
+    measures: dict[str, Measure]
+    body_chart: BodyChart
+    fingerprint: str = ""
+
+    def prompts_for(self, presentations: tuple[str, ...] | list[str]) -> list[Prompt]:
+        """The history prompts of the chosen presentations, in order, each once."""
+        return [self.prompts[i] for i in self._union(presentations, "prompts")]
+
+    def exam_items_for(self, presentations: tuple[str, ...] | list[str]) -> list[ExamItem]:
+        return [self.exam_items[i] for i in self._union(presentations, "exam_items")]
+
+    def _union(self, presentations: tuple[str, ...] | list[str], attr: str) -> list[str]:
+        seen: dict[str, None] = {}
+        for pid in presentations:
+            for item in getattr(self.presentations[pid], attr):
+                seen.setdefault(item)
+        return list(seen)
+
+    @cached_property
+    def links_by_item(self) -> dict[tuple[str, str], list[tuple[str, int]]]:
+        """(kind, id) of a prompt or exam item -> the (condition, link index) that read it."""
+        index: dict[tuple[str, str], list[tuple[str, int]]] = {}
+        for condition in self.conditions.values():
+            for n, link in enumerate(condition.links):
+                for ref in set(link.when.references()):
+                    index.setdefault(ref, []).append((condition.id, n))
+        return index

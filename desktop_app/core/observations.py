@@ -1,0 +1,55 @@
+"""What was recorded at a visit: answers, examination results and body-chart marks.
+
+Anything not recorded is unknown. A sided examination item keeps one result per side; an item
+that is not side-specific uses the side ``"none"``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+SIDES = ("left", "right")
+NO_SIDE = "none"
+UNKNOWN = "unknown"
+
+# Results of a binary examination item. "Not tested" is never stored: it is the absence of a result.
+BINARY_RESULTS = ("positive", "negative", "inconclusive")
+
+Answer = Any  # str | float | int | tuple[str, ...], checked against the prompt by validation.py
+ExamValue = str | float
+
+
+@dataclass(frozen=True, order=True)
+class Mark:
+    """One symptom marked on the body chart."""
+
+    region: str
+    symptom: str
+    side: str
+
+
+@dataclass(frozen=True)
+class Observations:
+    """Everything recorded for one visit, keyed by knowledge-base IDs."""
+
+    presentations: tuple[str, ...] = ()
+    answers: Mapping[str, Answer] = field(default_factory=dict)
+    exam: Mapping[str, Mapping[str, ExamValue]] = field(default_factory=dict)
+    marks: tuple[Mark, ...] = ()
+
+    def with_answer(self, prompt_id: str, value: Answer) -> Observations:
+        answers = dict(self.answers)
+        answers[prompt_id] = value
+        return Observations(self.presentations, answers, self.exam, self.marks)
+
+    def with_exam(self, item_id: str, side: str, value: ExamValue) -> Observations:
+        exam = {key: dict(sides) for key, sides in self.exam.items()}
+        exam.setdefault(item_id, {})[side] = value
+        return Observations(self.presentations, self.answers, exam, self.marks)
+
+    def is_recorded(self, kind: str, item_id: str) -> bool:
+        if kind == "answer":
+            return item_id in self.answers
+        return bool(self.exam.get(item_id))

@@ -1,0 +1,258 @@
+"""Three-valued conditions over a visit's observations.
+
+A predicate evaluates to True, False or None (unknown). Unknown is what an unrecorded item gives,
+so "not assessed" never counts as evidence. Combinators follow Kleene's logic: ``all`` is False
+as soon as one part is False, ``any`` is True as soon as one part is True, otherwise unknown
+parts make the whole unknown.
+
+The same grammar drives show-when conditions, condition findings and red-flag rules:
+
+    {answer: ID, equals: VALUE} | {answer: ID, in: [..]} | {answer: ID, includes: OPTION}
+    {answer: ID, at_least: N} | {answer: ID, below: N} | {answer: ID, answered: true}
+    {exam: ID, is: positive|negative} | {exam: ID, at_least: N} | {exam: ID, below: N}
+    {mark: SYMPTOM, regions: [..], bilateral: true}
+    {all: [..]} | {any: [..]} | {not: P} | {at_least: N, of: [..]}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from desktop_app.core.observations import UNKNOWN, Observations
+
+Truth = bool | None
+
+
+class Predicate:
+    """Base of every predicate node."""
+
+    def evaluate(self, obs: Observations) -> Truth:
+        raise NotImplementedError
+
+    def references(self) -> Iterator[tuple[str, str]]:
+        """Yield (kind, id) for every prompt ("answer") or exam item ("exam") it reads."""
+        raise NotImplementedError
+
+    def marks(self) -> Iterator[MarkIs]:
+        yield from ()
+
+
+def _compare(value: Any, op: str, operand: Any) -> Truth:
+    if op == "equals":
+        return bool(value == operand)
+    if op == "in":
+        return value in operand
+    if op == "includes":
+        return operand in value
+    if op == "at_least":
+        return bool(float(value) >= operand)
+    if op == "below":
+        return bool(float(value) < operand)
+    raise ValueError(op)
+
+
+@dataclass(frozen=True)
+class AnswerIs(Predicate):
+    prompt_id: str
+    op: str
+    operand: Any
+
+    def evaluate(self, obs: Observations) -> Truth:
+        value = obs.answers.get(self.prompt_id)
+        if self.op == "answered":
+            recorded = value is not None and value != UNKNOWN
+            return recorded if self.operand else not recorded
+        if value is None or value == UNKNOWN:
+            return None
+        return _compare(value, self.op, self.operand)
+
+    def references(self) -> Iterator[tuple[str, str]]:
+        yield ("answer", self.prompt_id)
+
+
+@dataclass(frozen=True)
+class ExamIs(Predicate):
+    """An examination result; a sided item is positive if either side is."""
+
+    item_id: str
+    op: str
+    operand: Any
+
+    def evaluate(self, obs: Observations) -> Truth:
+        results = obs.exam.get(self.item_id)
+        if not results:
+            return None
+        truths = [self._one(value) for value in results.values()]
+        if any(t is True for t in truths):
+            return True
+        if truths and all(t is False for t in truths):
+            return False
+        return None
+
+    def _one(self, value: Any) -> Truth:
+        if self.op == "is":
+            if value == "inconclusive":
+                return None
+            return bool(value == self.operand)
+        if isinstance(value, str):
+            return None
+        return _compare(value, self.op, self.operand)
+
+    def references(self) -> Iterator[tuple[str, str]]:
+        yield ("exam", self.item_id)
+
+
+@dataclass(frozen=True)
+class MarkIs(Predicate):
+    """A body-chart mark. The chart records only what is present, so no mark means unknown."""
+
+    symptom: str
+    regions: tuple[str, ...]
+    bilateral: bool
+
+    def evaluate(self, obs: Observations) -> Truth:
+        sides = {
+            m.side
+            for m in obs.marks
+            if m.symptom == self.symptom and (not self.regions or m.region in self.regions)
+        }
+        if not sides:
+            return None
+        if self.bilateral:
+            return True if ("both" in sides or {"left", "right"} <= sides) else None
+        return True
+
+    def references(self) -> Iterator[tuple[str, str]]:
+        yield from ()
+
+    def marks(self) -> Iterator[MarkIs]:
+        yield self
+
+
+@dataclass(frozen=True)
+class AllOf(Predicate):
+    parts: tuple[Predicate, ...]
+
+    def evaluate(self, obs: Observations) -> Truth:
+        result: Truth = True
+        for part in self.parts:
+            truth = part.evaluate(obs)
+            if truth is False:
+                return False
+            if truth is None:
+                result = None
+        return result
+
+    def references(self) -> Iterator[tuple[str, str]]:
+        for part in self.parts:
+            yield from part.references()
+
+    def marks(self) -> Iterator[MarkIs]:
+        for part in self.parts:
+            yield from part.marks()
+
+
+@dataclass(frozen=True)
+class AnyOf(AllOf):
+    def evaluate(self, obs: Observations) -> Truth:
+        result: Truth = False
+        for part in self.parts:
+            truth = part.evaluate(obs)
+            if truth is True:
+                return True
+            if truth is None:
+                result = None
+        return result
+
+
+@dataclass(frozen=True)
+class AtLeast(AllOf):
+    """At least ``count`` parts are True (a test cluster such as "3 of 5 SIJ tests positive")."""
+
+    count: int = 1
+
+    def evaluate(self, obs: Observations) -> Truth:
+        truths = [part.evaluate(obs) for part in self.parts]
+        true = sum(t is True for t in truths)
+        unknown = sum(t is None for t in truths)
+        if true >= self.count:
+            return True
+        if true + unknown < self.count:
+            return False
+        return None
+
+
+@dataclass(frozen=True)
+class Not(Predicate):
+    part: Predicate
+
+    def evaluate(self, obs: Observations) -> Truth:
+        truth = self.part.evaluate(obs)
+        return None if truth is None else not truth
+
+    def references(self) -> Iterator[tuple[str, str]]:
+        yield from self.part.references()
+
+    def marks(self) -> Iterator[MarkIs]:
+        yield from self.part.marks()
+
+
+ANSWER_OPS = ("equals", "in", "includes", "at_least", "below", "answered")
+EXAM_OPS = ("is", "at_least", "below")
+
+
+class PredicateSyntaxError(ValueError):
+    """Raised by `parse` with a reason; the loader adds file and entry."""
+
+
+def parse(raw: Any) -> Predicate:
+    """Build a predicate from its YAML form."""
+    if not isinstance(raw, dict) or not raw:
+        raise PredicateSyntaxError(f"a condition must be a mapping, got {raw!r}")
+    keys = set(raw)
+    if keys == {"all"} or keys == {"any"}:
+        parts = raw.get("all", raw.get("any"))
+        if not isinstance(parts, list) or not parts:
+            raise PredicateSyntaxError("'all'/'any' needs a non-empty list")
+        cls = AllOf if "all" in raw else AnyOf
+        return cls(tuple(parse(p) for p in parts))
+    if keys == {"at_least", "of"}:
+        parts, count = raw["of"], raw["at_least"]
+        if not isinstance(parts, list) or not isinstance(count, int) or not 0 < count <= len(parts):
+            raise PredicateSyntaxError("'at_least: N, of: [..]' needs 1 <= N <= number of parts")
+        return AtLeast(tuple(parse(p) for p in parts), count)
+    if keys == {"not"}:
+        return Not(parse(raw["not"]))
+    if "answer" in keys:
+        return AnswerIs(str(raw["answer"]), *_single_op(raw, "answer", ANSWER_OPS))
+    if "exam" in keys:
+        return ExamIs(str(raw["exam"]), *_single_op(raw, "exam", EXAM_OPS))
+    if "mark" in keys:
+        extra = keys - {"mark", "regions", "bilateral"}
+        if extra:
+            raise PredicateSyntaxError(f"unknown keys {sorted(extra)} in a mark condition")
+        regions = raw.get("regions", [])
+        if not isinstance(regions, list):
+            raise PredicateSyntaxError("'regions' must be a list")
+        return MarkIs(str(raw["mark"]), tuple(map(str, regions)), bool(raw.get("bilateral")))
+    raise PredicateSyntaxError(f"cannot read condition with keys {sorted(keys)}")
+
+
+def _single_op(raw: dict[str, Any], subject: str, ops: tuple[str, ...]) -> tuple[str, Any]:
+    rest = set(raw) - {subject}
+    if len(rest) != 1 or not rest <= set(ops):
+        raise PredicateSyntaxError(
+            f"'{subject}' needs exactly one of {', '.join(ops)}; got {sorted(rest)}"
+        )
+    op = rest.pop()
+    operand = raw[op]
+    if op in ("at_least", "below") and not isinstance(operand, int | float):
+        raise PredicateSyntaxError(f"'{op}' needs a number, got {operand!r}")
+    if op == "in" and not isinstance(operand, list):
+        raise PredicateSyntaxError("'in' needs a list")
+    if op == "in":
+        operand = tuple(operand)
+    return op, operand
+
