@@ -9,9 +9,9 @@ from pathlib import Path
 from desktop_app import __version__
 
 # Each module has register(subparsers) and sets `func` on its parsers.
-COMMAND_MODULES = (
+COMMAND_MODULES = [
     "desktop_app.commands.knowledge",
-)
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,4 +1,4 @@
-"""`kb check` validates the knowledge base; `assess CASE` prints the differential for a case file."""
+"""`kb check` validates the knowledge base; `assess CASE` prints the differential of a case."""
 
 from __future__ import annotations
 
@@ -73,9 +73,13 @@ def format_differential(result: Differential, top: int = 8) -> str:
     for n, c in enumerate(result.conditions[:top], start=1):
         lines.append(f"{n}. {c.name}: {c.posterior:.0%} (pre-test {c.prior:.0%})")
         for f in c.supporting:
-            lines.append(f"     for:     {f.label} (LR {f.lr:.2g}{', estimate' if f.estimate else ''})")
+            lines.append(
+                f"     for:     {f.label} (LR {f.lr:.2g}{', estimate' if f.estimate else ''})"
+            )
         for f in c.opposing:
-            lines.append(f"     against: {f.label} (LR {f.lr:.2g}{', estimate' if f.estimate else ''})")
+            lines.append(
+                f"     against: {f.label} (LR {f.lr:.2g}{', estimate' if f.estimate else ''})"
+            )
     if result.next_tests:
         lines.append("")
         lines.append("Next best tests:")

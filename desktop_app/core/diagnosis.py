@@ -59,7 +59,7 @@ class NextTest:
     kind: str  # "answer" (a history prompt) or "exam"
     item_id: str
     name: str
-    score: float  # spread, in natural-log odds, between how the leading candidates would move
+    score: float  # weighted spread, in natural-log odds, of how the leading candidates would move
     reason: str
 
 
@@ -143,13 +143,21 @@ def assess(kb: KnowledgeBase, obs: Observations) -> Differential:
         prior = prior_for(condition, obs.presentations)
         applied = _applied(condition.links, obs)
         log_odds = _odds(prior) + sum(math.log(lr) for _, _, lr in applied)
-        found = [AppliedFinding(link.label, truth, lr, link.source, link.estimate)
-                 for link, truth, lr in applied]
-        results.append(ConditionResult(
-            condition.id, condition.name, condition.urgency, prior, _probability(log_odds),
-            tuple(sorted((f for f in found if f.lr > 1), key=lambda f: (-f.lr, f.label))),
-            tuple(sorted((f for f in found if f.lr < 1), key=lambda f: (f.lr, f.label))),
-        ))
+        found = [
+            AppliedFinding(link.label, truth, lr, link.source, link.estimate)
+            for link, truth, lr in applied
+        ]
+        results.append(
+            ConditionResult(
+                condition.id,
+                condition.name,
+                condition.urgency,
+                prior,
+                _probability(log_odds),
+                tuple(sorted((f for f in found if f.lr > 1), key=lambda f: (-f.lr, f.label))),
+                tuple(sorted((f for f in found if f.lr < 1), key=lambda f: (f.lr, f.label))),
+            )
+        )
     results.sort(key=lambda r: (-r.posterior, r.name, r.condition_id))
     flags = [
         RedFlagAlert(f.id, f.name, f.urgency, f.action, f.source, f.estimate)
@@ -181,13 +189,18 @@ def next_tests(
 ) -> tuple[NextTest, ...]:
     """The untested items that would best separate the leading candidates.
 
-    For each candidate item, both outcomes are simulated; an item scores by how differently the
-    outcome would move the leading conditions' log-odds (the largest spread between two of them).
+    For each candidate item, both outcomes are simulated. An outcome's score is the spread of the
+    shifts it causes in the leaders' log-odds, as a mean absolute deviation weighted by each
+    leader's share of their probability: a result that moves one plausible leader and not the
+    others separates them; one that moves only an improbable candidate barely does. An item scores
+    by its better outcome.
     """
     leading = [r for r in ranked[:LEADING] if r.posterior > 0]
     if len(leading) < 2:
         return ()
     base = {r.condition_id: _log_odds(kb.conditions[r.condition_id], r.prior, obs) for r in leading}
+    total = sum(r.posterior for r in leading)
+    weights = {r.condition_id: r.posterior / total for r in leading}
     scored = []
     for kind, item_id, name in _candidates(kb, obs):
         touched = {cid for cid, _ in kb.links_by_item.get((kind, item_id), ())}
@@ -207,12 +220,17 @@ def next_tests(
                 )
                 for r in leading
             }
-        spread = max(max(s.values()) - min(s.values()) for s in shifts.values())
+        spread = max(_weighted_spread(s, weights) for s in shifts.values())
         if spread <= 1e-9:
             continue
         scored.append(NextTest(kind, item_id, name, spread, _reason(kb, shifts)))
     scored.sort(key=lambda t: (-t.score, t.item_id))
     return tuple(scored[:limit])
+
+
+def _weighted_spread(shifts: dict[str, float], weights: dict[str, float]) -> float:
+    mean = sum(weights[c] * d for c, d in shifts.items())
+    return sum(weights[c] * abs(d - mean) for c, d in shifts.items())
 
 
 def _reason(kb: KnowledgeBase, shifts: dict[str, dict[str, float]]) -> str:

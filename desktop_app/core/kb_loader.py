@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import yaml
 
 from desktop_app.core.errors import KnowledgeBaseError
+from desktop_app.core.kb_references import check_references
 from desktop_app.core.knowledge_base import (
     ANSWER_TYPES,
     RESULT_TYPES,
@@ -37,7 +38,6 @@ from desktop_app.core.knowledge_base import (
     Region,
     Source,
 )
-from desktop_app.core.kb_references import check_references
 from desktop_app.core.predicates import Predicate, PredicateSyntaxError, parse
 
 FILES = (
@@ -123,7 +123,7 @@ class _Entry:
         value = self.text(key, default)
         if value not in choices:
             self.fail(f"'{key}' is {value!r}; expected one of {', '.join(choices)}")
-        return value
+        return str(value)
 
     def predicate(self, key: str, default: Any = ...) -> Predicate | None:
         if key not in self.raw:
@@ -170,7 +170,7 @@ def _read(directory: Path, name: str) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         raise KnowledgeBaseError(name, "(file)", f"cannot be read: {exc}") from None
     try:
-        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_StrictLoader)
     except yaml.YAMLError as exc:
         raise KnowledgeBaseError(name, "(file)", f"is not valid YAML: {exc}") from None
 
@@ -200,13 +200,17 @@ def _sub(parent: _Entry, raw: Any, label: str, allowed: set[str]) -> _Entry:
 
 
 def _source(e: _Entry) -> Source:
-    return Source(e.text("id"), e.text("citation"), e.choice("verification", VERIFICATION),
-                  e.text("url", ""))
+    return Source(
+        e.text("id"), e.text("citation"), e.choice("verification", VERIFICATION), e.text("url", "")
+    )
 
 
 def _presentation(e: _Entry) -> Presentation:
     return Presentation(
-        e.text("id"), e.text("name"), e.text("description"), e.strings("prompts"),
+        e.text("id"),
+        e.text("name"),
+        e.text("description"),
+        e.strings("prompts"),
         e.strings("exam_items"),
     )
 
@@ -232,15 +236,29 @@ def _prompt(e: _Entry) -> Prompt:
     if answer_type == "scale":
         minimum, maximum = 0.0, 10.0
     return Prompt(
-        id=e.text("id"), topic=e.text("topic"), question=e.text("question"),
-        answer_type=answer_type, help=e.text("help", ""), options=options,
-        unit=e.text("unit", ""), minimum=minimum, maximum=maximum,
+        id=e.text("id"),
+        topic=e.text("topic"),
+        question=e.text("question"),
+        answer_type=answer_type,
+        help=e.text("help", ""),
+        options=options,
+        unit=e.text("unit", ""),
+        minimum=minimum,
+        maximum=maximum,
         show_when=e.predicate("show_when", None),
     )
 
 
-_ACCURACY_KEYS = {"target", "source", "sensitivity", "specificity", "lr_pos", "lr_neg",
-                  "reference_standard", "note"}
+_ACCURACY_KEYS = {
+    "target",
+    "source",
+    "sensitivity",
+    "specificity",
+    "lr_pos",
+    "lr_neg",
+    "reference_standard",
+    "note",
+}
 
 
 def _exam_item(e: _Entry) -> ExamItem:
@@ -248,20 +266,32 @@ def _exam_item(e: _Entry) -> ExamItem:
     accuracy = []
     for n, raw in enumerate(e.get("accuracy", list, []), start=1):
         a = _sub(e, raw, f"accuracy {n}", _ACCURACY_KEYS)
-        accuracy.append(Accuracy(
-            target=a.text("target"), source=a.text("source"),
-            sensitivity=a.probability("sensitivity", None),
-            specificity=a.probability("specificity", None),
-            lr_pos=a.number("lr_pos", None), lr_neg=a.number("lr_neg", None),
-            reference_standard=a.text("reference_standard", ""), note=a.text("note", ""),
-        ))
+        accuracy.append(
+            Accuracy(
+                target=a.text("target"),
+                source=a.text("source"),
+                sensitivity=a.probability("sensitivity", None),
+                specificity=a.probability("specificity", None),
+                lr_pos=a.number("lr_pos", None),
+                lr_neg=a.number("lr_neg", None),
+                reference_standard=a.text("reference_standard", ""),
+                note=a.text("note", ""),
+            )
+        )
     minimum, maximum = e.number("minimum", None), e.number("maximum", None)
     if result_type == "measurement" and (minimum is None or maximum is None):
         e.fail("a measurement needs 'minimum' and 'maximum'")
     return ExamItem(
-        id=e.text("id"), name=e.text("name"), region=e.text("region"),
-        sided=bool(e.get("sided", bool)), how_to=e.text("how_to"), positive=e.text("positive"),
-        result_type=result_type, unit=e.text("unit", ""), minimum=minimum, maximum=maximum,
+        id=e.text("id"),
+        name=e.text("name"),
+        region=e.text("region"),
+        sided=bool(e.get("sided", bool)),
+        how_to=e.text("how_to"),
+        positive=e.text("positive"),
+        result_type=result_type,
+        unit=e.text("unit", ""),
+        minimum=minimum,
+        maximum=maximum,
         accuracy=tuple(accuracy),
     )
 
@@ -290,18 +320,33 @@ def _condition(e: _Entry) -> Condition:
         source, estimate, rationale = le.provenance()
         when = le.predicate("when")
         assert when is not None
-        links.append(Link(
-            label=le.text("label"), when=when, lr_pos=le.ratio("lr_pos"),
-            lr_neg=le.ratio("lr_neg"), source=source, estimate=estimate, rationale=rationale,
-            group=le.text("group", None),
-        ))
+        links.append(
+            Link(
+                label=le.text("label"),
+                when=when,
+                lr_pos=le.ratio("lr_pos"),
+                lr_neg=le.ratio("lr_neg"),
+                source=source,
+                estimate=estimate,
+                rationale=rationale,
+                group=le.text("group", None),
+            )
+        )
     steps_raw = e.get("next_steps", dict, {})
     s = _sub(e, steps_raw, "next_steps", {"imaging", "referral", "management", "source"})
-    steps = NextSteps(s.strings("imaging", ()), s.strings("referral", ()),
-                      s.strings("management", ()), s.text("source", None))
+    steps = NextSteps(
+        s.strings("imaging", ()),
+        s.strings("referral", ()),
+        s.strings("management", ()),
+        s.text("source", None),
+    )
     return Condition(
-        id=e.text("id"), name=e.text("name"), description=e.text("description"),
-        urgency=e.choice("urgency", URGENCIES), priors=priors, links=tuple(links),
+        id=e.text("id"),
+        name=e.text("name"),
+        description=e.text("description"),
+        urgency=e.choice("urgency", URGENCIES),
+        priors=priors,
+        links=tuple(links),
         next_steps=steps,
     )
 
@@ -311,8 +356,14 @@ def _red_flag(e: _Entry) -> RedFlag:
     when = e.predicate("when")
     assert when is not None
     return RedFlag(
-        id=e.text("id"), name=e.text("name"), urgency=e.choice("urgency", URGENCIES), when=when,
-        action=e.text("action"), source=source, estimate=estimate, rationale=rationale,
+        id=e.text("id"),
+        name=e.text("name"),
+        urgency=e.choice("urgency", URGENCIES),
+        when=when,
+        action=e.text("action"),
+        source=source,
+        estimate=estimate,
+        rationale=rationale,
         conditions=e.strings("conditions", ()),
     )
 
@@ -339,10 +390,18 @@ def _measure(e: _Entry) -> Measure:
     lo, hi = e.number("minimum"), e.number("maximum")
     assert lo is not None and hi is not None
     return Measure(
-        id=e.text("id"), name=e.text("name"), scoring=scoring, minimum=lo, maximum=hi,
-        higher_is_better=bool(e.get("higher_is_better", bool)), mcid=mcid,
-        licence=e.text("licence"), items=tuple(items), patient_specific=patient_specific,
-        max_items=int(e.number("max_items", 0) or 0), instructions=e.text("instructions", ""),
+        id=e.text("id"),
+        name=e.text("name"),
+        scoring=scoring,
+        minimum=lo,
+        maximum=hi,
+        higher_is_better=bool(e.get("higher_is_better", bool)),
+        mcid=mcid,
+        licence=e.text("licence"),
+        items=tuple(items),
+        patient_specific=patient_specific,
+        max_items=int(e.number("max_items", 0) or 0),
+        instructions=e.text("instructions", ""),
         source=e.text("source", None),
     )
 
@@ -365,30 +424,83 @@ def _body_chart(directory: Path) -> BodyChart:
 
 def load_knowledge_base(directory: Path) -> KnowledgeBase:
     """Read every file, build typed objects and check all cross-references."""
-    manifest = _Entry("manifest.yaml", "(file)", _read(directory, "manifest.yaml"),
-                      {"version", "title"})
+    manifest = _Entry(
+        "manifest.yaml", "(file)", _read(directory, "manifest.yaml"), {"version", "title"}
+    )
     kb = KnowledgeBase(
         version=manifest.text("version"),
         title=manifest.text("title"),
         sources=_entries(directory, "sources.yaml", {"citation", "verification", "url"}, _source),
-        presentations=_entries(directory, "presentations.yaml",
-                               {"name", "description", "prompts", "exam_items"}, _presentation),
-        prompts=_entries(directory, "prompts.yaml",
-                         {"topic", "question", "answer_type", "help", "options", "unit",
-                          "minimum", "maximum", "show_when"}, _prompt),
-        exam_items=_entries(directory, "exam_items.yaml",
-                            {"name", "region", "sided", "how_to", "positive", "result_type",
-                             "unit", "minimum", "maximum", "accuracy"}, _exam_item),
-        conditions=_entries(directory, "conditions.yaml",
-                            {"name", "description", "urgency", "priors", "links", "next_steps"},
-                            _condition),
-        red_flags=_entries(directory, "red_flags.yaml",
-                           {"name", "urgency", "when", "action", "source", "estimate",
-                            "rationale", "conditions"}, _red_flag),
-        measures=_entries(directory, "measures.yaml",
-                          {"name", "scoring", "minimum", "maximum", "higher_is_better", "mcid",
-                           "licence", "items", "patient_specific", "max_items", "instructions",
-                           "source"}, _measure),
+        presentations=_entries(
+            directory,
+            "presentations.yaml",
+            {"name", "description", "prompts", "exam_items"},
+            _presentation,
+        ),
+        prompts=_entries(
+            directory,
+            "prompts.yaml",
+            {
+                "topic",
+                "question",
+                "answer_type",
+                "help",
+                "options",
+                "unit",
+                "minimum",
+                "maximum",
+                "show_when",
+            },
+            _prompt,
+        ),
+        exam_items=_entries(
+            directory,
+            "exam_items.yaml",
+            {
+                "name",
+                "region",
+                "sided",
+                "how_to",
+                "positive",
+                "result_type",
+                "unit",
+                "minimum",
+                "maximum",
+                "accuracy",
+            },
+            _exam_item,
+        ),
+        conditions=_entries(
+            directory,
+            "conditions.yaml",
+            {"name", "description", "urgency", "priors", "links", "next_steps"},
+            _condition,
+        ),
+        red_flags=_entries(
+            directory,
+            "red_flags.yaml",
+            {"name", "urgency", "when", "action", "source", "estimate", "rationale", "conditions"},
+            _red_flag,
+        ),
+        measures=_entries(
+            directory,
+            "measures.yaml",
+            {
+                "name",
+                "scoring",
+                "minimum",
+                "maximum",
+                "higher_is_better",
+                "mcid",
+                "licence",
+                "items",
+                "patient_specific",
+                "max_items",
+                "instructions",
+                "source",
+            },
+            _measure,
+        ),
         body_chart=_body_chart(directory),
         fingerprint=_fingerprint(directory),
     )

@@ -23,8 +23,9 @@ def check_references(kb: KnowledgeBase) -> None:
         for acc in item.accuracy:
             _source(kb, acc.source, "exam_items.yaml", item.id)
             if acc.target not in kb.conditions:
-                raise KnowledgeBaseError("exam_items.yaml", item.id,
-                                         f"accuracy target '{acc.target}' is not a condition")
+                raise KnowledgeBaseError(
+                    "exam_items.yaml", item.id, f"accuracy target '{acc.target}' is not a condition"
+                )
     for c in kb.conditions.values():
         for pid, prior in c.priors.items():
             if pid not in kb.presentations:
@@ -32,8 +33,11 @@ def check_references(kb: KnowledgeBase) -> None:
             _source(kb, prior.source, "conditions.yaml", c.id)
         missing = set(kb.presentations) - set(c.priors)
         if missing:
-            raise KnowledgeBaseError("conditions.yaml", c.id,
-                                     f"no prior for presentation(s) {', '.join(sorted(missing))}")
+            raise KnowledgeBaseError(
+                "conditions.yaml",
+                c.id,
+                f"no prior for presentation(s) {', '.join(sorted(missing))}",
+            )
         for n, link in enumerate(c.links, start=1):
             where = f"{c.id} > link {n}"
             _source(kb, link.source, "conditions.yaml", where)

@@ -108,8 +108,8 @@ class Link:
     """One finding's weight for one condition.
 
     ``lr_pos`` applies when the finding is present, ``lr_neg`` when it is absent; an unknown finding
-    changes nothing. Links sharing a ``group`` are correlated (SLR and slump, a test and its cluster):
-    only the most informative recorded one counts, so their LRs are never multiplied together.
+    changes nothing. Links sharing a ``group`` are correlated (SLR and slump, a test and its
+    cluster): only the most informative recorded one counts, so their LRs are never multiplied.
     """
 
     label: str

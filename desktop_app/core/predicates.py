@@ -255,4 +255,3 @@ def _single_op(raw: dict[str, Any], subject: str, ops: tuple[str, ...]) -> tuple
     if op == "in":
         operand = tuple(operand)
     return op, operand
-

@@ -116,7 +116,8 @@ def validate_exam(kb: KnowledgeBase, item_id: str, side: str, value: Any) -> Exa
     if number is None or not lo <= number <= hi:
         raise InvalidObservation(
             f"'{value}' is not a valid measurement for '{item.name}': expected {lo:g} to {hi:g} "
-            f"{item.unit}".rstrip() + "."
+            f"{item.unit}".rstrip()
+            + "."
         )
     return number
 

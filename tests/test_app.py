@@ -1,0 +1,33 @@
+"""The command line: version, help and clear errors."""
+
+import subprocess
+import sys
+
+from desktop_app import __version__
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "main.py", *args], capture_output=True, text=True, timeout=60
+    )
+
+
+def test_version_and_help_list_the_commands():
+    assert __version__ in run("--version").stdout
+    help_text = run("--help").stdout
+    for command in ("kb", "assess"):
+        assert command in help_text
+
+
+def test_kb_check_passes_on_the_shipped_knowledge_base():
+    result = run("kb", "check")
+    assert result.returncode == 0, result.stderr
+    assert "is valid" in result.stdout
+
+
+def test_assess_names_an_unknown_id(tmp_path):
+    case = tmp_path / "case.yaml"
+    case.write_text("presentations: [buttock_pain]\nanswers: {no_such_prompt: 'yes'}\n")
+    result = run("assess", str(case))
+    assert result.returncode == 2
+    assert "no_such_prompt" in result.stderr
