@@ -1,0 +1,1 @@
+"""The local SQLite store of patients, visits and the audit log (no Qt)."""

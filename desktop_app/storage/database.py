@@ -1,0 +1,154 @@
+"""Opening the SQLite file: connection, pragmas, migrations from db/migrations, the writer lock."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+from urllib.parse import quote
+
+from sqlite_utils import Database, Migrations
+
+from desktop_app import paths
+from desktop_app.core.errors import StorageError
+from desktop_app.storage.errors import (
+    DatabaseCorrupt,
+    DatabaseMissing,
+    DatabaseReadOnly,
+    storage_error,
+)
+
+MIGRATION_SET = "gluteal_assess"
+# Long enough to ride out a checkpoint or a backup, short enough never to freeze the window.
+BUSY_TIMEOUT_S = 0.5
+
+
+def migrations(folder: Path = paths.MIGRATIONS) -> Migrations:
+    """The numbered SQL scripts in db/migrations, in file-name order, as one migration set."""
+    result = Migrations(MIGRATION_SET)
+    for script in sorted(folder.glob("*.sql")):
+        sql = script.read_text(encoding="utf-8")
+
+        def apply(db: Database, sql: str = sql) -> None:
+            db.executescript(sql)
+
+        result(name=script.stem)(apply)
+    return result
+
+
+def migration_names(folder: Path = paths.MIGRATIONS) -> list[str]:
+    return [script.stem for script in sorted(folder.glob("*.sql"))]
+
+
+def connect(path: Path, *, read_only: bool = False, create: bool = True) -> sqlite3.Connection:
+    """A connection with foreign keys on and a short busy timeout; errors become StorageError."""
+    if not path.exists():
+        if read_only or not create:
+            raise DatabaseMissing(
+                f"There is no database at {path}. Check the path, or start the app without "
+                "--db to use the default database."
+            )
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseReadOnly(
+                f"Cannot create the folder for the database {path} ({exc.strerror}). Choose a "
+                "writable location with --db."
+            ) from None
+        if not os.access(path.parent, os.W_OK):
+            raise DatabaseReadOnly(
+                f"Cannot create the database {path}: the folder is read-only. Choose a writable "
+                "location with --db."
+            )
+    mode = "ro" if read_only else "rwc"
+    uri = f"file:{quote(str(path.resolve()))}?mode={mode}"
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)
+        conn.execute("PRAGMA foreign_keys = ON")
+    except sqlite3.Error as exc:
+        raise mapped(exc, path) from None
+    return conn
+
+
+def mapped(exc: sqlite3.Error, path: Path) -> Exception:
+    """The StorageError for an environmental failure, or the original exception (a bug)."""
+    return storage_error(exc, path) or exc
+
+
+def prepare(conn: sqlite3.Connection, path: Path, *, read_only: bool) -> Database:
+    """Check the file, switch on WAL and full sync, and bring the schema up to date."""
+    try:
+        check = conn.execute("PRAGMA quick_check").fetchone()[0]
+        if check != "ok":
+            raise DatabaseCorrupt(
+                f"The database {path} is damaged ({check}). Nothing was changed. Restore the "
+                "latest backup with 'python main.py restore FILE'."
+            )
+        db = Database(conn)
+        if read_only:
+            check_schema(db, path)
+            return db
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        check_schema(db, path)
+        migrations().apply(db)
+    except sqlite3.Error as exc:
+        raise mapped(exc, path) from None
+    return db
+
+
+def check_schema(db: Database, path: Path) -> None:
+    """Refuse a database written by a newer version of the app or by another program."""
+    tables = set(db.table_names())
+    known = set(migration_names())
+    if "_sqlite_migrations" in tables:
+        applied = {
+            r["name"]
+            for r in db.query(
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET]
+            )
+        }
+        newer = applied - known
+        if newer:
+            raise StorageError(
+                f"The database {path} was written by a newer version of this app "
+                f"({', '.join(sorted(newer))}). Install the newer version to open it."
+            )
+        if applied:
+            return
+    if tables - {"_sqlite_migrations"}:
+        raise DatabaseCorrupt(
+            f"{path} is an SQLite database, but not one of this app. Choose the right file with "
+            "--db."
+        )
+
+
+class WriterLock:
+    """One writing copy of the app per database: an exclusive lock on a small side file.
+
+    SQLite's own file lock is used, so it works on every platform and is released by the
+    operating system if the app crashes.
+    """
+
+    def __init__(self, db_path: Path) -> None:
+        self.path = db_path.with_name(db_path.name + ".lock")
+        self._conn: sqlite3.Connection | None = None
+
+    def acquire(self) -> bool:
+        """True if this copy is now the writer; False if another copy holds the lock."""
+        try:
+            conn = sqlite3.connect(self.path, timeout=0, isolation_level=None)
+        except sqlite3.Error:
+            return False
+        try:
+            conn.execute("BEGIN EXCLUSIVE")
+        except sqlite3.Error:
+            conn.close()
+            return False
+        self._conn = conn
+        return True
+
+    def release(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
