@@ -1,0 +1,311 @@
+"""The parts of a visit shared by the summary and the history: each returns a list of flowables."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from desktop_app.core.diagnosis import ConditionResult, Differential
+from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.measures import change
+from desktop_app.core.records import Amendment, Patient, Settings, Visit
+from desktop_app.export import wording as w
+from desktop_app.export.body_chart import body_chart_flowable
+from desktop_app.export.fonts import REGULAR, markup
+from desktop_app.export.measure_chart import measure_chart_flowable
+from desktop_app.export.styles import RULE, SHADE, colour, styles, table_style
+
+LEADING_SHOWN = 3  # conditions listed with their findings for and against
+
+
+def para(text: str, style: str = "body") -> Any:
+    """A paragraph of plain text (escaped, CJK runs in the CJK font, newlines kept)."""
+    from reportlab.platypus import Paragraph
+
+    return Paragraph(markup(text).replace("\n", "<br/>"), getattr(styles(), style))
+
+
+def rich(markup_text: str, style: str = "body") -> Any:
+    """A paragraph of ready-made markup (callers escape data with fonts.markup)."""
+    from reportlab.platypus import Paragraph
+
+    return Paragraph(markup_text, getattr(styles(), style))
+
+
+def table(rows: Sequence[Sequence[Any]], widths: Sequence[float], header: bool = True) -> Any:
+    from reportlab.platypus import Table
+
+    cells = [
+        [
+            para(c, "cell_bold" if header and r == 0 else "cell") if isinstance(c, str) else c
+            for c in row
+        ]
+        for r, row in enumerate(rows)
+    ]
+    return Table(
+        cells,
+        colWidths=list(widths),
+        style=table_style(header),
+        hAlign="LEFT",
+        repeatRows=1 if header else 0,
+    )
+
+
+def letterhead(settings: Settings, title: str, width: float) -> list[Any]:
+    """Clinic name and address, clinician and registration number, logo on the right."""
+    from reportlab.platypus import Image, Table
+
+    lines = [rich(f"<b>{markup(settings.clinic_name or 'Clinic')}</b>", "body")]
+    lines += [para(line, "small") for line in settings.clinic_address.splitlines() if line.strip()]
+    clinician = settings.clinician_name
+    if settings.registration_number:
+        clinician += f" · Registration no. {settings.registration_number}"
+    if clinician:
+        lines.append(para(clinician, "small"))
+    logo: Any = ""
+    if settings.logo_path:
+        try:
+            logo = Image(settings.logo_path, width=90, height=45, kind="proportional")
+            logo.hAlign = "RIGHT"
+        except OSError:
+            logo = ""  # an unreadable logo must not stop a clinical record from being exported
+    head = Table(
+        [[lines, logo]],
+        colWidths=[width - 100, 100],
+        style=[
+            ("FONT", (0, 0), (-1, -1), REGULAR, 9),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("ALIGN", (1, 0), (1, 0), "RIGHT"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("LINEBELOW", (0, 0), (-1, -1), 0.8, colour(RULE)),
+        ],
+    )
+    return [head, spacer(8), para(title, "title")]
+
+
+def spacer(height: float) -> Any:
+    from reportlab.platypus import Spacer
+
+    return Spacer(1, height)
+
+
+def patient_block(patient: Patient, visit: Visit | None, width: float) -> list[Any]:
+    """Patient name, date of birth, identifier and (for one visit) the visit date and type."""
+    from reportlab.platypus import Table
+
+    ident = patient.clinic_id or f"#{patient.id}"
+    rows = [["Patient", rich(f"<b>{markup(patient.name)}</b>", "cell"), "Identifier", ident]]
+    born = w.format_date(patient.date_of_birth)
+    if visit is not None:
+        born += f" (age {patient.age_on(visit.visit_date)} at the visit)"
+    rows.append(["Date of birth", born, "Sex", patient.sex.capitalize()])
+    if visit is not None:
+        rows.append(
+            [
+                "Visit date",
+                w.format_date(visit.visit_date),
+                "Visit type",
+                w.visit_type_name(visit.visit_type),
+            ]
+        )
+    quarter = width / 4
+    cells = [[para(c, "cell") if isinstance(c, str) else c for c in row] for row in rows]
+    style = [
+        *table_style(header=False),
+        ("BACKGROUND", (0, 0), (-1, -1), colour(SHADE)),
+        ("LINEBELOW", (0, 0), (-1, -1), 0, colour(SHADE)),
+    ]
+    return [
+        Table(
+            cells,
+            colWidths=[quarter * 0.7, quarter * 1.6, quarter * 0.6, quarter * 1.1],
+            style=style,
+            hAlign="LEFT",
+        )
+    ]
+
+
+def complaint_section(kb: KnowledgeBase, visit: Visit) -> list[Any]:
+    names = w.presentation_names(kb, visit.observations.presentations)
+    return [para("Presenting complaint", "h2"), para("; ".join(names) or "Not recorded.")]
+
+
+def history_section(kb: KnowledgeBase, visit: Visit) -> list[Any]:
+    """History answers as sentences, grouped by topic."""
+    out = [para("History", "h2")]
+    topics = w.history_topics(kb, visit.observations)
+    if not topics:
+        out.append(para("No history recorded.", "muted"))
+    for topic in topics:
+        out.append(para(topic.name, "h3"))
+        out += [para(w.sentence(q, a)) for q, a in topic.sentences]
+    return out
+
+
+def exam_section(kb: KnowledgeBase, visit: Visit, width: float) -> list[Any]:
+    """The recorded examination results as a table."""
+    out = [para("Examination", "h2")]
+    rows = w.exam_rows(kb, visit.observations)
+    if not rows:
+        return [*out, para("No examination findings recorded.", "muted")]
+    return [
+        *out,
+        table([("Test", "Side", "Result"), *rows], [width * 0.64, width * 0.12, width * 0.24]),
+    ]
+
+
+def body_chart_section(kb: KnowledgeBase, visit: Visit, width: float) -> list[Any]:
+    """The drawing and the marks as a table (the text is what a screen reader and search find)."""
+    from reportlab.platypus import KeepTogether
+
+    out = [para("Body chart", "h2")]
+    rows = w.mark_rows(kb, visit.observations)
+    if not rows:
+        return [*out, para("No symptoms marked.", "muted")]
+    drawing = body_chart_flowable(kb.body_chart, visit.observations.marks, min(width, 400))
+    return [
+        KeepTogether([*out, drawing]),
+        spacer(4),
+        table([("Region", "Side", "Symptom"), *rows], [width * 0.5, width * 0.12, width * 0.38]),
+    ]
+
+
+def measures_section(
+    kb: KnowledgeBase, visit: Visit, history: Sequence[Visit], width: float
+) -> list[Any]:
+    """Scores with the change since the previous scored visit, and a chart across visits."""
+    if not visit.measures:
+        return []
+    out = [para("Outcome measures", "h2")]
+    rows: list[Sequence[str]] = [("Measure", "Score", "Change since previous visit")]
+    charts = []
+    for measure_id, result in visit.measures.items():
+        measure = kb.measures.get(measure_id)
+        if measure is None:
+            continue
+        points = w.measure_points(history, measure_id, until=visit)
+        if result.score is None:
+            rows.append((measure.name, "Incomplete", ""))
+            continue
+        score = f"{w.score_text(result.score)} (range {measure.minimum:g}–{measure.maximum:g})"
+        moved = "First score"
+        if len(points) >= 2:
+            c = change(measure, points[-2][1], points[-1][1])
+            verdict = "improved" if c.improved else ("worse" if c.delta else "no change")
+            mcid = "reaches" if c.important else "below"
+            moved = (
+                f"{c.delta:+.1f}".replace("+0.0", "0").replace(".0", "")
+                + f": {verdict}, {mcid} the minimal important change "
+                f"({measure.mcid.value:g})"
+            )
+        rows.append((measure.name, score, moved))
+        if len(points) >= 2:
+            charts.append(measure_chart_flowable(measure, points, min(width * 0.6, 300)))
+    out.append(table(rows, [width * 0.4, width * 0.22, width * 0.38]))
+    for chart in charts:
+        out += [spacer(6), chart]
+    return out
+
+
+def _condition(result: ConditionResult, rank: int) -> list[Any]:
+    head = (
+        f"<b>{rank}. {markup(result.name)}</b>: {w.percent(result.posterior)} "
+        f"(pre-test {w.percent(result.prior)})"
+    )
+    out = [rich(head)]
+    for label, findings in (("For", result.supporting), ("Against", result.opposing)):
+        if findings:
+            listed = "; ".join(f"{f.label} (LR {f.lr:.2g})" for f in findings)
+            out.append(rich(f"<i>{label}:</i> {markup(listed)}", "small"))
+    if not result.supporting and not result.opposing:
+        out.append(para("No recorded finding changes this estimate.", "muted"))
+    return out
+
+
+def differential_section(differential: Differential, visit: Visit) -> list[Any]:
+    """Red flags with urgency, action and acknowledgement, then the leading conditions."""
+    out = [para("Assessment", "h2")]
+    for alert in differential.red_flags:
+        out.append(rich(f"RED FLAG — {markup(alert.name)} ({alert.urgency.upper()})", "alert"))
+        out.append(rich(f"<i>Action:</i> {markup(alert.action)}"))
+        ack = w.acknowledgement_text(visit.red_flag_acks.get(alert.flag_id))
+        out.append(rich(f"<i>Acknowledged:</i> {markup(ack)}"))
+        out.append(spacer(3))
+    out.append(para("Leading conditions", "h3"))
+    for rank, result in enumerate(differential.conditions[:LEADING_SHOWN], start=1):
+        out += _condition(result, rank)
+    out.append(
+        para(
+            "Probabilities are estimates from published likelihood ratios and expert "
+            "priors; they support, not replace, clinical judgement.",
+            "muted",
+        )
+    )
+    return out
+
+
+def plan_section(visit: Visit) -> list[Any]:
+    return [para("Plan", "h2"), para(visit.plan.strip() or "No plan recorded.")]
+
+
+def amendments_section(amendments: Sequence[Amendment], visit: Visit) -> list[Any]:
+    mine = sorted((a for a in amendments if a.visit_id == visit.id), key=lambda a: a.created_at)
+    if not mine:
+        return []
+    out = [para("Amendments", "h2")]
+    for amendment in mine:
+        out.append(para(w.amendment_heading(amendment), "h3"))
+        out.append(rich(f"<i>Reason:</i> {markup(amendment.reason)}"))
+        out.append(para(amendment.text))
+    return out
+
+
+def signature_block(visit: Visit, width: float) -> list[Any]:
+    """Who signed and when, with the fingerprint; nothing for a draft (it carries the watermark)."""
+    from reportlab.platypus import KeepTogether, Table
+
+    if not visit.is_signed or visit.signed_at is None:
+        return []
+    rows = [
+        [
+            rich(
+                f"<b>Signed</b> by {markup(visit.signed_by)} on {w.format_time(visit.signed_at)}",
+                "cell",
+            )
+        ],
+        [para(f"Fingerprint (SHA-256): {visit.fingerprint}", "small")],
+    ]
+    box = Table(
+        rows,
+        colWidths=[width],
+        hAlign="LEFT",
+        style=[
+            *table_style(header=False),
+            ("BOX", (0, 0), (-1, -1), 0.8, colour(RULE)),
+            ("LINEBELOW", (0, 0), (-1, -1), 0, colour(RULE)),
+        ],
+    )
+    return [KeepTogether([para("Signature", "h2"), box])]
+
+
+def visit_sections(
+    kb: KnowledgeBase,
+    visit: Visit,
+    differential: Differential,
+    amendments: Sequence[Amendment],
+    history: Sequence[Visit],
+    width: float,
+) -> list[Any]:
+    """Everything recorded for one visit, in reading order."""
+    return [
+        *complaint_section(kb, visit),
+        *history_section(kb, visit),
+        *exam_section(kb, visit, width),
+        *body_chart_section(kb, visit, width),
+        *measures_section(kb, visit, history, width),
+        *differential_section(differential, visit),
+        *plan_section(visit),
+        *amendments_section(amendments, visit),
+        *signature_block(visit, width),
+    ]

@@ -1,0 +1,179 @@
+"""Plain-language wording of recorded data: dates, answers, results and acknowledgements.
+
+Pure functions with no ReportLab, so they are cheap to test. Labels of clinical items come from
+the knowledge base; only presentation words (months, side names) live here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from desktop_app.core.knowledge_base import ExamItem, KnowledgeBase, Prompt
+from desktop_app.core.observations import NO_SIDE, UNKNOWN, Observations
+from desktop_app.core.records import Amendment, RedFlagAck, Visit
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+VISIT_TYPES = {"initial": "Initial assessment", "follow_up": "Follow-up", "discharge": "Discharge"}
+SIDE_NAMES = {"left": "Left", "right": "Right", "both": "Both", NO_SIDE: "—"}
+NOT_KNOWN = "Not known"
+
+
+def format_date(day: dt.date) -> str:
+    """A date as '22 Nov 2026' (month names are not locale-dependent, unlike strftime)."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def format_time(moment: dt.datetime) -> str:
+    """A stored UTC time shown in the workstation's local time zone: '22 Nov 2026, 14:05'."""
+    local = moment.astimezone() if moment.tzinfo is not None else moment
+    return f"{format_date(local.date())}, {local:%H:%M}"
+
+
+def visit_type_name(visit_type: str) -> str:
+    return VISIT_TYPES.get(visit_type, visit_type.replace("_", " ").capitalize())
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def answer_text(prompt: Prompt, value: Any) -> str:
+    """An answer as the patient would read it; 'unknown' is 'Not known'."""
+    if value == UNKNOWN:
+        return NOT_KNOWN
+    kind = prompt.answer_type
+    if kind == "yes_no":
+        return "Yes" if value == "yes" else "No"
+    if kind == "side":
+        return SIDE_NAMES.get(str(value), str(value))
+    labels = {o.id: o.label for o in prompt.options}
+    if kind == "single_choice":
+        return labels.get(str(value), str(value))
+    if kind == "multiple_choice":
+        return ", ".join(labels.get(v, v) for v in value) or "None"
+    if kind == "scale":
+        return f"{_number(float(value))} out of 10"
+    if kind in ("number", "duration"):
+        return f"{_number(float(value))} {prompt.unit}".rstrip()
+    if kind == "date":
+        return format_date(dt.date.fromisoformat(str(value)))
+    return str(value)
+
+
+def sentence(question: str, answer: str) -> str:
+    """'Question? Answer.' or 'Label: answer.'"""
+    question = question.strip()
+    joined = f"{question} {answer}" if question.endswith("?") else f"{question}: {answer}"
+    return joined if joined.endswith((".", "!", "?")) else joined + "."
+
+
+@dataclass(frozen=True)
+class Topic:
+    name: str
+    sentences: tuple[tuple[str, str], ...]  # (question, answer)
+
+
+def history_topics(kb: KnowledgeBase, obs: Observations) -> list[Topic]:
+    """Recorded answers grouped by their prompt's topic, in knowledge-base order."""
+    ordered = [p.id for p in kb.prompts_for(obs.presentations)]
+    ordered += [
+        pid for pid in kb.prompts if pid not in ordered
+    ]  # answers outside the presentations
+    topics: dict[str, list[tuple[str, str]]] = {}
+    for pid in ordered:
+        if pid not in obs.answers:
+            continue
+        prompt = kb.prompts[pid]
+        topics.setdefault(prompt.topic, []).append(
+            (prompt.question, answer_text(prompt, obs.answers[pid]))
+        )
+    return [Topic(name, tuple(rows)) for name, rows in topics.items()]
+
+
+def result_text(item: ExamItem, value: object) -> str:
+    """A binary result word or a measurement with its unit."""
+    if item.result_type == "measurement" and isinstance(value, int | float):
+        return f"{_number(float(value))} {item.unit}".rstrip()
+    return str(value).capitalize()
+
+
+def exam_rows(kb: KnowledgeBase, obs: Observations) -> list[tuple[str, str, str]]:
+    """(test, side, result) for every recorded examination result, in knowledge-base order."""
+    ordered = [i.id for i in kb.exam_items_for(obs.presentations)]
+    ordered += [iid for iid in kb.exam_items if iid not in ordered]
+    rows = []
+    for iid in ordered:
+        item = kb.exam_items[iid]
+        for side in ("left", "right", NO_SIDE):
+            if side in obs.exam.get(iid, {}):
+                value = obs.exam[iid][side]
+                rows.append((item.name, SIDE_NAMES[side], result_text(item, value)))
+    return rows
+
+
+def mark_rows(kb: KnowledgeBase, obs: Observations) -> list[tuple[str, str, str]]:
+    """(region, side, symptom) of every body-chart mark, in knowledge-base region order."""
+    regions = {r.id: (n, r.name) for n, r in enumerate(kb.body_chart.regions)}
+    symptoms = {s.id: s.label for s in kb.body_chart.symptoms}
+    marks = sorted(
+        obs.marks, key=lambda m: (regions.get(m.region, (999, ""))[0], m.side, m.symptom)
+    )
+    return [
+        (
+            regions.get(m.region, (0, m.region))[1],
+            SIDE_NAMES.get(m.side, m.side),
+            symptoms.get(m.symptom, m.symptom),
+        )
+        for m in marks
+    ]
+
+
+def acknowledgement_text(ack: RedFlagAck | None) -> str:
+    """How a red flag was acknowledged, or that it was not."""
+    if ack is None:
+        return "Not acknowledged."
+    who = f"{ack.acknowledged_by}, {format_time(ack.acknowledged_at)}"
+    if ack.referred:
+        return f"Referred ({who})."
+    return f"Not referred: {ack.reason} ({who})."
+
+
+def presentation_names(kb: KnowledgeBase, presentations: Iterable[str]) -> list[str]:
+    return [kb.presentations[p].name if p in kb.presentations else p for p in presentations]
+
+
+def visit_heading(visit: Visit) -> str:
+    return f"{format_date(visit.visit_date)} — {visit_type_name(visit.visit_type)}"
+
+
+def amendment_heading(amendment: Amendment) -> str:
+    return f"{format_time(amendment.created_at)}, {amendment.author}"
+
+
+def percent(p: float) -> str:
+    """A probability as a percentage with sensible precision for small values."""
+    if 0 < p < 0.01:
+        return "<1%"
+    return f"{p:.0%}"
+
+
+def score_text(value: float) -> str:
+    return f"{round(value, 1):g}"
+
+
+def measure_points(
+    history: Iterable[Visit], measure_id: str, until: Visit | None = None
+) -> list[tuple[dt.date, float]]:
+    """(visit date, score) of the scored visits in date order, up to `until` when given."""
+    ordered = sorted(history, key=lambda v: (v.visit_date, v.id))
+    points = []
+    for visit in ordered:
+        result = visit.measures.get(measure_id)
+        if result is not None and result.score is not None:
+            points.append((visit.visit_date, result.score))
+        if until is not None and visit.id == until.id:
+            break
+    return points

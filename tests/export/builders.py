@@ -1,0 +1,139 @@
+"""A synthetic patient and visits built from core records (no storage), with the real KB."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+from desktop_app import paths
+from desktop_app.core.diagnosis import assess
+from desktop_app.core.kb_loader import load_knowledge_base
+from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.measures import score
+from desktop_app.core.records import (
+    Amendment,
+    MeasureResult,
+    Patient,
+    RedFlagAck,
+    Settings,
+    Visit,
+)
+from desktop_app.core.validation import observations_from_dict
+from desktop_app.export import VisitBundle
+
+UTC = dt.UTC
+SIGNED_AT = dt.datetime(2026, 11, 20, 15, 30, tzinfo=UTC)
+FINGERPRINT = "3f" * 32
+
+CASE = {
+    "presentations": ["gluteal_depression", "buttock_pain"],
+    "answers": {
+        "injection_history": "yes",
+        "current_pain": 6,
+        "radicular_symptoms": "unknown",
+        "trauma_or_fall": "no",
+        "saddle_anaesthesia": "yes",
+    },
+    "exam": {
+        "depression_palpation": {"left": "positive"},
+        "single_leg_stance": {"left": "negative", "right": "negative"},
+        "active_piriformis": {"left": "positive"},
+    },
+    "marks": [
+        {"region": "upper_outer_buttock", "symptom": "depression", "side": "left"},
+        {"region": "upper_outer_buttock", "symptom": "pain", "side": "left"},
+        {"region": "greater_trochanter", "symptom": "pain", "side": "left"},
+        {"region": "posterior_thigh", "symptom": "numbness_tingling", "side": "left"},
+    ],
+}
+PLAN = "Same-day referral to the emergency department for MRI.\nReview in 2 weeks."
+
+
+def knowledge_base() -> KnowledgeBase:
+    return load_knowledge_base(paths.KNOWLEDGE_BASE)
+
+
+def settings(page_size: str = "A4") -> Settings:
+    return Settings(
+        clinic_name="Riverside Physiotherapy",
+        clinic_address="12 Mill Lane\nLeeds LS1 4AB",
+        clinician_name="Alex Morgan",
+        registration_number="PH123456",
+        page_size=page_size,
+    )
+
+
+def nprs(kb: KnowledgeBase, value: float) -> MeasureResult:
+    responses = {"current": value}
+    return MeasureResult("nprs", responses, score(kb.measures["nprs"], responses).value)
+
+
+def visit(
+    kb: KnowledgeBase, visit_id: int = 2, day: dt.date = dt.date(2026, 11, 20), pain: float = 6
+) -> Visit:
+    obs = observations_from_dict(kb, CASE)
+    ack = RedFlagAck("cauda_equina", True, "", "Alex Morgan", SIGNED_AT - dt.timedelta(minutes=5))
+    return Visit(
+        id=visit_id,
+        patient_id=1,
+        episode_id=1,
+        visit_date=day,
+        visit_type="initial",
+        status="draft",
+        kb_version=kb.version,
+        observations=obs,
+        plan=PLAN,
+        measures={"nprs": nprs(kb, pain)},
+        red_flag_acks={"cauda_equina": ack},
+    )
+
+
+def signed(kb: KnowledgeBase, draft: Visit) -> Visit:
+    return replace(
+        draft,
+        status="signed",
+        signed_at=SIGNED_AT,
+        signed_by="Alex Morgan",
+        fingerprint=FINGERPRINT,
+        signed_differential=assess(kb, draft.observations),
+    )
+
+
+def bundle(
+    kb: KnowledgeBase,
+    *,
+    name: str = "Zoë Łukasiewicz",
+    sign: bool = False,
+    page_size: str = "A4",
+    visits: int = 2,
+) -> VisitBundle:
+    """The patient's latest visit, with `visits - 1` earlier follow-ups in the history."""
+    patient = Patient(1, name, dt.date(1984, 3, 9), "female", clinic_id="RP-0042")
+    history = [
+        replace(
+            visit(kb, n, dt.date(2026, 9, 1) + dt.timedelta(weeks=3 * n), pain=8 - n),
+            visit_type="follow_up",
+        )
+        for n in range(1, visits)
+    ]
+    current = visit(kb, visits, dt.date(2026, 11, 20), pain=3)
+    if sign:
+        current = signed(kb, current)
+    amendment = Amendment(
+        1,
+        current.id,
+        "Pain started in early October, not September.",
+        "Patient corrected the date",
+        "Alex Morgan",
+        SIGNED_AT + dt.timedelta(days=1),
+    )
+    differential = current.signed_differential or assess(kb, current.observations)
+    return VisitBundle(
+        kb,
+        settings(page_size),
+        patient,
+        current,
+        differential,
+        [amendment] if sign else [],
+        [*history, current],
+    )
