@@ -1,0 +1,84 @@
+"""`python -m bench`: run every metric, print the table and write bench/results.md."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+
+from bench.harness import Context, Goal, Result
+from bench.machine import describe
+from bench.table import details, markdown
+
+HERE = Path(__file__).resolve().parent
+# Run in this order: cheap in-process metrics first, subprocesses and large fixtures after.
+METRICS = (
+    "differential",
+    "panel_refresh",
+    "autosave",
+    "open_patient",
+    "pdf_export",
+    "cold_start",
+    "search",
+    "memory",
+)
+
+
+def run_metric(name: str, ctx: Context) -> list[Result]:
+    """One metric module's results, or a single unmeasured row naming what went wrong."""
+    started = time.perf_counter()
+    ctx.log(f"[bench] {name} ...")
+    try:
+        module = importlib.import_module(f"bench.{name}")
+        results: list[Result] = module.measure(ctx)
+    # A part of the app that is missing or broken must not hide the other figures; the traceback
+    # goes to stderr and the exit status reports it.
+    except Exception as exc:
+        traceback.print_exc()
+        return [Result(name, "ms", 0, Goal(), None, note=f"not measured: {exc!r}")]
+    ctx.log(f"[bench] {name} done in {time.perf_counter() - started:.1f} s")
+    return results
+
+
+def report(results: list[Result]) -> str:
+    """The content of bench/results.md."""
+    machine = "\n".join(f"- {label}: {value}" for label, value in describe())
+    return (
+        "# Benchmark results\n\n"
+        "Written by `make bench` (`python -m bench`); see [README.md](README.md) for what each "
+        "metric drives and how misses were profiled.\n\n"
+        f"{machine}\n\n{markdown(results)}\n\n"
+        "ratio = app / floor, both medians measured in the same run.\n\n"
+        f"{details(results)}\n"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--only", nargs="+", choices=METRICS, help="run only these metrics")
+    parser.add_argument(
+        "--scale", type=float, default=1.0, help="multiply every repeat count (default 1)"
+    )
+    parser.add_argument("--cache", type=Path, default=HERE / ".cache", help="fixture folder")
+    parser.add_argument(
+        "--out", type=Path, default=HERE / "results.md", help="where to write the results"
+    )
+    args = parser.parse_args(argv)
+    args.cache.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="gluteal-bench-") as work:
+        ctx = Context(args.cache, Path(work), args.scale, log=lambda m: print(m, file=sys.stderr))
+        results = [r for name in (args.only or METRICS) for r in run_metric(name, ctx)]
+    print(markdown(results))
+    print(f"\n{details(results)}")
+    args.out.write_text(report(results), encoding="utf-8")
+    print(f"\nWritten to {args.out} in {time.perf_counter() - started:.0f} s.", file=sys.stderr)
+    return 1 if any(r.app is None for r in results) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,60 @@
+"""Fresh interpreters for the start-up and memory figures (bench/child.py)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHILD = ROOT / "bench" / "child.py"
+TIMEOUT_S = 120
+
+
+@dataclass(frozen=True)
+class ChildRun:
+    shown_ms: float  # from process creation until the window was shown (and searched)
+    peak_rss_mb: float
+
+
+def child_env(work_dir: Path) -> dict[str, str]:
+    """Offscreen Qt, the project importable, and user data (logs, settings) kept in scratch."""
+    env = dict(os.environ)
+    env.update(
+        QT_QPA_PLATFORM="offscreen",
+        PYTHONPATH=str(ROOT),
+        XDG_DATA_HOME=str(work_dir / "xdg-data"),
+        XDG_CONFIG_HOME=str(work_dir / "xdg-config"),
+        XDG_CACHE_HOME=str(work_dir / "xdg-cache"),
+    )
+    return env
+
+
+def run_child(work_dir: Path, *args: str) -> ChildRun:
+    """Start bench/child.py with ``args``; time until it prints "shown", read its peak RSS."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, str(CHILD), *args],
+        cwd=ROOT,
+        env=child_env(work_dir),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline().strip()
+    shown_ms = (time.perf_counter() - start) * 1000
+    rss_line = proc.stdout.readline().strip()
+    try:
+        _, err = proc.communicate(timeout=TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        _, err = proc.communicate()
+    if line != "shown" or proc.returncode != 0:
+        raise RuntimeError(f"child {' '.join(args)} failed ({proc.returncode}): {err.strip()}")
+    # ru_maxrss is in kB on Linux (bytes on macOS).
+    divisor = 1024 * 1024 if sys.platform == "darwin" else 1024
+    return ChildRun(shown_ms, int(rss_line) / divisor)
