@@ -1,0 +1,39 @@
+"""`python -m bench` on one cheap metric with a tiny repeat count: the table, not the timings."""
+
+from bench.__main__ import main
+from bench.table import COLUMNS
+
+
+def cells(line: str) -> list[str]:
+    return [c.strip() for c in line.strip().strip("|").split("|")]
+
+
+def test_bench_writes_a_table_with_a_numeric_ratio(tmp_path, capsys):
+    out = tmp_path / "results.md"
+    args = [
+        "--only",
+        "differential",
+        "--scale",
+        "0.01",
+        "--out",
+        str(out),
+        "--cache",
+        str(tmp_path),
+    ]
+    status = main(args)
+
+    assert status == 0
+    report = out.read_text(encoding="utf-8")
+    lines = [line for line in report.splitlines() if line.startswith("|")]
+    assert cells(lines[0]) == list(COLUMNS)
+    rows = [cells(line) for line in lines[2:]]
+    assert [r[0] for r in rows] == [
+        "Differential, every item answered",
+        "Differential, half answered",
+    ]
+    for row in rows:
+        assert float(row[COLUMNS.index("ratio")]) > 0
+        assert row[COLUMNS.index("met")] in ("yes", "NO")
+    assert "median of 3 runs" in report
+    assert "- CPU: " in report and "- Python: " in report
+    assert lines[0] in capsys.readouterr().out
