@@ -1,17 +1,84 @@
-"""Start the Qt application (placeholder window until the GUI issue lands)."""
+"""Start the Qt application: open the database (errors in a dialog), back it up, show the window."""
 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
+import traceback
+from pathlib import Path
+from types import TracebackType
 
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from desktop_app import paths
+from desktop_app.core.errors import AppError
+from desktop_app.core.kb_loader import load_knowledge_base
+from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.gui.main_window import APP_TITLE, MainWindow
+from desktop_app.gui.operations import Operations
+from desktop_app.gui.style import STYLE_SHEET
+from desktop_app.storage.backup import startup_backup
+from desktop_app.storage.repository import Repository
+
+log = logging.getLogger(__name__)
+
+
+def app_settings() -> QSettings:
+    """Window state and last patient, in an INI file (tests redirect it with QSettings.setPath)."""
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, paths.APP_NAME, "gui")
+
+
+def configure(app: QApplication) -> None:
+    """Application name, style and style sheet."""
+    app.setApplicationName(paths.APP_NAME)
+    app.setApplicationDisplayName(APP_TITLE)
+    app.setStyle("Fusion")
+    app.setStyleSheet(STYLE_SHEET)
+
+
+def open_window(db_path: Path, kb: KnowledgeBase | None = None) -> MainWindow | None:
+    """Open the repository and the main window; None after showing why it could not open."""
+    try:
+        kb = kb or load_knowledge_base(paths.KNOWLEDGE_BASE)
+    except AppError as exc:
+        QMessageBox.critical(None, "The knowledge base cannot be loaded", str(exc))
+        return None
+    try:
+        repo = Repository.open(db_path, kb)
+    except AppError as exc:
+        QMessageBox.critical(None, "The database cannot be opened", str(exc))
+        return None
+    window = MainWindow(Operations(repo, kb), app_settings())
+    if not repo.read_only:
+        try:
+            startup_backup(repo, repo.settings().backups_to_keep)
+        except AppError as exc:  # a failed backup must not block the clinic: say so and go on
+            log.warning("start-up backup failed: %s", type(exc).__name__)
+            window.statusBar().showMessage(f"Start-up backup failed: {exc}", 15000)
+    window.show()
+    return window
+
+
+def _crash_handler(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+    """Bugs: log the traceback (no patient data in it) and tell the user; the data is saved."""
+    log.error("unexpected error:\n%s", "".join(traceback.format_exception(kind, exc, tb)))
+    QMessageBox.critical(
+        None,
+        "Unexpected error",
+        "Something went wrong inside the app. Everything recorded so far was saved.\n\n"
+        f"Details were written to the log in {paths.log_dir()}.",
+    )
 
 
 def run_gui(args: argparse.Namespace) -> int:
+    """Entry point from desktop_app.app: args.db is the --db path or None for the default."""
     app = QApplication.instance() or QApplication(sys.argv)
-    window = QMainWindow()
-    window.setWindowTitle("Gluteal Assess")
-    window.setCentralWidget(QLabel("Gluteal Assess"))
-    window.show()
+    assert isinstance(app, QApplication)
+    configure(app)
+    sys.excepthook = _crash_handler
+    window = open_window(Path(args.db) if args.db else paths.default_database())
+    if window is None:
+        return 2
     return app.exec()

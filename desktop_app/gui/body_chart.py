@@ -1,0 +1,245 @@
+"""Clickable body chart: posterior and lateral SVG views; marks feed the differential.
+
+Each clickable SVG element has the id ``REGION-SIDE`` (regions from body_chart.yaml). Marked regions
+are recoloured by rewriting the element's fill in a copy of the SVG and reloading the renderer.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app import paths
+from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.observations import SIDES, Mark
+from desktop_app.gui.widgets import hint, named
+
+BODY_CHART = paths.RESOURCES / "body_chart"
+VIEWS = ("posterior", "lateral")
+SVG_NS = "http://www.w3.org/2000/svg"
+# Display colours of the symptom types, in the knowledge base's order (presentation, not content).
+PALETTE = ("#d9534f", "#7b52ab", "#2f7ed8", "#e69138", "#3c9d5d", "#8a6d3b")
+
+
+class ChartView(QWidget):
+    """One SVG view. Emits `regionClicked(region, side)`."""
+
+    regionClicked = Signal(str, str)
+
+    def __init__(self, svg_path: Path, view: str, regions: set[str]):
+        super().__init__()
+        self.view = view
+        ET.register_namespace("", SVG_NS)
+        self._tree = ET.parse(svg_path)
+        self._elements = {
+            e.get("id", ""): e for e in self._tree.iter() if e.get("id", "").rpartition("-")[0]
+        }
+        self.element_ids = [eid for eid in self._elements if eid.rpartition("-")[0] in regions]
+        self._base_fill = {eid: self._elements[eid].get("fill", "") for eid in self.element_ids}
+        self.renderer = QSvgRenderer(self)
+        self._colours: dict[str, str] = {}
+        self._reload()
+        self.setMinimumSize(QSize(200, 340))
+        self.setMouseTracking(True)
+        self._hover = ""
+
+    def _reload(self) -> None:
+        for eid in self.element_ids:
+            self._elements[eid].set("fill", self._colours.get(eid, self._base_fill[eid]))
+        self.renderer.load(QByteArray(ET.tostring(self._tree.getroot())))
+        self.update()
+
+    def set_colours(self, colours: dict[str, str]) -> None:
+        """Fill the given element ids with colours; others get their plain fill."""
+        if colours != self._colours:
+            self._colours = dict(colours)
+            self._reload()
+
+    def _viewport(self) -> QRectF:
+        """Where the drawing sits in the widget, aspect ratio kept."""
+        size = self.renderer.defaultSize()
+        scale = min(self.width() / size.width(), self.height() / size.height())
+        w, h = size.width() * scale, size.height() * scale
+        return QRectF((self.width() - w) / 2, (self.height() - h) / 2, w, h)
+
+    def to_document(self, pos: QPointF) -> QPointF:
+        box = self._viewport()
+        view = self.renderer.viewBoxF()
+        return QPointF(
+            view.x() + (pos.x() - box.x()) * view.width() / box.width(),
+            view.y() + (pos.y() - box.y()) * view.height() / box.height(),
+        )
+
+    def to_widget(self, point: QPointF) -> QPointF:
+        box = self._viewport()
+        view = self.renderer.viewBoxF()
+        return QPointF(
+            box.x() + (point.x() - view.x()) * box.width() / view.width(),
+            box.y() + (point.y() - view.y()) * box.height() / view.height(),
+        )
+
+    def element_at(self, pos: QPointF) -> str:
+        """The clickable element under a widget position ("" if none): bounds, then pixels."""
+        point = self.to_document(pos)
+        hits = [(e, self.renderer.boundsOnElement(e)) for e in self.element_ids]
+        hits = [(e, b) for e, b in hits if b.contains(point)]
+        hits.sort(key=lambda h: h[1].width() * h[1].height())  # smallest (topmost) first
+        probe = QImage(1, 1, QImage.Format.Format_ARGB32)
+        for element, bounds in hits:
+            probe.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(probe)
+            painter.translate(-point.x(), -point.y())
+            self.renderer.render(painter, element, bounds)
+            painter.end()
+            if QColor(probe.pixel(0, 0)).alpha() > 0:
+                return element
+        return ""
+
+    def centre_of(self, element: str) -> QPointF:
+        """Widget position of an element's centre (used by keyboard users' tests and tooltips)."""
+        return self.to_widget(self.renderer.boundsOnElement(element).center())
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.renderer.render(painter, self._viewport())
+        if self._hover:
+            bounds = self.renderer.boundsOnElement(self._hover)
+            top_left = self.to_widget(bounds.topLeft())
+            bottom_right = self.to_widget(bounds.bottomRight())
+            painter.setPen(QColor("#1f4e79"))
+            painter.drawRect(QRectF(top_left, bottom_right))
+        painter.end()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        element = self.element_at(event.position())
+        if element != self._hover:
+            self._hover = element
+            self.setCursor(
+                Qt.CursorShape.PointingHandCursor if element else Qt.CursorShape.ArrowCursor
+            )
+            self.setToolTip(
+                self._elements[element].findtext(f"{{{SVG_NS}}}title", "") if element else ""
+            )
+            self.update()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            element = self.element_at(event.position())
+            if element:
+                region, _, side = element.rpartition("-")
+                self.regionClicked.emit(region, side)
+
+
+class BodyChartPanel(QWidget):
+    """Symptom chooser, the two views and a list of marks. Emits `markToggled(mark, present)`."""
+
+    markToggled = Signal(object, bool)
+
+    def __init__(self, kb: KnowledgeBase, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.kb = kb
+        self.marks: set[Mark] = set()
+        self.editable = True
+        self.region_names = {r.id: r.name for r in kb.body_chart.regions}
+        self.colours = {
+            s.id: PALETTE[n % len(PALETTE)] for n, s in enumerate(kb.body_chart.symptoms)
+        }
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            hint(
+                "Choose a symptom, then click the region on the drawing. "
+                "Click a marked region again to remove the mark."
+            )
+        )
+        chooser = QHBoxLayout()
+        self.symptom_group = QButtonGroup(self)
+        for n, symptom in enumerate(kb.body_chart.symptoms):
+            button = named(QRadioButton(symptom.label), f"Symptom to mark: {symptom.label}")
+            button.setStyleSheet(
+                f"QRadioButton {{ color: {self.colours[symptom.id]}; font-weight: 600; }}"
+            )
+            button.setProperty("symptom", symptom.id)
+            button.setChecked(n == 0)
+            self.symptom_group.addButton(button)
+            chooser.addWidget(button)
+        chooser.addStretch(1)
+        layout.addLayout(chooser)
+        views = QHBoxLayout()
+        regions = set(self.region_names)
+        self.views = {v: ChartView(BODY_CHART / f"{v}.svg", v, regions) for v in VIEWS}
+        for view in self.views.values():
+            view.regionClicked.connect(self._clicked)
+            views.addWidget(view, 1)
+        layout.addLayout(views, 1)
+        # Keyboard alternative to clicking the drawing.
+        keys = QHBoxLayout()
+        self.region_box = named(QComboBox(), "Region to mark")
+        for region in kb.body_chart.regions:
+            self.region_box.addItem(region.name, region.id)
+        self.side_box = named(QComboBox(), "Side to mark")
+        for side in (*SIDES, "both"):
+            self.side_box.addItem(side.capitalize(), side)
+        self.toggle_button = named(QPushButton("Mark / unmark"), "Mark or unmark the chosen region")
+        self.toggle_button.setAutoDefault(False)
+        self.toggle_button.clicked.connect(
+            lambda: self._toggle(
+                str(self.region_box.currentData()), str(self.side_box.currentData())
+            )
+        )
+        for widget in (
+            QLabel("Or by keyboard:"),
+            self.region_box,
+            self.side_box,
+            self.toggle_button,
+        ):
+            keys.addWidget(widget)
+        keys.addStretch(1)
+        layout.addLayout(keys)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+
+    def symptom(self) -> str:
+        return str(self.symptom_group.checkedButton().property("symptom"))
+
+    def _clicked(self, region: str, side: str) -> None:
+        if side in SIDES:
+            self._toggle(region, side)
+
+    def _toggle(self, region: str, side: str) -> None:
+        if not self.editable:
+            return
+        mark = Mark(region, self.symptom(), side)
+        self.markToggled.emit(mark, mark not in self.marks)
+
+    def show_marks(self, marks: tuple[Mark, ...]) -> None:
+        """Colour marked regions; the first symptom recorded for a region gives its colour."""
+        self.marks = set(marks)
+        colours: dict[str, str] = {}
+        for mark in sorted(self.marks):
+            for side in SIDES if mark.side == "both" else (mark.side,):
+                colours.setdefault(f"{mark.region}-{side}", self.colours.get(mark.symptom, "#999"))
+        for view in self.views.values():
+            view.set_colours({e: c for e, c in colours.items() if e in view.element_ids})
+        labels = {s.id: s.label for s in self.kb.body_chart.symptoms}
+        lines = [
+            f"{labels.get(m.symptom, m.symptom)}: {self.region_names.get(m.region, m.region)}"
+            f" ({m.side})"
+            for m in sorted(self.marks)
+        ]
+        self.summary.setText("Marked: " + "; ".join(lines) if lines else "No marks yet.")

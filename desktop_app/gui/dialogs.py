@@ -1,0 +1,175 @@
+"""Dialogs: new patient, new visit, amendment."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDate, QLocale
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.records import SEXES, VISIT_TYPES
+from desktop_app.gui.widgets import hint, named
+
+REQUIRED = " *"
+
+
+def _buttons(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
+    box = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    box.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+    box.rejected.connect(dialog.reject)
+    return box
+
+
+def _error_label() -> QLabel:
+    label = hint("")
+    label.setObjectName("error")
+    return label
+
+
+class PatientDialog(QDialog):
+    """New patient: name and date of birth required; the date of birth cannot be in the future."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("New patient")
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.name = named(QLineEdit(), "Full name (required)")
+        self.date_of_birth = named(QDateEdit(), "Date of birth (required)")
+        self.date_of_birth.setDisplayFormat(QLocale().dateFormat(QLocale.FormatType.ShortFormat))
+        self.date_of_birth.setCalendarPopup(True)
+        self.date_of_birth.setMinimumDate(QDate(1900, 1, 1))
+        self.date_of_birth.setDate(QDate(1980, 1, 1))
+        self.sex = named(QComboBox(), "Sex")
+        for sex in SEXES:
+            self.sex.addItem(sex.capitalize(), sex)
+        self.clinic_id = named(QLineEdit(), "Clinic identifier")
+        self.contact = named(QLineEdit(), "Contact (phone or e-mail)")
+        form.addRow("Full name" + REQUIRED, self.name)
+        form.addRow("Date of birth" + REQUIRED, self.date_of_birth)
+        form.addRow("Sex", self.sex)
+        form.addRow("Clinic ID", self.clinic_id)
+        form.addRow("Contact", self.contact)
+        layout.addLayout(form)
+        layout.addWidget(hint("* required"))
+        self.error = _error_label()
+        layout.addWidget(self.error)
+        buttons = _buttons(self, "Create patient")
+        buttons.accepted.connect(self._accept)
+        layout.addWidget(buttons)
+
+    def _accept(self) -> None:
+        if not self.name.text().strip():
+            self.error.setText("Enter the patient's name.")
+            self.name.setFocus()
+        elif self.date_of_birth.date() > QDate.currentDate():
+            self.error.setText("The date of birth cannot be in the future.")
+            self.date_of_birth.setFocus()
+        else:
+            self.accept()
+
+    def values(self) -> tuple[str, dt.date, str, str, str]:
+        """(name, date of birth, sex, clinic id, contact)."""
+        day = self.date_of_birth.date()
+        return (
+            self.name.text().strip(),
+            dt.date(day.year(), day.month(), day.day()),
+            str(self.sex.currentData()),
+            self.clinic_id.text().strip(),
+            self.contact.text().strip(),
+        )
+
+
+VISIT_LABELS = {"initial": "Initial assessment", "follow_up": "Follow-up", "discharge": "Discharge"}
+
+
+class VisitDialog(QDialog):
+    """New visit: its type and presenting complaint(s) (at least one)."""
+
+    def __init__(self, kb: KnowledgeBase, first_visit: bool, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("New visit")
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.visit_type = named(QComboBox(), "Visit type")
+        for visit_type in VISIT_TYPES:
+            self.visit_type.addItem(VISIT_LABELS.get(visit_type, visit_type), visit_type)
+        self.visit_type.setCurrentIndex(0 if first_visit else 1)
+        form.addRow("Visit type", self.visit_type)
+        layout.addLayout(form)
+        layout.addWidget(QLabel("Presenting complaint (one or more)" + REQUIRED))
+        self.presentations: dict[str, QCheckBox] = {}
+        for presentation in kb.presentations.values():
+            box = named(QCheckBox(presentation.name), presentation.name)
+            box.setToolTip(presentation.description)
+            layout.addWidget(box)
+            self.presentations[presentation.id] = box
+        self.error = _error_label()
+        layout.addWidget(self.error)
+        buttons = _buttons(self, "Start visit")
+        buttons.accepted.connect(self._accept)
+        layout.addWidget(buttons)
+
+    def _accept(self) -> None:
+        if not self.chosen():
+            self.error.setText("Choose at least one presenting complaint.")
+        else:
+            self.accept()
+
+    def chosen(self) -> list[str]:
+        return [pid for pid, box in self.presentations.items() if box.isChecked()]
+
+    def values(self) -> tuple[str, list[str]]:
+        """(visit type, presentations)."""
+        return str(self.visit_type.currentData()), self.chosen()
+
+
+class AmendDialog(QDialog):
+    """An amendment to a signed visit: the correction and why."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Amend signed visit")
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            hint(
+                "A signed visit is never changed. The amendment is added to it, "
+                "with your name and the time."
+            )
+        )
+        layout.addWidget(QLabel("Amendment" + REQUIRED))
+        self.text = named(QPlainTextEdit(), "Amendment text (required)")
+        self.text.setTabChangesFocus(True)
+        layout.addWidget(self.text)
+        layout.addWidget(QLabel("Reason" + REQUIRED))
+        self.reason = named(QLineEdit(), "Reason for the amendment (required)")
+        layout.addWidget(self.reason)
+        self.error = _error_label()
+        layout.addWidget(self.error)
+        buttons = _buttons(self, "Add amendment")
+        buttons.accepted.connect(self._accept)
+        layout.addWidget(buttons)
+
+    def _accept(self) -> None:
+        if not self.text.toPlainText().strip() or not self.reason.text().strip():
+            self.error.setText("Enter both the amendment and its reason.")
+        else:
+            self.accept()
+
+    def values(self) -> tuple[str, str]:
+        return self.text.toPlainText().strip(), self.reason.text().strip()

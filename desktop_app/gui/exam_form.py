@@ -1,0 +1,187 @@
+"""Examination checklist grouped by region: a result per side, how-to and accuracy on demand."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QLocale, Signal
+from PySide6.QtGui import QDoubleValidator
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.knowledge_base import Accuracy, ExamItem, KnowledgeBase
+from desktop_app.core.observations import NO_SIDE, SIDES, Observations
+from desktop_app.gui.widgets import ChoiceButtons, heading, hint, named
+
+RESULTS = [("positive", "Positive"), ("negative", "Negative"), ("inconclusive", "Inconclusive")]
+
+
+def accuracy_text(kb: KnowledgeBase, accuracy: Accuracy) -> str:
+    """One line per target condition: sensitivity, specificity, LRs and the source."""
+    parts = []
+    for label, value in (
+        ("Sensitivity", accuracy.sensitivity),
+        ("Specificity", accuracy.specificity),
+    ):
+        if value is not None:
+            parts.append(f"{label} {value:.0%}")
+    for label, value in (("LR+", accuracy.lr_pos), ("LR−", accuracy.lr_neg)):
+        if value is not None:
+            parts.append(f"{label} {value:g}")
+    target = kb.conditions[accuracy.target].name if accuracy.target in kb.conditions else ""
+    source = kb.sources.get(accuracy.source)
+    text = f"{target}: " + (", ".join(parts) or "no figures")
+    if accuracy.reference_standard:
+        text += f" (reference: {accuracy.reference_standard})"
+    if accuracy.note:
+        text += f". {accuracy.note}"
+    if source is not None:
+        text += f" — {source.citation}"
+    return text
+
+
+class SideResult(QWidget):
+    """The result control for one side of an item: buttons for binary, a field for measurements."""
+
+    changed = Signal(object)
+
+    def __init__(self, item: ExamItem, side: str):
+        super().__init__()
+        side_label = "" if side == NO_SIDE else f", {side}"
+        name = f"{item.name}{side_label}"
+        self.edit: QLineEdit | None = None
+        self.buttons: ChoiceButtons | None = None
+        layout = QGridLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        if item.result_type == "binary":
+            self.buttons = ChoiceButtons(RESULTS, name)
+            self.buttons.chosen.connect(self.changed)
+            layout.addWidget(self.buttons, 0, 0)
+        else:
+            self.edit = named(QLineEdit(), name, f"Measurement in {item.unit}".strip())
+            low = item.minimum if item.minimum is not None else -1e9
+            high = item.maximum if item.maximum is not None else 1e9
+            self.edit.setValidator(QDoubleValidator(low, high, 2, self.edit))
+            self.edit.setPlaceholderText(f"— {item.unit}".strip())
+            self.edit.setMaximumWidth(120)
+            self.edit.editingFinished.connect(self._measured)
+            layout.addWidget(self.edit, 0, 0)
+            layout.setColumnStretch(1, 1)
+        self._shown = ""
+
+    def _measured(self) -> None:
+        assert self.edit is not None
+        text = self.edit.text().strip()
+        if text != self._shown:
+            self._shown = text
+            self.changed.emit(QLocale().toDouble(text)[0] if text else None)
+
+    def set_value(self, value: Any) -> None:
+        if self.buttons is not None:
+            self.buttons.set_value(value)
+        elif self.edit is not None:
+            self._shown = "" if value is None else QLocale().toString(float(value), "g", 6)
+            self.edit.setText(self._shown)
+
+    def focus_target(self) -> QWidget:
+        if self.buttons is not None:
+            return next(iter(self.buttons.buttons.values()))
+        assert self.edit is not None
+        return self.edit
+
+
+class ExamRow(QFrame):
+    """One examination item: name, per-side results and a details toggle."""
+
+    def __init__(self, kb: KnowledgeBase, item: ExamItem):
+        super().__init__()
+        self.setObjectName("promptRow")
+        self.item = item
+        layout = QGridLayout(self)
+        layout.setContentsMargins(4, 4, 4, 6)
+        title = QLabel(item.name)
+        title.setObjectName("question")
+        title.setWordWrap(True)
+        layout.addWidget(title, 0, 0, 1, 2)
+        self.info = named(QPushButton("How to · accuracy"), f"Show how to perform {item.name}")
+        self.info.setObjectName("linkButton")
+        self.info.setCheckable(True)
+        self.info.setAutoDefault(False)
+        layout.addWidget(self.info, 0, 2)
+        self.sides: dict[str, SideResult] = {}
+        for n, side in enumerate(SIDES if item.sided else (NO_SIDE,)):
+            if side != NO_SIDE:
+                layout.addWidget(QLabel(side.capitalize()), n + 1, 0)
+            result = SideResult(item, side)
+            self.sides[side] = result
+            if side == NO_SIDE:
+                layout.addWidget(result, n + 1, 0, 1, 3)
+            else:
+                layout.addWidget(result, n + 1, 1, 1, 2)
+        details = [f"<b>How to:</b> {item.how_to}", f"<b>Positive:</b> {item.positive}"]
+        details += [f"<b>Accuracy:</b> {accuracy_text(kb, a)}" for a in item.accuracy]
+        self.details = hint("<br>".join(details))
+        self.details.setVisible(False)
+        self.info.toggled.connect(self.details.setVisible)
+        layout.addWidget(self.details, len(self.sides) + 1, 0, 1, 3)
+        layout.setColumnStretch(1, 1)
+
+
+class ExamForm(QWidget):
+    """Emits `resultChanged(item_id, side, value or None)` on every user edit."""
+
+    resultChanged = Signal(str, str, object)
+
+    def __init__(self, kb: KnowledgeBase, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.kb = kb
+        self.rows: dict[str, ExamRow] = {}
+        self._layout = QVBoxLayout(self)
+        self._layout.setSpacing(4)
+
+    def build(self, presentations: tuple[str, ...]) -> None:
+        """Create the checklist for the chosen presentations, grouped by region."""
+        while (item := self._layout.takeAt(0)) is not None:
+            if (widget := item.widget()) is not None:
+                widget.deleteLater()
+        self.rows = {}
+        items = self.kb.exam_items_for(list(presentations))
+        if not items:
+            self._layout.addWidget(hint("Choose a presenting complaint above to see its tests."))
+        by_region: dict[str, list[ExamItem]] = {}
+        for exam_item in items:
+            by_region.setdefault(exam_item.region, []).append(exam_item)
+        for region, region_items in by_region.items():
+            self._layout.addWidget(heading(region, level=2))
+            for exam_item in region_items:
+                row = ExamRow(self.kb, exam_item)
+                for side, result in row.sides.items():
+                    result.changed.connect(
+                        lambda value, i=exam_item.id, s=side: self.resultChanged.emit(i, s, value)
+                    )
+                self.rows[exam_item.id] = row
+                self._layout.addWidget(row)
+        self._layout.addStretch(1)
+
+    def show_observations(self, obs: Observations) -> None:
+        for item_id, row in self.rows.items():
+            recorded = obs.exam.get(item_id, {})
+            for side, result in row.sides.items():
+                result.set_value(recorded.get(side))
+
+    def completion(self, obs: Observations) -> tuple[int, int]:
+        """(items with a result on at least one side, items)."""
+        return sum(1 for i in self.rows if obs.exam.get(i)), len(self.rows)
+
+    def focus_item(self, item_id: str) -> QWidget | None:
+        row = self.rows.get(item_id)
+        if row is None:
+            return None
+        return next(iter(row.sides.values())).focus_target()

@@ -1,0 +1,97 @@
+"""History prompts of the visit's presentations, grouped by topic, with live show-when rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+
+from desktop_app.core.knowledge_base import KnowledgeBase, Prompt
+from desktop_app.core.observations import Observations
+from desktop_app.gui.answer_inputs import AnswerInput, make_input
+from desktop_app.gui.widgets import heading, hint
+
+
+class PromptRow(QFrame):
+    """A question, its optional help and its input."""
+
+    def __init__(self, prompt: Prompt):
+        super().__init__()
+        self.setObjectName("promptRow")
+        self.prompt = prompt
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 6)
+        layout.setSpacing(3)
+        question = QLabel(prompt.question)
+        question.setWordWrap(True)
+        question.setObjectName("question")
+        layout.addWidget(question)
+        if prompt.help:
+            layout.addWidget(hint(prompt.help))
+        self.input: AnswerInput = make_input(prompt)
+        question.setBuddy(self.input.focus_target())
+        layout.addWidget(self.input)
+
+
+class HistoryForm(QWidget):
+    """Emits `answerChanged(prompt_id, value or None)` on every user edit."""
+
+    answerChanged = Signal(str, object)
+
+    def __init__(self, kb: KnowledgeBase, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.kb = kb
+        self.rows: dict[str, PromptRow] = {}
+        self._layout = QVBoxLayout(self)
+        self._layout.setSpacing(4)
+
+    def build(self, presentations: tuple[str, ...]) -> None:
+        """Create the rows for the chosen presentations (only when the presentations change)."""
+        while (item := self._layout.takeAt(0)) is not None:
+            if (widget := item.widget()) is not None:
+                widget.deleteLater()
+        self.rows = {}
+        topic = None
+        prompts = self.kb.prompts_for(list(presentations))
+        if not prompts:
+            self._layout.addWidget(
+                hint("Choose a presenting complaint above to see its questions.")
+            )
+        for prompt in prompts:
+            if prompt.topic != topic:
+                topic = prompt.topic
+                self._layout.addWidget(heading(topic, level=2))
+            row = PromptRow(prompt)
+            row.input.changed.connect(lambda value, pid=prompt.id: self._edited(pid, value))
+            self.rows[prompt.id] = row
+            self._layout.addWidget(row)
+        self._layout.addStretch(1)
+
+    def _edited(self, prompt_id: str, value: Any) -> None:
+        self.answerChanged.emit(prompt_id, value)
+
+    def show_observations(self, obs: Observations) -> None:
+        """Show stored answers and apply show-when rules."""
+        for prompt_id, row in self.rows.items():
+            row.input.set_value(obs.answers.get(prompt_id))
+        self.apply_rules(obs)
+
+    def apply_rules(self, obs: Observations) -> None:
+        """Hide prompts whose show-when condition is not met (answers are kept)."""
+        for row in self.rows.values():
+            rule = row.prompt.show_when
+            row.setVisible(rule is None or rule.evaluate(obs) is True)
+
+    def completion(self, obs: Observations) -> tuple[int, int]:
+        """(answered, shown) prompts."""
+        shown = [pid for pid, row in self.rows.items() if not row.isHidden()]
+        return sum(1 for pid in shown if pid in obs.answers), len(shown)
+
+    def focus_prompt(self, prompt_id: str) -> QWidget | None:
+        row = self.rows.get(prompt_id)
+        return row.input.focus_target() if row is not None else None
+
+    def flush(self) -> None:
+        for row in self.rows.values():
+            row.input.flush()

@@ -1,0 +1,366 @@
+"""The main window: patient list and search, patient page, visit editor, menus and shortcuts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.errors import StorageError
+from desktop_app.core.records import Patient
+from desktop_app.gui.dialogs import AmendDialog, PatientDialog, VisitDialog
+from desktop_app.gui.operations import Operations
+from desktop_app.gui.patient_page import PatientPage
+from desktop_app.gui.red_flag_banner import AcknowledgeDialog, RedFlagBanner
+from desktop_app.gui.settings_dialog import FILE_OPTIONS, SettingsDialog
+from desktop_app.gui.visit_editor import VisitEditor
+from desktop_app.gui.widgets import heading, local_date, named
+
+APP_TITLE = "Gluteal Assess"
+WELCOME = (
+    "<h2>Welcome</h2><p>There are no patients in this database yet. To start:</p><ol>"
+    "<li>Create a patient: <b>New patient</b> (Ctrl+N).</li>"
+    "<li>Start a visit from the patient's page: <b>New visit…</b> (Ctrl+Shift+N).</li>"
+    "<li>Record history, examination, body chart and measures; the differential on the right "
+    "updates as you go. Everything is saved automatically.</li>"
+    "<li>Sign the visit when done and export the PDF (Ctrl+E).</li></ol>"
+)
+CHOOSE = "<h2>Choose a patient</h2><p>Select a patient on the left, or search with Ctrl+F.</p>"
+
+
+class MainWindow(QMainWindow):
+    """The application window over one open database."""
+
+    def __init__(self, ops: Operations, settings: QSettings, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ops = ops
+        ops.window = self
+        self.store = settings
+        self.patient: Patient | None = None
+        self.setWindowTitle(APP_TITLE + (" (read-only)" if ops.repo.read_only else ""))
+        self._build()
+        self._actions()
+        ops.patientsChanged.connect(self.refresh_patients)
+        ops.visitStatusChanged.connect(lambda _id: self.page.refresh())
+        ops.databaseReplaced.connect(self._database_replaced)
+        self.refresh_patients()
+        self._restore_state()
+
+    # -- layout -----------------------------------------------------------------------------
+    def _build(self) -> None:
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        self.banner = RedFlagBanner()
+        outer.addWidget(self.banner)
+        self.read_only_bar = QLabel(f"Read-only: {self.ops.repo.read_only_reason}")
+        self.read_only_bar.setObjectName("readOnlyBar")
+        self.read_only_bar.setWordWrap(True)
+        self.read_only_bar.setVisible(self.ops.repo.read_only)
+        outer.addWidget(self.read_only_bar)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        left = QWidget()
+        left.setObjectName("sidebar")
+        side = QVBoxLayout(left)
+        side.addWidget(heading("Patients", level=2))
+        self.search = named(QLineEdit(), "Search patients by name, date of birth or clinic ID")
+        self.search.setPlaceholderText("Search name, birth date, ID… (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.refresh_patients)
+        self.search.returnPressed.connect(self._open_first_match)
+        self.list = named(QListWidget(), "Patients")
+        self.list.itemActivated.connect(self._patient_chosen)
+        self.list.itemClicked.connect(self._patient_chosen)
+        self.new_patient_button = named(QPushButton("New patient"), "Create a new patient")
+        self.new_patient_button.setObjectName("primary")
+        self.new_patient_button.clicked.connect(self.new_patient)
+        for widget in (self.search, self.list, self.new_patient_button):
+            side.addWidget(widget)
+        self.splitter.addWidget(left)
+        self.stack = QStackedWidget()
+        self.welcome = QLabel()
+        self.welcome.setWordWrap(True)
+        self.welcome.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.welcome.setObjectName("welcome")
+        self.page = PatientPage(self.ops)
+        self.page.visitOpened.connect(self.open_visit)
+        self.page.newVisitRequested.connect(self.new_visit)
+        self.editor = VisitEditor(self.ops, self.banner)
+        self.editor.backRequested.connect(self.show_patient_page)
+        self.editor.signRequested.connect(self.sign_visit)
+        self.editor.amendRequested.connect(self.amend_visit)
+        self.editor.exportRequested.connect(self.export_visit)
+        self.editor.acknowledgeRequested.connect(self.acknowledge_flag)
+        for widget in (self.welcome, self.page, self.editor):
+            self.stack.addWidget(widget)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([260, 1100])
+        outer.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+        self.status_text = QLabel(f"Database: {self.ops.repo.path}")
+        self.status_text.setObjectName("hint")
+        self.statusBar().addPermanentWidget(self.status_text)
+
+    def _action(self, menu_name: str, text: str, slot: object, shortcut: object = None) -> QAction:
+        menu = self._menus.get(menu_name) or self.menuBar().addMenu(menu_name)
+        self._menus[menu_name] = menu
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _actions(self) -> None:
+        self._menus: dict[str, object] = {}
+        std = QKeySequence.StandardKey
+        self.new_patient_action = self._action("&File", "&New patient…", self.new_patient, std.New)
+        self.new_visit_action = self._action("&File", "New &visit…", self.new_visit, "Ctrl+Shift+N")
+        self.export_action = self._action(
+            "&File", "&Export visit summary…", lambda: self.export_visit("summary"), "Ctrl+E"
+        )
+        self._action("&File", "&Settings and backups…", self.open_settings, std.Preferences)
+        self._action("&File", "&Quit", self.close, std.Quit)
+        self._action("&Edit", "&Undo", lambda: self._edit("undo"), std.Undo)
+        self._action("&Edit", "&Redo", lambda: self._edit("redo"), "Ctrl+Shift+Z")
+        self._action("&Edit", "&Find patient", self.focus_search, std.Find)
+        self.save_action = self._action("&Visit", "&Save now", self.save_now, std.Save)
+        self.sign_action = self._action("&Visit", "Si&gn…", self.sign_visit)
+        self.amend_action = self._action("&Visit", "&Amend…", self.amend_visit)
+        self._action("&Help", "&How to start", self._show_help, std.HelpContents)
+        if self.ops.repo.read_only:
+            for action in (
+                self.new_patient_action,
+                self.new_visit_action,
+                self.sign_action,
+                self.amend_action,
+            ):
+                action.setEnabled(False)
+            self.new_patient_button.setEnabled(False)
+
+    # -- patients ---------------------------------------------------------------------------
+    def refresh_patients(self) -> None:
+        """Reload the patient list for the current search text."""
+        current = self.patient.id if self.patient else None
+        patients = self.ops.search_patients(self.search.text().strip())
+        self.list.clear()
+        for patient in patients:
+            label = f"{patient.name}\n{local_date(patient.date_of_birth)}"
+            if patient.clinic_id:
+                label += f" · {patient.clinic_id}"
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, patient.id)
+            self.list.addItem(item)
+            if patient.id == current:
+                self.list.setCurrentItem(item)
+        if self.stack.currentWidget() is self.welcome:
+            self._show_welcome()
+
+    def _show_welcome(self) -> None:
+        empty = self.ops.repo.patient_count() == 0
+        self.welcome.setText(WELCOME if empty else CHOOSE)
+        self.stack.setCurrentWidget(self.welcome)
+
+    def _patient_chosen(self, item: QListWidgetItem) -> None:
+        self.show_patient(int(item.data(Qt.ItemDataRole.UserRole)))
+
+    def _open_first_match(self) -> None:
+        if self.list.count():
+            self._patient_chosen(self.list.item(0))
+
+    def show_patient(self, patient_id: int) -> None:
+        """Open a patient's page."""
+        patient = self.ops.get_patient(patient_id)
+        if patient is None:
+            return
+        self.editor.flush()
+        self.patient = patient
+        self.store.setValue("last_patient", patient.id)
+        self.store.remove("last_visit")
+        self.page.show_patient(patient)
+        self.show_patient_page()
+
+    def show_patient_page(self) -> None:
+        self.editor.flush()
+        self.banner.reset()
+        self.store.remove("last_visit")
+        if self.patient is None:
+            self._show_welcome()
+            return
+        self.page.refresh()
+        self.stack.setCurrentWidget(self.page)
+        self.page.new_visit.setFocus()
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def new_patient(self) -> None:
+        """Ctrl+N: the new-patient dialog."""
+        dialog = PatientDialog(self)
+        if dialog.exec() != PatientDialog.DialogCode.Accepted:
+            return
+        patient = self.ops.create_patient(*dialog.values())
+        if patient is not None:
+            self.search.clear()
+            self.show_patient(patient.id)
+
+    # -- visits -----------------------------------------------------------------------------
+    def new_visit(self) -> None:
+        """Ctrl+Shift+N: choose type and complaint, then open the new visit."""
+        if self.patient is None:
+            self.statusBar().showMessage("Choose or create a patient first.", 5000)
+            return
+        first = not self.ops.repo.list_visits(self.patient.id)
+        dialog = VisitDialog(self.ops.kb, first, self)
+        if dialog.exec() != VisitDialog.DialogCode.Accepted:
+            return
+        visit = self.ops.start_visit(self.patient, *dialog.values())
+        if visit is not None:
+            self.open_visit(visit.id)
+
+    def open_visit(self, visit_id: int) -> None:
+        """Show a visit in the editor."""
+        visit = self.ops.open_visit(visit_id)
+        if visit is None:
+            return
+        if self.patient is None or self.patient.id != visit.patient_id:
+            self.patient = self.ops.repo.get_patient(visit.patient_id)
+            self.page.show_patient(self.patient)
+        self.editor.load(visit, self.patient)
+        self.stack.setCurrentWidget(self.editor)
+        self.store.setValue("last_patient", visit.patient_id)
+        self.store.setValue("last_visit", visit.id)
+
+    def _visit_open(self) -> bool:
+        return self.stack.currentWidget() is self.editor and self.editor.visit is not None
+
+    def save_now(self) -> None:
+        """Ctrl+S: everything is autosaved; flush typing and say so."""
+        self.editor.flush()
+        self.statusBar().showMessage("All changes are saved automatically.", 4000)
+
+    def sign_visit(self) -> None:
+        if not self._visit_open() or not self.editor.editable:
+            return
+        self.editor.flush()
+        answer = QMessageBox.question(
+            self,
+            "Sign visit",
+            "Sign this visit now?\n\nAfter signing it cannot be changed; corrections are added "
+            "as amendments.",
+        )
+        assert self.editor.visit is not None and self.editor.differential is not None
+        if answer == QMessageBox.StandardButton.Yes and self.ops.sign(
+            self.editor.visit.id, self.editor.differential
+        ):
+            self.editor.reload_visit()
+
+    def amend_visit(self) -> None:
+        if not self._visit_open() or self.editor.visit is None or not self.editor.visit.is_signed:
+            return
+        dialog = AmendDialog(self)
+        if dialog.exec() == AmendDialog.DialogCode.Accepted and self.ops.amend(
+            self.editor.visit.id, *dialog.values()
+        ):
+            self.editor.reload_visit()
+
+    def acknowledge_flag(self, flag_id: str) -> None:
+        differential = self.editor.differential
+        if self.editor.visit is None or differential is None:
+            return
+        flag = next(f for f in differential.red_flags if f.flag_id == flag_id)
+        dialog = AcknowledgeDialog(flag, self)
+        if dialog.exec() == AcknowledgeDialog.DialogCode.Accepted and self.ops.acknowledge_red_flag(
+            self.editor.visit.id, flag_id, *dialog.result_values()
+        ):
+            self.editor.reload_visit()
+
+    def export_visit(self, kind: str) -> None:
+        """Ctrl+E: write the visit's PDF where the user chooses."""
+        if not self._visit_open() or self.editor.visit is None or self.patient is None:
+            self.statusBar().showMessage("Open a visit to export it.", 5000)
+            return
+        self.editor.flush()
+        visit = self.editor.visit
+        default = Path.home() / f"{kind}-{visit.visit_date.isoformat()}-{visit.id}.pdf"
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export PDF", str(default), "PDF (*.pdf)", options=FILE_OPTIONS
+        )
+        if not path:
+            return
+        written = self.ops.export(visit.id, kind, Path(path))
+        if written is not None:
+            self.statusBar().showMessage(f"PDF written: {written}", 8000)
+
+    # -- settings, help, state --------------------------------------------------------------
+    def open_settings(self) -> None:
+        SettingsDialog(self.ops, self).exec()
+
+    def _database_replaced(self) -> None:
+        self.patient = None
+        self.editor.visit = None
+        self.banner.reset()
+        self._show_welcome()
+
+    def _show_help(self) -> None:
+        QMessageBox.information(self, "How to start", WELCOME)
+
+    def _edit(self, what: str) -> None:
+        """Undo or redo in the focused text field."""
+        widget = QApplication.focusWidget()
+        if isinstance(widget, QLineEdit | QPlainTextEdit):
+            getattr(widget, what)()
+
+    def _restore_state(self) -> None:
+        geometry = self.store.value("geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1360, 860)
+        splitter = self.store.value("splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+        patient_id = self.store.value("last_patient")
+        visit_id = self.store.value("last_visit")
+        if patient_id is None:
+            self._show_welcome()
+            return
+        try:
+            patient = self.ops.repo.get_patient(int(patient_id))
+        except (ValueError, StorageError):  # a deleted patient or a restored older database
+            self._show_welcome()
+            return
+        self.patient = patient
+        self.page.show_patient(patient)
+        self.stack.setCurrentWidget(self.page)
+        if visit_id is not None:
+            self.open_visit(int(visit_id))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Save pending typing and the window state, then close the database."""
+        self.editor.flush()
+        self.store.setValue("geometry", self.saveGeometry())
+        self.store.setValue("splitter", self.splitter.saveState())
+        self.store.sync()
+        self.ops.repo.close()
+        super().closeEvent(event)

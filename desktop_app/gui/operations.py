@@ -1,0 +1,277 @@
+"""One function per user action: call storage or core, show known errors, tell views what changed.
+
+Widgets never talk to the repository directly. Every method returns the new record (or True) on
+success and None (or False) after showing the error in a plain-language dialog.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from desktop_app.core.diagnosis import Differential
+from desktop_app.core.errors import AppError, VisitLocked
+from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.observations import Mark
+from desktop_app.core.records import Amendment, MeasureResult, Patient, RedFlagAck, Settings, Visit
+from desktop_app.storage.backup import default_backup_dir, restore_database
+from desktop_app.storage.repository import Repository
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+AGE_PROMPT = "age_years"  # pre-filled from the date of birth when the knowledge base asks for it
+
+
+def show_error(parent: QWidget | None, title: str, exc: AppError) -> None:
+    """A plain-language error dialog; the message comes from the AppError."""
+    if isinstance(exc, VisitLocked):
+        text = f"{exc}\n\nThis visit is signed. Use “Amend…” to add a correction."
+    else:
+        text = str(exc)
+    QMessageBox.warning(parent, title, text)
+
+
+class Operations(QObject):
+    """The user's actions on the open database."""
+
+    patientsChanged = Signal()
+    visitChanged = Signal(int)  # observations, measures, plan or acks of a visit
+    visitStatusChanged = Signal(int)  # signed or amended
+    saveState = Signal(str)  # "saved" or "failed"
+    databaseReplaced = Signal()  # after a restore
+
+    def __init__(self, repo: Repository, kb: KnowledgeBase, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.repo = repo
+        self.kb = kb
+        self.window: QWidget | None = parent
+
+    # -- plumbing ---------------------------------------------------------------------------
+    def _run(self, title: str, action: Callable[[], T], *, write: bool = True) -> T | None:
+        try:
+            result = action()
+        except AppError as exc:
+            log.warning("%s failed: %s", title, type(exc).__name__)
+            if write:
+                self.saveState.emit("failed")
+            show_error(self.window, title, exc)
+            return None
+        if write:
+            self.saveState.emit("saved")
+        return result
+
+    # -- patients ---------------------------------------------------------------------------
+    def create_patient(
+        self, name: str, date_of_birth: dt.date, sex: str, clinic_id: str = "", contact: str = ""
+    ) -> Patient | None:
+        """Create a patient record."""
+        patient = self._run(
+            "Could not create the patient",
+            lambda: self.repo.create_patient(name, date_of_birth, sex, clinic_id, contact),
+        )
+        if patient is not None:
+            self.patientsChanged.emit()
+        return patient
+
+    def get_patient(self, patient_id: int) -> Patient | None:
+        """Load one patient."""
+        return self._run(
+            "Could not open the patient", lambda: self.repo.get_patient(patient_id), write=False
+        )
+
+    def search_patients(self, text: str) -> list[Patient]:
+        """Patients matching a search (empty list after showing an error)."""
+        found = self._run("Search failed", lambda: self.repo.search_patients(text), write=False)
+        return found or []
+
+    # -- visits -----------------------------------------------------------------------------
+    def start_visit(
+        self, patient: Patient, visit_type: str, presentations: Sequence[str]
+    ) -> Visit | None:
+        """Create a visit, pre-filling the age from the date of birth when the KB asks for it."""
+
+        def create() -> Visit:
+            visit = self.repo.create_visit(patient.id, visit_type, list(presentations))
+            if AGE_PROMPT in {p.id for p in self.kb.prompts_for(list(presentations))}:
+                age = patient.age_on(visit.visit_date)
+                self.repo.save_answer(visit.id, AGE_PROMPT, age)
+                visit = self.repo.get_visit(visit.id)
+            return visit
+
+        visit = self._run("Could not start the visit", create)
+        if visit is not None:
+            self.patientsChanged.emit()
+        return visit
+
+    def open_visit(self, visit_id: int) -> Visit | None:
+        """Load a visit for the editor."""
+        return self._run(
+            "Could not open the visit", lambda: self.repo.get_visit(visit_id), write=False
+        )
+
+    def set_presentations(self, visit_id: int, presentations: Sequence[str]) -> bool:
+        """Change the presenting complaints, which choose the prompts and tests."""
+        return self._write(
+            visit_id,
+            "Could not save the presenting complaint",
+            lambda: self.repo.set_presentations(visit_id, list(presentations)),
+        )
+
+    def save_answer(self, visit_id: int, prompt_id: str, value: Any | None) -> bool:
+        """Save (or clear, with None) a history answer."""
+        return self._write(
+            visit_id,
+            "Could not save the answer",
+            lambda: self.repo.save_answer(visit_id, prompt_id, value),
+        )
+
+    def save_exam(self, visit_id: int, item_id: str, side: str, value: Any | None) -> bool:
+        """Save (or clear) one side of an examination result."""
+        return self._write(
+            visit_id,
+            "Could not save the examination result",
+            lambda: self.repo.save_exam(visit_id, item_id, side, value),
+        )
+
+    def toggle_mark(self, visit_id: int, mark: Mark, present: bool) -> bool:
+        """Add or remove a body-chart mark."""
+        return self._write(
+            visit_id,
+            "Could not save the body-chart mark",
+            lambda: self.repo.set_mark(visit_id, mark, present),
+        )
+
+    def save_measure(
+        self, visit_id: int, measure_id: str, responses: dict[str, float]
+    ) -> MeasureResult | None:
+        """Save an outcome measure's responses and return its score."""
+        result = self._run(
+            "Could not save the outcome measure",
+            lambda: self.repo.save_measure(visit_id, measure_id, responses),
+        )
+        if result is not None:
+            self.visitChanged.emit(visit_id)
+        return result
+
+    def save_plan(self, visit_id: int, text: str) -> bool:
+        """Save the free-text plan."""
+        return self._write(
+            visit_id, "Could not save the plan", lambda: self.repo.save_plan(visit_id, text)
+        )
+
+    def set_leading_condition(self, visit_id: int, name: str) -> None:
+        """Cache the live leader for the visit list (no dialog noise on a signed visit)."""
+        self._run(
+            "Could not update the visit list",
+            lambda: self.repo.set_leading_condition(visit_id, name),
+        )
+
+    def acknowledge_red_flag(
+        self, visit_id: int, flag_id: str, referred: bool, reason: str
+    ) -> RedFlagAck | None:
+        """Record that the clinician acted on a red flag (audited)."""
+        ack = self._run(
+            "Could not record the acknowledgement",
+            lambda: self.repo.acknowledge_red_flag(visit_id, flag_id, referred, reason),
+        )
+        if ack is not None:
+            self.visitChanged.emit(visit_id)
+        return ack
+
+    def sign(self, visit_id: int, differential: Differential) -> Visit | None:
+        """Sign the visit; every red flag must be acknowledged first."""
+        visit = self._run(
+            "Could not sign the visit", lambda: self.repo.get_visit(visit_id), write=False
+        )
+        if visit is None:
+            return None
+        missing = [f.name for f in differential.red_flags if f.flag_id not in visit.red_flag_acks]
+        if missing:
+            QMessageBox.warning(
+                self.window,
+                "Acknowledge the red flags first",
+                "Before signing, record for each red flag whether the patient was referred:\n• "
+                + "\n• ".join(missing),
+            )
+            return None
+        signed = self._run(
+            "Could not sign the visit", lambda: self.repo.sign_visit(visit_id, differential)
+        )
+        if signed is not None:
+            self.visitStatusChanged.emit(visit_id)
+            self.patientsChanged.emit()
+        return signed
+
+    def amend(self, visit_id: int, text: str, reason: str) -> Amendment | None:
+        """Add an amendment to a signed visit."""
+        amendment = self._run(
+            "Could not save the amendment", lambda: self.repo.amend_visit(visit_id, text, reason)
+        )
+        if amendment is not None:
+            self.visitStatusChanged.emit(visit_id)
+        return amendment
+
+    def export(self, visit_id: int, kind: str, out: Path) -> Path | None:
+        """Write a PDF of the visit (summary, referral or history)."""
+        from desktop_app import reporting  # ReportLab loads only when exporting
+
+        return self._run(
+            "Could not export the PDF",
+            lambda: reporting.export_visit(self.repo, self.kb, visit_id, kind, out),
+            write=False,
+        )
+
+    # -- settings and backups ---------------------------------------------------------------
+    def save_settings(self, settings: Settings) -> bool:
+        """Store clinic, clinician and report settings."""
+        done = self._run(
+            "Could not save the settings", lambda: _done(self.repo.save_settings(settings))
+        )
+        return bool(done)
+
+    def backup_now(self, folder: Path | None = None) -> Path | None:
+        """Copy the database to a timestamped file in the backup folder."""
+        target = folder or default_backup_dir(self.repo.path)
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        return self._run(
+            "Backup failed",
+            lambda: self.repo.backup_to(target / f"manual-{stamp}.sqlite3"),
+            write=False,
+        )
+
+    def restore(self, source: Path) -> bool:
+        """Replace the database with a backup (the current file is kept aside), then reopen it."""
+        db_path = self.repo.path
+
+        def replace() -> bool:
+            self.repo.close()
+            try:
+                restore_database(source, db_path)
+            finally:
+                self.repo = Repository.open(db_path, self.kb)
+            return True
+
+        done = bool(self._run("Restore failed", replace, write=False))
+        if done:
+            self.databaseReplaced.emit()
+            self.patientsChanged.emit()
+        return done
+
+    # -- helpers ----------------------------------------------------------------------------
+    def _write(self, visit_id: int, title: str, action: Callable[[], object]) -> bool:
+        done = bool(self._run(title, lambda: _done(action())))
+        if done:
+            self.visitChanged.emit(visit_id)
+        return done
+
+
+def _done(_: object) -> bool:
+    """Turn a write that returns nothing into a success flag for `_run`."""
+    return True

@@ -1,0 +1,187 @@
+"""A patient's page: details, visit history and each outcome measure's trend."""
+
+from __future__ import annotations
+
+import datetime as dt
+from itertools import pairwise
+
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.knowledge_base import Measure
+from desktop_app.core.records import Patient
+from desktop_app.gui.dialogs import VISIT_LABELS
+from desktop_app.gui.operations import Operations
+from desktop_app.gui.widgets import heading, hint, local_date, named
+
+
+class TrendChart(QWidget):
+    """A small line chart of one measure's scores across visits."""
+
+    def __init__(self, measure: Measure, points: list[tuple[dt.date, float]]):
+        super().__init__()
+        self.measure = measure
+        self.points = points
+        self.setMinimumSize(220, 110)
+        better = "higher is better" if measure.higher_is_better else "lower is better"
+        self.setToolTip(
+            f"{measure.name}: "
+            + ", ".join(f"{local_date(d)} {v:g}" for d, v in points)
+            + f" ({better})"
+        )
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        area = QRectF(self.rect()).adjusted(30, 22, -10, -18)
+        painter.setPen(QColor("#333"))
+        painter.drawText(
+            QRectF(0, 0, self.width(), 20), Qt.AlignmentFlag.AlignLeft, self.measure.name
+        )
+        painter.setPen(QPen(QColor("#bbb"), 1))
+        painter.drawRect(area)
+        low, high = self.measure.minimum, self.measure.maximum
+        painter.setPen(QColor("#666"))
+        painter.drawText(
+            QRectF(0, area.top() - 6, 26, 14), Qt.AlignmentFlag.AlignRight, f"{high:g}"
+        )
+        painter.drawText(
+            QRectF(0, area.bottom() - 8, 26, 14), Qt.AlignmentFlag.AlignRight, f"{low:g}"
+        )
+        span = (high - low) or 1
+        count = len(self.points)
+        xy = [
+            QPointF(
+                area.left() + (area.width() * (n / (count - 1)) if count > 1 else area.width() / 2),
+                area.bottom() - (value - low) / span * area.height(),
+            )
+            for n, (_, value) in enumerate(self.points)
+        ]
+        painter.setPen(QPen(QColor("#2f6db5"), 2))
+        for a, b in pairwise(xy):
+            painter.drawLine(a, b)
+        painter.setBrush(QColor("#2f6db5"))
+        for point in xy:
+            painter.drawEllipse(point, 3.5, 3.5)
+        if self.points:
+            painter.setPen(QColor("#333"))
+            last_day, last = self.points[-1]
+            painter.drawText(
+                QRectF(area.left(), area.bottom() + 2, area.width(), 16),
+                Qt.AlignmentFlag.AlignRight,
+                f"latest {last:g} ({local_date(last_day)})",
+            )
+        painter.end()
+
+
+class PatientPage(QWidget):
+    """Emits `visitOpened(visit_id)` and `newVisitRequested()`."""
+
+    visitOpened = Signal(int)
+    newVisitRequested = Signal()
+
+    def __init__(self, ops: Operations, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ops = ops
+        self.patient: Patient | None = None
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.name = heading("")
+        self.details = QLabel()
+        self.details.setObjectName("hint")
+        names = QVBoxLayout()
+        names.addWidget(self.name)
+        names.addWidget(self.details)
+        top.addLayout(names, 1)
+        self.new_visit = named(QPushButton("New visit…"), "Start a new visit for this patient")
+        self.new_visit.setObjectName("primary")
+        self.new_visit.clicked.connect(self.newVisitRequested)
+        top.addWidget(self.new_visit, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(top)
+        layout.addWidget(heading("Visits", level=2))
+        self.table = named(QTableWidget(0, 4), "Visit history")
+        self.table.setHorizontalHeaderLabels(["Date", "Type", "Status", "Leading condition"])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.activated.connect(lambda index: self._open(index.row()))
+        self.table.cellDoubleClicked.connect(lambda r, _c: self._open(r))
+        layout.addWidget(self.table, 2)
+        self.empty = hint(
+            "No visits yet: click “New visit…” (Ctrl+Shift+N) to start the first one."
+        )
+        layout.addWidget(self.empty)
+        layout.addWidget(heading("Outcome measures", level=2))
+        self.trends = QWidget()
+        self.trend_layout = QGridLayout(self.trends)
+        self.trend_layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.trends, 1)
+        self._visit_ids: list[int] = []
+
+    def show_patient(self, patient: Patient) -> None:
+        """Fill the page from the database."""
+        self.patient = patient
+        self.name.setText(patient.name)
+        age = patient.age_on(dt.date.today())
+        parts = [
+            f"Born {local_date(patient.date_of_birth)} ({age} years)",
+            patient.sex.capitalize(),
+        ]
+        if patient.clinic_id:
+            parts.append(f"Clinic ID {patient.clinic_id}")
+        if patient.contact:
+            parts.append(patient.contact)
+        self.details.setText(" · ".join(parts))
+        self.new_visit.setEnabled(not self.ops.repo.read_only)
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self.patient is None:
+            return
+        visits = self.ops.repo.list_visits(self.patient.id)
+        self.table.setRowCount(len(visits))
+        self._visit_ids = [v.id for v in visits]
+        for r, visit in enumerate(visits):
+            cells = (
+                local_date(visit.visit_date),
+                VISIT_LABELS.get(visit.visit_type, visit.visit_type),
+                "Signed" if visit.status == "signed" else "Draft",
+                visit.leading_condition,
+            )
+            for c, text in enumerate(cells):
+                self.table.setItem(r, c, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
+        self.table.setCurrentCell(-1, -1)
+        self.empty.setVisible(not visits)
+        while (item := self.trend_layout.takeAt(0)) is not None:
+            if (widget := item.widget()) is not None:
+                widget.deleteLater()
+        charts = 0
+        for measure in self.ops.kb.measures.values():
+            history = self.ops.repo.measure_history(self.patient.id, measure.id)
+            if history:
+                chart = TrendChart(measure, [(d, s) for d, _, s in history])
+                self.trend_layout.addWidget(chart, charts // 3, charts % 3)
+                charts += 1
+        if not charts:
+            self.trend_layout.addWidget(
+                hint("Scores appear here once an outcome measure is recorded.")
+            )
+
+    def _open(self, row: int) -> None:
+        if 0 <= row < len(self._visit_ids):
+            self.visitOpened.emit(self._visit_ids[row])

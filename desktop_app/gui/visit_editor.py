@@ -1,0 +1,357 @@
+"""The visit screen: complaint, history, exam, body chart, measures, plan, live differential.
+
+Every edit is saved at once through `Operations`; the in-memory observations follow what was
+saved, and the differential is recomputed from them after each change.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from PySide6.QtCore import QLocale, Qt, QTime, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.diagnosis import Differential, assess
+from desktop_app.core.observations import Mark, Observations
+from desktop_app.core.records import Patient, Visit
+from desktop_app.core.validation import validate_answer, validate_exam
+from desktop_app.gui.body_chart import BodyChartPanel
+from desktop_app.gui.dialogs import VISIT_LABELS
+from desktop_app.gui.differential_panel import DifferentialPanel
+from desktop_app.gui.exam_form import ExamForm
+from desktop_app.gui.history_form import HistoryForm
+from desktop_app.gui.measures_form import MeasuresForm
+from desktop_app.gui.operations import Operations
+from desktop_app.gui.plan_form import PlanForm
+from desktop_app.gui.red_flag_banner import RedFlagBanner
+from desktop_app.gui.widgets import local_date, local_datetime, named
+
+EXPORT_KINDS = (
+    ("summary", "Visit summary (PDF)…"),
+    ("referral", "Referral letter (PDF)…"),
+    ("history", "Patient history (PDF)…"),
+)
+TABS = ("History", "Examination", "Body chart", "Outcome measures", "Plan")
+
+
+def _scroll(widget: QWidget) -> QScrollArea:
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setWidget(widget)
+    return area
+
+
+def _without(mapping: Any, key: str) -> dict[str, Any]:
+    return {k: v for k, v in mapping.items() if k != key}
+
+
+class VisitEditor(QWidget):
+    """Edits one visit. `backRequested` returns to the patient page."""
+
+    backRequested = Signal()
+    signRequested = Signal()
+    amendRequested = Signal()
+    exportRequested = Signal(str)
+    acknowledgeRequested = Signal(str)
+
+    def __init__(self, ops: Operations, banner: RedFlagBanner, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ops = ops
+        self.kb = ops.kb
+        self.banner = banner
+        self.visit: Visit | None = None
+        self.patient: Patient | None = None
+        self.obs = Observations()
+        self.differential: Differential | None = None
+        self.editable = False
+        self.last_refresh_ms = 0.0
+        self._leader = ""
+        self._build()
+        ops.saveState.connect(self._show_save_state)
+        banner.acknowledgeRequested.connect(self.acknowledgeRequested)
+
+    # -- layout -----------------------------------------------------------------------------
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        header = QHBoxLayout()
+        self.back = named(QPushButton("← Patient"), "Back to the patient page")
+        self.back.setAutoDefault(False)
+        self.back.clicked.connect(self.backRequested)
+        self.title = QLabel()
+        self.title.setObjectName("heading")
+        self.status = QLabel()
+        self.status.setObjectName("status")
+        self.saved = QLabel()
+        self.saved.setObjectName("saved")
+        self.completion = QProgressBar()
+        self.completion.setFixedWidth(140)
+        self.completion.setFormat("%p% recorded")
+        self.completion.setAccessibleName("Completion of the assessment")
+        self.sign_button = named(QPushButton("Sign…"), "Sign the visit")
+        self.sign_button.clicked.connect(self.signRequested)
+        self.amend_button = named(QPushButton("Amend…"), "Amend the signed visit")
+        self.amend_button.clicked.connect(self.amendRequested)
+        self.export_button = named(QPushButton("Export PDF"), "Export the visit as PDF")
+        menu = QMenu(self.export_button)
+        for kind, label in EXPORT_KINDS:
+            menu.addAction(label, lambda k=kind: self.exportRequested.emit(k))
+        self.export_button.setMenu(menu)
+        for widget in (self.back, self.title, self.status):
+            header.addWidget(widget)
+        header.addStretch(1)
+        for widget in (
+            self.saved,
+            self.completion,
+            self.sign_button,
+            self.amend_button,
+            self.export_button,
+        ):
+            header.addWidget(widget)
+            if isinstance(widget, QPushButton):
+                widget.setAutoDefault(False)
+        layout.addLayout(header)
+
+        complaints = QHBoxLayout()
+        complaints.addWidget(QLabel("Presenting complaint:"))
+        self.presentation_boxes: dict[str, QCheckBox] = {}
+        for presentation in self.kb.presentations.values():
+            box = named(QCheckBox(presentation.name), f"Presenting complaint: {presentation.name}")
+            box.setToolTip(presentation.description)
+            box.clicked.connect(self._presentations_edited)
+            complaints.addWidget(box)
+            self.presentation_boxes[presentation.id] = box
+        complaints.addStretch(1)
+        layout.addLayout(complaints)
+
+        self.history = HistoryForm(self.kb)
+        self.history.answerChanged.connect(self._answer_edited)
+        self.exam = ExamForm(self.kb)
+        self.exam.resultChanged.connect(self._exam_edited)
+        self.chart = BodyChartPanel(self.kb)
+        self.chart.markToggled.connect(self._mark_toggled)
+        self.measures = MeasuresForm(self.kb)
+        self.measures.responsesChanged.connect(self._measure_edited)
+        self.plan = PlanForm(self.kb)
+        self.plan.planChanged.connect(self._plan_edited)
+        self.tabs = named(QTabWidget(), "Sections of the visit")
+        for title, widget in zip(
+            TABS, (self.history, self.exam, self.chart, self.measures, self.plan), strict=True
+        ):
+            self.tabs.addTab(widget if widget is self.chart else _scroll(widget), title)
+        self.panel = DifferentialPanel(self.kb)
+        self.panel.nextTestChosen.connect(self.go_to_item)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.tabs)
+        side = _scroll(self.panel)
+        side.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        side.setMinimumWidth(300)
+        splitter.addWidget(side)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
+        layout.addWidget(splitter, 1)
+
+    # -- loading ----------------------------------------------------------------------------
+    def load(self, visit: Visit, patient: Patient) -> None:
+        """Show a visit (after flushing any typing in the previous one)."""
+        self.flush()
+        self.visit, self.patient = visit, patient
+        self.obs = visit.observations
+        self.editable = not visit.is_signed and not self.ops.repo.read_only
+        self.title.setText(
+            f"{patient.name} · {local_date(visit.visit_date)} · "
+            f"{VISIT_LABELS.get(visit.visit_type, visit.visit_type)}"
+        )
+        for pid, box in self.presentation_boxes.items():
+            box.setChecked(pid in self.obs.presentations)
+        self._rebuild_forms()
+        previous = {}
+        for measure_id in self.kb.measures:
+            history = [
+                s
+                for d, vid, s in self.ops.repo.measure_history(patient.id, measure_id)
+                if vid != visit.id and d <= visit.visit_date
+            ]
+            if history:
+                previous[measure_id] = history[-1]
+        self.measures.show_results(visit.measures, previous)
+        self.plan.show_plan(visit.plan)
+        self.plan.show_amendments(self.ops.repo.amendments(visit.id) if visit.is_signed else [])
+        self._leader = ""
+        self._apply_editable()
+        self.saved.setText("")
+        self.banner.reset()
+        self.refresh()
+
+    def _rebuild_forms(self) -> None:
+        self.history.build(self.obs.presentations)
+        self.exam.build(self.obs.presentations)
+        self.history.show_observations(self.obs)
+        self.exam.show_observations(self.obs)
+        self.chart.show_marks(self.obs.marks)
+
+    def _apply_editable(self) -> None:
+        assert self.visit is not None
+        signed = self.visit.is_signed
+        if signed:
+            when = local_datetime(self.visit.signed_at) if self.visit.signed_at else ""
+            self.status.setText(f"Signed {when} by {self.visit.signed_by} — read-only")
+        elif self.ops.repo.read_only:
+            self.status.setText("Read-only copy")
+        else:
+            self.status.setText("Draft")
+        self.status.setProperty("signed", signed)
+        for widget in (self.history, self.exam, self.measures, *self.presentation_boxes.values()):
+            widget.setEnabled(self.editable)
+        self.chart.editable = self.editable
+        self.plan.set_editable(self.editable)
+        self.sign_button.setVisible(not signed)
+        self.sign_button.setEnabled(self.editable)
+        self.amend_button.setVisible(signed)
+        self.amend_button.setEnabled(not self.ops.repo.read_only)
+
+    # -- the live differential --------------------------------------------------------------
+    def refresh(self) -> None:
+        """Recompute the differential and update panel, banner, rules and completion in place."""
+        if self.visit is None:
+            return
+        started = time.perf_counter()
+        snapshot = self.visit.signed_differential
+        self.differential = snapshot if snapshot is not None else assess(self.kb, self.obs)
+        self.panel.show_differential(self.differential, snapshot=snapshot is not None)
+        self.banner.show_flags(self.differential.red_flags, self.visit.red_flag_acks, self.editable)
+        self.history.apply_rules(self.obs)
+        answered, shown = self.history.completion(self.obs)
+        tested, items = self.exam.completion(self.obs)
+        self.completion.setMaximum(max(1, shown + items))
+        self.completion.setValue(answered + tested)
+        self.completion.setToolTip(f"History {answered}/{shown} · Examination {tested}/{items}")
+        self.plan.show_suggestions(self.differential)
+        leader = self.differential.leading
+        if self.editable and leader is not None and leader.name != self._leader:
+            self._leader = leader.name
+            self.ops.set_leading_condition(self.visit.id, leader.name)
+        self.last_refresh_ms = (time.perf_counter() - started) * 1000
+
+    def go_to_item(self, kind: str, item_id: str) -> None:
+        """Show and focus a history prompt or examination item (the next best test)."""
+        if kind == "answer":
+            self.tabs.setCurrentIndex(TABS.index("History"))
+            target = self.history.focus_prompt(item_id)
+        else:
+            self.tabs.setCurrentIndex(TABS.index("Examination"))
+            target = self.exam.focus_item(item_id)
+        if target is None:
+            return
+        area = self.tabs.currentWidget()
+        if isinstance(area, QScrollArea):
+            area.ensureWidgetVisible(target, 50, 80)
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # -- edits ------------------------------------------------------------------------------
+    def _answer_edited(self, prompt_id: str, value: Any) -> None:
+        assert self.visit is not None
+        if self.ops.save_answer(self.visit.id, prompt_id, value):
+            if value is None:
+                self.obs = Observations(
+                    self.obs.presentations,
+                    _without(self.obs.answers, prompt_id),
+                    self.obs.exam,
+                    self.obs.marks,
+                )
+            else:
+                self.obs = self.obs.with_answer(
+                    prompt_id, validate_answer(self.kb, prompt_id, value)
+                )
+            self.refresh()
+        else:
+            self.history.show_observations(self.obs)
+
+    def _exam_edited(self, item_id: str, side: str, value: Any) -> None:
+        assert self.visit is not None
+        if self.ops.save_exam(self.visit.id, item_id, side, value):
+            if value is None:
+                exam = {k: dict(v) for k, v in self.obs.exam.items()}
+                exam[item_id] = _without(exam.get(item_id, {}), side)
+                if not exam[item_id]:
+                    del exam[item_id]
+                self.obs = Observations(
+                    self.obs.presentations, self.obs.answers, exam, self.obs.marks
+                )
+            else:
+                self.obs = self.obs.with_exam(
+                    item_id, side, validate_exam(self.kb, item_id, side, value)
+                )
+            self.refresh()
+        else:
+            self.exam.show_observations(self.obs)
+
+    def _mark_toggled(self, mark: Mark, present: bool) -> None:
+        assert self.visit is not None
+        if self.ops.toggle_mark(self.visit.id, mark, present):
+            marks = set(self.obs.marks) | {mark} if present else set(self.obs.marks) - {mark}
+            self.obs = Observations(
+                self.obs.presentations, self.obs.answers, self.obs.exam, tuple(sorted(marks))
+            )
+            self.chart.show_marks(self.obs.marks)
+            self.refresh()
+
+    def _measure_edited(self, measure_id: str, responses: dict[str, float]) -> None:
+        assert self.visit is not None
+        self.ops.save_measure(self.visit.id, measure_id, responses)
+
+    def _plan_edited(self, text: str) -> None:
+        assert self.visit is not None
+        self.ops.save_plan(self.visit.id, text)
+
+    def _presentations_edited(self) -> None:
+        assert self.visit is not None
+        chosen = tuple(p for p, box in self.presentation_boxes.items() if box.isChecked())
+        if not chosen:  # a visit keeps at least one presenting complaint
+            for pid, box in self.presentation_boxes.items():
+                box.setChecked(pid in self.obs.presentations)
+            return
+        if self.ops.set_presentations(self.visit.id, chosen):
+            self.obs = Observations(chosen, self.obs.answers, self.obs.exam, self.obs.marks)
+            self._rebuild_forms()
+            self.refresh()
+
+    def reload_visit(self) -> None:
+        """Re-read the visit from the database (after an acknowledgement, signing, amendment)."""
+        if self.visit is None or self.patient is None:
+            return
+        visit = self.ops.open_visit(self.visit.id)
+        if visit is not None:
+            self.load(visit, self.patient)
+
+    def flush(self) -> None:
+        """Save typing still waiting for its debounce (before closing or switching visits)."""
+        if self.visit is not None and self.editable:
+            self.history.flush()
+            self.plan.flush()
+
+    def _show_save_state(self, state: str) -> None:
+        if state == "saved":
+            now = QLocale().toString(QTime.currentTime(), QLocale.FormatType.ShortFormat)
+            self.saved.setText(f"✔ Saved {now}")
+            self.saved.setProperty("failed", False)
+        else:
+            self.saved.setText("⚠ Not saved")
+            self.saved.setProperty("failed", True)
+        self.saved.style().unpolish(self.saved)
+        self.saved.style().polish(self.saved)

@@ -1,0 +1,150 @@
+"""Small reusable widgets: segmented choice buttons, debounced text, section headings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from functools import partial
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QDate, QDateTime, QEvent, QLocale, QObject, QTimer, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QWidget,
+)
+
+TEXT_DEBOUNCE_MS = 600  # free text is saved this long after the last keystroke, and on focus-out
+
+
+W = TypeVar("W", bound=QWidget)
+
+
+def named(widget: W, name: str, description: str = "") -> W:
+    """Give a widget the accessible name screen readers announce (and tests check)."""
+    widget.setAccessibleName(name)
+    if description:
+        widget.setAccessibleDescription(description)
+    return widget
+
+
+def heading(text: str, level: int = 1) -> QLabel:
+    """A section heading styled by the application style sheet."""
+    label = QLabel(text)
+    label.setObjectName("heading" if level == 1 else "subheading")
+    label.setWordWrap(True)
+    return label
+
+
+def hint(text: str) -> QLabel:
+    """Secondary explanatory text."""
+    label = QLabel(text)
+    label.setObjectName("hint")
+    label.setWordWrap(True)
+    return label
+
+
+def local_date(day: Any) -> str:
+    """A date in the user's locale short format."""
+    return QLocale().toString(QDate(day.year, day.month, day.day), QLocale.FormatType.ShortFormat)
+
+
+def local_datetime(moment: dt.datetime) -> str:
+    """An aware datetime in local time, locale short format."""
+    local = QDateTime.fromSecsSinceEpoch(int(moment.timestamp()))
+    return QLocale().toString(local, QLocale.FormatType.ShortFormat)
+
+
+class ChoiceButtons(QWidget):
+    """A row of toggle buttons; clicking the chosen one again clears it (not recorded)."""
+
+    chosen = Signal(object)  # the option value, or None when cleared
+
+    def __init__(
+        self, options: Sequence[tuple[Any, str]], name: str, parent: QWidget | None = None
+    ):
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        self._value: Any = None
+        self.buttons: dict[Any, QPushButton] = {}
+        for value, label in options:
+            button = QPushButton(label)
+            button.setObjectName("choice")
+            button.setCheckable(True)
+            button.setAutoDefault(False)
+            button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
+            named(button, f"{name}: {label}")
+            button.clicked.connect(partial(self._clicked, value))
+            layout.addWidget(button)
+            self.buttons[value] = button
+        layout.addStretch(1)
+
+    def value(self) -> Any:
+        return self._value
+
+    def set_value(self, value: Any) -> None:
+        """Show a value without emitting `chosen`."""
+        self._value = value
+        for option, button in self.buttons.items():
+            button.setChecked(option == value)
+
+    def _clicked(self, value: Any) -> None:
+        new = None if self._value == value else value
+        self.set_value(new)
+        self.chosen.emit(new)
+
+
+class DebouncedText(QObject):
+    """Emit a text widget's content shortly after typing stops, on focus-out and on flush()."""
+
+    committed = Signal(str)
+
+    def __init__(self, editor: QPlainTextEdit | QLineEdit):
+        super().__init__(editor)
+        self.editor = editor
+        self._last = self._text()
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(TEXT_DEBOUNCE_MS)
+        self._timer.timeout.connect(self.flush)
+        editor.textChanged.connect(self._timer.start)
+        editor.installEventFilter(self)
+
+    def _text(self) -> str:
+        if isinstance(self.editor, QPlainTextEdit):
+            return self.editor.toPlainText()
+        return self.editor.text()
+
+    def set_text(self, text: str) -> None:
+        """Show stored text without emitting; keeps the undo history for later edits."""
+        self._timer.stop()
+        self._last = text
+        if self._text() != text:
+            self.editor.blockSignals(True)
+            if isinstance(self.editor, QPlainTextEdit):
+                self.editor.setPlainText(text)
+            else:
+                self.editor.setText(text)
+            self.editor.blockSignals(False)
+
+    @property
+    def pending(self) -> bool:
+        return self._text() != self._last
+
+    def flush(self) -> None:
+        """Commit unsaved text now."""
+        self._timer.stop()
+        if self.pending:
+            self._last = self._text()
+            self.committed.emit(self._last)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusOut:
+            self.flush()
+        return False
