@@ -25,4 +25,9 @@ def to_pdfa(data: bytes) -> bytes:
                 "The PDF did not pass archival (PDF/A-2b) validation and was not saved: "
                 f"{exc.report.summary(limit=3)}"
             ) from exc
+        except OSError as exc:  # pikepdf validates through a file in the temporary folder
+            raise ExportError(
+                f"Cannot prepare the PDF in the temporary folder ({exc.strerror or exc}). "
+                "Free some disk space and try again."
+            ) from exc
     return out.getvalue()

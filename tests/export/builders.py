@@ -104,29 +104,36 @@ def bundle(
     *,
     name: str = "Zoë Łukasiewicz",
     sign: bool = False,
+    amended: bool = False,
     page_size: str = "A4",
     visits: int = 2,
+    plan: str = PLAN,
 ) -> VisitBundle:
-    """The patient's latest visit, with `visits - 1` earlier follow-ups in the history."""
+    """The patient's latest visit, after `visits - 1` signed earlier follow-ups."""
     patient = Patient(1, name, dt.date(1984, 3, 9), "female", clinic_id="RP-0042")
     history = [
-        replace(
-            visit(kb, n, dt.date(2026, 9, 1) + dt.timedelta(weeks=3 * n), pain=8 - n),
-            visit_type="follow_up",
+        signed(
+            kb,
+            replace(
+                visit(kb, n, dt.date(2026, 9, 1) + dt.timedelta(weeks=3 * n), pain=8 - n),
+                visit_type="follow_up",
+            ),
         )
         for n in range(1, visits)
     ]
-    current = visit(kb, visits, dt.date(2026, 11, 20), pain=3)
+    current = replace(visit(kb, visits, dt.date(2026, 11, 20), pain=3), plan=plan)
     if sign:
         current = signed(kb, current)
-    amendment = Amendment(
-        1,
-        current.id,
-        "Pain started in early October, not September.",
-        "Patient corrected the date",
-        "Alex Morgan",
-        SIGNED_AT + dt.timedelta(days=1),
-    )
+    amendments = [
+        Amendment(
+            1,
+            current.id,
+            "Pain started in early October, not September.",
+            "Patient corrected the date",
+            "Alex Morgan",
+            SIGNED_AT + dt.timedelta(days=1),
+        )
+    ]
     differential = current.signed_differential or assess(kb, current.observations)
     return VisitBundle(
         kb,
@@ -134,6 +141,6 @@ def bundle(
         patient,
         current,
         differential,
-        [amendment] if sign else [],
+        amendments if amended else [],
         [*history, current],
     )

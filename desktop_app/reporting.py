@@ -1,0 +1,30 @@
+"""App-level glue between storage and export: gather a visit's records and write its PDF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from desktop_app.core.diagnosis import assess
+from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.export import VisitBundle, write_pdf
+from desktop_app.storage.repository import Repository
+
+
+def load_bundle(repo: Repository, kb: KnowledgeBase, visit_id: int) -> VisitBundle:
+    """The visit, its patient and settings, all the patient's visits and their amendments."""
+    visit = repo.get_visit(visit_id)
+    patient = repo.get_patient(visit.patient_id)
+    history = [
+        visit if summary.id == visit.id else repo.get_visit(summary.id)
+        for summary in reversed(repo.list_visits(patient.id))  # newest first -> oldest first
+    ]
+    differential = visit.signed_differential or assess(kb, visit.observations)
+    amendments = [a for v in history for a in repo.amendments(v.id)]
+    return VisitBundle(kb, repo.settings(), patient, visit, differential, amendments, history)
+
+
+def export_visit(repo: Repository, kb: KnowledgeBase, visit_id: int, kind: str, out: Path) -> Path:
+    """Write the visit's PDF of the given kind and audit the export."""
+    written = write_pdf(kind, load_bundle(repo, kb, visit_id), Path(out))
+    repo.record_export(visit_id, kind, written.name)
+    return written

@@ -1,0 +1,43 @@
+"""Reading exported PDFs back: page text (pypdf) and font dictionaries (pikepdf)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pikepdf
+from pypdf import PdfReader
+
+from desktop_app.export.layout import WATERMARK_TEXT
+
+
+def page_texts(pdf: Path) -> list[str]:
+    return [page.extract_text() for page in PdfReader(pdf).pages]
+
+
+def text(pdf: Path) -> str:
+    return "\n".join(page_texts(pdf))
+
+
+def body_lines(page: str) -> list[str]:
+    """A page's lines without the watermark, the two header lines and the two footer lines."""
+    lines = [line.strip() for line in page.splitlines() if line.strip() != WATERMARK_TEXT]
+    return [line for line in lines[2:-2] if line]
+
+
+def fonts(pdf: Path) -> list[dict[str, Any]]:
+    """Every font dictionary used by any page: name, subtype and whether its program is embedded."""
+    found = []
+    with pikepdf.open(pdf) as doc:
+        for page in doc.pages:
+            for _, font in page.obj.Resources.get("/Font", {}).items():
+                descriptor = font.get("/FontDescriptor")
+                if descriptor is None and "/DescendantFonts" in font:
+                    descriptor = font.DescendantFonts[0].get("/FontDescriptor")
+                embedded = descriptor is not None and any(
+                    key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")
+                )
+                found.append(
+                    {"name": str(font.BaseFont), "subtype": str(font.Subtype), "embedded": embedded}
+                )
+    return found
