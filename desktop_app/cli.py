@@ -11,6 +11,7 @@ from desktop_app import __version__
 # Each module has register(subparsers) and sets `func` on its parsers.
 COMMAND_MODULES = [
     "desktop_app.commands.knowledge",
+    "desktop_app.commands.storage",
     "desktop_app.commands.export",
 ]
 

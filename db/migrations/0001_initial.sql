@@ -52,6 +52,12 @@ CREATE TABLE episodes (
 );
 CREATE INDEX episodes_patient ON episodes (patient_id);
 
+-- Differentials as shown at signing, stored once per distinct content (key = SHA-256 of the JSON).
+CREATE TABLE differentials (
+    sha256 TEXT PRIMARY KEY,
+    snapshot TEXT NOT NULL  -- JSON of Differential.to_dict()
+) WITHOUT ROWID;
+
 CREATE TABLE visits (
     id INTEGER PRIMARY KEY,
     patient_id INTEGER NOT NULL REFERENCES patients (id),
@@ -65,7 +71,7 @@ CREATE TABLE visits (
     leading_condition TEXT NOT NULL DEFAULT '',
     signed_at TEXT,
     signed_by TEXT NOT NULL DEFAULT '',
-    differential TEXT,  -- JSON snapshot of the differential as shown at signing
+    differential TEXT REFERENCES differentials (sha256),  -- the snapshot shown at signing
     fingerprint TEXT NOT NULL DEFAULT '',  -- SHA-256 of the canonical content, set at signing
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
@@ -144,6 +150,9 @@ CREATE TRIGGER visits_signed_update BEFORE UPDATE ON visits WHEN old.status = 's
 END;
 CREATE TRIGGER visits_signed_delete BEFORE DELETE ON visits WHEN old.status = 'signed' BEGIN
     SELECT RAISE(ABORT, 'visit_locked');
+END;
+CREATE TRIGGER differentials_no_update BEFORE UPDATE ON differentials BEGIN
+    SELECT RAISE(ABORT, 'differentials_append_only');
 END;
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN
     SELECT RAISE(ABORT, 'audit_log_append_only');

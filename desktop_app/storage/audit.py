@@ -35,7 +35,7 @@ FINGERPRINTED_COLUMNS = (
     "leading_condition",
     "signed_at",
     "signed_by",
-    "differential",
+    "differential",  # the SHA-256 key of the snapshot in the differentials table
 )
 CHILD_TABLES = {
     "answers": "prompt_id, value",
@@ -169,9 +169,16 @@ def _verify_visits(db: Database, signs: dict[str, tuple[int, str]]) -> list[str]
     problems = []
     visits = {
         str(r["id"]): r
-        for r in db.query("SELECT id, status, fingerprint FROM visits WHERE status = 'signed'")
+        for r in db.query(
+            "SELECT v.id, v.fingerprint, v.differential, d.snapshot FROM visits v "
+            "LEFT JOIN differentials d ON d.sha256 = v.differential WHERE v.status = 'signed'"
+        )
     }
     for visit_id, row in visits.items():
+        if row["snapshot"] is None or sha256(row["snapshot"]) != row["differential"]:
+            problems.append(
+                f"Visit {visit_id}: the differential stored at signing is missing or was changed."
+            )
         if stored_fingerprint(db, int(visit_id)) != row["fingerprint"]:
             problems.append(
                 f"Visit {visit_id}: its content no longer matches the fingerprint stored when it "

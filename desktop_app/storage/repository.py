@@ -40,6 +40,7 @@ from desktop_app.core.records import (
 )
 from desktop_app.core.validation import clean_text, validate_answer, validate_exam, validate_mark
 from desktop_app.storage import audit
+from desktop_app.storage.backup import copy_database
 from desktop_app.storage.database import WriterLock, connect, mapped, prepare
 from desktop_app.storage.errors import DatabaseReadOnly, RecordNotFound
 from desktop_app.storage.search import fold, fts_query, parse_date
@@ -456,8 +457,9 @@ class Repository:
         run = self.db.execute
         row = run(
             "SELECT id, patient_id, episode_id, visit_date, visit_type, status, kb_version, "
-            "presentations, plan, signed_at, signed_by, fingerprint, differential "
-            "FROM visits WHERE id = ?",
+            "presentations, plan, signed_at, signed_by, fingerprint, d.snapshot "
+            "FROM visits LEFT JOIN differentials d ON d.sha256 = visits.differential "
+            "WHERE id = ?",
             [visit_id],
         ).fetchone()
         if row is None:
@@ -714,11 +716,17 @@ class Repository:
             self._require_draft(visit_id)
             leading = differential.leading
             visit, children = audit.visit_content(self.db, visit_id)
+            snapshot = _dumps(differential.to_dict())
+            snapshot_key = audit.sha256(snapshot)
+            self.db.execute(
+                "INSERT OR IGNORE INTO differentials (sha256, snapshot) VALUES (?, ?)",
+                [snapshot_key, snapshot],
+            )
             visit.update(
                 status=SIGNED,
                 signed_at=_now(),
                 signed_by=self.actor,
-                differential=_dumps(differential.to_dict()),
+                differential=snapshot_key,
                 leading_condition=leading.name if leading else "",
             )
             fingerprint = audit.visit_fingerprint(visit, children)
@@ -832,11 +840,5 @@ class Repository:
         if not self.read_only:
             with self._change("backup", "database", "", f"to {dest.name}"):
                 pass
-        partial = dest.with_name(dest.name + ".partial")
-        target = sqlite3.connect(partial)
-        try:
-            self.db.conn.backup(target)
-        finally:
-            target.close()
-        os.replace(partial, dest)
+        copy_database(self.db.conn, dest, self.path)
         return dest

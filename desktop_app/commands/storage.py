@@ -1,0 +1,104 @@
+"""Database commands: backup, restore, verify and demo-data."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from desktop_app import paths
+from desktop_app.core.kb_loader import load_knowledge_base
+from desktop_app.storage.backup import restore_database
+from desktop_app.storage.demo_data import generate
+from desktop_app.storage.repository import Repository
+
+
+def register(sub: Any) -> None:
+    backup = sub.add_parser("backup", help="copy the database to a file (safe while the app runs)")
+    backup.add_argument("--out", type=Path, required=True, metavar="FILE", help="backup file")
+    backup.set_defaults(func=run_backup)
+
+    restore = sub.add_parser(
+        "restore", help="replace the database by a backup (checked first; the old one is kept)"
+    )
+    restore.add_argument("file", type=Path, metavar="FILE", help="backup file to restore")
+    restore.set_defaults(func=run_restore)
+
+    verify = sub.add_parser("verify", help="check the audit chain and every signed visit")
+    verify.set_defaults(func=run_verify)
+
+    demo = sub.add_parser("demo-data", help="add synthetic patients and visits (demos, benchmarks)")
+    demo.add_argument("--patients", type=int, default=100, metavar="N")
+    demo.add_argument("--visits-per-patient", type=int, default=3, metavar="M")
+    demo.add_argument("--seed", type=int, default=1, help=argparse.SUPPRESS)
+    demo.set_defaults(func=run_demo_data)
+
+
+def database_path(args: argparse.Namespace) -> Path:
+    """The database chosen with --db, else the default one in the user data directory."""
+    chosen = getattr(args, "db", None)
+    return Path(chosen) if chosen is not None else paths.default_database()
+
+
+def _open(args: argparse.Namespace) -> Repository:
+    return Repository.open(database_path(args), load_knowledge_base(paths.KNOWLEDGE_BASE))
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    with _open(args) as repo:
+        dest = repo.backup_to(args.out)
+    print(f"Backed up {repo.path} to {dest}.")
+    return 0
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    target = database_path(args)
+    aside = restore_database(args.file, target)
+    print(f"Restored {target} from {args.file}.")
+    if aside is not None:
+        print(f"The database it replaced was kept as {aside}.")
+    return 0
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    with _open(args) as repo:
+        problems = repo.verify()
+        signed = repo.db.execute("SELECT count(*) FROM visits WHERE status = 'signed'").fetchone()[
+            0
+        ]
+        entries = repo.db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+    if problems:
+        print(f"{repo.path}: {len(problems)} problem(s) found:")
+        for problem in problems:
+            print(f"  - {problem}")
+        return 1
+    print(f"{repo.path} is intact: {entries} audit entries and {signed} signed visits match.")
+    return 0
+
+
+def run_demo_data(args: argparse.Namespace) -> int:
+    if args.patients < 0 or args.visits_per_patient < 1:
+        print(
+            "error: --patients must be 0 or more and --visits-per-patient 1 or more",
+            file=sys.stderr,
+        )
+        return 2
+    started = time.perf_counter()
+    with _open(args) as repo:
+        if repo.read_only:
+            print(f"error: {repo.read_only_reason}", file=sys.stderr)
+            return 2
+
+        def progress(done: int) -> None:
+            print(f"\r{done}/{args.patients} patients", end="", file=sys.stderr, flush=True)
+
+        generate(repo, args.patients, args.visits_per_patient, seed=args.seed, progress=progress)
+        total = repo.patient_count()
+    print(file=sys.stderr)
+    print(
+        f"Added {args.patients} synthetic patients with {args.visits_per_patient} visit(s) each "
+        f"in {time.perf_counter() - started:.1f} s; {repo.path} now holds {total} patients."
+    )
+    return 0
