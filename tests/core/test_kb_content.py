@@ -1,0 +1,378 @@
+"""Content checks on the shipped knowledge base (resources/knowledge_base)."""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+
+import pytest
+
+from desktop_app import paths
+from desktop_app.core.kb_loader import load_knowledge_base
+from desktop_app.core.knowledge_base import Accuracy, Figure, KnowledgeBase
+from desktop_app.core.observations import Observations
+from desktop_app.core.predicates import AnswerIs, ExamIs, MarkIs, Predicate
+
+# What issue 2 lists, by knowledge-base ID.
+CONDITIONS = {
+    "post_injection_atrophy",
+    "gluteal_tendinopathy",
+    "deep_gluteal_syndrome",
+    "gluteal_muscle_strain",
+    "lumbar_radiculopathy",
+    "piriformis_syndrome",
+    "ischial_bursitis",
+    "trochanteric_bursitis",
+    "herniated_disc",
+    "sij_dysfunction",
+    "muscle_imbalance",
+    "hamstring_injury",
+    "pelvic_fracture",
+    "hip_labral_tear",
+    "myofascial_pain",
+    "spinal_stenosis",
+    "tumour",
+    "infection_abscess",
+    "glp1_volume_loss",
+    "gluteal_compartment_syndrome",
+    "nerve_pain_weight_change",
+    "coccydynia",
+    "cauda_equina_syndrome",
+}
+PROMPTS = {
+    "injection_history",
+    "injection_drug",
+    "injection_weeks_before",  # injections, drug, when
+    "onset_type",  # sharp or gradual
+    "current_pain",
+    "walking_limited",
+    "stairs_limited",
+    "pain_lying_on_side",
+    "radicular_symptoms",
+    "pain_on_sitting",
+    "sitting_tolerance",
+    "trauma_or_fall",
+    "weight_change",
+    "glp1_drug",
+    "immobilisation",
+    "fever",
+    "unexplained_weight_loss",
+    "night_pain",
+    "progressive_symptoms",
+    "urine_colour",
+    "saddle_anaesthesia",
+    "bladder_bowel_change",
+    "bilateral_leg_symptoms",
+    "history_of_cancer",
+    "immunosuppression",
+    "iv_drug_use",
+    "osteoporosis",
+    "long_term_steroids",
+    "age_years",
+}
+EXAM_ITEMS = {
+    "depression_inspection",
+    "depression_palpation",
+    "gt_palpation",
+    "single_leg_stance",
+    "resisted_external_derotation",
+    "faber",
+    "fadir",
+    "hip_abduction_strength",
+    "trendelenburg",
+    "seated_piriformis_stretch",
+    "active_piriformis",
+    "slr",
+    "slump",
+    "sij_distraction",
+    "sij_thigh_thrust",
+    "sij_compression",
+    "sij_sacral_thrust",
+    "sij_gaenslen",
+    "puranen_orava",
+    "bent_knee_stretch",
+    "ischial_palpation",
+    "coccyx_palpation",
+    "buttock_tension_swelling",
+    "neuro_dermatomes",
+    "neuro_myotomes",
+    "neuro_reflexes",
+    "body_temperature",
+    "local_infection_signs",
+}
+RED_FLAG_CONDITIONS = {
+    "gluteal_compartment_syndrome",
+    "cauda_equina_syndrome",
+    "infection_abscess",
+    "tumour",
+    "pelvic_fracture",
+}
+BODY_CHART_REGIONS = {
+    "lumbar",
+    "sacroiliac",
+    "upper_outer_buttock",
+    "central_buttock",
+    "deep_gluteal",
+    "lower_buttock",
+    "ischial_tuberosity",
+    "coccyx",
+    "greater_trochanter",
+    "lateral_thigh",
+    "posterior_thigh",
+    "groin",
+    "lower_leg",
+}
+ALL_ANSWER_TYPES = {
+    "yes_no",
+    "single_choice",
+    "multiple_choice",
+    "number",
+    "scale",
+    "date",
+    "duration",
+    "side",
+    "text",
+}
+# Measures whose item text has no verified embedding licence (clinical-evidence.md §2).
+UNLICENSED = {"visa_g"}
+
+
+@pytest.fixture(scope="module")
+def shipped() -> KnowledgeBase:
+    return load_knowledge_base(paths.KNOWLEDGE_BASE)
+
+
+def test_the_shipped_knowledge_base_loads(shipped):
+    assert shipped.version and shipped.fingerprint
+    assert len(shipped.conditions) == len(CONDITIONS)
+
+
+def test_every_listed_condition_prompt_and_exam_item_is_present(shipped):
+    assert set(shipped.conditions) == CONDITIONS
+    assert set(shipped.prompts) >= PROMPTS
+    assert set(shipped.exam_items) >= EXAM_ITEMS
+    assert {r.id for r in shipped.body_chart.regions} >= BODY_CHART_REGIONS
+    assert {"gluteal_depression", "buttock_pain"} == set(shipped.presentations)
+    assert {"nprs", "lefs", "psfs", "visa_g"} <= set(shipped.measures)
+
+
+def test_the_prompts_use_every_answer_type(shipped):
+    assert {p.answer_type for p in shipped.prompts.values()} == ALL_ANSWER_TYPES
+    age = shipped.prompts["age_years"]
+    assert (age.answer_type, age.unit, age.minimum, age.maximum) == ("number", "years", 0, 120)
+
+
+def test_every_prompt_and_exam_item_belongs_to_a_presentation(shipped):
+    asked = {p for pres in shipped.presentations.values() for p in pres.prompts}
+    examined = {i for pres in shipped.presentations.values() for i in pres.exam_items}
+    assert set(shipped.prompts) == asked
+    assert set(shipped.exam_items) == examined
+
+
+def test_injection_details_are_asked_only_after_an_injection(shipped):
+    for prompt_id in ("injection_drug", "injection_weeks_before"):
+        show_when = shipped.prompts[prompt_id].show_when
+        assert show_when is not None
+        assert show_when.evaluate(Observations(answers={"injection_history": "yes"})) is True
+        assert show_when.evaluate(Observations(answers={"injection_history": "no"})) is False
+
+
+def test_every_examination_item_says_how_and_what_is_positive(shipped):
+    for item in shipped.exam_items.values():
+        assert len(item.how_to) > 20, item.id
+        assert item.positive, item.id
+    strength = shipped.exam_items["hip_abduction_strength"]
+    assert (strength.result_type, strength.minimum, strength.maximum) == ("measurement", 0, 5)
+
+
+def _leaves(pred: Predicate) -> list[Predicate]:
+    if hasattr(pred, "parts"):
+        return [leaf for part in pred.parts for leaf in _leaves(part)]
+    if hasattr(pred, "part"):
+        return _leaves(pred.part)
+    return [pred]
+
+
+def _predicates(kb: KnowledgeBase) -> list[tuple[str, Predicate]]:
+    found = [(f"prompt {p.id}", p.show_when) for p in kb.prompts.values() if p.show_when]
+    for c in kb.conditions.values():
+        found += [(f"{c.id}: {link.label}", link.when) for link in c.links]
+    found += [(f"red flag {f.id}", f.when) for f in kb.red_flags.values()]
+    return found
+
+
+def test_every_reference_resolves(shipped):
+    regions = {r.id for r in shipped.body_chart.regions}
+    symptoms = {s.id for s in shipped.body_chart.symptoms}
+    for where, pred in _predicates(shipped):
+        for leaf in _leaves(pred):
+            if isinstance(leaf, AnswerIs):
+                assert leaf.prompt_id in shipped.prompts, where
+            elif isinstance(leaf, ExamIs):
+                assert leaf.item_id in shipped.exam_items, where
+            else:
+                assert isinstance(leaf, MarkIs), where
+                assert leaf.symptom in symptoms and set(leaf.regions) <= regions, where
+    cited = [a.source for i in shipped.exam_items.values() for a in i.accuracy]
+    cited += [c.next_steps.source for c in shipped.conditions.values()]
+    cited += [f.source for f in shipped.red_flags.values()]
+    cited += [m.source for m in shipped.measures.values()] + [
+        m.mcid.source for m in shipped.measures.values()
+    ]
+    cited += [link.source for c in shipped.conditions.values() for link in c.links]
+    cited += [f.source for c in shipped.conditions.values() for f in c.priors.values()]
+    assert {s for s in cited if s is not None} <= set(shipped.sources)
+    targets = {a.target for i in shipped.exam_items.values() for a in i.accuracy}
+    assert targets <= set(shipped.conditions)
+    for flag in shipped.red_flags.values():
+        assert set(flag.conditions) <= set(shipped.conditions), flag.id
+
+
+def _provenance(kb: KnowledgeBase) -> list[tuple[str, str | None, bool, str]]:
+    rows: list[tuple[str, str | None, bool, str]] = []
+    for c in kb.conditions.values():
+        for pid, prior in c.priors.items():
+            rows.append((f"{c.id} prior {pid}", prior.source, prior.estimate, prior.rationale))
+        for link in c.links:
+            rows.append((f"{c.id}: {link.label}", link.source, link.estimate, link.rationale))
+    for f in kb.red_flags.values():
+        rows.append((f"red flag {f.id}", f.source, f.estimate, f.rationale))
+    for m in kb.measures.values():
+        mcid: Figure = m.mcid
+        rows.append((f"{m.id} MCID", mcid.source, mcid.estimate, mcid.rationale))
+    return rows
+
+
+def test_every_figure_has_a_source_or_is_a_marked_estimate_with_a_rationale(shipped):
+    for where, source, estimate, rationale in _provenance(shipped):
+        assert source or estimate, where
+        if estimate:
+            assert len(rationale) > 10, where
+
+
+def test_every_source_carries_a_verification_flag(shipped):
+    for source in shipped.sources.values():
+        assert source.verification in ("verified", "secondary", "recalled", "seed"), source.id
+        assert len(source.citation) > 20, source.id
+
+
+def _bounds(value: float) -> tuple[float, float]:
+    """The interval a proportion reported to its decimals (at least two) stands for."""
+    exponent = Decimal(repr(value)).as_tuple().exponent
+    assert isinstance(exponent, int)
+    half = 0.5 * 10.0 ** min(exponent, -2)
+    return max(0.0, value - half), min(1.0, value + half)
+
+
+def _consistent(acc: Accuracy) -> list[str]:
+    """Which reported LRs disagree with Sn/(1-Sp) and (1-Sn)/Sp beyond rounding."""
+    assert acc.sensitivity is not None and acc.specificity is not None
+    sn_lo, sn_hi = _bounds(acc.sensitivity)
+    sp_lo, sp_hi = _bounds(acc.specificity)
+    wrong = []
+    if acc.lr_pos is not None and sp_lo < 1:
+        lo = sn_lo / (1 - sp_lo)
+        hi = sn_hi / (1 - sp_hi) if sp_hi < 1 else math.inf
+        lr_lo, lr_hi = _bounds_ratio(acc.lr_pos)
+        if lr_hi < lo or lr_lo > hi:
+            wrong.append(f"LR+ {acc.lr_pos} outside {lo:.3g}-{hi:.3g}")
+    if acc.lr_neg is not None and sp_hi > 0:
+        lo = (1 - sn_hi) / sp_hi
+        hi = (1 - sn_lo) / sp_lo
+        lr_lo, lr_hi = _bounds_ratio(acc.lr_neg)
+        if lr_hi < lo or lr_lo > hi:
+            wrong.append(f"LR- {acc.lr_neg} outside {lo:.3g}-{hi:.3g}")
+    return wrong
+
+
+def _bounds_ratio(value: float) -> tuple[float, float]:
+    exponent = Decimal(repr(value)).as_tuple().exponent
+    assert isinstance(exponent, int)
+    half = 0.5 * 10.0 ** min(exponent, 0)
+    return value - half, value + half
+
+
+def test_accuracy_likelihood_ratios_agree_with_sensitivity_and_specificity(shipped):
+    checked = 0
+    for item in shipped.exam_items.values():
+        for acc in item.accuracy:
+            if acc.sensitivity is None or acc.specificity is None:
+                continue
+            # Meta-analyses pool LRs separately from Sn and Sp; the entry must say so.
+            if "pooled lrs" in acc.note.lower():
+                continue
+            assert _consistent(acc) == [], f"{item.id} ({acc.source})"
+            checked += 1
+    assert checked >= 20
+
+
+def test_the_consistency_check_catches_a_wrong_ratio():
+    assert _consistent(Accuracy("x", "s", 0.78, 0.80, lr_pos=3.9, lr_neg=0.27)) == []
+    assert _consistent(Accuracy("x", "s", 0.78, 0.80, lr_pos=5.0)) != []
+    assert _consistent(Accuracy("x", "s", 0.78, 0.80, lr_neg=0.5)) != []
+
+
+def _link(kb: KnowledgeBase, condition: str, label_start: str):
+    return next(
+        link for link in kb.conditions[condition].links if link.label.startswith(label_start)
+    )
+
+
+def test_evidence_file_warnings_are_respected(shipped):
+    # A negative single-leg stance must not rule out gluteal tendinopathy (Grimaldi, not Lequesne).
+    sls_absent = _link(shipped, "gluteal_tendinopathy", "Single-leg stance 30 s pain-free")
+    assert sls_absent.lr_neg >= 0.5
+    # A positive FADDIR is nearly useless.
+    assert _link(shipped, "hip_labral_tear", "FADDIR").lr_pos <= 1.1
+
+
+def test_correlated_tests_share_a_group(shipped):
+    def group_of(condition: str, exam_id: str) -> set[str | None]:
+        return {
+            link.group
+            for link in shipped.conditions[condition].links
+            if any(
+                isinstance(leaf, ExamIs) and leaf.item_id == exam_id for leaf in _leaves(link.when)
+            )
+        }
+
+    for condition in ("lumbar_radiculopathy", "herniated_disc"):
+        assert group_of(condition, "slr") == group_of(condition, "slump") == {"neural_tension"}
+    for test in ("distraction", "thigh_thrust", "compression", "sacral_thrust", "gaenslen"):
+        assert group_of("sij_dysfunction", f"sij_{test}") == {"sij_provocation"}
+    assert group_of("gluteal_tendinopathy", "single_leg_stance") == {"lequesne_load_tests"}
+    assert group_of("gluteal_tendinopathy", "resisted_external_derotation") == {
+        "lequesne_load_tests"
+    }
+
+
+def test_priors_and_urgencies(shipped):
+    for c in shipped.conditions.values():
+        assert set(c.priors) == set(shipped.presentations), c.id
+        assert c.next_steps.imaging or c.next_steps.referral or c.next_steps.management, c.id
+    for cid in ("cauda_equina_syndrome", "gluteal_compartment_syndrome"):
+        assert shipped.conditions[cid].urgency == "emergency"
+    flagged = {cid for f in shipped.red_flags.values() for cid in f.conditions}
+    assert flagged >= RED_FLAG_CONDITIONS
+    for f in shipped.red_flags.values():
+        assert f.action, f.id
+
+
+def test_measures_score_as_published(shipped):
+    lefs = shipped.measures["lefs"]
+    assert len(lefs.items) == 20 and lefs.scoring == "sum"
+    assert {(i.minimum, i.maximum) for i in lefs.items} == {(0, 4)}
+    assert (lefs.minimum, lefs.maximum, lefs.mcid.value, lefs.higher_is_better) == (0, 80, 9, True)
+    psfs = shipped.measures["psfs"]
+    assert psfs.patient_specific and psfs.max_items == 5 and psfs.scoring == "mean"
+    assert (psfs.minimum, psfs.maximum) == (0, 10)
+    assert shipped.measures["nprs"].higher_is_better is False
+
+
+def test_measures_without_an_embedding_licence_are_total_only(shipped):
+    for measure_id in UNLICENSED:
+        measure = shipped.measures[measure_id]
+        assert measure.scoring == "total_only" and measure.items == ()
+    # Oswestry and STarT Back are licensed instruments and are not shipped.
+    names = " ".join(m.name.lower() for m in shipped.measures.values())
+    assert "oswestry" not in names and "start back" not in names
