@@ -1,0 +1,111 @@
+"""GUI fixtures: the shipped knowledge base, a real database file, temporary QSettings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from desktop_app import paths
+from desktop_app.core.kb_loader import load_knowledge_base
+from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.gui.application import configure, open_window
+from desktop_app.gui.main_window import MainWindow
+
+
+@pytest.fixture(scope="session")
+def kb() -> KnowledgeBase:
+    # The GUI shows the shipped content; the tests look IDs up in it rather than copying text.
+    return load_knowledge_base(paths.KNOWLEDGE_BASE)
+
+
+@pytest.fixture(autouse=True)
+def gui_settings(tmp_path: Path, qapp: QApplication) -> None:
+    """Window state and the last patient go to a temporary INI file, never the user's."""
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "ini"))
+    configure(qapp)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "visits.sqlite3"
+
+
+@pytest.fixture
+def open_app(qtbot: QtBot, db_path: Path, kb: KnowledgeBase) -> Iterator[Callable[[], MainWindow]]:
+    """Open the application window on db_path (callable again to "restart" the app)."""
+    windows: list[MainWindow] = []
+
+    def start() -> MainWindow:
+        window = open_window(db_path, kb)
+        assert window is not None
+        qtbot.addWidget(window)
+        window.resize(1400, 900)
+        qtbot.waitExposed(window)
+        windows.append(window)
+        return window
+
+    yield start
+    for window in windows:
+        if window.isVisible():
+            window.close()
+
+
+@pytest.fixture
+def window(open_app: Callable[[], MainWindow]) -> MainWindow:
+    return open_app()
+
+
+def answer_dialog(dialog_type: type[QDialog], fill: Callable[[Any], None]) -> list[QDialog]:
+    """Answer the next modal dialog of a type with `fill` (which must accept or reject it)."""
+    seen: list[QDialog] = []
+
+    def handle() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, dialog_type):
+            QTimer.singleShot(10, handle)
+            return
+        seen.append(dialog)
+        fill(dialog)
+
+    QTimer.singleShot(0, handle)
+    return seen
+
+
+def press_ok(dialog: QDialog) -> None:
+    box = dialog.findChild(QDialogButtonBox)
+    buttons = (QDialogButtonBox.StandardButton.Ok, QDialogButtonBox.StandardButton.Save)
+    next(box.button(b) for b in buttons if box.button(b) is not None).click()
+
+
+class Recorder:
+    """Stands in for a static QMessageBox function and remembers what it was asked."""
+
+    def __init__(self, answer: Any = None) -> None:
+        self.calls: list[tuple[str, str]] = []
+        self.answer = answer
+
+    def __call__(self, parent: object, title: str, text: str, *args: object, **kw: object) -> Any:
+        self.calls.append((title, text))
+        return self.answer
+
+
+@pytest.fixture
+def yes(monkeypatch: pytest.MonkeyPatch) -> Recorder:
+    """QMessageBox.question answers Yes."""
+    recorder = Recorder(QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(QMessageBox, "question", recorder)
+    return recorder
+
+
+@pytest.fixture
+def warnings_shown(monkeypatch: pytest.MonkeyPatch) -> Recorder:
+    """QMessageBox.warning is recorded instead of shown."""
+    recorder = Recorder()
+    monkeypatch.setattr(QMessageBox, "warning", recorder)
+    return recorder
