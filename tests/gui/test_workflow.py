@@ -1,4 +1,4 @@
-"""The whole visit, end to end, as a physiotherapist does it; checked on screen and in the database."""
+"""The whole visit end to end, as a clinician does it; checked on screen and in the database."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QAbstractButton
+from PySide6.QtWidgets import QAbstractButton, QLabel
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.knowledge_base import KnowledgeBase
@@ -31,6 +31,10 @@ def _answer(window: MainWindow, prompt_id: str, value: object) -> QAbstractButto
 def _exam(window: MainWindow, item_id: str, side: str, value: str) -> QAbstractButton:
     window.editor.tabs.setCurrentIndex(TABS.index("Examination"))
     return window.editor.exam.rows[item_id].sides[side].buttons.buttons[value]
+
+
+def _banner_text(window: MainWindow) -> str:
+    return " ".join(label.text() for label in window.banner.findChildren(QLabel))
 
 
 def _mark_on_chart(qtbot: QtBot, window: MainWindow, kb: KnowledgeBase, mark: Mark) -> None:
@@ -88,7 +92,7 @@ def test_visit_from_new_patient_to_amended_record(
     assert not window.banner.isVisible()
     click(qtbot, _answer(window, "saddle_anaesthesia", "yes"))
     assert window.banner.isVisible()
-    banner_text = " ".join(label.text() for label in window.banner.findChildren(type(window.welcome)))
+    banner_text = _banner_text(window)
     assert flag.name in banner_text and flag.action in banner_text
     assert flag.urgency.upper() in banner_text
 
@@ -152,9 +156,7 @@ def test_visit_from_new_patient_to_amended_record(
     assert _exam(again, "gt_palpation", "right", "negative").isChecked()
     assert depression in editor.chart.marks
     assert leader in editor.panel.rows[0].title.text()
-    assert again.banner.isVisible() and "neurology" in " ".join(
-        label.text() for label in again.banner.findChildren(type(again.welcome))
-    )
+    assert again.banner.isVisible() and "neurology" in _banner_text(again)
     assert "<b>3</b>" in editor.measures.boxes["nprs"].score_label.text()
     assert "8 weeks" in editor.plan.amendments.text()
     assert again.list.count() == 1 and PATIENT in again.list.item(0).text()
