@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from desktop_app import paths
 from desktop_app.commands.knowledge import read_case
@@ -171,3 +172,10 @@ def test_the_command_line_gives_the_same_ranking(shipped):
     assert data["conditions"][0]["condition_id"] == "gluteal_tendinopathy"
     in_process = run(shipped, read_case(example)).to_dict()
     assert data == json.loads(json.dumps(in_process, ensure_ascii=False))
+
+
+def test_the_case_format_document_example_is_a_valid_case(shipped):
+    text = (paths.PROJECT_ROOT / "docs" / "case-format.md").read_text(encoding="utf-8")
+    block = text.split("```yaml\n", 1)[1].split("```", 1)[0]
+    data = yaml.safe_load(block)
+    assert run(shipped, data).conditions[0].condition_id == "gluteal_tendinopathy"
