@@ -50,8 +50,12 @@ def measure_chart_flowable(
                 canvas.line(left, y, left + plot_w, y)
                 draw_text(canvas, left - 4, y - 2.5, f"{value:g}", REGULAR, 6.5, align="right")
 
+            inset = 14.0  # keeps the first and last value labels clear of the axis labels
+
             def x_of(n: int) -> float:
-                return left + (plot_w / 2 if len(points) == 1 else n * plot_w / (len(points) - 1))
+                if len(points) == 1:
+                    return left + plot_w / 2
+                return left + inset + n * (plot_w - 2 * inset) / (len(points) - 1)
 
             xy = [
                 (x_of(n), bottom + (score - lo) / span * plot_h)

@@ -41,6 +41,18 @@ def _recipient(bundle: VisitBundle) -> str:
     return "The receiving clinician"
 
 
+def _exam_summary(bundle: VisitBundle) -> list[str]:
+    """The examination in one line per result word: 'Positive: SLR (left), slump (left)'."""
+    by_result: dict[str, list[str]] = {}
+    for test, side, result in w.exam_rows(bundle.kb, bundle.visit.observations):
+        where = f"{test} ({side.lower()})" if side != "—" else test
+        if result in ("Positive", "Negative", "Inconclusive"):
+            by_result.setdefault(f"{result} on examination", []).append(where)
+        else:
+            by_result.setdefault("Measured", []).append(f"{where}: {result}")
+    return [f"{label}: {'; '.join(items)}" for label, items in by_result.items()]
+
+
 def key_findings(bundle: VisitBundle) -> list[str]:
     """The findings that drive the referral, most telling first, at most MAX_FINDINGS."""
     findings: list[str] = []
@@ -51,10 +63,7 @@ def key_findings(bundle: VisitBundle) -> list[str]:
         if result.condition_id in flagged or result is bundle.differential.leading:
             findings += [f.label for f in result.supporting]
     obs = bundle.visit.observations
-    findings += [
-        f"{test} ({side.lower()}): {res.lower()}" if side != "—" else f"{test}: {res.lower()}"
-        for test, side, res in w.exam_rows(bundle.kb, obs)
-    ]
+    findings += _exam_summary(bundle)
     findings += [
         f"{symptom}: {region.lower()} ({side.lower()})"
         for region, side, symptom in w.mark_rows(bundle.kb, obs)

@@ -57,7 +57,13 @@ def styles() -> Styles:
         small=ParagraphStyle("small", parent=body, fontSize=8, leading=10),
         muted=ParagraphStyle("muted", parent=body, fontSize=8, leading=10, textColor=muted),
         title=ParagraphStyle(
-            "title", parent=body, fontName=BOLD, fontSize=15, leading=19, spaceAfter=4
+            "title",
+            parent=body,
+            fontName=BOLD,
+            fontSize=15,
+            leading=19,
+            spaceAfter=4,
+            keepWithNext=1,
         ),
         h2=ParagraphStyle(
             "h2",
@@ -67,9 +73,17 @@ def styles() -> Styles:
             leading=14,
             spaceBefore=10,
             spaceAfter=4,
+            keepWithNext=1,  # never a heading alone at the foot of a page
         ),
         h3=ParagraphStyle(
-            "h3", parent=body, fontName=BOLD, fontSize=9.5, leading=12, spaceBefore=5, spaceAfter=1
+            "h3",
+            parent=body,
+            fontName=BOLD,
+            fontSize=9.5,
+            leading=12,
+            spaceBefore=5,
+            spaceAfter=1,
+            keepWithNext=1,
         ),
         cell=ParagraphStyle("cell", parent=body, fontSize=8.5, leading=10.5),
         cell_bold=ParagraphStyle(
