@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,6 +15,8 @@ from desktop_app.export.body_chart import body_chart_flowable
 from desktop_app.export.fonts import REGULAR, markup
 from desktop_app.export.measure_chart import measure_chart_flowable
 from desktop_app.export.styles import RULE, SHADE, colour, styles, table_style
+
+log = logging.getLogger(__name__)
 
 LEADING_SHOWN = 3  # conditions listed with their findings for and against
 
@@ -51,9 +54,27 @@ def table(rows: Sequence[Sequence[Any]], widths: Sequence[float], header: bool =
     )
 
 
+def _logo(path: str) -> Any:
+    """The clinic logo, or "" when none is set or it cannot be read."""
+    from reportlab.lib.utils import ImageReader
+    from reportlab.platypus import Image
+
+    if not path:
+        return ""
+    try:
+        ImageReader(path).getSize()  # ReportLab reads lazily: fail here, not mid-layout
+    except OSError:
+        # An unreadable logo must not stop a clinical record from being exported.
+        log.warning("clinic logo could not be read; exporting without it")
+        return ""
+    logo = Image(path, width=90, height=45, kind="proportional")
+    logo.hAlign = "RIGHT"
+    return logo
+
+
 def letterhead(settings: Settings, title: str, width: float) -> list[Any]:
     """Clinic name and address, clinician and registration number, logo on the right."""
-    from reportlab.platypus import Image, Table
+    from reportlab.platypus import Table
 
     lines = [rich(f"<b>{markup(settings.clinic_name or 'Clinic')}</b>", "body")]
     lines += [para(line, "small") for line in settings.clinic_address.splitlines() if line.strip()]
@@ -62,15 +83,8 @@ def letterhead(settings: Settings, title: str, width: float) -> list[Any]:
         clinician += f" · Registration no. {settings.registration_number}"
     if clinician:
         lines.append(para(clinician, "small"))
-    logo: Any = ""
-    if settings.logo_path:
-        try:
-            logo = Image(settings.logo_path, width=90, height=45, kind="proportional")
-            logo.hAlign = "RIGHT"
-        except OSError:
-            logo = ""  # an unreadable logo must not stop a clinical record from being exported
     head = Table(
-        [[lines, logo]],
+        [[lines, _logo(settings.logo_path)]],
         colWidths=[width - 100, 100],
         style=[
             ("FONT", (0, 0), (-1, -1), REGULAR, 9),

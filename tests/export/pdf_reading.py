@@ -16,7 +16,8 @@ def page_texts(pdf: Path) -> list[str]:
 
 
 def text(pdf: Path) -> str:
-    return "\n".join(page_texts(pdf))
+    """All pages' text with whitespace collapsed, so wrapped lines still match."""
+    return " ".join("\n".join(page_texts(pdf)).split())
 
 
 def body_lines(page: str) -> list[str]:
