@@ -98,7 +98,7 @@ def startup_backup(
 def check_backup(src: Path) -> None:
     """Refuse a file that is not a sound database of this app (integrity and schema)."""
     if not src.is_file():
-        raise StorageError(f"There is no backup file at {src}.")
+        raise StorageError(f"There is no backup file at {src}. Nothing was restored.")
     conn = connect(src, read_only=True)
     try:
         problems = audit.integrity_problems(conn)
@@ -116,7 +116,13 @@ def check_backup(src: Path) -> None:
                 "Nothing was restored."
             )
     except sqlite3.Error as exc:
-        raise mapped(exc, src) from None
+        error = mapped(exc, src)
+        if isinstance(error, DatabaseCorrupt):
+            raise DatabaseCorrupt(
+                f"{src} is not a backup of this app (not a readable SQLite database). Nothing was "
+                "restored: choose another backup file."
+            ) from None
+        raise error from None
     finally:
         conn.close()
 

@@ -141,6 +141,7 @@ class WriterLock:
         except sqlite3.Error:
             return False
         try:
+            conn.execute("PRAGMA journal_mode = MEMORY")  # no journal file beside the lock
             conn.execute("BEGIN EXCLUSIVE")
         except sqlite3.Error:
             conn.close()

@@ -52,6 +52,12 @@ R = TypeVar("R")
 
 PATIENT_COLUMNS = "id, name, date_of_birth, sex, clinic_id, contact, notes"
 DRAFT, SIGNED = "draft", "signed"
+BY_CLINIC_ID = f"SELECT {PATIENT_COLUMNS} FROM patients WHERE clinic_id = ? COLLATE NOCASE LIMIT ?"
+BY_NAME = (
+    f"SELECT {', '.join('p.' + c for c in PATIENT_COLUMNS.split(', '))}, p.search_name "
+    "FROM patients_fts JOIN patients p ON p.id = patients_fts.rowid "
+    "WHERE patients_fts MATCH ? LIMIT ?"
+)
 
 
 def _storage_call(
@@ -322,27 +328,15 @@ class Repository:
                 [born.isoformat(), limit],
             ).fetchall()
             return sorted((self._patient(r) for r in rows), key=lambda p: (fold(p.name), p.id))
-        found = {
-            int(r[0]): self._patient(r)
-            for r in run(
-                f"SELECT {PATIENT_COLUMNS} FROM patients WHERE clinic_id = ? COLLATE NOCASE "
-                "LIMIT ?",
-                [text, limit],
-            ).fetchall()
-        }
-        by_id = list(found.values())
+        # Exact identifier matches first, then name matches in name order.
+        rows = run(BY_CLINIC_ID, [text, limit]).fetchall()
         query = fts_query(text)
-        if query and len(found) < limit:
-            rows = run(
-                f"SELECT {', '.join('p.' + c for c in PATIENT_COLUMNS.split(', '))} "
-                "FROM patients_fts JOIN patients p ON p.id = patients_fts.rowid "
-                "WHERE patients_fts MATCH ? LIMIT ?",
-                [query, limit],
-            ).fetchall()
-            by_name = [self._patient(r) for r in rows if int(r[0]) not in found]
-            by_name.sort(key=lambda p: (fold(p.name), p.id))
-            by_id += by_name
-        return by_id[:limit]
+        if query and len(rows) < limit:
+            by_name = run(BY_NAME, [query, limit]).fetchall()
+            by_name.sort(key=lambda r: (r[-1], r[0]))
+            seen = {r[0] for r in rows}
+            rows += [r for r in by_name if r[0] not in seen]
+        return [self._patient(r) for r in rows[:limit]]
 
     @_storage_call
     def patient_count(self) -> int:

@@ -30,6 +30,7 @@ _LETTERS = str.maketrans(
     }
 )
 _WORD = re.compile(r"\w+")
+_APOSTROPHES = re.compile("['’ʼ]")
 
 
 def _is_cjk(ch: str) -> bool:
@@ -50,6 +51,7 @@ def fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text.translate(_LETTERS))
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
     text = text.translate(_LETTERS)  # casefold can produce letters the first pass did not see
+    text = _APOSTROPHES.sub("", text)  # "O'Brien" is one word: "obrien"
     spaced = "".join(f" {ch} " if _is_cjk(ch) else ch for ch in text)
     return " ".join(_WORD.findall(spaced))
 
