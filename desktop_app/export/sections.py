@@ -230,7 +230,7 @@ def _condition(result: ConditionResult, rank: int) -> list[Any]:
     out = [rich(head)]
     for label, findings in (("For", result.supporting), ("Against", result.opposing)):
         if findings:
-            listed = "; ".join(f"{f.label} (LR {f.lr:.2g})" for f in findings)
+            listed = "; ".join(w.finding_text(f) for f in findings)
             out.append(rich(f"<i>{label}:</i> {markup(listed)}", "small"))
     if not result.supporting and not result.opposing:
         out.append(para("No recorded finding changes this estimate.", "muted"))

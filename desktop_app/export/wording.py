@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from desktop_app.core.diagnosis import AppliedFinding
 from desktop_app.core.knowledge_base import ExamItem, KnowledgeBase, Prompt
 from desktop_app.core.observations import NO_SIDE, UNKNOWN, Observations
 from desktop_app.core.records import Amendment, RedFlagAck, Visit
@@ -151,6 +152,12 @@ def visit_heading(visit: Visit) -> str:
 
 def amendment_heading(amendment: Amendment) -> str:
     return f"{format_time(amendment.created_at)}, {amendment.author}"
+
+
+def finding_text(finding: AppliedFinding) -> str:
+    """A finding with its likelihood ratio, marked when the finding was absent."""
+    state = "" if finding.present else " — absent"
+    return f"{finding.label}{state} (LR {finding.lr:.2g})"
 
 
 def percent(p: float) -> str:

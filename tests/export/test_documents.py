@@ -16,7 +16,7 @@ from desktop_app.core.observations import Observations
 from desktop_app.export import VisitBundle, write_pdf
 from desktop_app.export.fonts import CJK
 from desktop_app.export.layout import WATERMARK_TEXT
-from desktop_app.export.wording import exam_rows, format_date, visit_heading
+from desktop_app.export.wording import exam_rows, finding_text, format_date, visit_heading
 from tests.export import builders
 from tests.export.pdf_reading import body_lines, fonts, page_texts, text
 
@@ -55,6 +55,10 @@ def test_summary_holds_patient_findings_condition_red_flag_and_plan(
     # History as sentences: an unknown answer reads "Not known".
     assert f"{kb.prompts['radicular_symptoms'].question} Not known." in content
     assert f"{kb.prompts['injection_history'].question} Yes." in content
+    # Findings for and against the leading conditions, an absent one marked as such.
+    for result in draft.differential.conditions[:3]:
+        for finding in (*result.supporting, *result.opposing):
+            assert finding_text(finding) in content
     # Only recorded examination items appear.
     assert kb.exam_items["gt_palpation"].name not in content
 
