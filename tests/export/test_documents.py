@@ -16,7 +16,13 @@ from desktop_app.core.observations import Observations
 from desktop_app.export import VisitBundle, write_pdf
 from desktop_app.export.fonts import CJK
 from desktop_app.export.layout import WATERMARK_TEXT
-from desktop_app.export.wording import exam_rows, finding_text, format_date, visit_heading
+from desktop_app.export.wording import (
+    exam_rows,
+    finding_text,
+    format_date,
+    format_time,
+    visit_heading,
+)
 from tests.export import builders
 from tests.export.pdf_reading import body_lines, fonts, page_texts, text
 
@@ -95,7 +101,7 @@ def test_draft_and_signed_differ_only_by_watermark_and_signature(
     signed_body = [line for page in signed_pages for line in body_lines(page)]
     start = signed_body.index("Signature")
     block = signed_body[start : start + 3]
-    assert block[1].startswith(f"Signed by {signed.visit.signed_by} on 20 Nov 2026")
+    assert block[1] == f"Signed by {signed.visit.signed_by} on {format_time(builders.SIGNED_AT)}"
     assert block[2] == f"Fingerprint (SHA-256): {signed.visit.fingerprint}"
     assert signed_body[:start] + signed_body[start + 3 :] == draft_body
 
