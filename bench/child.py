@@ -3,17 +3,26 @@
     python bench/child.py floor|app [--db PATH] [--search TEXT]
 
 Prints "shown" once the main window is visible and painted (and, with --search, after the
-patient search was run through the window), then the peak resident set size in kB, and quits.
+patient search ran: through the app's search box, or for the floor as raw FTS5 SQL on --db),
+then the peak resident set size in kB, and quits.
 """
 
 from __future__ import annotations
 
 import argparse
 import resource
+import sqlite3
 import sys
+from collections.abc import Callable
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
+
+RAW_SEARCH = (
+    "SELECT p.id, p.name, p.date_of_birth, p.sex, p.clinic_id, p.contact, p.notes "
+    "FROM patients_fts JOIN patients p ON p.id = patients_fts.rowid "
+    "WHERE patients_fts MATCH ? LIMIT 50"
+)
 
 
 def main_window() -> QMainWindow:
@@ -24,24 +33,65 @@ def main_window() -> QMainWindow:
     return visible[0]
 
 
-def report(search: str | None) -> None:
+def app_search(text: str) -> Callable[[QMainWindow], None]:
+    """Type into the main window's search box (it searches on every change) and paint."""
+
+    def search(window: QMainWindow) -> None:
+        window.search.setText(text)  # type: ignore[attr-defined]
+        if window.list.count() == 0:  # type: ignore[attr-defined]
+            raise SystemExit(f"the search for {text!r} showed no patient")
+        window.repaint()
+
+    return search
+
+
+def raw_search(db: str, text: str) -> Callable[[QMainWindow], None]:
+    """The floor's search: the same FTS5 query as plain SQL on the same file."""
+
+    def search(window: QMainWindow) -> None:
+        from desktop_app.storage.search import fts_query
+
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        if not conn.execute(RAW_SEARCH, [fts_query(text)]).fetchall():
+            raise SystemExit(f"the raw search for {text!r} found no patient")
+        conn.close()
+
+    return search
+
+
+def peak_rss_kb() -> int:
+    """This process image's peak resident set size in kB.
+
+    Linux keeps ru_maxrss across fork and exec, so a child started by a large benchmark process
+    would report its parent's size; VmHWM belongs to the current image only.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return maxrss // 1024 if sys.platform == "darwin" else maxrss  # bytes on macOS
+
+
+def report(then: Callable[[QMainWindow], None] | None) -> None:
     window = main_window()
     window.repaint()  # the first frame is on screen, not merely scheduled
-    if search is not None:
-        from bench.gui_driver import search_in_window
-
-        search_in_window(window, search)
+    if then is not None:
+        then(window)
     print("shown", flush=True)
-    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
+    print(peak_rss_kb(), flush=True)
     QApplication.quit()
 
 
-def report_when_the_loop_starts(search: str | None) -> None:
+def report_when_the_loop_starts(then: Callable[[QMainWindow], None] | None) -> None:
     """Wrap QApplication.exec so the report runs on the first turn of the event loop."""
     original = QApplication.exec
 
-    def exec_() -> int:
-        QTimer.singleShot(0, lambda: report(search))
+    def exec_(*_instance: object) -> int:  # called on the class or on the instance
+        QTimer.singleShot(0, lambda: report(then))
         return original()
 
     QApplication.exec = exec_  # type: ignore[method-assign]
@@ -66,7 +116,10 @@ def run() -> int:
     parser.add_argument("--db")
     parser.add_argument("--search")
     args = parser.parse_args()
-    report_when_the_loop_starts(args.search)
+    then = None
+    if args.search is not None:
+        then = app_search(args.search) if args.mode == "app" else raw_search(args.db, args.search)
+    report_when_the_loop_starts(then)
     return floor() if args.mode == "floor" else app(args.db)
 
 

@@ -11,32 +11,35 @@ from bench.subprocesses import run_child
 
 GOAL = Goal(max_ratio=1.5)
 FLOOR_IS = "a fresh interpreter showing a bare QApplication with an empty QMainWindow (offscreen)"
+CASES = (
+    ("new", "Cold start, new database", "The app creates and migrates the database file."),
+    (
+        "big",
+        "Cold start, 100k-patient database",
+        "A fresh copy of the cached 100,000-patient database each run.",
+    ),
+)
 
 
 def measure(ctx: Context) -> list[Result]:
-    """Fresh subprocesses, floor and app alternating: a new database, then the 100k one."""
-    repeats = ctx.repeats(9)
-    run_child(ctx.work_dir, "floor")  # warm the page cache for both
+    """Fresh subprocesses, floor and app alternating; each run a first launch (no settings)."""
+    repeats = ctx.repeats(7)
     big = patients_database(ctx)
-    cases = (("new", "Cold start, new database"), ("big", "Cold start, 100k-patient database"))
     results = []
-    for case, name in cases:
+    for case, name, note in CASES:
         floor, app = [], []
         for n in range(repeats + 1):
-            db = ctx.work_dir / f"cold-{case}-{n}.sqlite3"
+            run_dir = ctx.work_dir / f"cold-{case}-{n}"
+            run_dir.mkdir()
+            db = run_dir / "visits.sqlite3"
             if case == "big":
-                shutil.copyfile(big, db)  # the app may write to it (migrations, settings)
-            floor_ms = run_child(ctx.work_dir, "floor").shown_ms
-            app_ms = run_child(ctx.work_dir, "app", "--db", str(db)).shown_ms
+                shutil.copyfile(big, db)
+            floor_ms = run_child(run_dir, "floor").shown_ms
+            app_ms = run_child(run_dir, "app", "--db", str(db)).shown_ms
+            shutil.rmtree(run_dir)
             if n:  # the first pair only warms the page cache
                 floor.append(floor_ms)
                 app.append(app_ms)
-            db.unlink(missing_ok=True)
-        note = (
-            "The app creates and migrates the file."
-            if case == "new"
-            else "A copy of the cached demo database (fresh file each run)."
-        )
         results.append(
             Result(
                 name,
@@ -46,7 +49,7 @@ def measure(ctx: Context) -> list[Result]:
                 statistics.median(app),
                 statistics.median(floor),
                 FLOOR_IS,
-                note,
+                note + " The first pair of runs only warms the page cache.",
             )
         )
     return results

@@ -34,7 +34,11 @@ def child_env(work_dir: Path) -> dict[str, str]:
 
 
 def run_child(work_dir: Path, *args: str) -> ChildRun:
-    """Start bench/child.py with ``args``; time until it prints "shown", read its peak RSS."""
+    """Start bench/child.py with ``args``; time until it prints "shown", read its peak RSS.
+
+    ``work_dir`` holds the child's user data and settings: give each run a new one for a first
+    launch.
+    """
     start = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, str(CHILD), *args],
@@ -55,6 +59,4 @@ def run_child(work_dir: Path, *args: str) -> ChildRun:
         _, err = proc.communicate()
     if line != "shown" or proc.returncode != 0:
         raise RuntimeError(f"child {' '.join(args)} failed ({proc.returncode}): {err.strip()}")
-    # ru_maxrss is in kB on Linux (bytes on macOS).
-    divisor = 1024 * 1024 if sys.platform == "darwin" else 1024
-    return ChildRun(shown_ms, int(rss_line) / divisor)
+    return ChildRun(shown_ms, int(rss_line) / 1024)
