@@ -540,7 +540,9 @@ class Repository:
             if cursor.rowcount == 0:
                 raise RecordNotFound(f"There is no visit with ID {visit_id}.")
 
-    def _visit_row_write(self, visit_id: int, detail: str, sql: str, values: list[Any]) -> None:
+    def _visit_row_write(
+        self, visit_id: int, detail: str, sql: str, values: list[Any], action: str = "update"
+    ) -> None:
         """Insert or delete one recorded item; a delete that changes nothing is not audited."""
         self._writable()
         try:
@@ -549,7 +551,7 @@ class Repository:
                 if cursor.rowcount == 0:
                     self._require_draft(visit_id)
                     return
-                audit.append(self.db, self.actor, "update", "visit", visit_id, detail)
+                audit.append(self.db, self.actor, action, "visit", visit_id, detail)
         except sqlite3.IntegrityError as exc:
             if "FOREIGN KEY" in str(exc):
                 raise RecordNotFound(f"There is no visit with ID {visit_id}.") from None
@@ -697,7 +699,7 @@ class Repository:
             ack.acknowledged_at.isoformat(),
         ]
         detail = f"red flag {flag_id}: {'referred' if referred else 'not referred'}"
-        self._visit_row_write(visit_id, detail, sql, values)
+        self._visit_row_write(visit_id, detail, sql, values, action="acknowledge")
         return ack
 
     # -- signing and amendments --------------------------------------------------------------

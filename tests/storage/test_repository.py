@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 
 from desktop_app.core.diagnosis import assess
 from desktop_app.core.errors import InvalidObservation, VisitLocked
 from desktop_app.core.observations import Mark
-from desktop_app.core.records import Patient
+from desktop_app.core.records import Patient, Settings
 from desktop_app.storage.errors import RecordNotFound
 from desktop_app.storage.repository import Repository
+from tests.storage.helpers import filled_visit
 
 
 def test_patient_round_trips(repo: Repository, patient: Patient) -> None:
@@ -76,3 +78,78 @@ def test_signed_visit_refuses_every_write(repo: Repository, patient: Patient) ->
     actions = [e.action for e in repo.audit_trail("visit", str(visit.id))]
     assert actions[-2:] == ["sign", "amend"]
     assert repo.verify() == []
+
+
+def test_settings_round_trip(repo: Repository) -> None:
+    assert repo.settings() == Settings()
+    chosen = Settings("Glute Clinic", "1 High St", "A. Physio", "PH12345", "/logo.png", "Letter", 5)
+    repo.save_settings(chosen)
+    assert repo.settings() == chosen
+    with pytest.raises(InvalidObservation, match="Page size"):
+        repo.save_settings(replace(chosen, page_size="A3"))
+
+
+def test_episodes_and_visit_history(repo: Repository, patient: Patient) -> None:
+    first = repo.create_visit(patient.id, "initial", ["pain"], dt.date(2026, 1, 5))
+    second = repo.create_visit(patient.id, "follow_up", ["pain"], dt.date(2026, 1, 19))
+    assert second.episode_id == first.episode_id
+    other = repo.create_episode(patient.id, "Left hip, new complaint")
+    third = repo.create_visit(patient.id, "follow_up", ["dent"], dt.date(2026, 2, 2))
+    assert third.episode_id == other.id
+    assert [e.id for e in repo.episodes(patient.id)] == [first.episode_id, other.id]
+    repo.set_leading_condition(second.id, "Beta")
+    history = repo.list_visits(patient.id)
+    assert [v.id for v in history] == [third.id, second.id, first.id]
+    assert history[1].leading_condition == "Beta" and history[1].status == "draft"
+    with pytest.raises(RecordNotFound):
+        repo.create_visit(patient.id + 100, "initial", ["pain"])
+    with pytest.raises(RecordNotFound):
+        repo.save_answer(third.id + 100, "sitting", "yes")
+
+
+def test_measures_and_their_history(repo: Repository, patient: Patient) -> None:
+    scores = []
+    for day, now in ((dt.date(2026, 1, 5), 8), (dt.date(2026, 2, 5), 5)):
+        visit = repo.create_visit(patient.id, "follow_up", ["pain"], day)
+        result = repo.save_measure(visit.id, "pain_scale", {"now": now})
+        assert result.score == now
+        scores.append((day, visit.id, float(now)))
+    partial = repo.create_visit(patient.id, "follow_up", ["pain"], dt.date(2026, 3, 5))
+    assert repo.save_measure(partial.id, "function", {"a": 2}).score is None  # not complete
+    assert repo.measure_history(patient.id, "pain_scale") == scores
+    assert repo.measure_history(patient.id, "function") == []
+    assert repo.get_visit(partial.id).measures["function"].responses == {"a": 2.0}
+    with pytest.raises(InvalidObservation, match="item 'now' must be from 0 to 10"):
+        repo.save_measure(partial.id, "pain_scale", {"now": 11})
+
+
+def test_red_flag_needs_a_reason_unless_referred(repo: Repository, patient: Patient) -> None:
+    visit = repo.create_visit(patient.id, "initial", ["pain"])
+    with pytest.raises(InvalidObservation, match="reason"):
+        repo.acknowledge_red_flag(visit.id, "hot", False, "  ")
+    ack = repo.acknowledge_red_flag(visit.id, "hot", True, "")
+    assert ack.acknowledged_by == "Dr Test" and ack.referred
+    assert repo.get_visit(visit.id).red_flag_acks == {"hot": ack}
+    with pytest.raises(InvalidObservation, match="no_such_flag"):
+        repo.acknowledge_red_flag(visit.id, "no_such_flag", True, "")
+
+
+def test_the_audit_log_records_actions_but_no_note_text(repo: Repository, patient: Patient) -> None:
+    visit = filled_visit(repo, patient.id)
+    repo.amend_visit(visit.id, "Secret clinical detail", "Private reason")
+    repo.record_export(visit.id, "summary", "Zoë Łukasiewicz 2026-01-12.pdf")
+    repo.update_patient(replace(patient, notes="Private note about the patient"))
+    trail = repo.audit_trail()
+    actions = {e.action for e in trail}
+    assert {"create", "update", "acknowledge", "sign", "amend", "export"} <= actions
+    text = " ".join(f"{e.entity} {e.entity_id} {e.detail}" for e in trail)
+    for private in ("Zoë", "Łukasiewicz", "Referral letter", "Secret", "Private", "GP"):
+        assert private not in text
+    export = trail[-2]
+    assert (export.action, export.entity_id, export.detail) == (
+        "export",
+        str(visit.id),
+        "summary (pdf)",
+    )
+    assert trail[-1].detail == "notes"
+    assert all(e.actor == "Dr Test" for e in trail)
