@@ -1,0 +1,215 @@
+"""Settings, patients (with search) and episodes of care."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, fields
+from typing import Any
+
+from desktop_app.core.errors import InvalidObservation
+from desktop_app.core.records import SEXES, Episode, Patient, Settings
+from desktop_app.core.validation import clean_text
+from desktop_app.storage import audit
+from desktop_app.storage.errors import RecordNotFound
+from desktop_app.storage.search import fold, fts_query, parse_date
+from desktop_app.storage.store import Store, dumps, now_text, storage_call
+
+PATIENT_COLUMNS = "id, name, date_of_birth, sex, clinic_id, contact, notes"
+BY_CLINIC_ID = f"SELECT {PATIENT_COLUMNS} FROM patients WHERE clinic_id = ? COLLATE NOCASE LIMIT ?"
+BY_NAME = (
+    f"SELECT {', '.join('p.' + c for c in PATIENT_COLUMNS.split(', '))}, p.search_name "
+    "FROM patients_fts JOIN patients p ON p.id = patients_fts.rowid "
+    "WHERE patients_fts MATCH ? LIMIT ?"
+)
+
+
+class PatientStore(Store):
+    """Settings, patients and episodes."""
+
+    # -- settings ----------------------------------------------------------------------------
+
+    @storage_call
+    def settings(self) -> Settings:
+        """The clinic and clinician settings (defaults for anything never saved)."""
+        names = {f.name for f in fields(Settings)}
+        stored = {
+            r[0]: json.loads(r[1])
+            for r in self.db.execute("SELECT key, value FROM settings").fetchall()
+            if r[0] in names
+        }
+        return Settings(**stored)
+
+    @storage_call
+    def save_settings(self, settings: Settings) -> None:
+        """Save every setting."""
+        if settings.page_size not in ("A4", "Letter"):
+            raise InvalidObservation(f"Page size must be A4 or Letter, not '{settings.page_size}'.")
+        if not 1 <= settings.backups_to_keep <= 1000:
+            raise InvalidObservation("Keep between 1 and 1000 backups.")
+        rows = [(key, dumps(value)) for key, value in asdict(settings).items()]
+        with self._change("update", "settings", "", "settings"):
+            self.db.conn.executemany(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                rows,
+            )
+
+    # -- patients ----------------------------------------------------------------------------
+
+    def _patient_fields(
+        self, name: str, date_of_birth: dt.date, sex: str, clinic_id: str, contact: str, notes: str
+    ) -> dict[str, str]:
+        name = clean_text(name, "name").strip()
+        if not name:
+            raise InvalidObservation("The patient's name is required.")
+        if sex not in SEXES:
+            raise InvalidObservation(f"Sex must be one of {', '.join(SEXES)}, not '{sex}'.")
+        if not isinstance(date_of_birth, dt.date) or not (
+            dt.date(1900, 1, 1) <= date_of_birth <= dt.date.today()
+        ):
+            raise InvalidObservation(f"'{date_of_birth}' is not a plausible date of birth.")
+        return {
+            "name": name,
+            "date_of_birth": date_of_birth.isoformat(),
+            "sex": sex,
+            "clinic_id": clean_text(clinic_id, "clinic identifier").strip(),
+            "contact": clean_text(contact, "contact"),
+            "notes": clean_text(notes, "patient notes"),
+            "search_name": fold(name),
+        }
+
+    @storage_call
+    def create_patient(
+        self,
+        name: str,
+        date_of_birth: dt.date,
+        sex: str,
+        clinic_id: str = "",
+        contact: str = "",
+        notes: str = "",
+    ) -> Patient:
+        """Add a patient."""
+        row = self._patient_fields(name, date_of_birth, sex, clinic_id, contact, notes)
+        stamp = now_text()
+        self._writable()
+        with self.db.atomic():
+            cursor = self.db.execute(
+                "INSERT INTO patients (name, date_of_birth, sex, clinic_id, contact, notes, "
+                "search_name, created_at, updated_at) VALUES (:name, :date_of_birth, :sex, "
+                ":clinic_id, :contact, :notes, :search_name, :at, :at)",
+                {**row, "at": stamp},
+            )
+            patient_id = int(cursor.lastrowid or 0)
+            audit.append(self.db, self.actor, "create", "patient", patient_id)
+        return self.get_patient(patient_id)
+
+    @storage_call
+    def update_patient(self, patient: Patient) -> None:
+        """Save a patient's details; the audit entry names the fields changed, not their values."""
+        row = self._patient_fields(
+            patient.name,
+            patient.date_of_birth,
+            patient.sex,
+            patient.clinic_id,
+            patient.contact,
+            patient.notes,
+        )
+        old = self.get_patient(patient.id)
+        changed = [
+            f
+            for f in ("name", "date_of_birth", "sex", "clinic_id", "contact", "notes")
+            if getattr(old, f) != getattr(patient, f)
+        ]
+        if not changed:
+            return
+        with self._change("update", "patient", patient.id, ", ".join(changed)):
+            self.db.execute(
+                "UPDATE patients SET name = :name, date_of_birth = :date_of_birth, sex = :sex, "
+                "clinic_id = :clinic_id, contact = :contact, notes = :notes, "
+                "search_name = :search_name, updated_at = :at WHERE id = :id",
+                {**row, "at": now_text(), "id": patient.id},
+            )
+
+    @staticmethod
+    def _patient(row: Sequence[Any]) -> Patient:
+        return Patient(
+            int(row[0]), row[1], dt.date.fromisoformat(row[2]), row[3], row[4], row[5], row[6]
+        )
+
+    @storage_call
+    def get_patient(self, patient_id: int) -> Patient:
+        """One patient; RecordNotFound if there is none with that ID."""
+        row = self.db.execute(
+            f"SELECT {PATIENT_COLUMNS} FROM patients WHERE id = ?", [patient_id]
+        ).fetchone()
+        if row is None:
+            raise RecordNotFound(f"There is no patient with ID {patient_id}.")
+        return self._patient(row)
+
+    @storage_call
+    def search_patients(self, text: str, limit: int = 50) -> list[Patient]:
+        """Patients by name fragment, date of birth or clinic identifier; "" gives the latest."""
+        text = text.strip()
+        run = self.db.execute
+        if not text:
+            rows = run(
+                f"SELECT {PATIENT_COLUMNS} FROM patients ORDER BY updated_at DESC, id DESC LIMIT ?",
+                [limit],
+            ).fetchall()
+            return [self._patient(r) for r in rows]
+        born = parse_date(text)
+        if born is not None:
+            rows = run(
+                f"SELECT {PATIENT_COLUMNS} FROM patients WHERE date_of_birth = ? LIMIT ?",
+                [born.isoformat(), limit],
+            ).fetchall()
+            return sorted((self._patient(r) for r in rows), key=lambda p: (fold(p.name), p.id))
+        # Exact identifier matches first, then name matches in name order.
+        rows = run(BY_CLINIC_ID, [text, limit]).fetchall()
+        query = fts_query(text)
+        if query and len(rows) < limit:
+            by_name = run(BY_NAME, [query, limit]).fetchall()
+            by_name.sort(key=lambda r: (r[-1], r[0]))
+            seen = {r[0] for r in rows}
+            rows += [r for r in by_name if r[0] not in seen]
+        return [self._patient(r) for r in rows[:limit]]
+
+    @storage_call
+    def patient_count(self) -> int:
+        """How many patients the database holds."""
+        return int(self.db.execute("SELECT count(*) FROM patients").fetchone()[0])
+
+    # -- episodes ----------------------------------------------------------------------------
+
+    def _insert_episode(self, patient_id: int, title: str, started_on: dt.date) -> int:
+        cursor = self.db.execute(
+            "INSERT INTO episodes (patient_id, title, started_on, created_at) VALUES (?, ?, ?, ?)",
+            [patient_id, title, started_on.isoformat(), now_text()],
+        )
+        episode_id = int(cursor.lastrowid or 0)
+        audit.append(self.db, self.actor, "create", "episode", episode_id, f"patient {patient_id}")
+        return episode_id
+
+    @storage_call
+    def create_episode(self, patient_id: int, title: str) -> Episode:
+        """Start an episode of care (one complaint followed over time)."""
+        title = clean_text(title, "episode title").strip()
+        if not title:
+            raise InvalidObservation("An episode needs a title.")
+        self.get_patient(patient_id)
+        self._writable()
+        with self.db.atomic():
+            episode_id = self._insert_episode(patient_id, title, dt.date.today())
+        return next(e for e in self.episodes(patient_id) if e.id == episode_id)
+
+    @storage_call
+    def episodes(self, patient_id: int) -> list[Episode]:
+        """A patient's episodes, oldest first."""
+        rows = self.db.execute(
+            "SELECT id, patient_id, title, started_on FROM episodes WHERE patient_id = ? "
+            "ORDER BY started_on, id",
+            [patient_id],
+        ).fetchall()
+        return [Episode(r[0], r[1], r[2], dt.date.fromisoformat(r[3])) for r in rows]

@@ -1,0 +1,148 @@
+"""The open database behind the repository: the writer lock, transactions and error mapping."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Concatenate, ParamSpec, Self, TypeVar
+
+from sqlite_utils import Database
+
+from desktop_app.core.errors import VisitLocked
+from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.storage import audit
+from desktop_app.storage.database import WriterLock, connect, mapped, prepare
+from desktop_app.storage.errors import DatabaseReadOnly
+
+P = ParamSpec("P")
+R = TypeVar("R")
+S = TypeVar("S", bound="Store")
+
+
+def storage_call(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P], R]:
+    """Turn environmental SQLite failures into StorageError subclasses naming the file."""
+
+    @functools.wraps(method)
+    def wrapper(self: S, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.IntegrityError as exc:
+            if "visit_locked" in str(exc):
+                raise VisitLocked(
+                    "This visit is signed and can no longer be changed. Add an amendment instead."
+                ) from None
+            raise
+        except sqlite3.Error as exc:
+            error = mapped(exc, self.path)
+            if error is exc:
+                raise
+            raise error from None
+
+    return wrapper
+
+
+def dumps(value: Any) -> str:
+    """Values are stored as canonical JSON, the same text the fingerprints hash."""
+    return audit.canonical_json(value)
+
+
+def now_text() -> str:
+    return audit.now().isoformat()
+
+
+class Store:
+    """One open database file: its connection, writer lock, knowledge base and actor."""
+
+    def __init__(
+        self,
+        db: Database,
+        path: Path,
+        kb: KnowledgeBase,
+        actor: str,
+        read_only_reason: str,
+        lock: WriterLock | None,
+    ) -> None:
+        self.db = db
+        self.path = path
+        self.kb = kb
+        self.actor = actor
+        self.read_only = bool(read_only_reason)
+        self.read_only_reason = read_only_reason
+        self._lock = lock
+
+    # -- opening -----------------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls, path: Path, kb: KnowledgeBase, *, actor: str = "clinician", read_only: bool = False
+    ) -> Self:
+        """Open (creating if missing) and migrate the database; read-only if another copy writes."""
+        path = Path(path)
+        reason = ""
+        lock: WriterLock | None = None
+        if read_only:
+            reason = "The database was opened read-only."
+        elif path.exists() and not os.access(path, os.W_OK):
+            reason = f"The database {path} is read-only: changes cannot be saved."
+        elif path.exists() and not os.access(path.parent, os.W_OK):
+            reason = f"The folder of {path} is read-only: changes cannot be saved."
+        else:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseReadOnly(
+                    f"Cannot create the folder for the database {path} ({exc.strerror}). Choose "
+                    "a writable location with --db."
+                ) from None
+            lock = WriterLock(path)
+            if not lock.acquire():
+                lock = None
+                reason = (
+                    f"Another copy of the app is using {path}. This copy is read-only: close the "
+                    "other copy to make changes."
+                )
+        conn = connect(path, read_only=bool(reason))
+        try:
+            db = prepare(conn, path, read_only=bool(reason))
+        except BaseException:
+            conn.close()
+            if lock is not None:
+                lock.release()
+            raise
+        return cls(db, path, kb, actor, reason, lock)
+
+    def close(self) -> None:
+        """Close the connection and let another copy of the app write."""
+        self.db.conn.close()
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise DatabaseReadOnly(self.read_only_reason)
+
+    @contextmanager
+    def _change(self, action: str, entity: str, entity_id: object, detail: str) -> Iterator[None]:
+        """One transaction: the change in the block, then its audit entry."""
+        self._writable()
+        with self.db.atomic():
+            yield
+            audit.append(self.db, self.actor, action, entity, entity_id, detail)
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Group many writes in one transaction (bulk import, demo data)."""
+        self._writable()
+        with self.db.atomic():
+            yield
