@@ -169,6 +169,10 @@ def test_every_prompt_and_exam_item_belongs_to_a_presentation(shipped):
     assert set(shipped.exam_items) == examined
 
 
+def test_every_prompt_has_help_text(shipped):
+    assert [p.id for p in shipped.prompts.values() if len(p.help) < 20] == []
+
+
 def test_injection_details_are_asked_only_after_an_injection(shipped):
     for prompt_id in ("injection_drug", "injection_weeks_before"):
         show_when = shipped.prompts[prompt_id].show_when
