@@ -31,3 +31,18 @@ def test_assess_names_an_unknown_id(tmp_path):
     result = run("assess", str(case))
     assert result.returncode == 2
     assert "no_such_prompt" in result.stderr
+
+
+def test_kb_list_json_names_every_kind_of_entry():
+    import json
+
+    result = run("kb", "list", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    ids = {section: {row["id"] for row in rows} for section, rows in data.items()}
+    assert {"gluteal_depression", "buttock_pain"} <= ids["presentations"]
+    assert "injection_history" in ids["prompts"]
+    assert "single_leg_stance" in ids["exam_items"]
+    assert "cauda_equina_syndrome" in ids["conditions"]
+    assert "nprs" in ids["measures"]
+    assert all(row["label"] for rows in data.values() for row in rows)

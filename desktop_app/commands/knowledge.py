@@ -10,9 +10,10 @@ from typing import Any
 import yaml
 
 from desktop_app import paths
-from desktop_app.core.diagnosis import Differential, assess
+from desktop_app.core.diagnosis import Differential, assess, format_probability
 from desktop_app.core.errors import InvalidObservation
 from desktop_app.core.kb_loader import load_knowledge_base
+from desktop_app.core.knowledge_base import KnowledgeBase
 from desktop_app.core.validation import observations_from_dict
 
 
@@ -22,6 +23,10 @@ def register(sub: Any) -> None:
     check = kb_sub.add_parser("check", help="validate every knowledge-base file")
     check.add_argument("--dir", type=Path, default=paths.KNOWLEDGE_BASE, help=argparse.SUPPRESS)
     check.set_defaults(func=run_check)
+
+    listing = kb_sub.add_parser("list", help="every presentation, prompt, exam item, condition")
+    listing.add_argument("--json", action="store_true", help="machine-readable output")
+    listing.set_defaults(func=run_list)
 
     case = sub.add_parser("assess", help="print the differential for a case file (YAML or JSON)")
     case.add_argument("case", type=Path, help="case file; see docs/case-format.md")
@@ -39,6 +44,36 @@ def run_check(args: argparse.Namespace) -> int:
         f"({n_links} findings), {len(kb.red_flags)} red flags, {len(kb.measures)} measures, "
         f"{len(kb.sources)} sources."
     )
+    return 0
+
+
+def catalogue(kb: KnowledgeBase) -> dict[str, list[dict[str, str]]]:
+    """IDs and labels of everything a case file or the GUI can refer to."""
+    return {
+        "presentations": [{"id": p.id, "label": p.name} for p in kb.presentations.values()],
+        "prompts": [
+            {"id": p.id, "label": p.question, "answer_type": p.answer_type}
+            for p in kb.prompts.values()
+        ],
+        "exam_items": [
+            {"id": i.id, "label": i.name, "result_type": i.result_type}
+            for i in kb.exam_items.values()
+        ],
+        "conditions": [{"id": c.id, "label": c.name} for c in kb.conditions.values()],
+        "red_flags": [{"id": f.id, "label": f.name} for f in kb.red_flags.values()],
+        "measures": [{"id": m.id, "label": m.name} for m in kb.measures.values()],
+    }
+
+
+def run_list(args: argparse.Namespace) -> int:
+    data = catalogue(load_knowledge_base(paths.KNOWLEDGE_BASE))
+    if args.json:
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return 0
+    for section, rows in data.items():
+        print(f"{section}:")
+        for row in rows:
+            print(f"  {row['id']:<32} {row['label']}")
     return 0
 
 
@@ -71,7 +106,8 @@ def format_differential(result: Differential, top: int = 8) -> str:
     if result.red_flags:
         lines.append("")
     for n, c in enumerate(result.conditions[:top], start=1):
-        lines.append(f"{n}. {c.name}: {c.posterior:.0%} (pre-test {c.prior:.0%})")
+        post, pre = format_probability(c.posterior), format_probability(c.prior)
+        lines.append(f"{n}. {c.name}: {post} (pre-test {pre})")
         for f in c.supporting:
             lines.append(
                 f"     for:     {f.label} (LR {f.lr:.2g}{', estimate' if f.estimate else ''})"

@@ -99,6 +99,15 @@ class Differential:
         )
 
 
+def format_probability(p: float) -> str:
+    """A probability as a percentage that never claims certainty the LRs cannot give."""
+    if 0 < p < 0.01:
+        return "<1%"
+    if 0.99 < p < 1:
+        return ">99%"
+    return f"{p:.0%}"
+
+
 def _odds(p: float) -> float:
     return math.log(p / (1 - p))
 
@@ -136,8 +145,33 @@ def _log_odds(condition: Condition, prior: float, obs: Observations) -> float:
     return _odds(prior) + sum(math.log(lr) for _, _, lr in _applied(condition.links, obs))
 
 
+def visible(kb: KnowledgeBase, obs: Observations) -> Observations:
+    """Drop answers to prompts whose show-when condition no longer holds.
+
+    An answer given before the clinician changed the answer it depended on (which drug, when no
+    injection was given after all) is kept in storage but is not evidence. Repeats until stable,
+    because one hidden prompt can hide another.
+    """
+    answers = dict(obs.answers)
+    while True:
+        current = Observations(obs.presentations, answers, obs.exam, obs.marks)
+        hidden = [pid for pid in answers if not _shown(kb, pid, current)]
+        if not hidden:
+            return current
+        for pid in hidden:
+            del answers[pid]
+
+
+def _shown(kb: KnowledgeBase, prompt_id: str, obs: Observations) -> bool:
+    prompt = kb.prompts.get(prompt_id)  # a retired prompt counts for nothing
+    if prompt is None:
+        return False
+    return prompt.show_when is None or prompt.show_when.evaluate(obs) is True
+
+
 def assess(kb: KnowledgeBase, obs: Observations) -> Differential:
     """Rank every condition, raise red flags and suggest the next best tests. Deterministic."""
+    obs = visible(kb, obs)
     results = []
     for condition in kb.conditions.values():
         prior = prior_for(condition, obs.presentations)

@@ -172,7 +172,23 @@ def _read(directory: Path, name: str) -> Any:
     try:
         return yaml.load(text, Loader=_StrictLoader)
     except yaml.YAMLError as exc:
-        raise KnowledgeBaseError(name, "(file)", f"is not valid YAML: {exc}") from None
+        mark = getattr(exc, "problem_mark", None)
+        entry = _entry_at(text, mark.line) if mark is not None else "(file)"
+        raise KnowledgeBaseError(name, entry, f"is not valid YAML: {exc}") from None
+
+
+def _entry_at(text: str, line: int) -> str:
+    """The ``id`` of the top-level entry spanning a line, to name it in a YAML error."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)  # nodes only: duplicates do not fail
+    except yaml.YAMLError:
+        return f"line {line + 1}"
+    if isinstance(root, yaml.SequenceNode):
+        for n, item in enumerate(root.value, start=1):
+            if item.start_mark.line <= line <= item.end_mark.line:
+                ids = [v.value for k, v in getattr(item, "value", ()) if k.value == "id"]
+                return str(ids[0]) if ids else f"entry {n}"
+    return f"line {line + 1}"
 
 
 def _entries(

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from desktop_app.core.diagnosis import ConditionResult, Differential
+from desktop_app.core.diagnosis import ConditionResult, Differential, format_probability
 from desktop_app.core.knowledge_base import KnowledgeBase
 from desktop_app.core.measures import change
 from desktop_app.core.records import Amendment, Patient, Settings, Visit
@@ -224,8 +224,8 @@ def measures_section(
 
 def _condition(result: ConditionResult, rank: int) -> list[Any]:
     head = (
-        f"<b>{rank}. {markup(result.name)}</b>: {w.percent(result.posterior)} "
-        f"(pre-test {w.percent(result.prior)})"
+        f"<b>{rank}. {markup(result.name)}</b>: {format_probability(result.posterior)} "
+        f"(pre-test {format_probability(result.prior)})"
     )
     out = [rich(head)]
     for label, findings in (("For", result.supporting), ("Against", result.opposing)):

@@ -160,13 +160,6 @@ def finding_text(finding: AppliedFinding) -> str:
     return f"{finding.label}{state} (LR {finding.lr:.2g})"
 
 
-def percent(p: float) -> str:
-    """A probability as a percentage with sensible precision for small values."""
-    if 0 < p < 0.01:
-        return "<1%"
-    return f"{p:.0%}"
-
-
 def score_text(value: float) -> str:
     return f"{round(value, 1):g}"
 

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from desktop_app.core.diagnosis import Differential, assess
+from desktop_app.core.diagnosis import Differential, assess, visible
 from desktop_app.core.observations import Mark, Observations
 
 
@@ -129,3 +129,12 @@ def test_extreme_evidence_saturates_without_error(kb):
     gamma = by_id(assess(kb, obs), "gamma")
     assert 0 < gamma.posterior < 1
     assert math.isclose(gamma.posterior / (1 - gamma.posterior), (0.01 / 0.99) * 10)
+
+
+def test_answers_to_hidden_prompts_are_not_evidence(kb):
+    shown = Observations(("pain",), answers={"fever": "yes", "drug": "steroid"})
+    assert [f.flag_id for f in assess(kb, shown).red_flags] == ["hot"]
+    # The clinician changes "fever" to no: the drug answer stays stored but no longer counts.
+    hidden = Observations(("pain",), answers={"fever": "no", "drug": "steroid"})
+    assert visible(kb, hidden).answers == {"fever": "no"}
+    assert assess(kb, hidden).red_flags == ()

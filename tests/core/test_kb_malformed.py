@@ -67,9 +67,8 @@ def test_duplicate_yaml_key(kb_dir):
         text.replace(marker, marker + "  question: Twice?\n  question: Thrice?\n"), encoding="utf-8"
     )
     err = rejected(kb_dir)
-    # A YAML-level error is found before entries exist: the line number locates the entry.
     line = text[: text.index(marker)].count("\n") + 3
-    assert err.file == "prompts.yaml" and err.entry == "(file)"
+    assert (err.file, err.entry) == ("prompts.yaml", "fever")
     assert "'question' appears twice" in err.reason and f"line {line}" in err.reason
 
 
@@ -77,7 +76,7 @@ def test_invalid_yaml(kb_dir):
     path = kb_dir / "red_flags.yaml"
     path.write_text(path.read_text(encoding="utf-8") + "- id: [unclosed\n", encoding="utf-8")
     err = rejected(kb_dir)
-    assert (err.file, err.entry) == ("red_flags.yaml", "(file)")
+    assert err.file == "red_flags.yaml" and err.entry.startswith("line ")
     assert "not valid YAML" in err.reason
 
 
