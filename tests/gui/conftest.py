@@ -18,17 +18,30 @@ from desktop_app.gui.application import configure, open_window
 from desktop_app.gui.main_window import MainWindow
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The offscreen plugin says it cannot resize top-level windows to their hints: harmless."""
+    gui = Path(__file__).parent
+    for item in items:
+        if gui in item.path.parents:
+            item.add_marker(pytest.mark.qt_log_ignore("propagateSizeHints"))
+
+
 @pytest.fixture(scope="session")
 def kb() -> KnowledgeBase:
     # The GUI shows the shipped content; the tests look IDs up in it rather than copying text.
     return load_knowledge_base(paths.KNOWLEDGE_BASE)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def styled_app(qapp: QApplication) -> None:
+    # Once: re-applying a style sheet restyles every widget still alive.
+    configure(qapp)
+
+
 @pytest.fixture(autouse=True)
-def gui_settings(tmp_path: Path, qapp: QApplication) -> None:
+def gui_settings(tmp_path: Path) -> None:
     """Window state and the last patient go to a temporary INI file, never the user's."""
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "ini"))
-    configure(qapp)
 
 
 @pytest.fixture
@@ -62,16 +75,28 @@ def window(open_app: Callable[[], MainWindow]) -> MainWindow:
 
 
 def answer_dialog(dialog_type: type[QDialog], fill: Callable[[Any], None]) -> list[QDialog]:
-    """Answer the next modal dialog of a type with `fill` (which must accept or reject it)."""
+    """Answer the next modal dialog of a type with `fill` (which must accept or reject it).
+
+    Waits until the dialog is the active window, so keyboard input reaches it. If `fill` fails,
+    the dialog is rejected so the test reports the failure instead of hanging.
+    """
     seen: list[QDialog] = []
+    tries = [0]
 
     def handle() -> None:
         dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, dialog_type):
+        tries[0] += 1
+        ready = isinstance(dialog, dialog_type) and (dialog.isActiveWindow() or tries[0] > 100)
+        if not ready:
             QTimer.singleShot(10, handle)
             return
+        assert isinstance(dialog, QDialog)
         seen.append(dialog)
-        fill(dialog)
+        try:
+            fill(dialog)
+        finally:
+            if dialog.isVisible():
+                dialog.reject()
 
     QTimer.singleShot(0, handle)
     return seen

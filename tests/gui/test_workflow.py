@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QAbstractButton, QLabel
 from pytestqt.qtbot import QtBot
@@ -18,8 +17,6 @@ from desktop_app.gui.visit_editor import TABS
 from tests.gui.conftest import Recorder, answer_dialog, press_ok
 from tests.gui.flows import click, create_patient, start_visit
 
-# The offscreen platform plugin reports that it cannot resize top-level dialogs: harmless.
-pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 PATIENT = "Zoë Łukasiewicz"
 
 
