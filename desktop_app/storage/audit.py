@@ -18,6 +18,7 @@ from typing import Any
 from sqlite_utils import Database
 
 GENESIS = "0" * 64
+VERIFY_CHUNK = 2000  # signed visits recomputed per round of queries
 FINGERPRINT_PREFIX = "fingerprint "
 AMENDMENT_PREFIX = "sha256 "
 
@@ -127,12 +128,6 @@ def visit_content(db: Database, visit_id: int) -> tuple[dict[str, Any], dict[str
     return dict(zip(FINGERPRINTED_COLUMNS, row, strict=True)), children
 
 
-def stored_fingerprint(db: Database, visit_id: int) -> str:
-    """Recompute the fingerprint of a visit from what the database holds now."""
-    visit, children = visit_content(db, visit_id)
-    return visit_fingerprint(visit, children) if visit else ""
-
-
 def amendment_hash(row: Mapping[str, Any]) -> str:
     keys = ("id", "visit_id", "text", "reason", "author", "created_at")
     return sha256(canonical_json({k: row[k] for k in keys}))
@@ -165,26 +160,56 @@ def verify(db: Database) -> list[str]:
     return problems
 
 
-def _verify_visits(db: Database, signs: dict[str, tuple[int, str]]) -> list[str]:
-    problems = []
+def signed_fingerprints(db: Database, first_id: int, last_id: int) -> dict[int, str]:
+    """Recomputed fingerprints of the signed visits with IDs in a range (a few queries in all)."""
+    columns = ", ".join(FINGERPRINTED_COLUMNS)
     visits = {
-        str(r["id"]): r
-        for r in db.query(
-            "SELECT v.id, v.fingerprint, v.differential, d.snapshot FROM visits v "
-            "LEFT JOIN differentials d ON d.sha256 = v.differential WHERE v.status = 'signed'"
+        row[0]: dict(zip(FINGERPRINTED_COLUMNS, row, strict=True))
+        for row in db.execute(
+            f"SELECT {columns} FROM visits WHERE status = 'signed' AND id BETWEEN ? AND ?",
+            [first_id, last_id],
         )
     }
-    for visit_id, row in visits.items():
-        if row["snapshot"] is None or sha256(row["snapshot"]) != row["differential"]:
+    children: dict[int, dict[str, list[Any]]] = {v: {t: [] for t in CHILD_TABLES} for v in visits}
+    for table, table_columns in CHILD_TABLES.items():
+        for row in db.execute(
+            f"SELECT visit_id, {table_columns} FROM {table} WHERE visit_id BETWEEN ? AND ?",
+            [first_id, last_id],
+        ):
+            if row[0] in children:
+                children[row[0]][table].append(row[1:])
+    return {v: visit_fingerprint(visit, children[v]) for v, visit in visits.items()}
+
+
+def _verify_visits(db: Database, signs: dict[str, tuple[int, str]]) -> list[str]:
+    problems = []
+    sound_snapshots = {
+        key
+        for key, snapshot in db.execute("SELECT sha256, snapshot FROM differentials")
+        if sha256(snapshot) == key
+    }
+    visits = {
+        str(r[0]): (r[1], r[2])
+        for r in db.execute(
+            "SELECT id, fingerprint, differential FROM visits WHERE status = 'signed'"
+        )
+    }
+    recomputed: dict[int, str] = {}
+    ids = sorted(int(v) for v in visits)
+    for start in range(0, len(ids), VERIFY_CHUNK):
+        chunk = ids[start : start + VERIFY_CHUNK]
+        recomputed.update(signed_fingerprints(db, chunk[0], chunk[-1]))
+    for visit_id, (fingerprint, differential) in visits.items():
+        if differential not in sound_snapshots:
             problems.append(
                 f"Visit {visit_id}: the differential stored at signing is missing or was changed."
             )
-        if stored_fingerprint(db, int(visit_id)) != row["fingerprint"]:
+        if recomputed.get(int(visit_id)) != fingerprint:
             problems.append(
                 f"Visit {visit_id}: its content no longer matches the fingerprint stored when it "
                 "was signed."
             )
-        elif visit_id in signs and signs[visit_id][1] != row["fingerprint"]:
+        elif visit_id in signs and signs[visit_id][1] != fingerprint:
             problems.append(
                 f"Visit {visit_id}: its fingerprint differs from the one in audit entry "
                 f"{signs[visit_id][0]}."

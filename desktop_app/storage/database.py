@@ -135,13 +135,21 @@ class WriterLock:
         self._conn: sqlite3.Connection | None = None
 
     def acquire(self) -> bool:
-        """True if this copy is now the writer; False if another copy holds the lock."""
+        """True if this copy is now the writer; False if another copy holds the lock.
+
+        Raises DatabaseReadOnly when the lock file cannot be created (a read-only location).
+        """
         try:
             conn = sqlite3.connect(self.path, timeout=0, isolation_level=None)
-        except sqlite3.Error:
-            return False
-        try:
             conn.execute("PRAGMA journal_mode = MEMORY")  # no journal file beside the lock
+        except sqlite3.Error as exc:
+            if getattr(exc, "sqlite_errorname", "").startswith("SQLITE_BUSY"):
+                return False
+            raise DatabaseReadOnly(
+                f"The folder of {self.path.with_suffix('')} cannot be written: changes cannot be "
+                "saved. Check the folder's permissions, or use --db to choose a writable place."
+            ) from None
+        try:
             conn.execute("BEGIN EXCLUSIVE")
         except sqlite3.Error:
             conn.close()

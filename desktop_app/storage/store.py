@@ -99,12 +99,17 @@ class Store:
                     "a writable location with --db."
                 ) from None
             lock = WriterLock(path)
-            if not lock.acquire():
-                lock = None
-                reason = (
-                    f"Another copy of the app is using {path}. This copy is read-only: close the "
-                    "other copy to make changes."
-                )
+            try:
+                if not lock.acquire():
+                    lock = None
+                    reason = (
+                        f"Another copy of the app is using {path}. This copy is read-only: close "
+                        "the other copy to make changes."
+                    )
+            except DatabaseReadOnly as exc:
+                if not path.exists():
+                    raise
+                lock, reason = None, str(exc)
         conn = connect(path, read_only=bool(reason))
         try:
             db = prepare(conn, path, read_only=bool(reason))

@@ -142,6 +142,14 @@ def test_a_read_only_folder(tmp_path: Path, kb: KnowledgeBase) -> None:
         folder.chmod(0o755)
 
 
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux procfs")
+def test_a_read_only_location_even_for_root(kb: KnowledgeBase) -> None:
+    path = Path("/proc/self/visits.sqlite3")  # procfs accepts no new files, whoever asks
+    with pytest.raises(DatabaseReadOnly, match="cannot be written") as caught:
+        Repository.open(path, kb)
+    assert str(path) in str(caught.value)
+
+
 def test_a_second_copy_of_the_app_opens_read_only(db_path: Path, repo: Repository) -> None:
     script = (
         "import sys; from pathlib import Path\n"
