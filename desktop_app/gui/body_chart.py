@@ -215,7 +215,8 @@ class BodyChartPanel(QWidget):
         layout.addWidget(self.summary)
 
     def symptom(self) -> str:
-        return str(self.symptom_group.checkedButton().property("symptom"))
+        button = self.symptom_group.checkedButton()
+        return str(button.property("symptom")) if button is not None else ""
 
     def _clicked(self, region: str, side: str) -> None:
         if side in SIDES:

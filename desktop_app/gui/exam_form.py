@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.knowledge_base import Accuracy, ExamItem, KnowledgeBase
 from desktop_app.core.observations import NO_SIDE, SIDES, Observations
-from desktop_app.gui.widgets import ChoiceButtons, heading, hint, named
+from desktop_app.gui.widgets import ChoiceButtons, clear_layout, heading, hint, named
 
 RESULTS = [("positive", "Positive"), ("negative", "Negative"), ("inconclusive", "Inconclusive")]
 
@@ -148,9 +148,7 @@ class ExamForm(QWidget):
 
     def build(self, presentations: tuple[str, ...]) -> None:
         """Create the checklist for the chosen presentations, grouped by region."""
-        while (item := self._layout.takeAt(0)) is not None:
-            if (widget := item.widget()) is not None:
-                widget.deleteLater()
+        clear_layout(self._layout)
         self.rows = {}
         items = self.kb.exam_items_for(list(presentations))
         if not items:

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 from desktop_app.core.knowledge_base import KnowledgeBase, Prompt
 from desktop_app.core.observations import Observations
 from desktop_app.gui.answer_inputs import AnswerInput, make_input
-from desktop_app.gui.widgets import heading, hint
+from desktop_app.gui.widgets import clear_layout, heading, hint
 
 
 class PromptRow(QFrame):
@@ -48,9 +48,7 @@ class HistoryForm(QWidget):
 
     def build(self, presentations: tuple[str, ...]) -> None:
         """Create the rows for the chosen presentations (only when the presentations change)."""
-        while (item := self._layout.takeAt(0)) is not None:
-            if (widget := item.widget()) is not None:
-                widget.deleteLater()
+        clear_layout(self._layout)
         self.rows = {}
         topic = None
         prompts = self.kb.prompts_for(list(presentations))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -34,6 +36,7 @@ from desktop_app.gui.visit_editor import VisitEditor
 from desktop_app.gui.widgets import heading, local_date, named
 
 APP_TITLE = "Gluteal Assess"
+Shortcut = QKeySequence.StandardKey | str | None
 WELCOME = (
     "<h2>Welcome</h2><p>There are no patients in this database yet. To start:</p><ol>"
     "<li>Create a patient: <b>New patient</b> (Ctrl+N).</li>"
@@ -109,8 +112,8 @@ class MainWindow(QMainWindow):
         self.editor.amendRequested.connect(self.amend_visit)
         self.editor.exportRequested.connect(self.export_visit)
         self.editor.acknowledgeRequested.connect(self.acknowledge_flag)
-        for widget in (self.welcome, self.page, self.editor):
-            self.stack.addWidget(widget)
+        for page in (self.welcome, self.page, self.editor):
+            self.stack.addWidget(page)
         self.splitter.addWidget(self.stack)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([260, 1100])
@@ -120,7 +123,9 @@ class MainWindow(QMainWindow):
         self.status_text.setObjectName("hint")
         self.statusBar().addPermanentWidget(self.status_text)
 
-    def _action(self, menu_name: str, text: str, slot: object, shortcut: object = None) -> QAction:
+    def _action(
+        self, menu_name: str, text: str, slot: Callable[[], object], shortcut: Shortcut = None
+    ) -> QAction:
         menu = self._menus.get(menu_name) or self.menuBar().addMenu(menu_name)
         self._menus[menu_name] = menu
         action = QAction(text, self)
@@ -131,7 +136,7 @@ class MainWindow(QMainWindow):
         return action
 
     def _actions(self) -> None:
-        self._menus: dict[str, object] = {}
+        self._menus: dict[str, QMenu] = {}
         std = QKeySequence.StandardKey
         self.new_patient_action = self._action("&File", "&New patient…", self.new_patient, std.New)
         self.new_visit_action = self._action("&File", "New &visit…", self.new_visit, "Ctrl+Shift+N")

@@ -24,7 +24,7 @@ from desktop_app.core.knowledge_base import Measure
 from desktop_app.core.records import Patient
 from desktop_app.gui.dialogs import VISIT_LABELS
 from desktop_app.gui.operations import Operations
-from desktop_app.gui.widgets import heading, hint, local_date, named
+from desktop_app.gui.widgets import clear_layout, heading, hint, local_date, named
 
 
 class TrendChart(QWidget):
@@ -167,9 +167,7 @@ class PatientPage(QWidget):
         self.table.resizeColumnsToContents()
         self.table.setCurrentCell(-1, -1)
         self.empty.setVisible(not visits)
-        while (item := self.trend_layout.takeAt(0)) is not None:
-            if (widget := item.widget()) is not None:
-                widget.deleteLater()
+        clear_layout(self.trend_layout)
         charts = 0
         for measure in self.ops.kb.measures.values():
             history = self.ops.repo.measure_history(self.patient.id, measure.id)

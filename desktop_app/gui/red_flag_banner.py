@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.diagnosis import RedFlagAlert
 from desktop_app.core.records import RedFlagAck
-from desktop_app.gui.widgets import hint, local_datetime, named
+from desktop_app.gui.widgets import clear_layout, hint, local_datetime, named
 
 
 class RedFlagBanner(QFrame):
@@ -49,9 +49,7 @@ class RedFlagBanner(QFrame):
         self.setVisible(False)
 
     def _clear(self) -> None:
-        while (item := self._layout.takeAt(0)) is not None:
-            if (widget := item.widget()) is not None:
-                widget.deleteLater()
+        clear_layout(self._layout)
         self.buttons = {}
 
     def show_flags(

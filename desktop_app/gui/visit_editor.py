@@ -7,6 +7,7 @@ saved, and the differential is recomputed from them after each change.
 from __future__ import annotations
 
 import time
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QLocale, Qt, QTime, Signal
@@ -109,21 +110,21 @@ class VisitEditor(QWidget):
         self.export_button = named(QPushButton("Export PDF"), "Export the visit as PDF")
         menu = QMenu(self.export_button)
         for kind, label in EXPORT_KINDS:
-            menu.addAction(label, lambda k=kind: self.exportRequested.emit(k))
+            menu.addAction(label, partial(self.exportRequested.emit, kind))
         self.export_button.setMenu(menu)
-        for widget in (self.back, self.title, self.status):
-            header.addWidget(widget)
+        for lead in (self.back, self.title, self.status):
+            header.addWidget(lead)
         header.addStretch(1)
-        for widget in (
+        for part in (
             self.saved,
             self.completion,
             self.sign_button,
             self.amend_button,
             self.export_button,
         ):
-            header.addWidget(widget)
-            if isinstance(widget, QPushButton):
-                widget.setAutoDefault(False)
+            header.addWidget(part)
+            if isinstance(part, QPushButton):
+                part.setAutoDefault(False)
         layout.addLayout(header)
 
         complaints = QHBoxLayout()
@@ -149,10 +150,15 @@ class VisitEditor(QWidget):
         self.plan = PlanForm(self.kb)
         self.plan.planChanged.connect(self._plan_edited)
         self.tabs = named(QTabWidget(), "Sections of the visit")
-        for title, widget in zip(
-            TABS, (self.history, self.exam, self.chart, self.measures, self.plan), strict=True
-        ):
-            self.tabs.addTab(widget if widget is self.chart else _scroll(widget), title)
+        sections: tuple[QWidget, ...] = (
+            self.history,
+            self.exam,
+            self.chart,
+            self.measures,
+            self.plan,
+        )
+        for title, section in zip(TABS, sections, strict=True):
+            self.tabs.addTab(section if section is self.chart else _scroll(section), title)
         self.panel = DifferentialPanel(self.kb)
         self.panel.nextTestChosen.connect(self.go_to_item)
         splitter = QSplitter(Qt.Orientation.Horizontal)

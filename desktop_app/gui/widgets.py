@@ -11,6 +11,7 @@ from PySide6.QtCore import QDate, QDateTime, QEvent, QLocale, QObject, QTimer, S
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -30,6 +31,15 @@ def named(widget: W, name: str, description: str = "") -> W:
     if description:
         widget.setAccessibleDescription(description)
     return widget
+
+
+def clear_layout(layout: QLayout) -> None:
+    """Remove and delete every widget of a layout (detached at once, so lookups miss them)."""
+    while (item := layout.takeAt(0)) is not None:
+        if (widget := item.widget()) is not None:
+            widget.hide()
+            widget.setParent(None)
+            widget.deleteLater()
 
 
 def heading(text: str, level: int = 1) -> QLabel:

@@ -58,7 +58,8 @@ def open_app(qtbot: QtBot, db_path: Path, kb: KnowledgeBase) -> Iterator[Callabl
         window = open_window(db_path, kb)
         assert window is not None
         qtbot.addWidget(window)
-        window.resize(1400, 900)
+        if window.store.value("geometry") is None:  # a restart keeps the remembered geometry
+            window.resize(1400, 900)
         qtbot.waitExposed(window)
         windows.append(window)
         return window

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QAbstractButton
+from PySide6.QtWidgets import QAbstractButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop_app.gui.dialogs import PatientDialog, VisitDialog
@@ -14,6 +14,12 @@ from tests.gui.conftest import answer_dialog, press_ok
 def click(qtbot: QtBot, button: QAbstractButton) -> None:
     assert button.isEnabled() and button.isVisible(), button.accessibleName()
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def activate(qtbot: QtBot, window: QWidget) -> None:
+    """Offscreen there is no window manager to re-activate the window after a dialog closes."""
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
 
 
 def create_patient(window: MainWindow, name: str, born: QDate) -> None:

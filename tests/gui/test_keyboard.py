@@ -13,6 +13,7 @@ from desktop_app.core.knowledge_base import KnowledgeBase
 from desktop_app.gui.dialogs import PatientDialog, VisitDialog
 from desktop_app.gui.main_window import MainWindow
 from tests.gui.conftest import answer_dialog
+from tests.gui.flows import activate
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -22,12 +23,6 @@ def focused() -> QWidget:
     widget = QApplication.focusWidget()
     assert widget is not None
     return widget
-
-
-def activate(qtbot: QtBot, window: QWidget) -> None:
-    """Offscreen there is no window manager to re-activate the window after a dialog closes."""
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
 
 
 def tab_to(qtbot: QtBot, target: QWidget, limit: int = 200) -> None:

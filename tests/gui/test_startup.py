@@ -1,0 +1,69 @@
+"""Start-up: empty database, unreadable database, a second copy, backups, remembered state."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.gui.application import open_window
+from desktop_app.gui.main_window import MainWindow
+from desktop_app.storage.backup import backups, default_backup_dir
+from tests.gui.conftest import Recorder
+from tests.gui.flows import create_patient
+
+
+def test_empty_database_shows_how_to_start(window: MainWindow, db_path: Path) -> None:
+    assert window.stack.currentWidget() is window.welcome
+    assert "Ctrl+N" in window.welcome.text() and "New patient" in window.welcome.text()
+    assert window.list.count() == 0
+    assert len(backups(db_path, default_backup_dir(db_path))) == 1  # the start-up backup
+
+
+def test_unreadable_database_is_a_clear_dialog_not_a_traceback(
+    qapp: object, db_path: Path, kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db_path.parent.mkdir(parents=True)
+    db_path.write_bytes(b"this is not a database, just some text " * 200)
+    shown = Recorder()
+    monkeypatch.setattr(QMessageBox, "critical", shown)
+    assert open_window(db_path, kb) is None
+    [(title, text)] = shown.calls
+    assert title == "The database cannot be opened"
+    assert str(db_path) in text and "Traceback" not in text
+
+
+def test_a_second_copy_opens_read_only_and_says_so(
+    qtbot: QtBot, open_app: Callable[[], MainWindow]
+) -> None:
+    first = open_app()
+    create_patient(first, "Shared Record", QDate(1960, 3, 3))
+    second = open_app()
+    assert second.ops.repo.read_only
+    assert second.read_only_bar.isVisible() and "read-only" in second.read_only_bar.text()
+    assert "read-only" in second.windowTitle()
+    assert not second.new_patient_button.isEnabled()
+    assert not second.new_patient_action.isEnabled()
+    assert second.list.count() == 1  # it still shows the records
+    second.show_patient(first.patient.id)
+    assert not second.page.new_visit.isEnabled()
+
+
+def test_geometry_and_last_patient_are_remembered(
+    qtbot: QtBot, open_app: Callable[[], MainWindow]
+) -> None:
+    window = open_app()
+    create_patient(window, "Remember Me", QDate(1999, 9, 9))
+    window.resize(1111, 777)
+    qtbot.waitUntil(lambda: window.width() == 1111)
+    window.close()
+    again = open_app()
+    assert again.stack.currentWidget() is again.page
+    assert again.page.name.text() == "Remember Me"
+    # Offscreen, restoreGeometry() takes off a few pixels of "frame": close to, not equal.
+    assert abs(again.width() - 1111) < 40 and abs(again.height() - 777) < 40

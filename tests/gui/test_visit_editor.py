@@ -1,0 +1,108 @@
+"""Visit editor behaviour: show-when rules, next best test, autosave, measures, live refresh."""
+
+from __future__ import annotations
+
+import statistics
+
+import pytest
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from desktop_app.core.knowledge_base import KnowledgeBase, Prompt
+from desktop_app.core.predicates import AnswerIs
+from desktop_app.gui.main_window import MainWindow
+from desktop_app.gui.patient_page import TrendChart
+from desktop_app.gui.visit_editor import TABS
+from tests.gui.flows import activate, click, create_patient, start_visit
+
+
+@pytest.fixture
+def visit_window(qtbot: QtBot, window: MainWindow) -> MainWindow:
+    create_patient(window, "Edit Tester", QDate(1980, 1, 1))
+    start_visit(window, ["gluteal_depression"])
+    activate(qtbot, window)
+    return window
+
+
+def _conditional_prompt(kb: KnowledgeBase, presentation: str) -> tuple[Prompt, str, str]:
+    """A prompt shown only when a yes/no prompt of the same presentation equals a value."""
+    prompts = {p.id: p for p in kb.prompts_for([presentation])}
+    for prompt in prompts.values():
+        rule = prompt.show_when
+        if (
+            isinstance(rule, AnswerIs)
+            and rule.op == "equals"
+            and rule.prompt_id in prompts
+            and prompts[rule.prompt_id].answer_type == "yes_no"
+        ):
+            return prompt, rule.prompt_id, str(rule.operand)
+    raise AssertionError("the knowledge base has no yes/no show-when rule to test")
+
+
+def test_show_when_rules_apply_live(visit_window: MainWindow, kb: KnowledgeBase) -> None:
+    history = visit_window.editor.history
+    prompt, parent, value = _conditional_prompt(kb, "gluteal_depression")
+    assert history.rows[prompt.id].isHidden()
+    history.rows[parent].input.buttons.buttons[value].click()
+    assert not history.rows[prompt.id].isHidden()
+    history.rows[parent].input.buttons.buttons[value].click()  # clicking again clears it
+    assert history.rows[prompt.id].isHidden()
+    stored = visit_window.ops.repo.get_visit(visit_window.editor.visit.id).observations
+    assert parent not in stored.answers
+
+
+def test_next_best_test_goes_to_the_item(qtbot: QtBot, visit_window: MainWindow) -> None:
+    editor = visit_window.editor
+    editor.tabs.setCurrentIndex(TABS.index("Plan"))
+    suggestion = editor.differential.next_tests[0]
+    click(qtbot, editor.panel.next_buttons[0])
+    expected = "History" if suggestion.kind == "answer" else "Examination"
+    assert editor.tabs.tabText(editor.tabs.currentIndex()) == expected
+    focus = QApplication.focusWidget()
+    row = (editor.history.rows if suggestion.kind == "answer" else editor.exam.rows)[
+        suggestion.item_id
+    ]
+    assert focus is not None and row.isAncestorOf(focus)
+
+
+def test_free_text_is_saved_after_a_pause_without_leaving_the_field(
+    qtbot: QtBot, visit_window: MainWindow
+) -> None:
+    editor = visit_window.editor
+    editor.tabs.setCurrentIndex(TABS.index("Plan"))
+    editor.plan.edit.setFocus()
+    qtbot.keyClicks(editor.plan.edit, "Gluteal loading programme")
+    repo, visit_id = visit_window.ops.repo, editor.visit.id
+    qtbot.waitUntil(lambda: repo.get_visit(visit_id).plan == "Gluteal loading programme")
+    assert editor.plan.edit.hasFocus()
+
+
+def test_measure_change_since_last_visit_and_trend(
+    qtbot: QtBot, visit_window: MainWindow, kb: KnowledgeBase, yes: object
+) -> None:
+    measure = kb.measures["nprs"]
+    first = visit_window.editor
+    next(iter(first.measures.boxes["nprs"].spins.values())).setValue(8)
+    visit_window.show_patient_page()
+    start_visit(visit_window, ["gluteal_depression"])
+    box = visit_window.editor.measures.boxes["nprs"]
+    next(iter(box.spins.values())).setValue(int(8 - measure.mcid.value))
+    assert "exceeds the MCID" in box.score_label.text() and "better" in box.score_label.text()
+    visit_window.show_patient_page()
+    page = visit_window.page
+    assert page.table.rowCount() == 2
+    [chart] = page.trends.findChildren(TrendChart)
+    assert [score for _, score in chart.points] == [8.0, 8 - measure.mcid.value]
+
+
+def test_one_toggle_refreshes_the_differential_well_within_a_frame(
+    visit_window: MainWindow,
+) -> None:
+    editor = visit_window.editor
+    button = editor.history.rows["injection_history"].input.buttons.buttons["yes"]
+    timings = []
+    for _ in range(10):
+        button.click()
+        timings.append(editor.last_refresh_ms)
+    assert statistics.median(timings) < 8, timings
