@@ -278,6 +278,8 @@ class DemoWriter:
                     )
                 )
                 audit_entry("create", "patient", patient_id)
+                if visits == 0:
+                    continue  # registered only: no episode of care yet
                 presentation = rng.choice(sorted(self.templates))
                 day = dt.date(2025, 1, 6) + dt.timedelta(days=rng.randint(0, 300))
                 episode_id = ids["episodes"]
