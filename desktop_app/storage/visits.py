@@ -226,6 +226,8 @@ class VisitStore(PatientStore):
     @storage_call
     def save_answer(self, visit_id: int, prompt_id: str, value: Any | None) -> None:
         """Save (or with None, clear) one history answer: one short transaction, for autosave."""
+        if isinstance(value, str) and not value.strip():
+            value = None  # an emptied text box is no answer, not an empty one
         if value is None:
             if prompt_id not in self.kb.prompts:
                 raise InvalidObservation(f"Unknown history prompt '{prompt_id}'.")
@@ -243,8 +245,7 @@ class VisitStore(PatientStore):
     def save_exam(self, visit_id: int, item_id: str, side: str, value: Any | None) -> None:
         """Save (or with None, clear) one examination result on one side."""
         if value is None:
-            validate_exam_side = self.kb.exam_items.get(item_id)
-            if validate_exam_side is None:
+            if item_id not in self.kb.exam_items:
                 raise InvalidObservation(f"Unknown examination item '{item_id}'.")
             sql = "DELETE FROM exam_findings WHERE visit_id = ? AND item_id = ? AND side = ?"
             detail = f"cleared {item_id} {side}"

@@ -153,3 +153,21 @@ def test_the_audit_log_records_actions_but_no_note_text(repo: Repository, patien
     )
     assert trail[-1].detail == "notes"
     assert all(e.actor == "Dr Test" for e in trail)
+
+
+def test_clearing_removes_rather_than_storing_empty_answers(
+    repo: Repository, patient: Patient
+) -> None:
+    visit = repo.create_visit(patient.id, "initial", ["pain"])
+    repo.save_answer(visit.id, "sitting", "yes")
+    repo.save_exam(visit.id, "test_b", "none", "negative")
+    repo.save_measure(visit.id, "pain_scale", {"now": 3})
+    repo.save_answer(visit.id, "sitting", "  ")
+    repo.save_exam(visit.id, "test_b", "none", None)
+    repo.save_measure(visit.id, "pain_scale", {})
+    repo.set_mark(visit.id, Mark("buttock", "pain", "left"), False)  # was never there
+    stored = repo.get_visit(visit.id)
+    assert stored.observations.answers == {} and stored.observations.exam == {}
+    assert stored.measures == {}
+    details = [e.detail for e in repo.audit_trail("visit", str(visit.id))]
+    assert details[-3:] == ["cleared sitting", "cleared test_b none", "cleared pain_scale"]
