@@ -134,6 +134,10 @@ def restore_database(src: Path, db_path: Path) -> Path | None:
     not be running on db_path: its writer lock is taken for the duration.
     """
     src, db_path = Path(src), Path(db_path)
+    if src.resolve() == db_path.resolve():
+        raise StorageError(
+            f"{src} is the database itself, not a backup of it. Nothing was restored."
+        )
     check_backup(src)
     lock = WriterLock(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)

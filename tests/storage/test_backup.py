@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from desktop_app.core.errors import StorageError
 from desktop_app.core.knowledge_base import KnowledgeBase
 from desktop_app.core.records import Patient
 from desktop_app.storage.backup import backups, restore_database, rotate_backups, startup_backup
@@ -58,6 +59,14 @@ def test_restore_refuses_a_damaged_backup_and_changes_nothing(
         restore_database(backup, db_path)
     assert table_contents(db_path) == good
     assert list(tmp_path.glob("**/*.replaced-*")) == []
+
+
+def test_restore_refuses_the_database_itself(repo: Repository, db_path: Path) -> None:
+    repo.close()
+    before = table_contents(db_path)
+    with pytest.raises(StorageError, match="the database itself"):
+        restore_database(db_path, db_path)
+    assert table_contents(db_path) == before
 
 
 def test_restore_refuses_while_the_app_runs(
