@@ -47,6 +47,7 @@ class PatientDialog(QDialog):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("New patient")
+        self.setMinimumWidth(420)
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.name = named(QLineEdit(), "Full name (required)")
@@ -145,6 +146,7 @@ class AmendDialog(QDialog):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("Amend signed visit")
+        self.setMinimumWidth(460)
         layout = QVBoxLayout(self)
         layout.addWidget(
             hint(

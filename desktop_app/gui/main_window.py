@@ -90,6 +90,8 @@ class MainWindow(QMainWindow):
         self.search.textChanged.connect(self.refresh_patients)
         self.search.returnPressed.connect(self._open_first_match)
         self.list = named(QListWidget(), "Patients")
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.itemActivated.connect(self._patient_chosen)
         self.list.itemClicked.connect(self._patient_chosen)
         self.new_patient_button = named(QPushButton("New patient"), "Create a new patient")

@@ -34,7 +34,8 @@ class TrendChart(QWidget):
         super().__init__()
         self.measure = measure
         self.points = points
-        self.setMinimumSize(220, 110)
+        self.setMinimumSize(260, 130)
+        self.setMaximumSize(420, 170)
         better = "higher is better" if measure.higher_is_better else "lower is better"
         self.setToolTip(
             f"{measure.name}: "
@@ -129,6 +130,7 @@ class PatientPage(QWidget):
         self.trends = QWidget()
         self.trend_layout = QGridLayout(self.trends)
         self.trend_layout.setContentsMargins(0, 0, 0, 0)
+        self.trend_layout.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.trends, 1)
         self._visit_ids: list[int] = []
 

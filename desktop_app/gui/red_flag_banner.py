@@ -102,6 +102,7 @@ class AcknowledgeDialog(QDialog):
     def __init__(self, flag: RedFlagAlert, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("Acknowledge red flag")
+        self.setMinimumWidth(460)
         layout = QVBoxLayout(self)
         title = QLabel(
             f"<b>{escape(flag.name)}</b> ({escape(flag.urgency)})<br>{escape(flag.action)}"

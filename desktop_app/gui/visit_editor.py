@@ -95,6 +95,7 @@ class VisitEditor(QWidget):
         self.back.clicked.connect(self.backRequested)
         self.title = QLabel()
         self.title.setObjectName("heading")
+        self.title.setWordWrap(True)  # a long name wraps instead of widening the window
         self.status = QLabel()
         self.status.setObjectName("status")
         self.saved = QLabel()
@@ -216,7 +217,8 @@ class VisitEditor(QWidget):
         signed = self.visit.is_signed
         if signed:
             when = local_datetime(self.visit.signed_at) if self.visit.signed_at else ""
-            self.status.setText(f"Signed {when} by {self.visit.signed_by} — read-only")
+            self.status.setText("✔ Signed · read-only")
+            self.status.setToolTip(f"Signed {when} by {self.visit.signed_by}")
         elif self.ops.repo.read_only:
             self.status.setText("Read-only copy")
         else:

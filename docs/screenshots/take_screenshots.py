@@ -1,0 +1,106 @@
+"""Take the README screenshots: `xvfb-run -a .venv/bin/python docs/screenshots/take_screenshots.py`.
+
+Builds a throw-away database with one patient and two visits (Seed A's post-injection scenario with
+a saddle-numbness red flag), then saves PNGs of the main screens next to this file. Set
+QT_SCALE_FACTOR=1.5 SUFFIX=-150 WINDOW=1280x720 to check 150 % scaling on a 1920x1080 screen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QThread
+from PySide6.QtWidgets import QApplication, QWidget
+
+from desktop_app.core.observations import Mark
+from desktop_app.gui.application import configure, open_window
+from desktop_app.gui.dialogs import PatientDialog
+from desktop_app.gui.main_window import MainWindow
+from desktop_app.gui.red_flag_banner import AcknowledgeDialog
+from desktop_app.gui.visit_editor import TABS
+
+OUT = Path(__file__).parent
+SUFFIX = os.environ.get("SUFFIX", "")
+
+
+def shot(widget: QWidget, name: str) -> None:
+    for _ in range(3):  # let layouts settle (word-wrapped labels need a second pass)
+        QApplication.processEvents()
+        QThread.msleep(30)
+    widget.grab().save(str(OUT / f"{name}{SUFFIX}.png"))
+
+
+def fill_visit(window: MainWindow, pain: int, red_flag: bool) -> None:
+    editor = window.editor
+    assert editor.visit is not None
+    history = editor.history.rows
+    history["injection_history"].input.buttons.buttons["yes"].click()  # type: ignore[attr-defined]
+    history["current_pain"].input.buttons.buttons[pain].click()  # type: ignore[attr-defined]
+    if red_flag:
+        history["saddle_anaesthesia"].input.buttons.buttons["yes"].click()  # type: ignore[attr-defined]
+    negative = editor.exam.rows["gt_palpation"].sides["right"].buttons
+    assert negative is not None
+    negative.buttons["negative"].click()
+    editor._mark_toggled(Mark("upper_outer_buttock", "depression", "right"), True)
+    next(iter(editor.measures.boxes["nprs"].spins.values())).setValue(pain)
+
+
+def main() -> None:
+    app = QApplication(sys.argv)
+    configure(app)
+    workdir = Path(tempfile.mkdtemp())
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(workdir))
+    window = open_window(workdir / "visits.sqlite3")
+    assert window is not None
+    width, height = os.environ.get("WINDOW", "1440x900").split("x")
+    window.resize(int(width), int(height))
+    shot(window, "01-welcome")
+
+    dialog = PatientDialog(window)
+    dialog.name.setText("Maria Example")
+    dialog.show()
+    shot(dialog, "02-new-patient")
+    dialog.close()
+
+    ops = window.ops
+    patient = ops.create_patient("Maria Example", dt.date(1984, 3, 12), "female", "GA-0042")
+    assert patient is not None
+    for other in ("Zoë Łukasiewicz", "Jonas Berg", "Aiko Tanaka"):
+        ops.create_patient(other, dt.date(1975, 7, 1), "unknown")
+    first = ops.start_visit(patient, "initial", ["gluteal_depression"])
+    assert first is not None
+    window.open_visit(first.id)
+    fill_visit(window, 6, red_flag=False)
+    ops.sign(first.id, window.editor.differential)  # type: ignore[arg-type]
+    second = ops.start_visit(patient, "follow_up", ["gluteal_depression"])
+    assert second is not None
+    window.show_patient(patient.id)
+    window.open_visit(second.id)
+    fill_visit(window, 2, red_flag=True)
+    editor = window.editor
+    for index, name in enumerate(TABS):
+        editor.tabs.setCurrentIndex(index)
+        shot(window, f"{index + 3:02d}-visit-{name.lower().replace(' ', '-')}")
+    editor.exam.rows["gt_palpation"].info.setChecked(True)
+    shot(window, "08-exam-details")
+    editor.go_to_item("exam", "gt_palpation")
+    shot(window, "08-exam-details")
+    assert editor.differential is not None
+    ack = AcknowledgeDialog(editor.differential.red_flags[0], window)
+    ack.show()
+    shot(ack, "09-acknowledge-red-flag")
+    ack.close()
+    window.show_patient(patient.id)
+    shot(window, "10-patient-page")
+    window.open_visit(first.id)
+    editor.tabs.setCurrentIndex(TABS.index("History"))
+    shot(window, "11-signed-visit")
+    window.close()
+
+
+if __name__ == "__main__":
+    main()
