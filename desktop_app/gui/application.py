@@ -9,7 +9,6 @@ import traceback
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_app import paths
@@ -18,16 +17,12 @@ from desktop_app.core.kb_loader import load_knowledge_base
 from desktop_app.core.knowledge_base import KnowledgeBase
 from desktop_app.gui.main_window import APP_TITLE, MainWindow
 from desktop_app.gui.operations import Operations
+from desktop_app.gui.preferences import app_settings, database_path
 from desktop_app.gui.style import STYLE_SHEET
 from desktop_app.storage.backup import startup_backup
 from desktop_app.storage.repository import Repository
 
 log = logging.getLogger(__name__)
-
-
-def app_settings() -> QSettings:
-    """Window state and last patient, in an INI file (tests redirect it with QSettings.setPath)."""
-    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, paths.APP_NAME, "gui")
 
 
 def configure(app: QApplication) -> None:
@@ -78,7 +73,7 @@ def run_gui(args: argparse.Namespace) -> int:
     assert isinstance(app, QApplication)
     configure(app)
     sys.excepthook = _crash_handler
-    window = open_window(Path(args.db) if args.db else paths.default_database())
+    window = open_window(database_path(args.db))
     if window is None:
         return 2
     return app.exec()

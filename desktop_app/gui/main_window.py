@@ -201,15 +201,15 @@ class MainWindow(QMainWindow):
             return
         self.editor.flush()
         self.patient = patient
-        self.store.setValue("last_patient", patient.id)
-        self.store.remove("last_visit")
+        self._remember(patient.id, None)
         self.page.show_patient(patient)
         self.show_patient_page()
 
     def show_patient_page(self) -> None:
         self.editor.flush()
         self.banner.reset()
-        self.store.remove("last_visit")
+        if self.patient is not None:
+            self._remember(self.patient.id, None)
         if self.patient is None:
             self._show_welcome()
             return
@@ -255,8 +255,16 @@ class MainWindow(QMainWindow):
             self.page.show_patient(self.patient)
         self.editor.load(visit, self.patient)
         self.stack.setCurrentWidget(self.editor)
-        self.store.setValue("last_patient", visit.patient_id)
-        self.store.setValue("last_visit", visit.id)
+        self._remember(visit.patient_id, visit.id)
+
+    def _remember(self, patient_id: int, visit_id: int | None) -> None:
+        """Written at once, so a crash or kill still reopens the same patient and visit."""
+        self.store.setValue("last_patient", patient_id)
+        if visit_id is None:
+            self.store.remove("last_visit")
+        else:
+            self.store.setValue("last_visit", visit_id)
+        self.store.sync()
 
     def _visit_open(self) -> bool:
         return self.stack.currentWidget() is self.editor and self.editor.visit is not None

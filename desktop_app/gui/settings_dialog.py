@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.records import Settings
 from desktop_app.gui.operations import Operations
+from desktop_app.gui.preferences import choose_database
 from desktop_app.gui.widgets import heading, hint, named
 from desktop_app.storage.backup import default_backup_dir
 
@@ -74,17 +75,18 @@ class SettingsDialog(QDialog):
         data = QFormLayout()
         location = QLabel(str(ops.repo.path))
         location.setWordWrap(True)
-        data.addRow("Database", location)
+        choose = named(QPushButton("Use another database…"), "Use another database file")
+        choose.setAutoDefault(False)
+        choose.clicked.connect(self._choose_database)
+        database_row = QHBoxLayout()
+        database_row.addWidget(location, 1)
+        database_row.addWidget(choose)
+        data.addRow("Database", database_row)
         self.backup_folder = default_backup_dir(ops.repo.path)
         data.addRow("Backups", QLabel(str(self.backup_folder)))
         data.addRow("Keep", self.keep)
         layout.addLayout(data)
-        layout.addWidget(
-            hint(
-                "A backup is taken automatically each time the app starts. To use "
-                "another database file, start the app with --db FILE."
-            )
-        )
+        layout.addWidget(hint("A backup is taken automatically each time the app starts."))
         actions = QHBoxLayout()
         self.backup_button = named(QPushButton("Back up now"), "Back up the database now")
         self.backup_button.clicked.connect(self.backup_now)
@@ -125,6 +127,18 @@ class SettingsDialog(QDialog):
         )
         if path:
             self.logo.setText(path)
+
+    def _choose_database(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "Database to use from the next start",
+            str(self.ops.repo.path),
+            "Databases (*.sqlite3 *.db)",
+            options=FILE_OPTIONS | QFileDialog.Option.DontConfirmOverwrite,
+        )
+        if path:
+            choose_database(Path(path))
+            self.message.setText(f"From the next start the app opens {path}.")
 
     def _save(self) -> None:
         if self.ops.save_settings(self.values()):

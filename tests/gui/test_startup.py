@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import argparse
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import QDate, QTimer
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.knowledge_base import KnowledgeBase
-from desktop_app.gui.application import open_window
+from desktop_app.gui.application import open_window, run_gui
 from desktop_app.gui.main_window import MainWindow
+from desktop_app.gui.preferences import database_path
+from desktop_app.gui.settings_dialog import SettingsDialog
 from desktop_app.storage.backup import backups, default_backup_dir
-from tests.gui.conftest import Recorder
+from tests.gui.conftest import Recorder, answer_dialog
 from tests.gui.flows import create_patient
 
 
@@ -67,3 +71,35 @@ def test_geometry_and_last_patient_are_remembered(
     assert again.page.name.text() == "Remember Me"
     # Offscreen, restoreGeometry() takes off a few pixels of "frame": close to, not equal.
     assert abs(again.width() - 1111) < 40 and abs(again.height() - 777) < 40
+
+
+def test_run_gui_opens_the_window_on_the_db_argument(
+    qapp: QApplication, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_gui installs the crash handler
+    opened: list[str] = []
+
+    def close_it() -> None:
+        window = next(w for w in qapp.topLevelWidgets() if isinstance(w, MainWindow))
+        opened.append(str(window.ops.repo.path))
+        window.close()
+
+    QTimer.singleShot(0, close_it)
+    assert run_gui(argparse.Namespace(db=db_path)) == 0
+    assert opened == [str(db_path)] and db_path.is_file()
+
+
+def test_settings_can_choose_the_database_for_the_next_start(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    other = tmp_path / "elsewhere" / "clinic.sqlite3"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(other), ""))
+
+    def choose(dialog: SettingsDialog) -> None:
+        next(b for b in dialog.findChildren(QPushButton) if "another" in b.text()).click()
+        dialog.reject()
+
+    answer_dialog(SettingsDialog, choose)
+    window.open_settings()
+    assert database_path(None) == other
+    assert database_path(tmp_path / "given.sqlite3") == tmp_path / "given.sqlite3"
