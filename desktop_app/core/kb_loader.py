@@ -54,7 +54,11 @@ FILES = (
 T = TypeVar("T")
 
 
-class _StrictLoader(yaml.SafeLoader):
+# libyaml's C parser when PyYAML was built with it: the pure-Python one doubles start-up time.
+_SafeBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _StrictLoader(_SafeBase):  # type: ignore[misc, valid-type]
     """safe_load that refuses a key written twice in one mapping."""
 
 
