@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 import tempfile
 import time
@@ -14,6 +15,8 @@ from bench.harness import Context, Goal, Result
 from bench.machine import describe
 from bench.table import details, markdown
 
+# Windows of the in-process GUI metrics never appear on screen (`make bench` sets this too).
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 HERE = Path(__file__).resolve().parent
 # Run in this order: cheap in-process metrics first, subprocesses and large fixtures after.
 METRICS = (
