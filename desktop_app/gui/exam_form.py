@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.knowledge_base import Accuracy, ExamItem, KnowledgeBase
 from desktop_app.core.observations import NO_SIDE, SIDES, Observations
-from desktop_app.gui.widgets import ChoiceButtons, clear_layout, heading, hint, named
+from desktop_app.gui.widgets import ChoiceButtons, WrapLabel, clear_layout, heading, hint, named
 
 RESULTS = [("positive", "Positive"), ("negative", "Negative"), ("inconclusive", "Inconclusive")]
 
@@ -106,7 +106,7 @@ class ExamRow(QFrame):
         self.item = item
         layout = QGridLayout(self)
         layout.setContentsMargins(4, 4, 4, 6)
-        title = QLabel(item.name)
+        title = WrapLabel(item.name)
         title.setObjectName("question")
         title.setWordWrap(True)
         layout.addWidget(title, 0, 0, 1, 2)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
 from desktop_app.core.knowledge_base import KnowledgeBase, Prompt
 from desktop_app.core.observations import Observations
 from desktop_app.gui.answer_inputs import AnswerInput, make_input
-from desktop_app.gui.widgets import clear_layout, heading, hint
+from desktop_app.gui.widgets import WrapLabel, clear_layout, heading, hint
 
 
 class PromptRow(QFrame):
@@ -23,8 +23,7 @@ class PromptRow(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 6)
         layout.setSpacing(3)
-        question = QLabel(prompt.question)
-        question.setWordWrap(True)
+        question = WrapLabel(prompt.question)
         question.setObjectName("question")
         layout.addWidget(question)
         if prompt.help:

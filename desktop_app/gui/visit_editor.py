@@ -113,11 +113,9 @@ class VisitEditor(QWidget):
         for kind, label in EXPORT_KINDS:
             menu.addAction(label, partial(self.exportRequested.emit, kind))
         self.export_button.setMenu(menu)
-        for lead in (self.back, self.title, self.status):
-            header.addWidget(lead)
-        header.addStretch(1)
+        header.addWidget(self.back)
+        header.addWidget(self.title, 1)
         for part in (
-            self.saved,
             self.completion,
             self.sign_button,
             self.amend_button,
@@ -138,6 +136,8 @@ class VisitEditor(QWidget):
             complaints.addWidget(box)
             self.presentation_boxes[presentation.id] = box
         complaints.addStretch(1)
+        complaints.addWidget(self.status)
+        complaints.addWidget(self.saved)
         layout.addLayout(complaints)
 
         self.history = HistoryForm(self.kb)
@@ -160,7 +160,7 @@ class VisitEditor(QWidget):
         )
         for title, section in zip(TABS, sections, strict=True):
             self.tabs.addTab(section if section is self.chart else _scroll(section), title)
-        self.panel = DifferentialPanel(self.kb)
+        self.panel = DifferentialPanel()
         self.panel.nextTestChosen.connect(self.go_to_item)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.tabs)

@@ -42,9 +42,37 @@ def clear_layout(layout: QLayout) -> None:
             widget.deleteLater()
 
 
+class WrapLabel(QLabel):
+    """A word-wrapped label that remembers its height per width.
+
+    QLabel lays its text out again on every heightForWidth() call, and a layout pass asks many
+    times; with dozens of wrapped questions that made each click's relayout cost several ms.
+    """
+
+    def __init__(self, text: str = "", parent: QWidget | None = None):
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+        self._heights: dict[int, int] = {}
+
+    def setText(self, text: str) -> None:
+        if text != self.text():
+            self._heights.clear()
+            super().setText(text)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._heights.clear()  # the style sheet can change the font after construction
+        super().changeEvent(event)
+
+    def heightForWidth(self, width: int) -> int:
+        if width not in self._heights:
+            self._heights[width] = super().heightForWidth(width)
+        return self._heights[width]
+
+
 def heading(text: str, level: int = 1) -> QLabel:
     """A section heading styled by the application style sheet."""
-    label = QLabel(text)
+    label = WrapLabel(text)
     label.setObjectName("heading" if level == 1 else "subheading")
     label.setWordWrap(True)
     return label
@@ -52,7 +80,7 @@ def heading(text: str, level: int = 1) -> QLabel:
 
 def hint(text: str) -> QLabel:
     """Secondary explanatory text."""
-    label = QLabel(text)
+    label = WrapLabel(text)
     label.setObjectName("hint")
     label.setWordWrap(True)
     return label

@@ -75,7 +75,7 @@ def test_visit_from_new_patient_to_amended_record(
 
     leader = kb.conditions["post_injection_atrophy"].name
     assert editor.differential.leading.condition_id == "post_injection_atrophy"
-    assert leader in editor.panel.rows[0].title.text()
+    assert leader in editor.panel.conditions.row_text(0)
     stored = repo.get_visit(visit_id).observations
     assert stored.answers["injection_history"] == "yes"
     assert stored.answers["current_pain"] == 0
@@ -152,7 +152,7 @@ def test_visit_from_new_patient_to_amended_record(
     assert _answer(again, "current_pain", 0).isChecked()
     assert _exam(again, "gt_palpation", "right", "negative").isChecked()
     assert depression in editor.chart.marks
-    assert leader in editor.panel.rows[0].title.text()
+    assert leader in editor.panel.conditions.row_text(0)
     assert again.banner.isVisible() and "neurology" in _banner_text(again)
     assert "<b>3</b>" in editor.measures.boxes["nprs"].score_label.text()
     assert "8 weeks" in editor.plan.amendments.text()
