@@ -316,7 +316,8 @@ def _exam_item(e: _Entry) -> ExamItem:
     )
 
 
-_FIGURE_KEYS = {"value", "source", "estimate", "rationale"}
+_PROVENANCE = {"source", "estimate", "rationale"}
+_FIGURE_KEYS = {"value", *_PROVENANCE}
 _LINK_KEYS = {"label", "when", "lr_pos", "lr_neg", "source", "estimate", "rationale", "group"}
 
 
@@ -353,12 +354,15 @@ def _condition(e: _Entry) -> Condition:
             )
         )
     steps_raw = e.get("next_steps", dict, {})
-    s = _sub(e, steps_raw, "next_steps", {"imaging", "referral", "management", "source"})
+    s = _sub(e, steps_raw, "next_steps", {"imaging", "referral", "management", *_PROVENANCE})
+    source, estimate, rationale = s.provenance() if steps_raw else (None, False, "")
     steps = NextSteps(
         s.strings("imaging", ()),
         s.strings("referral", ()),
         s.strings("management", ()),
-        s.text("source", None),
+        source,
+        estimate,
+        rationale,
     )
     return Condition(
         id=e.text("id"),

@@ -24,7 +24,7 @@ ANSWER_TYPES = (
 )
 RESULT_TYPES = ("binary", "measurement")
 URGENCIES = ("emergency", "urgent", "routine")
-VERIFICATION = ("verified", "secondary", "recalled", "computed", "seed")
+VERIFICATION = ("verified", "secondary", "recalled", "seed")
 
 
 @dataclass(frozen=True)
@@ -128,6 +128,8 @@ class NextSteps:
     referral: tuple[str, ...] = ()
     management: tuple[str, ...] = ()
     source: str | None = None
+    estimate: bool = False  # usual practice rather than a cited recommendation
+    rationale: str = ""
 
 
 @dataclass(frozen=True)
