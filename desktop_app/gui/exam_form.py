@@ -151,8 +151,14 @@ class ExamForm(QWidget):
         clear_layout(self._layout)
         self.rows = {}
         items = self.kb.exam_items_for(list(presentations))
-        if not items:
-            self._layout.addWidget(hint("Choose a presenting complaint above to see its tests."))
+        self._layout.addWidget(
+            hint(
+                "Record each test per side. Click a chosen result again to clear it: a test "
+                "without a result is “not assessed” and never counts as evidence."
+                if items
+                else "Choose a presenting complaint above to see its tests."
+            )
+        )
         by_region: dict[str, list[ExamItem]] = {}
         for exam_item in items:
             by_region.setdefault(exam_item.region, []).append(exam_item)

@@ -51,10 +51,14 @@ class HistoryForm(QWidget):
         self.rows = {}
         topic = None
         prompts = self.kb.prompts_for(list(presentations))
-        if not prompts:
-            self._layout.addWidget(
-                hint("Choose a presenting complaint above to see its questions.")
+        self._layout.addWidget(
+            hint(
+                "Click a chosen answer again to clear it; an unanswered question counts as "
+                "unknown, never as “no”."
+                if prompts
+                else "Choose a presenting complaint above to see its questions."
             )
+        )
         for prompt in prompts:
             if prompt.topic != topic:
                 topic = prompt.topic
