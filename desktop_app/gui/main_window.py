@@ -317,7 +317,8 @@ class MainWindow(QMainWindow):
             return
         self.editor.flush()
         visit = self.editor.visit
-        default = Path.home() / f"{kind}-{visit.visit_date.isoformat()}-{visit.id}.pdf"
+        folder = Path(str(self.store.value("export_dir", str(Path.home()))))
+        default = folder / f"{kind}-{visit.visit_date.isoformat()}-{visit.id}.pdf"
         path, _ = QFileDialog.getSaveFileName(
             self, "Export PDF", str(default), "PDF (*.pdf)", options=FILE_OPTIONS
         )
@@ -325,6 +326,7 @@ class MainWindow(QMainWindow):
             return
         written = self.ops.export(visit.id, kind, Path(path))
         if written is not None:
+            self.store.setValue("export_dir", str(written.parent))
             self.statusBar().showMessage(f"PDF written: {written}", 8000)
 
     # -- settings, help, state --------------------------------------------------------------

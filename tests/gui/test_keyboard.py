@@ -98,6 +98,7 @@ def test_keyboard_path_through_a_visit(
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
     qtbot.keyClick(window, Qt.Key.Key_E, CTRL)
     assert out.read_bytes().startswith(b"%PDF")
+    assert window.store.value("export_dir") == str(tmp_path)  # offered first next time
     qtbot.keyClick(window, Qt.Key.Key_F, CTRL)
     assert focused() is window.search
     qtbot.keyClicks(window.search, "kate")
