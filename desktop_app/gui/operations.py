@@ -1,7 +1,8 @@
 """One function per user action: call storage or core, show known errors, tell views what changed.
 
-Widgets never talk to the repository directly. Every method returns the new record (or True) on
-success and None (or False) after showing the error in a plain-language dialog.
+Every change to the database goes through here (views only read, through `ops.repo`). Each method
+returns the new record (or True) on success and None (or False) after showing the error in a
+plain-language dialog.
 """
 
 from __future__ import annotations
