@@ -9,6 +9,7 @@ import traceback
 from pathlib import Path
 from types import TracebackType
 
+from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_app import paths
@@ -31,6 +32,9 @@ def configure(app: QApplication) -> None:
     app.setApplicationDisplayName(APP_TITLE)
     app.setStyle("Fusion")
     app.setStyleSheet(STYLE_SHEET)
+    if QLocale.system().language() == QLocale.Language.C:
+        # No locale configured (a bare kiosk or CI): "22 11 2026" is ambiguous; use day/month/year.
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
 
 
 def open_window(db_path: Path, kb: KnowledgeBase | None = None) -> MainWindow | None:
