@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 import re
-import resource
-import signal
-from collections.abc import Iterator
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -14,8 +14,9 @@ import pytest
 from desktop_app.core.errors import ExportError
 from desktop_app.core.knowledge_base import KnowledgeBase
 from desktop_app.export import VisitBundle, write_pdf
-from desktop_app.export.files import write_atomically
 from tests.export import builders
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -48,42 +49,70 @@ def test_read_only_folder(bundle: VisitBundle, tmp_path: Path) -> None:
         folder.chmod(0o700)
 
 
-@pytest.fixture
-def tiny_file_limit() -> Iterator[None]:
-    """Files may not grow past 2 kB: writing a PDF fails part-way, like a full disk."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
-    previous = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG instead of a kill
-    resource.setrlimit(resource.RLIMIT_FSIZE, (2048, hard))
-    try:
-        yield
-    finally:
-        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
-        signal.signal(signal.SIGXFSZ, previous)
+def with_tiny_file_limit(code: str, tmp_path: Path) -> str:
+    """Run `code` in a child process whose files may not grow past 2 kB, like a full disk.
+
+    A child, because the limit would also stop this process writing its own logs and output.
+    The code runs with `out` (tmp_path / "summary.pdf") defined; returns the ExportError message.
+    """
+    script = f"""
+import resource, signal, sys
+from pathlib import Path
+from desktop_app.core.errors import ExportError
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG instead of a kill
+resource.setrlimit(resource.RLIMIT_FSIZE, (2048, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
+out = Path({str(tmp_path / "summary.pdf")!r})
+try:
+{textwrap.indent(textwrap.dedent(code), "    ")}
+except ExportError as exc:
+    print(exc)
+    sys.exit(0)
+sys.exit("no ExportError")
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
 
 
-def test_export_failing_part_way_leaves_nothing(
-    bundle: VisitBundle, tmp_path: Path, tiny_file_limit: None
-) -> None:
-    out = tmp_path / "summary.pdf"
-    with pytest.raises(ExportError, match=r"disk space|Cannot write"):
-        write_pdf("summary", bundle, out)
+def test_export_failing_part_way_leaves_nothing(tmp_path: Path) -> None:
+    message = with_tiny_file_limit(
+        """
+        from desktop_app import paths
+        from desktop_app.core.kb_loader import load_knowledge_base
+        from desktop_app.export import write_pdf
+        from tests.export import builders
+        write_pdf("summary", builders.bundle(load_knowledge_base(paths.KNOWLEDGE_BASE)), out)
+        """,
+        tmp_path,
+    )
+    assert re.search(r"disk space|Cannot write", message)
     assert list(tmp_path.iterdir()) == []
 
 
-def test_write_failing_part_way_removes_its_temporary_file(
-    tmp_path: Path, tiny_file_limit: None
-) -> None:
-    out = tmp_path / "summary.pdf"
-    with pytest.raises(ExportError, match=re.escape(f"Cannot write the PDF to {out}")):
+def test_write_failing_part_way_removes_its_temporary_file(tmp_path: Path) -> None:
+    message = with_tiny_file_limit(
+        """
+        from desktop_app.export.files import write_atomically
         write_atomically(b"%PDF-" + b"x" * 10_000, out)
+        """,
+        tmp_path,
+    )
+    assert f"Cannot write the PDF to {tmp_path / 'summary.pdf'}" in message
     assert list(tmp_path.iterdir()) == []
 
 
-def test_failure_keeps_the_previous_file_intact(tmp_path: Path, tiny_file_limit: None) -> None:
+def test_failure_keeps_the_previous_file_intact(tmp_path: Path) -> None:
     out = tmp_path / "summary.pdf"
     out.write_bytes(b"previous export")
-    with pytest.raises(ExportError):
+    with_tiny_file_limit(
+        """
+        from desktop_app.export.files import write_atomically
         write_atomically(b"%PDF-" + b"x" * 10_000, out)
+        """,
+        tmp_path,
+    )
     assert out.read_bytes() == b"previous export"
     assert [p.name for p in tmp_path.iterdir()] == ["summary.pdf"]
 
