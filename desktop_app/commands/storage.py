@@ -6,13 +6,16 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop_app import paths
 from desktop_app.core.kb_loader import load_knowledge_base
-from desktop_app.storage.backup import restore_database
-from desktop_app.storage.demo_data import generate
-from desktop_app.storage.repository import Repository
+
+if TYPE_CHECKING:
+    from desktop_app.storage.repository import Repository
+
+# Storage modules (and sqlite-utils) are imported inside each command: building the parser runs
+# on every start of the app, the window included, and must stay cheap.
 
 
 def register(sub: Any) -> None:
@@ -43,6 +46,8 @@ def database_path(args: argparse.Namespace) -> Path:
 
 
 def _open(args: argparse.Namespace) -> Repository:
+    from desktop_app.storage.repository import Repository
+
     return Repository.open(database_path(args), load_knowledge_base(paths.KNOWLEDGE_BASE))
 
 
@@ -55,6 +60,8 @@ def run_backup(args: argparse.Namespace) -> int:
 
 def run_restore(args: argparse.Namespace) -> int:
     target = database_path(args)
+    from desktop_app.storage.backup import restore_database
+
     aside = restore_database(args.file, target)
     print(f"Restored {target} from {args.file}.")
     if aside is not None:
@@ -93,6 +100,8 @@ def run_demo_data(args: argparse.Namespace) -> int:
 
         def progress(done: int) -> None:
             print(f"\r{done}/{args.patients} patients", end="", file=sys.stderr, flush=True)
+
+        from desktop_app.storage.demo_data import generate
 
         generate(repo, args.patients, args.visits_per_patient, seed=args.seed, progress=progress)
         total = repo.patient_count()
