@@ -1,4 +1,5 @@
-"""Start the Qt application: open the database (errors in a dialog), back it up, show the window."""
+"""Start the Qt application: open the database (errors in a dialog), show the window, then check
+and back up the file in the background."""
 
 from __future__ import annotations
 
@@ -19,8 +20,9 @@ from desktop_app.core.knowledge_base import KnowledgeBase
 from desktop_app.gui.main_window import APP_TITLE, MainWindow
 from desktop_app.gui.operations import Operations
 from desktop_app.gui.preferences import app_settings, database_path
+from desktop_app.gui.startup_checks import StartupChecks
 from desktop_app.gui.style import STYLE_SHEET
-from desktop_app.storage.backup import startup_backup
+from desktop_app.storage.database import defer_quick_check, unclean_shutdown
 from desktop_app.storage.repository import Repository
 
 log = logging.getLogger(__name__)
@@ -44,19 +46,19 @@ def open_window(db_path: Path, kb: KnowledgeBase | None = None) -> MainWindow | 
     except AppError as exc:
         QMessageBox.critical(None, "The knowledge base cannot be loaded", str(exc))
         return None
+    # A file that was not closed cleanly is checked before anything is written to it; a clean
+    # one is checked by StartupChecks right after the window is shown.
+    checked_at_open = unclean_shutdown(db_path)
     try:
-        repo = Repository.open(db_path, kb)
+        with defer_quick_check():
+            repo = Repository.open(db_path, kb)
+        keep = None if repo.read_only else repo.settings().backups_to_keep
     except AppError as exc:
         QMessageBox.critical(None, "The database cannot be opened", str(exc))
         return None
     window = MainWindow(Operations(repo, kb), app_settings())
-    if not repo.read_only:
-        try:
-            startup_backup(repo, repo.settings().backups_to_keep)
-        except AppError as exc:  # a failed backup must not block the clinic: say so and go on
-            log.warning("start-up backup failed: %s", type(exc).__name__)
-            window.statusBar().showMessage(f"Start-up backup failed: {exc}", 15000)
     window.show()
+    window.run_startup_checks(StartupChecks(db_path, check=not checked_at_open, backup_keep=keep))
     return window
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -32,8 +33,11 @@ from desktop_app.gui.operations import Operations
 from desktop_app.gui.patient_page import PatientPage
 from desktop_app.gui.red_flag_banner import AcknowledgeDialog, RedFlagBanner
 from desktop_app.gui.settings_dialog import FILE_OPTIONS, SettingsDialog
-from desktop_app.gui.visit_editor import VisitEditor
 from desktop_app.gui.widgets import heading, local_date, named
+
+if TYPE_CHECKING:
+    from desktop_app.gui.startup_checks import StartupChecks
+    from desktop_app.gui.visit_editor import VisitEditor
 
 APP_TITLE = "Gluteal Assess"
 Shortcut = QKeySequence.StandardKey | str | None
@@ -57,9 +61,11 @@ class MainWindow(QMainWindow):
         ops.window = self
         self.store = settings
         self.patient: Patient | None = None
-        self.setWindowTitle(APP_TITLE + (" (read-only)" if ops.repo.read_only else ""))
+        self._editor: VisitEditor | None = None
+        self.startup_checks: StartupChecks | None = None
         self._build()
         self._actions()
+        self._apply_read_only()
         ops.patientsChanged.connect(self.refresh_patients)
         ops.visitStatusChanged.connect(lambda _id: self.page.refresh())
         ops.databaseReplaced.connect(self._database_replaced)
@@ -74,10 +80,10 @@ class MainWindow(QMainWindow):
         outer.setSpacing(0)
         self.banner = RedFlagBanner()
         outer.addWidget(self.banner)
-        self.read_only_bar = QLabel(f"Read-only: {self.ops.repo.read_only_reason}")
+        self.read_only_bar = QLabel()
         self.read_only_bar.setObjectName("readOnlyBar")
         self.read_only_bar.setWordWrap(True)
-        self.read_only_bar.setVisible(self.ops.repo.read_only)
+        self.read_only_bar.hide()
         outer.addWidget(self.read_only_bar)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         left = QWidget()
@@ -108,13 +114,7 @@ class MainWindow(QMainWindow):
         self.page = PatientPage(self.ops)
         self.page.visitOpened.connect(self.open_visit)
         self.page.newVisitRequested.connect(self.new_visit)
-        self.editor = VisitEditor(self.ops, self.banner)
-        self.editor.backRequested.connect(self.show_patient_page)
-        self.editor.signRequested.connect(self.sign_visit)
-        self.editor.amendRequested.connect(self.amend_visit)
-        self.editor.exportRequested.connect(self.export_visit)
-        self.editor.acknowledgeRequested.connect(self.acknowledge_flag)
-        for page in (self.welcome, self.page, self.editor):
+        for page in (self.welcome, self.page):
             self.stack.addWidget(page)
         self.splitter.addWidget(self.stack)
         self.splitter.setStretchFactor(1, 1)
@@ -124,6 +124,26 @@ class MainWindow(QMainWindow):
         self.status_text = QLabel(f"Database: {self.ops.repo.path}")
         self.status_text.setObjectName("hint")
         self.statusBar().addPermanentWidget(self.status_text)
+
+    @property
+    def editor(self) -> VisitEditor:
+        """The visit editor, built when first needed: it is the costliest part of the window."""
+        if self._editor is None:
+            from desktop_app.gui.visit_editor import VisitEditor
+
+            editor = VisitEditor(self.ops, self.banner)
+            editor.backRequested.connect(self.show_patient_page)
+            editor.signRequested.connect(self.sign_visit)
+            editor.amendRequested.connect(self.amend_visit)
+            editor.exportRequested.connect(self.export_visit)
+            editor.acknowledgeRequested.connect(self.acknowledge_flag)
+            self.stack.addWidget(editor)
+            self._editor = editor
+        return self._editor
+
+    def _flush_editor(self) -> None:
+        if self._editor is not None:
+            self._editor.flush()
 
     def _action(
         self, menu_name: str, text: str, slot: Callable[[], object], shortcut: Shortcut = None
@@ -154,15 +174,69 @@ class MainWindow(QMainWindow):
         self.sign_action = self._action("&Visit", "Si&gn…", self.sign_visit)
         self.amend_action = self._action("&Visit", "&Amend…", self.amend_visit)
         self._action("&Help", "&How to start", self._show_help, std.HelpContents)
-        if self.ops.repo.read_only:
-            for action in (
-                self.new_patient_action,
-                self.new_visit_action,
-                self.sign_action,
-                self.amend_action,
-            ):
-                action.setEnabled(False)
-            self.new_patient_button.setEnabled(False)
+
+    def _apply_read_only(self) -> None:
+        """Title, bar, actions and open views follow the repository's read-only state."""
+        repo = self.ops.repo
+        self.setWindowTitle(APP_TITLE + (" (read-only)" if repo.read_only else ""))
+        self.read_only_bar.setText(f"Read-only: {repo.read_only_reason}")
+        self.read_only_bar.setVisible(repo.read_only)
+        for action in (
+            self.new_patient_action,
+            self.new_visit_action,
+            self.sign_action,
+            self.amend_action,
+        ):
+            action.setEnabled(not repo.read_only)
+        self.new_patient_button.setEnabled(not repo.read_only)
+        if self.page.patient is not None:
+            self.page.show_patient(self.page.patient)
+        if self._editor is not None and self._editor.visit is not None:
+            self._editor.reload_visit()
+
+    # -- start-up checks ---------------------------------------------------------------------
+    def run_startup_checks(self, checks: StartupChecks) -> None:
+        """Start the integrity check and backup in the background; the status bar follows them."""
+        self.startup_checks = checks
+        checks.damaged.connect(self._database_damaged)
+        checks.backupFailed.connect(self._backup_failed)
+        checks.backupDone.connect(self._backup_done)
+        if checks.check or checks.backup_keep is not None:
+            self.statusBar().showMessage("Checking the database and making the start-up backup…")
+        checks.finished.connect(self._startup_checks_finished)
+        checks.start()
+
+    def _startup_checks_finished(self) -> None:
+        if self.statusBar().currentMessage().startswith("Checking the database"):
+            self.statusBar().clearMessage()
+
+    def _backup_done(self) -> None:
+        self.statusBar().showMessage("Start-up backup saved.", 4000)
+
+    def _backup_failed(self, message: str) -> None:
+        self.statusBar().showMessage(f"Start-up backup failed: {message}", 15000)
+
+    def _database_damaged(self, message: str) -> None:
+        """The background check found damage: stop writing, and say what to do in plain words."""
+        self._flush_editor()
+        self.enter_read_only(
+            "the database file is damaged. Nothing more is saved; restore the latest backup."
+        )
+        self.statusBar().showMessage("The database is damaged: read-only.")
+        QMessageBox.warning(
+            self,
+            "The database is damaged",
+            "This database file failed its integrity check. To keep the damage from spreading, "
+            "the app is now read-only: you can still read the records, but nothing more will be "
+            "saved. No backup was taken, so the existing backups stay sound.\n\n"
+            f"{message}",
+        )
+
+    def enter_read_only(self, reason: str) -> None:
+        """Stop all changes from this window (the file is damaged)."""
+        self.ops.repo.read_only = True
+        self.ops.repo.read_only_reason = reason
+        self._apply_read_only()
 
     # -- patients ---------------------------------------------------------------------------
     def refresh_patients(self) -> None:
@@ -199,14 +273,14 @@ class MainWindow(QMainWindow):
         patient = self.ops.get_patient(patient_id)
         if patient is None:
             return
-        self.editor.flush()
+        self._flush_editor()
         self.patient = patient
         self._remember(patient.id, None)
         self.page.show_patient(patient)
         self.show_patient_page()
 
     def show_patient_page(self) -> None:
-        self.editor.flush()
+        self._flush_editor()
         self.banner.reset()
         if self.patient is not None:
             self._remember(self.patient.id, None)
@@ -267,11 +341,14 @@ class MainWindow(QMainWindow):
         self.store.sync()
 
     def _visit_open(self) -> bool:
-        return self.stack.currentWidget() is self.editor and self.editor.visit is not None
+        editor = self._editor
+        return (
+            editor is not None and self.stack.currentWidget() is editor and editor.visit is not None
+        )
 
     def save_now(self) -> None:
         """Ctrl+S: everything is autosaved; flush typing and say so."""
-        self.editor.flush()
+        self._flush_editor()
         self.statusBar().showMessage("All changes are saved automatically.", 4000)
 
     def sign_visit(self) -> None:
@@ -335,7 +412,8 @@ class MainWindow(QMainWindow):
 
     def _database_replaced(self) -> None:
         self.patient = None
-        self.editor.visit = None
+        if self._editor is not None:
+            self._editor.visit = None
         self.banner.reset()
         self._show_welcome()
 
@@ -374,8 +452,10 @@ class MainWindow(QMainWindow):
             self.open_visit(int(visit_id))
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Save pending typing and the window state, then close the database."""
-        self.editor.flush()
+        """Save typing and the window state, let the start-up backup end, close the database."""
+        self._flush_editor()
+        if self.startup_checks is not None:
+            self.startup_checks.wait()
         self.store.setValue("geometry", self.saveGeometry())
         self.store.setValue("splitter", self.splitter.saveState())
         self.store.sync()

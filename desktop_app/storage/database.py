@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from urllib.parse import quote
 
@@ -21,6 +24,8 @@ from desktop_app.storage.errors import (
 MIGRATION_SET = "gluteal_assess"
 # Long enough to ride out a checkpoint or a backup, short enough never to freeze the window.
 BUSY_TIMEOUT_S = 0.5
+# Whether opening a file runs PRAGMA quick_check at once (see defer_quick_check).
+_check_at_open: ContextVar[bool] = ContextVar("check_at_open", default=True)
 
 
 def migrations(folder: Path = paths.MIGRATIONS) -> Migrations:
@@ -75,15 +80,67 @@ def mapped(exc: sqlite3.Error, path: Path) -> Exception:
     return storage_error(exc, path) or exc
 
 
+@contextmanager
+def defer_quick_check() -> Iterator[None]:
+    """Within the block, files that were closed cleanly open without PRAGMA quick_check.
+
+    quick_check reads the whole file (150 ms for 100 MB), so the window runs it in the background
+    once it is shown (`quick_check`). A file left with a write-ahead log or a hot journal (the
+    app was killed, the machine lost power, or another copy has it open) is still checked at
+    once, before anything is written to it.
+    """
+    token = _check_at_open.set(False)
+    try:
+        yield
+    finally:
+        _check_at_open.reset(token)
+
+
+def unclean_shutdown(path: Path) -> bool:
+    """True when the last writer left its log behind (or another connection has the file open).
+
+    In WAL mode SQLite deletes the -wal file when the last connection closes cleanly; a rollback
+    journal is deleted at each commit. Either file left over means the file was not closed.
+    """
+    return any(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-journal"))
+
+
+def damage(conn: sqlite3.Connection) -> str | None:
+    """PRAGMA quick_check's first finding, or None when the file is sound."""
+    check = str(conn.execute("PRAGMA quick_check").fetchone()[0])
+    return None if check == "ok" else check
+
+
+def damaged_message(path: Path, finding: str) -> str:
+    return (
+        f"The database {path} is damaged ({finding}). Nothing was changed. Restore the "
+        "latest backup with 'python main.py restore FILE'."
+    )
+
+
+def quick_check(path: Path) -> None:
+    """Check a file on a connection of its own, read-only; raises DatabaseCorrupt if damaged.
+
+    Safe to call from a worker thread while the app has the file open.
+    """
+    conn = connect(path, read_only=True, create=False)
+    try:
+        finding = damage(conn)
+    except sqlite3.Error as exc:
+        raise mapped(exc, path) from None
+    finally:
+        conn.close()
+    if finding is not None:
+        raise DatabaseCorrupt(damaged_message(path, finding))
+
+
 def prepare(conn: sqlite3.Connection, path: Path, *, read_only: bool) -> Database:
     """Check the file, switch on WAL and full sync, and bring the schema up to date."""
     try:
-        check = conn.execute("PRAGMA quick_check").fetchone()[0]
-        if check != "ok":
-            raise DatabaseCorrupt(
-                f"The database {path} is damaged ({check}). Nothing was changed. Restore the "
-                "latest backup with 'python main.py restore FILE'."
-            )
+        if _check_at_open.get() or unclean_shutdown(path):
+            finding = damage(conn)
+            if finding is not None:
+                raise DatabaseCorrupt(damaged_message(path, finding))
         db = Database(conn)
         if read_only:
             check_schema(db, path)

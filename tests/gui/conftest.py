@@ -68,6 +68,14 @@ def open_app(qtbot: QtBot, db_path: Path, kb: KnowledgeBase) -> Iterator[Callabl
     for window in windows:
         if window.isVisible():
             window.close()
+        wait_for_startup_checks(qtbot, window)  # no worker outlives its test
+
+
+def wait_for_startup_checks(qtbot: QtBot, window: MainWindow) -> None:
+    """Until the background integrity check and start-up backup have ended and reported."""
+    checks = window.startup_checks
+    assert checks is not None
+    qtbot.waitUntil(lambda: checks.done, timeout=10_000)
 
 
 @pytest.fixture

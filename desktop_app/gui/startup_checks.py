@@ -1,0 +1,77 @@
+"""After the window is shown: check the file and take the start-up backup on a worker thread.
+
+Both read the whole file (about 0.2 s per 100 MB each), so they no longer delay the first window.
+The worker opens connections of its own, read-only: the window's connection stays the one
+writer. A damaged file is reported before any backup is taken, so a damaged copy never rotates
+a sound backup out.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from desktop_app.core.errors import AppError
+from desktop_app.storage.backup import startup_backup
+from desktop_app.storage.database import quick_check
+from desktop_app.storage.errors import DatabaseCorrupt
+
+log = logging.getLogger(__name__)
+
+
+class StartupChecks(QObject):
+    """Runs `quick_check` then `startup_backup` once; its signals arrive in the GUI thread."""
+
+    damaged = Signal(str)  # the plain-language DatabaseCorrupt message
+    backupFailed = Signal(str)
+    backupDone = Signal()
+    finished = Signal()
+
+    def __init__(self, path: Path, *, check: bool, backup_keep: int | None) -> None:
+        """backup_keep None: no backup (a read-only copy writes nothing, not even beside it)."""
+        super().__init__()
+        self.path = path
+        self.check = check
+        self.backup_keep = backup_keep
+        self.done = False
+        self.finished.connect(self._mark_done)
+        self._thread = threading.Thread(target=self._run, name="startup-checks")
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def wait(self, timeout_s: float | None = None) -> bool:
+        """Block until the worker ends (tests, shutdown); True if it has ended."""
+        self._thread.join(timeout_s)
+        return not self._thread.is_alive()
+
+    def _mark_done(self) -> None:
+        self.done = True
+
+    def _run(self) -> None:
+        try:
+            if self.check:
+                try:
+                    quick_check(self.path)
+                except DatabaseCorrupt as exc:
+                    log.error("the database failed its integrity check")
+                    self.damaged.emit(str(exc))
+                    return
+                except AppError as exc:  # busy or unreadable right now: the next start checks
+                    log.warning("integrity check skipped: %s", type(exc).__name__)
+            if self.backup_keep is not None:
+                try:
+                    startup_backup(self.path, self.backup_keep)
+                except AppError as exc:  # a failed backup must not block the clinic: say so
+                    log.warning("start-up backup failed: %s", type(exc).__name__)
+                    self.backupFailed.emit(str(exc))
+                    return
+                self.backupDone.emit()
+        except Exception:  # a bug: log it, and say the backup did not happen rather than hang
+            log.exception("start-up checks failed")
+            self.backupFailed.emit("an unexpected error (details are in the log)")
+        finally:
+            self.finished.emit()

@@ -1,0 +1,62 @@
+"""When the file is checked: at open by default; later on request, unless not closed cleanly."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.storage.database import defer_quick_check, quick_check, unclean_shutdown
+from desktop_app.storage.errors import DatabaseCorrupt
+from desktop_app.storage.repository import Repository
+
+PAGE = 4096
+
+
+def damaged_database(db_path: Path, repo: Repository) -> None:
+    """Patients on several pages, closed cleanly, then two b-tree pages wrecked."""
+    for n in range(300):
+        repo.create_patient(f"Patient {n}", dt.date(1975, 6, 1), "unknown")
+    repo.close()
+    data = bytearray(db_path.read_bytes())
+    data[3 * PAGE + 100 : 5 * PAGE] = b"\xff" * (2 * PAGE - 100)
+    db_path.write_bytes(bytes(data))
+
+
+def test_a_clean_file_opens_unchecked_when_deferred_and_quick_check_finds_the_damage(
+    db_path: Path, kb: KnowledgeBase, repo: Repository
+) -> None:
+    damaged_database(db_path, repo)
+    assert not unclean_shutdown(db_path)
+    with defer_quick_check():
+        deferred = Repository.open(db_path, kb)
+    try:
+        with pytest.raises(DatabaseCorrupt, match="damaged") as caught:
+            quick_check(db_path)  # a second, read-only connection beside the open one
+        assert str(db_path) in str(caught.value)
+    finally:
+        deferred.close()
+    with pytest.raises(DatabaseCorrupt, match="damaged"):  # outside the block: checked at once
+        Repository.open(db_path, kb)
+
+
+def test_a_file_left_with_its_log_is_checked_at_once_even_when_deferred(
+    db_path: Path, kb: KnowledgeBase, repo: Repository
+) -> None:
+    damaged_database(db_path, repo)
+    Path(f"{db_path}-wal").write_bytes(b"")  # what a killed writer leaves behind
+    assert unclean_shutdown(db_path)
+    with defer_quick_check(), pytest.raises(DatabaseCorrupt, match="damaged"):
+        Repository.open(db_path, kb)
+
+
+def test_an_open_writer_leaves_its_log_and_a_clean_close_removes_it(
+    db_path: Path, repo: Repository
+) -> None:
+    repo.create_patient("Ada Byron", dt.date(1990, 1, 1), "female")
+    assert unclean_shutdown(db_path)
+    quick_check(db_path)  # sound: no error while the writer has the file open
+    repo.close()
+    assert not unclean_shutdown(db_path)
