@@ -43,6 +43,9 @@ class ConditionList(QWidget):
         self.shown = 0
         self._heights: list[int] = []
         self._measured_width = -1
+        # Row heights by (width, leader, title, details): after a click most rows keep their
+        # text (only their order and a few percentages change), so few are measured again.
+        self._row_heights: dict[tuple[int, bool, str, str], int] = {}
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
@@ -74,20 +77,30 @@ class ConditionList(QWidget):
 
     def _measure(self, width: int) -> list[int]:
         if width != self._measured_width:
+            if len(self._row_heights) > 200:  # other widths and old texts
+                self._row_heights.clear()
             bold, small = self._fonts()
             inner = QRect(0, 0, max(width - 2 * PAD, 40), 10_000)
             title_metrics = (QFontMetrics(bold), QFontMetrics(self.font()))  # the leader is bold
             detail_metrics = QFontMetrics(small)
-            self._heights = [
-                PAD
-                + title_metrics[min(n, 1)].boundingRect(inner, WRAP, row_title(r)).height()
-                + 4
-                + BAR
-                + 4
-                + detail_metrics.boundingRect(inner, WRAP, row_details(r)).height()
-                + PAD
-                for n, r in enumerate(self.results[: self.shown])
-            ]
+            heights = []
+            for n, result in enumerate(self.results[: self.shown]):
+                title, details = row_title(result), row_details(result)
+                key = (width, n == 0, title, details)
+                height = self._row_heights.get(key)
+                if height is None:
+                    height = (
+                        PAD
+                        + title_metrics[min(n, 1)].boundingRect(inner, WRAP, title).height()
+                        + 4
+                        + BAR
+                        + 4
+                        + detail_metrics.boundingRect(inner, WRAP, details).height()
+                        + PAD
+                    )
+                    self._row_heights[key] = height
+                heights.append(height)
+            self._heights = heights
             self._measured_width = width
         return self._heights
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QSizePolicy, QVBoxLayout, QWidget
 
 from desktop_app.core.knowledge_base import KnowledgeBase, Prompt
 from desktop_app.core.observations import Observations
@@ -19,6 +19,9 @@ class PromptRow(QFrame):
     def __init__(self, prompt: Prompt):
         super().__init__()
         self.setObjectName("promptRow")
+        # Never squeezed or stretched: when a follow-up question appears, the rows below only
+        # move, instead of every row being resized and laid out again.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.prompt = prompt
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 6)
@@ -82,7 +85,9 @@ class HistoryForm(QWidget):
         """Hide prompts whose show-when condition is not met (answers are kept)."""
         for row in self.rows.values():
             rule = row.prompt.show_when
-            row.setVisible(rule is None or rule.evaluate(obs) is True)
+            shown = rule is None or rule.evaluate(obs) is True
+            if row.isHidden() == shown:  # only changes cost a layout pass
+                row.setVisible(shown)
 
     def completion(self, obs: Observations) -> tuple[int, int]:
         """(answered, shown) prompts."""

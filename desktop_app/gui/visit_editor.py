@@ -246,8 +246,11 @@ class VisitEditor(QWidget):
         self.history.apply_rules(self.obs)
         answered, shown = self.history.completion(self.obs)
         tested, items = self.exam.completion(self.obs)
+        # QProgressBar repaints at once when its text changes: let it paint with the rest.
+        self.completion.setUpdatesEnabled(False)
         self.completion.setMaximum(max(1, shown + items))
         self.completion.setValue(answered + tested)
+        self.completion.setUpdatesEnabled(True)
         self.completion.setToolTip(f"History {answered}/{shown} · Examination {tested}/{items}")
         self.plan.show_suggestions(self.differential)
         leader = self.differential.leading
@@ -354,12 +357,13 @@ class VisitEditor(QWidget):
             self.plan.flush()
 
     def _show_save_state(self, state: str) -> None:
-        if state == "saved":
+        failed = state != "saved"
+        if failed:
+            self.saved.setText("⚠ Not saved")
+        else:
             now = QLocale().toString(QTime.currentTime(), QLocale.FormatType.ShortFormat)
             self.saved.setText(f"✔ Saved {now}")
-            self.saved.setProperty("failed", False)
-        else:
-            self.saved.setText("⚠ Not saved")
-            self.saved.setProperty("failed", True)
-        self.saved.style().unpolish(self.saved)
-        self.saved.style().polish(self.saved)
+        if self.saved.property("failed") != failed:  # restyling costs a layout pass: only on change
+            self.saved.setProperty("failed", failed)
+            self.saved.style().unpolish(self.saved)
+            self.saved.style().polish(self.saved)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import statistics
 
 import pytest
-from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QDate, QEvent, QObject
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.knowledge_base import KnowledgeBase, Prompt
@@ -106,3 +106,46 @@ def test_one_toggle_refreshes_the_differential_well_within_a_frame(
         button.click()
         timings.append(editor.last_refresh_ms)
     assert statistics.median(timings) < 8, timings
+
+
+class ResizeCounter(QObject):
+    """Counts resize events per watched widget."""
+
+    def __init__(self, widgets: list[QWidget]) -> None:
+        super().__init__()
+        self.counts: dict[QWidget, int] = dict.fromkeys(widgets, 0)
+        for widget in widgets:
+            widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and watched in self.counts:
+            self.counts[watched] += 1  # type: ignore[index]
+        return False
+
+
+def test_a_follow_up_question_appearing_moves_the_other_rows_without_resizing_them(
+    qtbot: QtBot, visit_window: MainWindow, kb: KnowledgeBase
+) -> None:
+    history = visit_window.editor.history
+    prompt, parent, value = _conditional_prompt(kb, "gluteal_depression")
+    others = [row for pid, row in history.rows.items() if pid != prompt.id and row.isVisible()]
+    counter = ResizeCounter(others)
+    for _ in range(3):  # show, hide, show again
+        history.rows[parent].input.buttons.buttons[value].click()
+        qtbot.wait(20)  # layout and paint
+    assert not history.rows[prompt.id].isHidden()
+    assert [row.prompt.id for row, n in counter.counts.items() if n] == []
+
+
+def test_the_condition_list_reuses_heights_only_for_unchanged_rows(
+    visit_window: MainWindow,
+) -> None:
+    editor = visit_window.editor
+    conditions = editor.panel.conditions
+    button = editor.history.rows["injection_history"].input.buttons.buttons["yes"]
+    for _ in range(3):
+        button.click()  # yes, cleared, yes: rows change text and order, heights are cached
+        cached = conditions.heightForWidth(conditions.width())
+        conditions._row_heights.clear()
+        conditions._measured_width = -1
+        assert conditions.heightForWidth(conditions.width()) == cached
