@@ -9,11 +9,12 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
 from desktop_app.core.diagnosis import Differential
-from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.knowledge_base import KnowledgeBase, NextSteps
 from desktop_app.core.records import Amendment
 from desktop_app.gui.widgets import DebouncedText, heading, local_datetime, named
 
 SUGGESTED_CONDITIONS = 2  # next steps are offered for this many leading conditions
+USUAL_PRACTICE = "usual practice"  # next steps marked `estimate` in the knowledge base
 
 
 class PlanForm(QWidget):
@@ -73,16 +74,32 @@ class PlanForm(QWidget):
             items = [(label, text) for label, texts in parts for text in texts]
             if not items:
                 continue
+            # Usual practice is labelled on every step, so it is never mistaken for a cited one.
+            tag = f" ({USUAL_PRACTICE})" if steps.estimate else ""
             html.append(
-                f"<b>{escape(condition.name)}</b><ul>"
-                + "".join(f"<li>{escape(label)}: {escape(text)}</li>" for label, text in items)
+                f"<b>{escape(condition.name)}</b><br><small>{escape(self._provenance(steps))}"
+                "</small><ul>"
+                + "".join(
+                    f"<li>{escape(label)}{escape(tag)}: {escape(text)}</li>"
+                    for label, text in items
+                )
                 + "</ul>"
             )
-            self._lines += [f"{condition.name} — {label.lower()}: {text}" for label, text in items]
+            self._lines += [
+                f"{condition.name} — {label.lower()}{tag}: {text}" for label, text in items
+            ]
         self.suggestions.setText(
             "".join(html) or "No next steps listed for the leading conditions."
         )
         self.add_button.setVisible(bool(self._lines))
+
+    def _provenance(self, steps: NextSteps) -> str:
+        """Where a condition's next steps come from: a cited source, or usual practice."""
+        if steps.estimate:
+            note = f"{USUAL_PRACTICE.capitalize()}, not cited"
+            return f"{note}: {steps.rationale}" if steps.rationale else note
+        source = self.kb.sources.get(steps.source or "")
+        return f"Source: {source.citation}" if source is not None else ""
 
     def _add_suggestions(self) -> None:
         addition = "\n".join(f"- {line}" for line in self._lines)
