@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.knowledge_base import KnowledgeBase
-from desktop_app.core.records import SEXES, VISIT_TYPES
+from desktop_app.core.records import SEXES, VISIT_TYPES, Patient
 from desktop_app.gui.widgets import hint, named
 
 REQUIRED = " *"
@@ -42,11 +42,14 @@ def _error_label() -> QLabel:
 
 
 class PatientDialog(QDialog):
-    """New patient: name and date of birth required; the date of birth cannot be in the future."""
+    """New patient, or a patient's details to correct when given one.
 
-    def __init__(self, parent: QWidget | None = None):
+    Name and date of birth are required; the date of birth cannot be in the future.
+    """
+
+    def __init__(self, parent: QWidget | None = None, patient: Patient | None = None):
         super().__init__(parent)
-        self.setWindowTitle("New patient")
+        self.setWindowTitle("New patient" if patient is None else "Edit patient details")
         self.setMinimumWidth(420)
         layout = QVBoxLayout(self)
         form = QFormLayout()
@@ -70,9 +73,19 @@ class PatientDialog(QDialog):
         layout.addWidget(hint("* required"))
         self.error = _error_label()
         layout.addWidget(self.error)
-        buttons = _buttons(self, "Create patient")
+        buttons = _buttons(self, "Create patient" if patient is None else "Save changes")
         buttons.accepted.connect(self._accept)
         layout.addWidget(buttons)
+        if patient is not None:
+            self._fill(patient)
+
+    def _fill(self, patient: Patient) -> None:
+        self.name.setText(patient.name)
+        born = patient.date_of_birth
+        self.date_of_birth.setDate(QDate(born.year, born.month, born.day))
+        self.sex.setCurrentIndex(max(0, self.sex.findData(patient.sex)))
+        self.clinic_id.setText(patient.clinic_id)
+        self.contact.setText(patient.contact)
 
     def _accept(self) -> None:
         if not self.name.text().strip():

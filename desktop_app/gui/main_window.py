@@ -114,6 +114,7 @@ class MainWindow(QMainWindow):
         self.page = PatientPage(self.ops)
         self.page.visitOpened.connect(self.open_visit)
         self.page.newVisitRequested.connect(self.new_visit)
+        self.page.editRequested.connect(self.edit_patient)
         for page in (self.welcome, self.page):
             self.stack.addWidget(page)
         self.splitter.addWidget(self.stack)
@@ -162,6 +163,9 @@ class MainWindow(QMainWindow):
         std = QKeySequence.StandardKey
         self.new_patient_action = self._action("&File", "&New patient…", self.new_patient, std.New)
         self.new_visit_action = self._action("&File", "New &visit…", self.new_visit, "Ctrl+Shift+N")
+        self.edit_patient_action = self._action(
+            "&File", "Edit &patient details…", self.edit_patient
+        )
         self.export_action = self._action(
             "&File", "&Export visit summary…", lambda: self.export_visit("summary"), "Ctrl+E"
         )
@@ -184,6 +188,7 @@ class MainWindow(QMainWindow):
         for action in (
             self.new_patient_action,
             self.new_visit_action,
+            self.edit_patient_action,
             self.sign_action,
             self.amend_action,
         ):
@@ -304,6 +309,19 @@ class MainWindow(QMainWindow):
         if patient is not None:
             self.search.clear()
             self.show_patient(patient.id)
+
+    def edit_patient(self) -> None:
+        """Correct the open patient's details in the patient dialog, pre-filled."""
+        if self.patient is None or self.ops.repo.read_only:
+            return
+        dialog = PatientDialog(self, self.patient)
+        if dialog.exec() != PatientDialog.DialogCode.Accepted:
+            return
+        patient = self.ops.update_patient(self.patient, *dialog.values())
+        if patient is not None:
+            self.patient = patient
+            self.page.show_patient(patient)
+            self.statusBar().showMessage("Patient details saved.", 4000)
 
     # -- visits -----------------------------------------------------------------------------
     def new_visit(self) -> None:

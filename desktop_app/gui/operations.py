@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -80,6 +81,36 @@ class Operations(QObject):
         if patient is not None:
             self.patientsChanged.emit()
         return patient
+
+    def update_patient(
+        self,
+        patient: Patient,
+        name: str,
+        date_of_birth: dt.date,
+        sex: str,
+        clinic_id: str = "",
+        contact: str = "",
+    ) -> Patient | None:
+        """Correct a patient's details (a typo in the name or date of birth); notes are kept."""
+
+        def save() -> Patient:
+            stored = self.repo.get_patient(patient.id)  # fields not in the dialog stay as stored
+            self.repo.update_patient(
+                replace(
+                    stored,
+                    name=name,
+                    date_of_birth=date_of_birth,
+                    sex=sex,
+                    clinic_id=clinic_id,
+                    contact=contact,
+                )
+            )
+            return self.repo.get_patient(patient.id)
+
+        updated = self._run("Could not save the patient's details", save)
+        if updated is not None:
+            self.patientsChanged.emit()
+        return updated
 
     def get_patient(self, patient_id: int) -> Patient | None:
         """Load one patient."""

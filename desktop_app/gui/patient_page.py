@@ -92,6 +92,7 @@ class PatientPage(QWidget):
 
     visitOpened = Signal(int)
     newVisitRequested = Signal()
+    editRequested = Signal()
 
     def __init__(self, ops: Operations, parent: QWidget | None = None):
         super().__init__(parent)
@@ -106,6 +107,12 @@ class PatientPage(QWidget):
         names.addWidget(self.name)
         names.addWidget(self.details)
         top.addLayout(names, 1)
+        self.edit_details = named(
+            QPushButton("Edit details…"), "Edit the patient's name, date of birth and details"
+        )
+        self.edit_details.setAutoDefault(False)
+        self.edit_details.clicked.connect(self.editRequested)
+        top.addWidget(self.edit_details, 0, Qt.AlignmentFlag.AlignTop)
         self.new_visit = named(QPushButton("New visit…"), "Start a new visit for this patient")
         self.new_visit.setObjectName("primary")
         self.new_visit.clicked.connect(self.newVisitRequested)
@@ -149,6 +156,7 @@ class PatientPage(QWidget):
             parts.append(patient.contact)
         self.details.setText(" · ".join(parts))
         self.new_visit.setEnabled(not self.ops.repo.read_only)
+        self.edit_details.setEnabled(not self.ops.repo.read_only)
         self.refresh()
 
     def refresh(self) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,7 @@ from desktop_app.gui.main_window import MainWindow
 from desktop_app.gui.red_flag_banner import AcknowledgeDialog
 from desktop_app.gui.settings_dialog import SettingsDialog
 from tests.gui.conftest import Recorder, answer_dialog, press_ok
-from tests.gui.flows import create_patient, start_visit
+from tests.gui.flows import click, create_patient, start_visit
 
 
 def test_patient_dialog_requires_name_and_a_past_date_of_birth(qtbot: QtBot) -> None:
@@ -41,6 +43,48 @@ def test_new_patient_is_stored_and_listed(window: MainWindow) -> None:
     [patient] = window.ops.repo.search_patients("ruiz")
     assert patient.date_of_birth == dt.date(1990, 2, 28)
     assert window.list.count() == 1 and window.page.name.text() == "Ana Ruiz"
+
+
+def test_a_typo_in_name_and_date_of_birth_is_corrected_from_the_patient_page(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    create_patient(window, "Ana Ruzi", QDate(1990, 2, 28))
+    patient = window.patient
+    assert patient is not None
+    window.ops.repo.update_patient(replace(patient, notes="Prefers mornings"))
+    prefilled: list[tuple[str, dt.date, str, str, str]] = []
+
+    def correct(dialog: PatientDialog) -> None:
+        prefilled.append(dialog.values())
+        assert dialog.windowTitle() == "Edit patient details"
+        dialog.name.setText("Ana Ruiz")
+        dialog.date_of_birth.setDate(QDate(1990, 3, 28))
+        press_ok(dialog)
+
+    answer_dialog(PatientDialog, correct)
+    click(qtbot, window.page.edit_details)
+    assert prefilled == [("Ana Ruzi", dt.date(1990, 2, 28), "female", "", "")]
+    stored = window.ops.repo.get_patient(patient.id)
+    assert (stored.name, stored.date_of_birth) == ("Ana Ruiz", dt.date(1990, 3, 28))
+    assert stored.notes == "Prefers mornings"  # fields the dialog does not show are kept
+    assert window.page.name.text() == "Ana Ruiz" and "Ruiz" in window.list.item(0).text()
+    assert window.ops.repo.search_patients("ruiz") == [stored]
+    last = [e for e in window.ops.repo.audit_trail("patient") if e.action == "update"][-1]
+    assert last.detail == "name, date_of_birth"  # the fields changed, never their values
+
+
+def test_editing_a_patient_can_be_cancelled_and_is_off_when_read_only(
+    qtbot: QtBot, open_app: Callable[[], MainWindow]
+) -> None:
+    window = open_app()
+    create_patient(window, "Bo Lind", QDate(1970, 1, 1))
+    answer_dialog(PatientDialog, lambda dialog: dialog.reject())
+    window.edit_patient()
+    assert window.ops.repo.get_patient(window.patient.id).name == "Bo Lind"
+    second = open_app()  # another copy of the app: read-only
+    second.show_patient(window.patient.id)
+    assert not second.page.edit_details.isEnabled()
+    assert not second.edit_patient_action.isEnabled()
 
 
 def test_visit_dialog_needs_a_presenting_complaint(qtbot: QtBot, kb: KnowledgeBase) -> None:
