@@ -49,6 +49,7 @@ WELCOME = (
     "updates as you go. Everything is saved automatically.</li>"
     "<li>Sign the visit when done and export the PDF (Ctrl+E).</li></ol>"
 )
+CHECKING = "Checking the database file"
 CHOOSE = "<h2>Choose a patient</h2><p>Select a patient on the left, or search with Ctrl+F.</p>"
 
 
@@ -206,13 +207,15 @@ class MainWindow(QMainWindow):
         checks.damaged.connect(self._database_damaged)
         checks.backupFailed.connect(self._backup_failed)
         checks.backupDone.connect(self._backup_done)
-        if checks.check or checks.backup_keep is not None:
-            self.statusBar().showMessage("Checking the database and making the start-up backup…")
+        if checks.backup_keep is not None:
+            self.statusBar().showMessage(f"{CHECKING}, then making the start-up backup…")
+        elif checks.check:
+            self.statusBar().showMessage(f"{CHECKING}…")
         checks.finished.connect(self._startup_checks_finished)
         checks.start()
 
     def _startup_checks_finished(self) -> None:
-        if self.statusBar().currentMessage().startswith("Checking the database"):
+        if self.statusBar().currentMessage().startswith(CHECKING):
             self.statusBar().clearMessage()
 
     def _backup_done(self) -> None:

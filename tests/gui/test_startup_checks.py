@@ -100,3 +100,20 @@ def test_the_first_window_does_not_import_the_visit_editor_or_reportlab() -> Non
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_an_open_visit_stops_taking_changes_when_the_window_turns_read_only(
+    window: MainWindow,
+) -> None:
+    window.ops.create_patient("Open Visit", dt.date(1970, 1, 1), "male")
+    window.show_patient(window.ops.search_patients("Open Visit")[0].id)
+    start_visit(window, ["gluteal_depression"])
+    editor = window.editor
+    assert editor.editable and editor.history.isEnabled()
+    window.enter_read_only("the database file is damaged.")
+    assert window.stack.currentWidget() is editor and editor.visit is not None
+    assert not editor.editable and not editor.history.isEnabled()
+    assert not editor.sign_button.isEnabled() and editor.status.text() == "Read-only copy"
+    assert not window.new_visit_action.isEnabled()
+    window.show_patient_page()
+    assert not window.page.new_visit.isEnabled() and not window.page.edit_details.isEnabled()
