@@ -20,7 +20,7 @@ from desktop_app.core.knowledge_base import KnowledgeBase
 from desktop_app.gui.main_window import APP_TITLE, MainWindow
 from desktop_app.gui.operations import Operations
 from desktop_app.gui.preferences import app_settings, database_path
-from desktop_app.gui.startup_checks import StartupChecks
+from desktop_app.gui.startup_checks import StartupChecks, run_in
 from desktop_app.gui.style import STYLE_SHEET
 from desktop_app.storage.database import defer_quick_check, unclean_shutdown
 from desktop_app.storage.repository import Repository
@@ -58,7 +58,7 @@ def open_window(db_path: Path, kb: KnowledgeBase | None = None) -> MainWindow | 
         return None
     window = MainWindow(Operations(repo, kb), app_settings())
     window.show()
-    window.run_startup_checks(StartupChecks(db_path, check=not checked_at_open, backup_keep=keep))
+    run_in(window, StartupChecks(db_path, check=not checked_at_open, backup_keep=keep))
     return window
 
 

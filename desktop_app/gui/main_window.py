@@ -49,7 +49,6 @@ WELCOME = (
     "updates as you go. Everything is saved automatically.</li>"
     "<li>Sign the visit when done and export the PDF (Ctrl+E).</li></ol>"
 )
-CHECKING = "Checking the database file"
 CHOOSE = "<h2>Choose a patient</h2><p>Select a patient on the left, or search with Ctrl+F.</p>"
 
 
@@ -200,48 +199,9 @@ class MainWindow(QMainWindow):
         if self._editor is not None and self._editor.visit is not None:
             self._editor.reload_visit()
 
-    # -- start-up checks ---------------------------------------------------------------------
-    def run_startup_checks(self, checks: StartupChecks) -> None:
-        """Start the integrity check and backup in the background; the status bar follows them."""
-        self.startup_checks = checks
-        checks.damaged.connect(self._database_damaged)
-        checks.backupFailed.connect(self._backup_failed)
-        checks.backupDone.connect(self._backup_done)
-        if checks.backup_keep is not None:
-            self.statusBar().showMessage(f"{CHECKING}, then making the start-up backup…")
-        elif checks.check:
-            self.statusBar().showMessage(f"{CHECKING}…")
-        checks.finished.connect(self._startup_checks_finished)
-        checks.start()
-
-    def _startup_checks_finished(self) -> None:
-        if self.statusBar().currentMessage().startswith(CHECKING):
-            self.statusBar().clearMessage()
-
-    def _backup_done(self) -> None:
-        self.statusBar().showMessage("Start-up backup saved.", 4000)
-
-    def _backup_failed(self, message: str) -> None:
-        self.statusBar().showMessage(f"Start-up backup failed: {message}", 15000)
-
-    def _database_damaged(self, message: str) -> None:
-        """The background check found damage: stop writing, and say what to do in plain words."""
-        self._flush_editor()
-        self.enter_read_only(
-            "the database file is damaged. Nothing more is saved; restore the latest backup."
-        )
-        self.statusBar().showMessage("The database is damaged: read-only.")
-        QMessageBox.warning(
-            self,
-            "The database is damaged",
-            "This database file failed its integrity check. To keep the damage from spreading, "
-            "the app is now read-only: you can still read the records, but nothing more will be "
-            "saved. No backup was taken, so the existing backups stay sound.\n\n"
-            f"{message}",
-        )
-
     def enter_read_only(self, reason: str) -> None:
-        """Stop all changes from this window (the file is damaged)."""
+        """Stop all changes from this window (the file is damaged); typing so far is saved first."""
+        self._flush_editor()
         self.ops.repo.read_only = True
         self.ops.repo.read_only_reason = reason
         self._apply_read_only()

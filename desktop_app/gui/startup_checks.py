@@ -11,15 +11,26 @@ from __future__ import annotations
 import logging
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QMessageBox
 
 from desktop_app.core.errors import AppError
 from desktop_app.storage.backup import startup_backup
 from desktop_app.storage.database import quick_check
 from desktop_app.storage.errors import DatabaseCorrupt
 
+if TYPE_CHECKING:
+    from desktop_app.gui.main_window import MainWindow
+
 log = logging.getLogger(__name__)
+CHECKING = "Checking the database file"
+DAMAGED = (
+    "This database file failed its integrity check. To keep the damage from spreading, the app "
+    "is now read-only: you can still read the records, but nothing more will be saved. No backup "
+    "was taken, so the existing backups stay sound."
+)
 
 
 class StartupChecks(QObject):
@@ -75,3 +86,44 @@ class StartupChecks(QObject):
             self.backupFailed.emit("an unexpected error (details are in the log)")
         finally:
             self.finished.emit()
+
+
+def run_in(window: MainWindow, checks: StartupChecks) -> None:
+    """Start the checks; the window's status bar follows them, and damage makes it read-only."""
+    window.startup_checks = checks
+    report = StartupReport(window)
+    checks.damaged.connect(report.damaged)
+    checks.backupFailed.connect(report.backup_failed)
+    checks.backupDone.connect(report.backup_done)
+    checks.finished.connect(report.finished)
+    if checks.backup_keep is not None:
+        window.statusBar().showMessage(f"{CHECKING}, then making the start-up backup…")
+    elif checks.check:
+        window.statusBar().showMessage(f"{CHECKING}…")
+    checks.start()
+
+
+class StartupReport(QObject):
+    """Shows what the checks found in the window (a child of it: gone with the window)."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+
+    def finished(self) -> None:
+        if self.window.statusBar().currentMessage().startswith(CHECKING):
+            self.window.statusBar().clearMessage()
+
+    def backup_done(self) -> None:
+        self.window.statusBar().showMessage("Start-up backup saved.", 4000)
+
+    def backup_failed(self, message: str) -> None:
+        self.window.statusBar().showMessage(f"Start-up backup failed: {message}", 15000)
+
+    def damaged(self, message: str) -> None:
+        """Stop writing, and say in plain words what happened and what to do."""
+        self.window.enter_read_only(
+            "the database file is damaged. Nothing more is saved; restore the latest backup."
+        )
+        self.window.statusBar().showMessage("The database is damaged: read-only.")
+        QMessageBox.warning(self.window, "The database is damaged", f"{DAMAGED}\n\n{message}")
