@@ -41,6 +41,11 @@ def app_search(text: str) -> Callable[[QMainWindow], None]:
         if window.list.count() == 0:  # type: ignore[attr-defined]
             raise SystemExit(f"the search for {text!r} showed no patient")
         window.repaint()
+        # The integrity check and start-up backup run on a worker thread after the window is
+        # shown; the peak must include them.
+        checks = getattr(window, "startup_checks", None)
+        if checks is not None and not checks.wait(120):
+            raise SystemExit("the start-up checks did not finish within 120 s")
 
     return search
 
