@@ -107,7 +107,7 @@ def check_backup(src: Path) -> None:
                 f"The backup {src} is damaged ({problems[0]}). Nothing was restored: choose "
                 "another backup."
             )
-        db = Database(conn)
+        db = Database(conn, execute_plugins=False)
         check_schema(db, src)
         missing = REQUIRED_TABLES - set(db.table_names())
         if missing:
@@ -195,7 +195,7 @@ def _copy_in(src: Path, db_path: Path) -> None:
     try:
         source.backup(target)
         target.execute("PRAGMA journal_mode = WAL")
-        db = Database(target)
+        db = Database(target, execute_plugins=False)
         migrations().apply(db)  # an older backup is brought up to date
         with db.atomic():
             audit.append(db, "system", "restore", "database", "", f"from {src.name}")
