@@ -110,11 +110,11 @@ def format_differential(result: Differential, top: int = 8) -> str:
         lines.append(f"{n}. {c.name}: {post} (pre-test {pre})")
         for f in c.supporting:
             lines.append(
-                f"     for:     {f.label} (LR {f.lr:.2g}{', estimate' if f.estimate else ''})"
+                f"     for:     {f.statement} (LR {f.lr:.2g}{', estimate' if f.estimate else ''})"
             )
         for f in c.opposing:
             lines.append(
-                f"     against: {f.label} (LR {f.lr:.2g}{', estimate' if f.estimate else ''})"
+                f"     against: {f.statement} (LR {f.lr:.2g}{', estimate' if f.estimate else ''})"
             )
     if result.next_tests:
         lines.append("")

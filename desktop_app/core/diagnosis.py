@@ -30,6 +30,11 @@ class AppliedFinding:
     source: str | None
     estimate: bool
 
+    @property
+    def statement(self) -> str:
+        """The finding as recorded: its label, marked when the finding was absent."""
+        return self.label if self.present else f"{self.label} — absent"
+
 
 @dataclass(frozen=True)
 class ConditionResult:

@@ -156,8 +156,7 @@ def amendment_heading(amendment: Amendment) -> str:
 
 def finding_text(finding: AppliedFinding) -> str:
     """A finding with its likelihood ratio, marked when the finding was absent."""
-    state = "" if finding.present else " — absent"
-    return f"{finding.label}{state} (LR {finding.lr:.2g})"
+    return f"{finding.statement} (LR {finding.lr:.2g})"
 
 
 def score_text(value: float) -> str:

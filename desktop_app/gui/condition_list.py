@@ -20,7 +20,9 @@ WRAP = Qt.TextFlag.TextWordWrap
 
 
 def _finding_lines(findings: tuple[AppliedFinding, ...], sign: str) -> list[str]:
-    return [f"{sign} {f.label} (×{f.lr:.2g}{', estimate' if f.estimate else ''})" for f in findings]
+    return [
+        f"{sign} {f.statement} (×{f.lr:.2g}{', estimate' if f.estimate else ''})" for f in findings
+    ]
 
 
 def row_title(result: ConditionResult) -> str:
