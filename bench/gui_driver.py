@@ -20,29 +20,11 @@ from desktop_app.storage.repository import Repository
 WINDOW_SIZE = (1280, 800)
 
 
-def guard_none_refcount() -> None:
-    """Work around PySide6 6.12.0 on CPython 3.11: every Python slot call drops a reference to None.
-
-    After some thousands of signal deliveries the count reaches zero and the interpreter aborts
-    ("Fatal Python error: none_dealloc"), at once or at exit. PySide6 6.11.3 does not do this,
-    and from Python 3.12 None is immortal. The benchmark only needs to survive its own clicks,
-    so it lends None a large number of references it never takes back (see bench/README.md).
-    """
-    import ctypes
-    import sys
-
-    import PySide6
-
-    if sys.version_info < (3, 12) and PySide6.__version__ == "6.12.0":
-        ctypes.c_ssize_t.from_address(id(None)).value += 10_000_000
-
-
 def application() -> QApplication:
     """The process's QApplication (created offscreen by the caller's environment)."""
     app = QApplication.instance()
     if isinstance(app, QApplication):
         return app
-    guard_none_refcount()
     # Qt delivers a window's update request on a 5 ms timer by default; 0 lets settle() see the
     # paint an action caused instead of leaving it to be counted in the next measurement.
     os.environ["QT_QPA_UPDATE_IDLE_TIME"] = "0"
