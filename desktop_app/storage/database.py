@@ -45,6 +45,17 @@ def migration_names(folder: Path = paths.MIGRATIONS) -> list[str]:
     return [script.stem for script in sorted(folder.glob("*.sql"))]
 
 
+def make_folder(path: Path) -> None:
+    """Create the database's folder, or say plainly that it cannot be created."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseReadOnly(
+            f"Cannot create the folder for the database {path} ({exc.strerror}). Choose a "
+            "writable location with --db."
+        ) from None
+
+
 def connect(path: Path, *, read_only: bool = False, create: bool = True) -> sqlite3.Connection:
     """A connection with foreign keys on and a short busy timeout; errors become StorageError."""
     if not path.exists():
@@ -53,13 +64,7 @@ def connect(path: Path, *, read_only: bool = False, create: bool = True) -> sqli
                 f"There is no database at {path}. Check the path, or start the app without "
                 "--db to use the default database."
             )
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise DatabaseReadOnly(
-                f"Cannot create the folder for the database {path} ({exc.strerror}). Choose a "
-                "writable location with --db."
-            ) from None
+        make_folder(path)
         if not os.access(path.parent, os.W_OK):
             raise DatabaseReadOnly(
                 f"Cannot create the database {path}: the folder is read-only. Choose a writable "

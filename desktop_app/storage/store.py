@@ -15,7 +15,7 @@ from sqlite_utils import Database
 from desktop_app.core.errors import VisitLocked
 from desktop_app.core.knowledge_base import KnowledgeBase
 from desktop_app.storage import audit
-from desktop_app.storage.database import WriterLock, connect, mapped, prepare
+from desktop_app.storage.database import WriterLock, connect, make_folder, mapped, prepare
 from desktop_app.storage.errors import DatabaseReadOnly
 
 P = ParamSpec("P")
@@ -91,13 +91,7 @@ class Store:
         elif path.exists() and not os.access(path.parent, os.W_OK):
             reason = f"The folder of {path} is read-only: changes cannot be saved."
         else:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise DatabaseReadOnly(
-                    f"Cannot create the folder for the database {path} ({exc.strerror}). Choose "
-                    "a writable location with --db."
-                ) from None
+            make_folder(path)
             lock = WriterLock(path)
             try:
                 if not lock.acquire():

@@ -17,27 +17,15 @@ from desktop_app.gui.main_window import MainWindow
 from desktop_app.gui.visit_editor import VisitEditor
 from desktop_app.storage.backup import backups, default_backup_dir
 from desktop_app.storage.repository import Repository
+from tests.damage import damage_database
 from tests.gui.conftest import Recorder, wait_for_startup_checks
 from tests.gui.flows import start_visit
-
-PAGE = 4096
-
-
-def damage(db_path: Path, kb: KnowledgeBase) -> None:
-    """300 patients on several pages, closed cleanly, then two b-tree pages wrecked."""
-    repo = Repository.open(db_path, kb)
-    for n in range(300):
-        repo.create_patient(f"Patient {n}", dt.date(1975, 6, 1), "unknown")
-    repo.close()
-    data = bytearray(db_path.read_bytes())
-    data[3 * PAGE + 100 : 5 * PAGE] = b"\xff" * (2 * PAGE - 100)
-    db_path.write_bytes(bytes(data))
 
 
 def test_damage_found_after_the_window_opened_makes_it_read_only_and_takes_no_backup(
     qtbot: QtBot, db_path: Path, kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    damage(db_path, kb)
+    damage_database(db_path, Repository.open(db_path, kb))
     warned = Recorder()
     monkeypatch.setattr(QMessageBox, "warning", warned)
     window = open_window(db_path, kb)
@@ -58,7 +46,7 @@ def test_damage_found_after_the_window_opened_makes_it_read_only_and_takes_no_ba
 def test_damage_after_an_unclean_shutdown_is_found_before_the_window_opens(
     qapp: object, db_path: Path, kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    damage(db_path, kb)
+    damage_database(db_path, Repository.open(db_path, kb))
     Path(f"{db_path}-wal").write_bytes(b"")  # what a killed app leaves behind
     shown = Recorder()
     monkeypatch.setattr(QMessageBox, "critical", shown)

@@ -11,24 +11,13 @@ from desktop_app.core.knowledge_base import KnowledgeBase
 from desktop_app.storage.database import defer_quick_check, quick_check, unclean_shutdown
 from desktop_app.storage.errors import DatabaseCorrupt
 from desktop_app.storage.repository import Repository
-
-PAGE = 4096
-
-
-def damaged_database(db_path: Path, repo: Repository) -> None:
-    """Patients on several pages, closed cleanly, then two b-tree pages wrecked."""
-    for n in range(300):
-        repo.create_patient(f"Patient {n}", dt.date(1975, 6, 1), "unknown")
-    repo.close()
-    data = bytearray(db_path.read_bytes())
-    data[3 * PAGE + 100 : 5 * PAGE] = b"\xff" * (2 * PAGE - 100)
-    db_path.write_bytes(bytes(data))
+from tests.damage import damage_database
 
 
 def test_a_clean_file_opens_unchecked_when_deferred_and_quick_check_finds_the_damage(
     db_path: Path, kb: KnowledgeBase, repo: Repository
 ) -> None:
-    damaged_database(db_path, repo)
+    damage_database(db_path, repo)
     assert not unclean_shutdown(db_path)
     with defer_quick_check():
         deferred = Repository.open(db_path, kb)
@@ -45,7 +34,7 @@ def test_a_clean_file_opens_unchecked_when_deferred_and_quick_check_finds_the_da
 def test_a_file_left_with_its_log_is_checked_at_once_even_when_deferred(
     db_path: Path, kb: KnowledgeBase, repo: Repository
 ) -> None:
-    damaged_database(db_path, repo)
+    damage_database(db_path, repo)
     Path(f"{db_path}-wal").write_bytes(b"")  # what a killed writer leaves behind
     assert unclean_shutdown(db_path)
     with defer_quick_check(), pytest.raises(DatabaseCorrupt, match="damaged"):
