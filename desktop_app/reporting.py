@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from desktop_app.core.diagnosis import assess
 from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.records import differential_of
 from desktop_app.export import VisitBundle, write_pdf
 from desktop_app.storage.repository import Repository
 
@@ -18,7 +18,7 @@ def load_bundle(repo: Repository, kb: KnowledgeBase, visit_id: int) -> VisitBund
         visit if summary.id == visit.id else repo.get_visit(summary.id)
         for summary in reversed(repo.list_visits(patient.id))  # newest first -> oldest first
     ]
-    differential = visit.signed_differential or assess(kb, visit.observations)
+    differential = differential_of(kb, visit)
     amendments = [a for v in history for a in repo.amendments(v.id)]
     return VisitBundle(kb, repo.settings(), patient, visit, differential, amendments, history)
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from desktop_app.core.diagnosis import Differential
+from desktop_app.core.diagnosis import Differential, assess
+from desktop_app.core.knowledge_base import KnowledgeBase
 from desktop_app.core.observations import Observations
 
 VISIT_TYPES = ("initial", "follow_up", "discharge")
@@ -120,3 +121,10 @@ class Visit:
     @property
     def is_signed(self) -> bool:
         return self.status == "signed"
+
+
+def differential_of(kb: KnowledgeBase, visit: Visit) -> Differential:
+    """The ranking a visit shows: as signed (frozen), or as the knowledge base assesses a draft."""
+    if visit.signed_differential is not None:
+        return visit.signed_differential
+    return assess(kb, visit.observations)

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from desktop_app.core.diagnosis import Differential, assess
-from desktop_app.core.records import Visit
+from desktop_app.core.records import differential_of
 from desktop_app.export import layout
 from desktop_app.export import wording as w
 from desktop_app.export.bundle import VisitBundle
@@ -24,22 +23,13 @@ from desktop_app.export.summary import body_width, page_info
 TITLE = "Patient history"
 
 
-def differential_of(bundle: VisitBundle, visit: Visit) -> Differential:
-    """The ranking as signed, or as the knowledge base assesses a draft now."""
-    if visit.id == bundle.visit.id:
-        return bundle.differential
-    if visit.signed_differential is not None:
-        return visit.signed_differential
-    return assess(bundle.kb, visit.observations)
-
-
 def render_history(bundle: VisitBundle) -> bytes:
     """Every visit of the patient; the pages of an unsigned visit carry the watermark."""
     from reportlab.platypus import NextPageTemplate, PageBreak
 
     width = body_width(bundle)
     visits = sorted(bundle.history or [bundle.visit], key=lambda v: (v.visit_date, v.id))
-    differentials = {v.id: differential_of(bundle, v) for v in visits}
+    differentials = {v.id: differential_of(bundle.kb, v) for v in visits}
     rows = [("Date", "Visit", "Status", "Leading condition")]
     for v in visits:
         leading = differentials[v.id].leading
