@@ -23,23 +23,59 @@ from desktop_app.core.diagnosis import RedFlagAlert
 from desktop_app.core.records import RedFlagAck
 from desktop_app.gui.widgets import clear_layout, hint, local_datetime, named
 
+# Three levels that look different at a glance: an emergency cannot be missed, an urgent flag is
+# strong but not an alarm, a routine review is an information notice. Every rule sets its text
+# colour with its background, so a dark system palette never gives white on white.
+LEVELS = {
+    "emergency": ("⛔", "EMERGENCY"),
+    "urgent": ("⚠", "URGENT"),
+    "routine": ("ℹ", "ROUTINE REVIEW"),
+}
+NEEDS_ACKNOWLEDGEMENT = frozenset({"emergency", "urgent"})
+ROW_STYLE = """
+QFrame#redFlagBanner, QFrame#redFlagBanner[pending="true"] { background: transparent;
+                                                             border: none; }
+QFrame#flagRow { border-radius: 4px; }
+QFrame#flagRow[level="emergency"] { background: #b00020; border: 2px solid #7a0016; }
+QFrame#flagRow[level="emergency"] QLabel { color: white; }
+QFrame#flagRow[level="emergency"][pending="false"] { background: #fde8e8;
+                                                     border: 2px solid #b00020; }
+QFrame#flagRow[level="emergency"][pending="false"] QLabel { color: #6b0012; }
+QFrame#flagRow[level="urgent"] { background: #ffc94d; border: 2px solid #b36b00; }
+QFrame#flagRow[level="urgent"] QLabel { color: #2b1a00; }
+QFrame#flagRow[level="urgent"][pending="false"] { background: #fff4ce; border: 1px solid #b36b00; }
+QFrame#flagRow[level="urgent"][pending="false"] QLabel { color: #4d3300; }
+QFrame#flagRow[level="routine"] { background: #e8f1fb; border: 1px solid #9fbde0; }
+QFrame#flagRow[level="routine"] QLabel { color: #12385f; }
+QPushButton#flagButton { background: white; color: #7a0016; font-weight: 700;
+                         border: 1px solid #7a0016; border-radius: 4px; padding: 4px 10px; }
+"""
+
+
+def needs_acknowledgement(flag: RedFlagAlert) -> bool:
+    """Emergency and urgent flags must be acknowledged; a routine review is information."""
+    return flag.urgency in NEEDS_ACKNOWLEDGEMENT
+
 
 class RedFlagBanner(QFrame):
-    """One line per raised flag: urgency, name, action, and its acknowledgement or a button."""
+    """One row per raised flag, styled by urgency: name, action, acknowledgement or a button."""
 
     acknowledgeRequested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("redFlagBanner")
-        self._layout = QGridLayout(self)
-        self._layout.setContentsMargins(12, 8, 12, 8)
+        self.setStyleSheet(ROW_STYLE)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(8, 6, 8, 6)
+        self._layout.setSpacing(4)
         self._shown: tuple[tuple[RedFlagAlert, ...], tuple[tuple[str, RedFlagAck], ...], bool] = (
             (),
             (),
             True,
         )
         self.buttons: dict[str, QPushButton] = {}
+        self.rows: dict[str, QFrame] = {}
         self.setVisible(False)
 
     def reset(self) -> None:
@@ -51,6 +87,7 @@ class RedFlagBanner(QFrame):
     def _clear(self) -> None:
         clear_layout(self._layout)
         self.buttons = {}
+        self.rows = {}
 
     def show_flags(
         self, flags: tuple[RedFlagAlert, ...], acks: dict[str, RedFlagAck], editable: bool
@@ -61,39 +98,48 @@ class RedFlagBanner(QFrame):
             return
         self._shown = key
         self._clear()
-        pending = any(f.flag_id not in acks for f in flags)
+        pending = any(needs_acknowledgement(f) and f.flag_id not in acks for f in flags)
         self.setProperty("pending", pending)
         self.style().unpolish(self)
         self.style().polish(self)
-        for n, flag in enumerate(flags):
-            text = QLabel(
-                f"<b>⚠ {escape(flag.urgency.upper())} — {escape(flag.name)}</b><br>"
-                f"{escape(flag.action)}"
-            )
-            text.setWordWrap(True)
-            text.setObjectName("flagText")
-            self._layout.addWidget(text, n, 0)
-            ack = acks.get(flag.flag_id)
-            if ack is not None:
-                done = "Referred" if ack.referred else f"Not referred: {ack.reason}"
-                status = QLabel(
-                    f"✔ {escape(done)}<br><small>{escape(ack.acknowledged_by)}, "
-                    f"{local_datetime(ack.acknowledged_at)}</small>"
-                )
-                status.setObjectName("flagText")
-                status.setWordWrap(True)
-                self._layout.addWidget(status, n, 1)
-            elif editable:
-                button = named(QPushButton("Acknowledge…"), f"Acknowledge red flag: {flag.name}")
-                button.setObjectName("flagButton")
-                button.setAutoDefault(False)
-                button.clicked.connect(
-                    lambda _=False, f=flag.flag_id: self.acknowledgeRequested.emit(f)
-                )
-                self._layout.addWidget(button, n, 1)
-                self.buttons[flag.flag_id] = button
-        self._layout.setColumnStretch(0, 1)
+        for flag in flags:
+            self._layout.addWidget(self._row(flag, acks.get(flag.flag_id), editable))
         self.setVisible(bool(flags))
+
+    def _row(self, flag: RedFlagAlert, ack: RedFlagAck | None, editable: bool) -> QFrame:
+        icon, level = LEVELS.get(flag.urgency, LEVELS["urgent"])
+        row = QFrame()
+        row.setObjectName("flagRow")
+        row.setProperty("level", flag.urgency)
+        row.setProperty("pending", needs_acknowledgement(flag) and ack is None)
+        grid = QGridLayout(row)
+        grid.setContentsMargins(10, 6, 10, 6)
+        text = QLabel(f"<b>{icon} {level} — {escape(flag.name)}</b><br>{escape(flag.action)}")
+        text.setWordWrap(True)
+        text.setObjectName("flagText")
+        text.setAccessibleName(f"{level.lower()} red flag: {flag.name}")
+        grid.addWidget(text, 0, 0)
+        if ack is not None:
+            done = "Referred" if ack.referred else f"Not referred: {ack.reason}"
+            status = QLabel(
+                f"✔ {escape(done)}<br><small>{escape(ack.acknowledged_by)}, "
+                f"{local_datetime(ack.acknowledged_at)}</small>"
+            )
+            status.setObjectName("flagText")
+            status.setWordWrap(True)
+            grid.addWidget(status, 0, 1)
+        elif editable and needs_acknowledgement(flag):
+            button = named(QPushButton("Acknowledge…"), f"Acknowledge red flag: {flag.name}")
+            button.setObjectName("flagButton")
+            button.setAutoDefault(False)
+            button.clicked.connect(
+                lambda _=False, f=flag.flag_id: self.acknowledgeRequested.emit(f)
+            )
+            grid.addWidget(button, 0, 1)
+            self.buttons[flag.flag_id] = button
+        grid.setColumnStretch(0, 1)
+        self.rows[flag.flag_id] = row
+        return row
 
 
 class AcknowledgeDialog(QDialog):

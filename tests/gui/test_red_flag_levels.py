@@ -1,0 +1,80 @@
+"""The banner's three levels: an emergency cannot be missed, urgent is strong, routine informs."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QImage, QPalette
+from PySide6.QtWidgets import QApplication, QLabel
+from pytestqt.qtbot import QtBot
+
+from desktop_app.core.diagnosis import RedFlagAlert
+from desktop_app.gui.red_flag_banner import RedFlagBanner
+
+
+def _flag(flag_id: str, urgency: str) -> RedFlagAlert:
+    return RedFlagAlert(flag_id, f"Flag {flag_id}", urgency, f"Action for {flag_id}.", None, True)
+
+
+def _banner(qtbot: QtBot) -> RedFlagBanner:
+    banner = RedFlagBanner()
+    qtbot.addWidget(banner)
+    banner.resize(900, 300)
+    return banner
+
+
+def _row_colour(banner: RedFlagBanner, flag_id: str) -> QColor:
+    """The colour painted at the left edge of a flag's row, as the user sees it."""
+    banner.show()
+    row = banner.rows[flag_id]
+    image = QImage(row.size(), QImage.Format.Format_ARGB32)
+    row.render(image)
+    return image.pixelColor(4, row.height() // 2)
+
+
+def test_each_level_has_its_own_look_and_only_emergency_and_urgent_ask_for_acknowledgement(
+    qtbot: QtBot,
+) -> None:
+    banner = _banner(qtbot)
+    flags = (_flag("e", "emergency"), _flag("u", "urgent"), _flag("r", "routine"))
+    banner.show_flags(flags, {}, editable=True)
+    assert set(banner.buttons) == {"e", "u"}  # a routine review is a notice, not a task
+    texts = " ".join(label.text() for label in banner.findChildren(QLabel))
+    assert "EMERGENCY" in texts and "URGENT" in texts and "ROUTINE REVIEW" in texts
+    colours = {fid: _row_colour(banner, fid).name() for fid in ("e", "u", "r")}
+    assert len(set(colours.values())) == 3, colours
+    emergency = _row_colour(banner, "e")
+    assert emergency.red() > 150 and emergency.green() < 60  # red, whatever the theme
+    routine = _row_colour(banner, "r")
+    assert routine.blue() >= routine.red()  # an information blue, never the alarm red
+
+
+def test_a_banner_with_only_a_routine_review_is_not_pending(qtbot: QtBot) -> None:
+    banner = _banner(qtbot)
+    banner.show_flags((_flag("r", "routine"),), {}, editable=True)
+    assert banner.isVisibleTo(banner.parentWidget() or banner)
+    assert banner.property("pending") is False
+    banner.show_flags((_flag("r", "routine"), _flag("u", "urgent")), {}, editable=True)
+    assert banner.property("pending") is True
+
+
+def test_flag_text_stays_readable_under_a_dark_palette(qtbot: QtBot) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    saved = app.palette()
+    dark = QPalette(saved)
+    for role in (QPalette.ColorRole.Window, QPalette.ColorRole.Base):
+        dark.setColor(role, QColor("#202124"))
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text):
+        dark.setColor(role, QColor("#f1f3f4"))
+    app.setPalette(dark)
+    try:
+        banner = _banner(qtbot)
+        banner.show_flags((_flag("r", "routine"), _flag("u", "urgent")), {}, editable=True)
+        for fid in ("r", "u"):
+            background = _row_colour(banner, fid)
+            label = banner.rows[fid].findChild(QLabel)
+            assert label is not None
+            text = label.palette().color(label.foregroundRole())
+            contrast = abs(background.lightness() - text.lightness())
+            assert contrast > 100, (fid, background.name(), text.name())
+    finally:
+        app.setPalette(saved)
