@@ -218,13 +218,17 @@ class Operations(QObject):
         return ack
 
     def sign(self, visit_id: int, differential: Differential) -> Visit | None:
-        """Sign the visit; every red flag must be acknowledged first."""
+        """Sign the visit; every emergency and urgent flag must be acknowledged first."""
         visit = self._run(
             "Could not sign the visit", lambda: self.repo.get_visit(visit_id), write=False
         )
         if visit is None:
             return None
-        missing = [f.name for f in differential.red_flags if f.flag_id not in visit.red_flag_acks]
+        missing = [
+            f.name
+            for f in differential.red_flags
+            if f.urgency in ("emergency", "urgent") and f.flag_id not in visit.red_flag_acks
+        ]
         if missing:
             QMessageBox.warning(
                 self.window,

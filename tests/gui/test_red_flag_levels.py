@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from PySide6.QtCore import QDate
 from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.diagnosis import RedFlagAlert
+from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.gui.main_window import MainWindow
 from desktop_app.gui.red_flag_banner import RedFlagBanner
+from desktop_app.gui.visit_editor import TABS
+from tests.gui.conftest import Recorder
+from tests.gui.flows import click, create_patient, start_visit
 
 
 def _flag(flag_id: str, urgency: str) -> RedFlagAlert:
@@ -78,3 +86,25 @@ def test_flag_text_stays_readable_under_a_dark_palette(qtbot: QtBot) -> None:
             assert contrast > 100, (fid, background.name(), text.name())
     finally:
         app.setPalette(saved)
+
+
+def test_a_visit_with_only_a_routine_review_can_be_signed(
+    qtbot: QtBot, open_app: Callable[[], MainWindow], kb: KnowledgeBase, yes: Recorder
+) -> None:
+    window = open_app()
+    create_patient(window, "Rosa Lind", QDate(1961, 5, 9))
+    start_visit(window, ["buttock_pain"])
+    editor = window.editor
+    routine = next(f for f in kb.red_flags.values() if f.urgency == "routine")
+    prompt_id = next(
+        pid
+        for kind, pid in routine.when.references()
+        if kind == "answer" and kb.prompts[pid].answer_type == "yes_no"
+    )
+    editor.tabs.setCurrentIndex(TABS.index("History"))
+    click(qtbot, editor.history.rows[prompt_id].input.buttons.buttons["yes"])
+    raised = {f.flag_id: f.urgency for f in editor.differential.red_flags}
+    assert raised == {routine.id: "routine"}
+    assert window.banner.isVisible() and not window.banner.buttons  # a notice, nothing to press
+    window.sign_visit()
+    assert yes.calls and window.ops.repo.get_visit(editor.visit.id).is_signed
