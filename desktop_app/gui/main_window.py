@@ -342,10 +342,8 @@ class MainWindow(QMainWindow):
             "Sign this visit now?\n\nAfter signing it cannot be changed; corrections are added "
             "as amendments.",
         )
-        assert self.editor.visit is not None and self.editor.differential is not None
-        if answer == QMessageBox.StandardButton.Yes and self.ops.sign(
-            self.editor.visit.id, self.editor.differential
-        ):
+        assert self.editor.visit is not None
+        if answer == QMessageBox.StandardButton.Yes and self.ops.sign(self.editor.visit.id):
             self.editor.reload_visit()
 
     def amend_visit(self) -> None:

@@ -17,11 +17,12 @@ from typing import Any, TypeVar
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from desktop_app.core.diagnosis import Differential
+from desktop_app.core import signing
 from desktop_app.core.errors import AppError, VisitLocked
 from desktop_app.core.knowledge_base import KnowledgeBase
 from desktop_app.core.observations import Mark
 from desktop_app.core.records import Amendment, MeasureResult, Patient, RedFlagAck, Settings, Visit
+from desktop_app.core.signing import SigningRefused
 from desktop_app.storage.backup import default_backup_dir, restore_database
 from desktop_app.storage.repository import Repository
 
@@ -33,7 +34,10 @@ AGE_PROMPT = "age_years"  # pre-filled from the date of birth when the knowledge
 
 def show_error(parent: QWidget | None, title: str, exc: AppError) -> None:
     """A plain-language error dialog; the message comes from the AppError."""
-    if isinstance(exc, VisitLocked):
+    if isinstance(exc, SigningRefused):
+        title = "Acknowledge the red flags first"
+        text = str(exc)
+    elif isinstance(exc, VisitLocked):
         text = f"{exc}\n\nThis visit is signed. Use “Amend…” to add a correction."
     else:
         text = str(exc)
@@ -217,30 +221,17 @@ class Operations(QObject):
             self.visitChanged.emit(visit_id)
         return ack
 
-    def sign(self, visit_id: int, differential: Differential) -> Visit | None:
-        """Sign the visit; every emergency and urgent flag must be acknowledged first."""
-        visit = self._run(
-            "Could not sign the visit", lambda: self.repo.get_visit(visit_id), write=False
-        )
-        if visit is None:
-            return None
-        missing = [
-            f.name
-            for f in differential.red_flags
-            if f.urgency in ("emergency", "urgent") and f.flag_id not in visit.red_flag_acks
-        ]
-        if missing:
-            QMessageBox.warning(
-                self.window,
-                "Acknowledge the red flags first",
-                "Before signing, record for each red flag whether the patient was referred:\n• "
-                + "\n• ".join(missing),
-            )
-            return None
+    def sign(self, visit_id: int) -> Visit | None:
+        """Sign the visit as the clinician in Settings; storage refuses unacknowledged flags."""
         signed = self._run(
-            "Could not sign the visit", lambda: self.repo.sign_visit(visit_id, differential)
+            "Could not sign the visit",
+            lambda: self.repo.sign_visit(
+                visit_id, signer=signing.signer_name(self.repo.settings(), self.repo.actor)
+            ),
+            write=False,  # a refusal is not a failed save
         )
         if signed is not None:
+            self.saveState.emit("saved")
             self.visitStatusChanged.emit(visit_id)
             self.patientsChanged.emit()
         return signed

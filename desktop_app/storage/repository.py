@@ -13,7 +13,8 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from desktop_app.core.diagnosis import Differential
+from desktop_app.core import signing
+from desktop_app.core.diagnosis import assess
 from desktop_app.core.errors import InvalidObservation
 from desktop_app.core.records import Amendment, AuditEntry, Visit
 from desktop_app.core.validation import clean_text
@@ -32,11 +33,22 @@ class Repository(VisitStore):
     # -- signing and amendments --------------------------------------------------------------
 
     @storage_call
-    def sign_visit(self, visit_id: int, differential: Differential) -> Visit:
-        """Sign: store the differential as shown, the leader and the content fingerprint."""
+    def sign_visit(self, visit_id: int, *, signer: str) -> Visit:
+        """Sign the stored visit as `signer`: its differential, leader and content fingerprint.
+
+        The differential is computed here, from what the database holds, inside the transaction
+        that signs; an unacknowledged urgent or emergency red flag refuses the signature
+        (core.signing), whoever calls.
+        """
+        signer = clean_text(signer, "signer").strip()
+        if not signer:
+            raise InvalidObservation("A signature needs the signer's name (set it in Settings).")
         self._writable()
         with self.db.atomic():
             self._require_draft(visit_id)
+            stored = self.get_visit(visit_id)
+            differential = assess(self.kb, stored.observations)
+            signing.check_signable(differential, stored.red_flag_acks)
             leading = differential.leading
             visit, children = audit.visit_content(self.db, visit_id)
             snapshot = dumps(differential.to_dict())
@@ -48,7 +60,7 @@ class Repository(VisitStore):
             visit.update(
                 status=SIGNED,
                 signed_at=now_text(),
-                signed_by=self.actor,
+                signed_by=signer,
                 differential=snapshot_key,
                 leading_condition=leading.name if leading else "",
             )

@@ -100,7 +100,7 @@ def build(repo: Repository) -> int:
         "Explained post-injection fat atrophy; usually improves over "
         "12–24 months. Gluteal strengthening programme. Review in 6 weeks.",
     )
-    repo.sign_visit(first.id, assess(kb, repo.get_visit(first.id).observations))
+    repo.sign_visit(first.id, signer="Alex Morgan")
 
     second = repo.create_visit(
         patient.id, "follow_up", ["buttock_pain"], visit_date=dt.date(2026, 11, 13)
@@ -141,7 +141,7 @@ def build(repo: Repository) -> int:
         "Department with this letter. Phoned the on-call orthopaedic registrar at "
         "11:40.\nFollow up by phone tomorrow.",
     )
-    repo.sign_visit(second.id, assess(kb, repo.get_visit(second.id).observations))
+    repo.sign_visit(second.id, signer="Alex Morgan")
     repo.amend_visit(
         second.id, "Patient phoned: MRI done the same evening; admitted.", "Outcome of the referral"
     )

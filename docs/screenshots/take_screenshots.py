@@ -75,7 +75,7 @@ def main() -> None:
     assert first is not None
     window.open_visit(first.id)
     fill_visit(window, 6, red_flag=False)
-    ops.sign(first.id, window.editor.differential)  # type: ignore[arg-type]
+    ops.sign(first.id)
     second = ops.start_visit(patient, "follow_up", ["gluteal_depression"])
     assert second is not None
     window.show_patient(patient.id)

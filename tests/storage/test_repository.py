@@ -57,7 +57,7 @@ def test_signed_visit_refuses_every_write(repo: Repository, patient: Patient) ->
     visit = repo.create_visit(patient.id, "initial", ["pain"])
     repo.save_answer(visit.id, "age", 70)
     differential = assess(repo.kb, repo.get_visit(visit.id).observations)
-    signed = repo.sign_visit(visit.id, differential)
+    signed = repo.sign_visit(visit.id, signer="Dr Test")
     assert signed.is_signed and len(signed.fingerprint) == 64
     assert signed.signed_differential == differential
     writes = [
@@ -67,7 +67,7 @@ def test_signed_visit_refuses_every_write(repo: Repository, patient: Patient) ->
         lambda: repo.set_mark(visit.id, Mark("buttock", "pain", "both"), True),
         lambda: repo.save_plan(visit.id, "changed"),
         lambda: repo.set_presentations(visit.id, ["dent"]),
-        lambda: repo.sign_visit(visit.id, differential),
+        lambda: repo.sign_visit(visit.id, signer="Dr Test"),
     ]
     for write in writes:
         with pytest.raises(VisitLocked):

@@ -1,0 +1,47 @@
+"""The rules for signing a visit, shared by storage (which enforces them) and the GUI (which
+reports them). No Qt, no storage."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from desktop_app.core.diagnosis import Differential, RedFlagAlert
+from desktop_app.core.errors import AppError
+from desktop_app.core.records import RedFlagAck, Settings
+
+# A routine flag asks for a review, not for action before the patient leaves: it may be signed
+# without an acknowledgement. Urgent and emergency flags may not.
+MUST_ACKNOWLEDGE = ("emergency", "urgent")
+
+
+class SigningRefused(AppError):
+    """The visit cannot be signed yet (an urgent or emergency red flag is not acknowledged)."""
+
+    def __init__(self, flags: tuple[RedFlagAlert, ...]) -> None:
+        self.flags = flags
+        names = "\n• ".join(f.name for f in flags)
+        super().__init__(
+            "Before signing, record for each urgent or emergency red flag whether the patient "
+            f"was referred:\n• {names}"
+        )
+
+
+def unacknowledged(
+    differential: Differential, acks: Mapping[str, RedFlagAck]
+) -> tuple[RedFlagAlert, ...]:
+    """The raised urgent or emergency flags that have no acknowledgement, most urgent first."""
+    return tuple(
+        f for f in differential.red_flags if f.urgency in MUST_ACKNOWLEDGE and f.flag_id not in acks
+    )
+
+
+def check_signable(differential: Differential, acks: Mapping[str, RedFlagAck]) -> None:
+    """Raise SigningRefused unless every urgent or emergency flag is acknowledged."""
+    missing = unacknowledged(differential, acks)
+    if missing:
+        raise SigningRefused(missing)
+
+
+def signer_name(settings: Settings, actor: str) -> str:
+    """Who signs: the clinician named in Settings, else the actor the app was started as."""
+    return settings.clinician_name.strip() or actor
