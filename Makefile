@@ -34,3 +34,9 @@ format: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build dist
+
+# Clinical validation (issue 10): every case in validation/cases/ through the engine; writes
+# validation/results.md. Owned by the validation harness.
+.PHONY: validate
+validate: $(STAMP)
+	$(BIN)/python main.py validate --write

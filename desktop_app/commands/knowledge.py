@@ -86,6 +86,7 @@ def read_case(path: Path) -> dict[str, Any]:
         raise InvalidObservation(f"Case file {path} is not valid YAML or JSON: {exc}") from None
     if not isinstance(data, dict):
         raise InvalidObservation(f"Case file {path} must hold a mapping.")
+    data.pop("header", None)  # a validation case file's header (docs/case-format.md)
     return data
 
 

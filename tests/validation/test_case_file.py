@@ -1,0 +1,82 @@
+"""A validation case file's header is checked strictly; a malformed one names file and reason."""
+
+import subprocess
+import sys
+
+import pytest
+
+from desktop_app.validation.case_file import CaseFileError, load_case, load_cases
+from tests.validation.cases import SITTING, write_case, write_project
+
+
+def test_a_well_formed_case_keeps_its_header_and_its_assess_part(tmp_path):
+    path = write_case(tmp_path, "c.yaml", SITTING, accept=["alpha", "beta"])
+    case = load_case(path)
+    assert case.name == "c.yaml"
+    assert case.header.accepted == ("beta", "alpha")
+    assert case.header.source.doi == "10.0000/test"
+    assert "header" not in case.case
+    assert case.case["answers"] == SITTING
+
+
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [
+        ({"diagnosis": "beta"}, "diagnosis: must be a list of condition IDs"),
+        ({"diagnosis": []}, "diagnosis: needs at least one condition ID"),
+        ({"expected_red_flag": "high"}, "expected_red_flag is 'high'; expected one of emergency"),
+        ({"expected_red_flag": None}, "header: missing 'expected_red_flag'"),
+        ({"sumary": "typo"}, "header: unknown key(s) 'sumary'"),
+        ({"source": {"citation": "A. B. 2020."}}, "source: needs a doi or a url"),
+        ({"source": {"citation": "A", "url": "x", "kind": "blog"}}, "kind is 'blog'"),
+        ({"accept": ["Not An Id"]}, "accept: 'Not An Id' is not a condition ID"),
+    ],
+)
+def test_a_malformed_header_is_refused_with_file_and_reason(tmp_path, changes, reason):
+    path = write_case(tmp_path, "bad.yaml", SITTING, **changes)
+    with pytest.raises(CaseFileError) as caught:
+        load_case(path)
+    assert str(path) in str(caught.value)
+    assert reason in str(caught.value)
+
+
+def test_every_malformed_file_is_named_at_once(tmp_path):
+    write_case(tmp_path, "a.yaml", SITTING, expected_red_flag="maybe")
+    write_case(tmp_path, "b.yaml", SITTING)
+    (tmp_path / "c.yaml").write_text("answers: {sitting: 'yes'}\nexams: {}\n", encoding="utf-8")
+    with pytest.raises(CaseFileError) as caught:
+        load_cases(tmp_path)
+    assert [p.split(":")[0].rsplit("/", 1)[-1] for p in caught.value.problems] == [
+        "a.yaml",
+        "c.yaml",
+    ]
+    assert "unknown top-level key(s) 'exams'" in caught.value.problems[1]
+
+
+def test_validate_reports_a_bad_header_without_a_traceback(tmp_path):
+    kb_dir, cases = write_project(tmp_path)
+    write_case(cases, "no_source.yaml", SITTING, source={"citation": "Someone 2020"})
+    result = subprocess.run(
+        [sys.executable, "main.py", "validate", "--cases", str(cases), "--kb", str(kb_dir)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert f"{cases / 'no_source.yaml'}: header: source: needs a doi or a url" in result.stderr
+
+
+def test_assess_reads_a_validation_case_file_and_ignores_its_header(tmp_path):
+    case = tmp_path / "case.yaml"
+    case.write_text(
+        "header: {summary: ignored by assess}\n"
+        "presentations: [buttock_pain]\n"
+        "answers: {lateral_hip_pain: 'yes'}\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, "main.py", "assess", str(case)], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert "1. " in result.stdout
