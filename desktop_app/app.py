@@ -1,19 +1,34 @@
-"""Composition root: logging, paths, the knowledge base, then the GUI or a command."""
+"""Composition root: logging, the knowledge base, the database rule and the actor, then the GUI
+or a command.
+
+Everything that opens the database goes through `App.open_repository`: the window, every
+command and a restore that reopens the file. The knowledge base is loaded once per process.
+"""
 
 from __future__ import annotations
 
+import argparse
 import logging
 import logging.handlers
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from desktop_app import paths
+from desktop_app import paths, workstation
 from desktop_app.cli import build_parser
 from desktop_app.core.errors import AppError
 from desktop_app.core.kb_loader import load_knowledge_base
 from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.storage.errors import DatabaseMissing
+
+if TYPE_CHECKING:
+    from desktop_app.storage.repository import Repository
 
 log = logging.getLogger(__name__)
+GUI_ACTOR = "clinician"
+COMMAND_ACTOR = "command line"
 
 
 def setup_logging() -> None:
@@ -27,20 +42,41 @@ def setup_logging() -> None:
     root.setLevel(logging.INFO)
 
 
-def load_kb() -> KnowledgeBase:
-    return load_knowledge_base(paths.KNOWLEDGE_BASE)
+@dataclass
+class App:
+    """What the window and the commands are given: one knowledge base, one database, the actor."""
+
+    db: Path | None = None  # --db; None: the file chosen in Settings, else the default
+    actor: str = GUI_ACTOR  # who the audit log names for this process
+    kb: KnowledgeBase | None = field(default=None, repr=False)  # loaded on first use, once
+
+    def knowledge_base(self) -> KnowledgeBase:
+        """The shipped knowledge base, loaded (and validated) once."""
+        if self.kb is None:
+            self.kb = load_knowledge_base(paths.KNOWLEDGE_BASE)
+        return self.kb
+
+    def database_path(self) -> Path:
+        """--db, else the file chosen in Settings, else the default (workstation.py)."""
+        return workstation.database_path(self.db)
+
+    def open_repository(self, *, read_only: bool = False, must_exist: bool = False) -> Repository:
+        """Open (and migrate) the database; `must_exist` refuses to create a missing file."""
+        from desktop_app.storage.repository import Repository  # sqlite-utils only when needed
+
+        path = self.database_path()
+        if must_exist and not path.is_file():
+            raise DatabaseMissing(f"There is no database at {path}. Check the --db path.")
+        return Repository.open(path, self.knowledge_base(), actor=self.actor, read_only=read_only)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    try:
-        setup_logging()
-    except OSError as exc:  # a read-only home must not stop the app
-        print(f"warning: no log file ({exc})", file=sys.stderr)
+def run(args: argparse.Namespace) -> int:
+    """Start the window (no command) or run the command; user errors print one line."""
     if getattr(args, "func", None) is None:
         from desktop_app.gui.application import run_gui
 
-        return run_gui(args)
+        return run_gui(App(db=args.db, actor=GUI_ACTOR))
+    args.app = App(db=args.db, actor=COMMAND_ACTOR)
     try:
         return int(args.func(args))
     except AppError as exc:
@@ -49,3 +85,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and closed early
         sys.stderr.close()
         return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        setup_logging()
+    except OSError as exc:  # a read-only home must not stop the app
+        print(f"warning: no log file ({exc})", file=sys.stderr)
+    return run(args)

@@ -24,3 +24,9 @@ def _no_unexpected_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(QMessageBox, name, _refuse(f"QMessageBox.{name}"))
     for name in ("getOpenFileName", "getSaveFileName", "getExistingDirectory", "getOpenFileNames"):
         monkeypatch.setattr(QFileDialog, name, _refuse(f"QFileDialog.{name}"))
+
+
+@pytest.fixture(autouse=True)
+def _user_data_in_tmp(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory):
+    """The user data directory (logs, the database chosen in Settings) is never the real one."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("user-data")))

@@ -6,8 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from desktop_app import paths
-from desktop_app.core.kb_loader import load_knowledge_base
+from desktop_app.commands import app_of
 from desktop_app.export.bundle import KINDS
 
 
@@ -24,17 +23,9 @@ def register(sub: Any) -> None:
 
 def run_export(args: argparse.Namespace) -> int:
     from desktop_app.reporting import export_visit
-    from desktop_app.storage.errors import DatabaseMissing
-    from desktop_app.storage.repository import Repository
 
-    db_path = args.db or paths.default_database()
-    if not db_path.is_file():  # opening would create an empty database
-        raise DatabaseMissing(f"There is no database at {db_path}. Check the --db path.")
-    kb = load_knowledge_base(paths.KNOWLEDGE_BASE)
-    repo = Repository.open(db_path, kb, actor="command line")
-    try:
-        written = export_visit(repo, kb, args.visit, args.kind, args.out)
-    finally:
-        repo.close()
+    app = app_of(args)
+    with app.open_repository(must_exist=True) as repo:  # never create an empty database
+        written = export_visit(repo, app.knowledge_base(), args.visit, args.kind, args.out)
     print(f"Wrote {args.kind} of visit {args.visit} to {written}")
     return 0

@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from desktop_app import paths
+from desktop_app.commands import app_of
 from desktop_app.core.diagnosis import Differential, assess, format_probability
 from desktop_app.core.errors import InvalidObservation
 from desktop_app.core.kb_loader import load_knowledge_base
@@ -66,7 +67,7 @@ def catalogue(kb: KnowledgeBase) -> dict[str, list[dict[str, str]]]:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    data = catalogue(load_knowledge_base(paths.KNOWLEDGE_BASE))
+    data = catalogue(app_of(args).knowledge_base())
     if args.json:
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return 0
@@ -91,7 +92,7 @@ def read_case(path: Path) -> dict[str, Any]:
 
 
 def run_assess(args: argparse.Namespace) -> int:
-    kb = load_knowledge_base(paths.KNOWLEDGE_BASE)
+    kb = app_of(args).knowledge_base()
     result = assess(kb, observations_from_dict(kb, read_case(args.case)))
     if args.json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))

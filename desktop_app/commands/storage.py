@@ -6,13 +6,9 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from desktop_app import paths
-from desktop_app.core.kb_loader import load_knowledge_base
-
-if TYPE_CHECKING:
-    from desktop_app.storage.repository import Repository
+from desktop_app.commands import app_of
 
 # Storage modules (and sqlite-utils) are imported inside each command: building the parser runs
 # on every start of the app, the window included, and must stay cheap.
@@ -39,27 +35,15 @@ def register(sub: Any) -> None:
     demo.set_defaults(func=run_demo_data)
 
 
-def database_path(args: argparse.Namespace) -> Path:
-    """The database chosen with --db, else the default one in the user data directory."""
-    chosen = getattr(args, "db", None)
-    return Path(chosen) if chosen is not None else paths.default_database()
-
-
-def _open(args: argparse.Namespace) -> Repository:
-    from desktop_app.storage.repository import Repository
-
-    return Repository.open(database_path(args), load_knowledge_base(paths.KNOWLEDGE_BASE))
-
-
 def run_backup(args: argparse.Namespace) -> int:
-    with _open(args) as repo:
+    with app_of(args).open_repository(must_exist=True) as repo:
         dest = repo.backup_to(args.out)
     print(f"Backed up {repo.path} to {dest}.")
     return 0
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    target = database_path(args)
+    target = app_of(args).database_path()
     from desktop_app.storage.backup import restore_database
 
     aside = restore_database(args.file, target)
@@ -70,7 +54,7 @@ def run_restore(args: argparse.Namespace) -> int:
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    with _open(args) as repo:
+    with app_of(args).open_repository(must_exist=True) as repo:
         problems = repo.verify()
         signed = repo.db.execute("SELECT count(*) FROM visits WHERE status = 'signed'").fetchone()[
             0
@@ -93,7 +77,7 @@ def run_demo_data(args: argparse.Namespace) -> int:
         )
         return 2
     started = time.perf_counter()
-    with _open(args) as repo:
+    with app_of(args).open_repository() as repo:
         if repo.read_only:
             print(f"error: {repo.read_only_reason}", file=sys.stderr)
             return 2

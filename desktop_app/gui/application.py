@@ -3,27 +3,26 @@ and back up the file in the background."""
 
 from __future__ import annotations
 
-import argparse
 import logging
 import sys
 import traceback
-from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_app import paths
 from desktop_app.core.errors import AppError
-from desktop_app.core.kb_loader import load_knowledge_base
-from desktop_app.core.knowledge_base import KnowledgeBase
 from desktop_app.gui.main_window import APP_TITLE, MainWindow
 from desktop_app.gui.operations import Operations
-from desktop_app.gui.preferences import app_settings, database_path
+from desktop_app.gui.preferences import adopt_database_choice, app_settings
 from desktop_app.gui.startup_checks import StartupChecks, run_in
 from desktop_app.gui.style import STYLE_SHEET
 from desktop_app.storage.database import defer_quick_check, unclean_shutdown
-from desktop_app.storage.repository import Repository
+
+if TYPE_CHECKING:  # the composition root hands itself down; the GUI never imports it
+    from desktop_app.app import App
 
 log = logging.getLogger(__name__)
 
@@ -39,24 +38,25 @@ def configure(app: QApplication) -> None:
         QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
 
 
-def open_window(db_path: Path, kb: KnowledgeBase | None = None) -> MainWindow | None:
+def open_window(root: App) -> MainWindow | None:
     """Open the repository and the main window; None after showing why it could not open."""
     try:
-        kb = kb or load_knowledge_base(paths.KNOWLEDGE_BASE)
+        kb = root.knowledge_base()
     except AppError as exc:
         QMessageBox.critical(None, "The knowledge base cannot be loaded", str(exc))
         return None
     # A file that was not closed cleanly is checked before anything is written to it; a clean
     # one is checked by StartupChecks right after the window is shown.
+    db_path = root.database_path()
     checked_at_open = unclean_shutdown(db_path)
     try:
         with defer_quick_check():
-            repo = Repository.open(db_path, kb)
+            repo = root.open_repository()
         keep = None if repo.read_only else repo.settings().backups_to_keep
     except AppError as exc:
         QMessageBox.critical(None, "The database cannot be opened", str(exc))
         return None
-    window = MainWindow(Operations(repo, kb), app_settings())
+    window = MainWindow(Operations(repo, kb, reopen=root.open_repository), app_settings())
     window.show()
     run_in(window, StartupChecks(db_path, check=not checked_at_open, backup_keep=keep))
     return window
@@ -73,13 +73,14 @@ def _crash_handler(kind: type[BaseException], exc: BaseException, tb: TracebackT
     )
 
 
-def run_gui(args: argparse.Namespace) -> int:
-    """Entry point from desktop_app.app: args.db is the --db path or None for the default."""
+def run_gui(root: App) -> int:
+    """Entry point from the composition root (desktop_app.app), which chose the database."""
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     configure(app)
     sys.excepthook = _crash_handler
-    window = open_window(database_path(args.db))
+    adopt_database_choice()
+    window = open_window(root)
     if window is None:
         return 2
     return app.exec()

@@ -53,10 +53,19 @@ class Operations(QObject):
     saveState = Signal(str)  # "saved" or "failed"
     databaseReplaced = Signal()  # after a restore
 
-    def __init__(self, repo: Repository, kb: KnowledgeBase, parent: QWidget | None = None):
+    def __init__(
+        self,
+        repo: Repository,
+        kb: KnowledgeBase,
+        parent: QWidget | None = None,
+        *,
+        reopen: Callable[[], Repository] | None = None,
+    ):
         super().__init__(parent)
         self.repo = repo
         self.kb = kb
+        # How the composition root opens this database again (after a restore).
+        self._reopen = reopen or (lambda: Repository.open(repo.path, kb, actor=repo.actor))
         self.window: QWidget | None = parent
 
     # -- plumbing ---------------------------------------------------------------------------
@@ -282,7 +291,7 @@ class Operations(QObject):
             try:
                 restore_database(source, db_path)
             finally:
-                self.repo = Repository.open(db_path, self.kb)
+                self.repo = self._reopen()
             return True
 
         done = bool(self._run("Restore failed", replace, write=False))

@@ -1,14 +1,16 @@
-"""Per-user GUI preferences (window state, last patient, chosen database) kept in QSettings."""
+"""Per-user GUI preferences (window state, last patient) kept in QSettings.
+
+The database chosen in Settings is not a GUI preference: the commands need it too, so it lives
+in desktop_app.workstation (no Qt).
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import QSettings
 
-from desktop_app import paths
+from desktop_app import paths, workstation
 
-DATABASE_KEY = "database"
+LEGACY_DATABASE_KEY = "database"  # where versions up to 0.1.0 kept the chosen database
 
 
 def app_settings() -> QSettings:
@@ -16,16 +18,15 @@ def app_settings() -> QSettings:
     return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, paths.APP_NAME, "gui")
 
 
-def database_path(explicit: Path | None) -> Path:
-    """--db if given, else the database chosen in Settings, else the default location."""
-    if explicit is not None:
-        return Path(explicit)
-    chosen = app_settings().value(DATABASE_KEY)
-    return Path(str(chosen)) if chosen else paths.default_database()
-
-
-def choose_database(path: Path) -> None:
-    """Open this database at the next start."""
+def adopt_database_choice() -> None:
+    """Move a database chosen with an older version from QSettings to the workstation file."""
     store = app_settings()
-    store.setValue(DATABASE_KEY, str(path))
+    chosen = store.value(LEGACY_DATABASE_KEY)
+    if not chosen:
+        return
+    if workstation.chosen_database() is None:
+        from pathlib import Path
+
+        workstation.choose_database(Path(str(chosen)))
+    store.remove(LEGACY_DATABASE_KEY)
     store.sync()

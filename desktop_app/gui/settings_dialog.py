@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app import workstation
 from desktop_app.core.records import Settings
 from desktop_app.gui.operations import Operations
-from desktop_app.gui.preferences import choose_database
 from desktop_app.gui.widgets import heading, hint, named
 from desktop_app.storage.backup import default_backup_dir
 
@@ -137,7 +137,7 @@ class SettingsDialog(QDialog):
             options=FILE_OPTIONS | QFileDialog.Option.DontConfirmOverwrite,
         )
         if path:
-            choose_database(Path(path))
+            workstation.choose_database(Path(path))
             self.message.setText(f"From the next start the app opens {path}.")
 
     def _save(self) -> None:

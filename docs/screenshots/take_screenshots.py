@@ -16,6 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, QThread
 from PySide6.QtWidgets import QApplication, QWidget
 
+from desktop_app.app import App
 from desktop_app.core.observations import Mark
 from desktop_app.gui.application import configure, open_window
 from desktop_app.gui.dialogs import PatientDialog
@@ -54,7 +55,7 @@ def main() -> None:
     configure(app)
     workdir = Path(tempfile.mkdtemp())
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(workdir))
-    window = open_window(workdir / "visits.sqlite3")
+    window = open_window(App(db=workdir / "visits.sqlite3"))
     assert window is not None
     width, height = os.environ.get("WINDOW", "1440x900").split("x")
     window.resize(int(width), int(height))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from desktop_app.app import COMMAND_ACTOR, App
 from desktop_app.cli import build_parser
 from desktop_app.core.errors import AppError
 from desktop_app.core.knowledge_base import KnowledgeBase
@@ -19,6 +20,7 @@ from tests.export.pdf_reading import page_texts, text
 
 def run(*argv: str) -> int:
     args = build_parser().parse_args(list(argv))
+    args.app = App(db=args.db, actor=COMMAND_ACTOR)  # what desktop_app.app.run does
     return int(args.func(args))
 
 

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QMessageB
 from pytestqt.qtbot import QtBot
 
 from desktop_app import paths
+from desktop_app.app import App
 from desktop_app.core.kb_loader import load_knowledge_base
 from desktop_app.core.knowledge_base import KnowledgeBase
 from desktop_app.gui.application import configure, open_window
@@ -55,7 +56,7 @@ def open_app(qtbot: QtBot, db_path: Path, kb: KnowledgeBase) -> Iterator[Callabl
     windows: list[MainWindow] = []
 
     def start() -> MainWindow:
-        window = open_window(db_path, kb)
+        window = open_window(App(db=db_path, kb=kb))
         assert window is not None
         qtbot.addWidget(window)
         if window.store.value("geometry") is None:  # a restart keeps the remembered geometry

@@ -20,12 +20,13 @@ CHILD = textwrap.dedent(
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
     from desktop_app.core.observations import Mark
+    from desktop_app.app import App
     from desktop_app.gui.application import configure, open_window
 
     app = QApplication([])
     configure(app)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, sys.argv[2])
-    window = open_window(__import__("pathlib").Path(sys.argv[1]))
+    window = open_window(App(db=__import__("pathlib").Path(sys.argv[1])))
     ops = window.ops
     patient = ops.create_patient("Killed Midvisit", dt.date(1970, 1, 1), "male")
     window.show_patient(patient.id)

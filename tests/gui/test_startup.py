@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -12,10 +11,11 @@ from PySide6.QtCore import QDate, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
+from desktop_app import workstation
+from desktop_app.app import App
 from desktop_app.core.knowledge_base import KnowledgeBase
 from desktop_app.gui.application import open_window, run_gui
 from desktop_app.gui.main_window import MainWindow
-from desktop_app.gui.preferences import database_path
 from desktop_app.gui.settings_dialog import SettingsDialog
 from desktop_app.storage.backup import backups, default_backup_dir
 from tests.gui.conftest import Recorder, answer_dialog, wait_for_startup_checks
@@ -38,7 +38,7 @@ def test_unreadable_database_is_a_clear_dialog_not_a_traceback(
     db_path.write_bytes(b"this is not a database, just some text " * 200)
     shown = Recorder()
     monkeypatch.setattr(QMessageBox, "critical", shown)
-    assert open_window(db_path, kb) is None
+    assert open_window(App(db=db_path, kb=kb)) is None
     [(title, text)] = shown.calls
     assert title == "The database cannot be opened"
     assert str(db_path) in text and "Traceback" not in text
@@ -88,7 +88,7 @@ def test_run_gui_opens_the_window_on_the_db_argument(
         window.close()
 
     QTimer.singleShot(0, close_it)
-    assert run_gui(argparse.Namespace(db=db_path)) == 0
+    assert run_gui(App(db=db_path)) == 0
     assert opened == [str(db_path)] and db_path.is_file()
 
 
@@ -104,5 +104,17 @@ def test_settings_can_choose_the_database_for_the_next_start(
 
     answer_dialog(SettingsDialog, choose)
     window.open_settings()
-    assert database_path(None) == other
-    assert database_path(tmp_path / "given.sqlite3") == tmp_path / "given.sqlite3"
+    assert workstation.database_path(None) == other
+    assert workstation.database_path(tmp_path / "given.sqlite3") == tmp_path / "given.sqlite3"
+
+
+def test_a_database_chosen_by_an_older_version_is_kept(tmp_path: Path) -> None:
+    from desktop_app.gui.preferences import LEGACY_DATABASE_KEY, adopt_database_choice, app_settings
+
+    old = tmp_path / "old-choice.sqlite3"
+    store = app_settings()
+    store.setValue(LEGACY_DATABASE_KEY, str(old))
+    store.sync()
+    adopt_database_choice()
+    assert workstation.database_path(None) == old
+    assert app_settings().value(LEGACY_DATABASE_KEY) is None

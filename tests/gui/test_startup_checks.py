@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
+from desktop_app.app import App
 from desktop_app.core.knowledge_base import KnowledgeBase
 from desktop_app.gui.application import open_window
 from desktop_app.gui.main_window import MainWindow
@@ -28,7 +29,7 @@ def test_damage_found_after_the_window_opened_makes_it_read_only_and_takes_no_ba
     damage_database(db_path, Repository.open(db_path, kb))
     warned = Recorder()
     monkeypatch.setattr(QMessageBox, "warning", warned)
-    window = open_window(db_path, kb)
+    window = open_window(App(db=db_path, kb=kb))
     assert window is not None
     qtbot.addWidget(window)
     wait_for_startup_checks(qtbot, window)
@@ -50,7 +51,7 @@ def test_damage_after_an_unclean_shutdown_is_found_before_the_window_opens(
     Path(f"{db_path}-wal").write_bytes(b"")  # what a killed app leaves behind
     shown = Recorder()
     monkeypatch.setattr(QMessageBox, "critical", shown)
-    assert open_window(db_path, kb) is None
+    assert open_window(App(db=db_path, kb=kb)) is None
     [(title, text)] = shown.calls
     assert title == "The database cannot be opened" and "damaged" in text
 
@@ -60,7 +61,7 @@ def test_a_failed_start_up_backup_is_said_in_the_status_bar(
 ) -> None:
     Repository.open(db_path, kb).close()
     default_backup_dir(db_path).write_text("a file where the backup folder should be")
-    window = open_window(db_path, kb)
+    window = open_window(App(db=db_path, kb=kb))
     assert window is not None
     qtbot.addWidget(window)
     wait_for_startup_checks(qtbot, window)
