@@ -39,6 +39,61 @@ CONDITIONS = {
     "coccydynia",
     "cauda_equina_syndrome",
 }
+# The differential's conditions reserved in the data contract (issue 12).
+DIFFERENTIAL_CONDITIONS = {
+    "lumbar_referred_pain",
+    "hip_intra_articular",
+    "hip_osteoarthritis",
+    "femoroacetabular_impingement",
+    "axial_spondyloarthritis",
+    "ischiofemoral_impingement",
+    "pudendal_neuralgia",
+    "visceral_referred_pain",
+    "proximal_hamstring_tendinopathy",
+    "gluteal_tendon_tear",
+}
+# The differential's findings reserved in the data contract (one finding, one answer).
+DIFFERENTIAL_PROMPTS = {
+    "sex": "single_choice",
+    "running_sport": "yes_no",
+    "pain_with_running": "yes_no",
+    "no_improvement_with_treatment": "yes_no",
+    "bmi": "number",
+    "previous_spinal_surgery": "yes_no",
+    "pain_constant": "yes_no",
+    "pain_prolonged_standing": "yes_no",
+    "previous_episodes": "yes_no",
+    "morning_stiffness": "yes_no",
+    "better_with_exercise": "yes_no",
+    "nsaid_response": "yes_no",
+    "spa_extra_articular": "yes_no",
+    "family_history_spa": "yes_no",
+    "alternating_buttock_pain": "yes_no",
+    "pain_walking_provoked": "yes_no",
+    "relief_sitting_flexion": "yes_no",
+    "relief_standing_still": "yes_no",
+    "childbirth_instrumental": "yes_no",
+    "cyclical_pain": "yes_no",
+    "groin_pain": "yes_no",
+    "bending_worse": "yes_no",
+    "perineal_genital_pain": "yes_no",
+}
+DIFFERENTIAL_EXAM_ITEMS = {
+    "hip_internal_rotation_reduced",
+    "hip_internal_rotation_pain",
+    "hip_scour",
+    "antalgic_gait",
+    "superficial_buttock_tenderness",
+    "diffuse_buttock_tenderness",
+    "sij_palpation",
+    "lumbar_centralisation",
+    "lumbar_movement_reproduces",
+    "resisted_knee_flexion_pain",
+    "long_stride_walking",
+    "ischiofemoral_impingement_test",
+    "add_r",
+    "fader_r",
+}
 PROMPTS = {
     "injection_history",
     "injection_drug",
@@ -144,16 +199,27 @@ def shipped() -> KnowledgeBase:
 
 def test_the_shipped_knowledge_base_loads(shipped):
     assert shipped.version and shipped.fingerprint
-    assert len(shipped.conditions) == len(CONDITIONS)
+    assert len(shipped.conditions) >= len(CONDITIONS | DIFFERENTIAL_CONDITIONS)
 
 
 def test_every_listed_condition_prompt_and_exam_item_is_present(shipped):
-    assert set(shipped.conditions) == CONDITIONS
+    assert set(shipped.conditions) >= CONDITIONS | DIFFERENTIAL_CONDITIONS
     assert set(shipped.prompts) >= PROMPTS
     assert set(shipped.exam_items) >= EXAM_ITEMS
     assert {r.id for r in shipped.body_chart.regions} >= BODY_CHART_REGIONS
     assert {"gluteal_depression", "buttock_pain"} == set(shipped.presentations)
     assert {"nprs", "lefs", "psfs", "visa_g"} <= set(shipped.measures)
+
+
+def test_the_reserved_differential_findings_have_their_contract_types(shipped):
+    for pid, answer_type in DIFFERENTIAL_PROMPTS.items():
+        assert shipped.prompts[pid].answer_type == answer_type, pid
+    assert [o.id for o in shipped.prompts["sex"].options] == ["female", "male"]
+    bmi = shipped.prompts["bmi"]
+    assert (bmi.minimum, bmi.maximum) == (10, 80)
+    for iid in DIFFERENTIAL_EXAM_ITEMS:
+        item = shipped.exam_items[iid]
+        assert item.result_type == "binary" and item.sided, iid
 
 
 def test_the_prompts_use_every_answer_type(shipped):
