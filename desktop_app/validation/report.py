@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from desktop_app.validation.case_file import RED_FLAG_LEVELS as LEVELS
 from desktop_app.validation.gate import RECORD_MARKER, ThresholdCheck, gate_record
 from desktop_app.validation.scoring import CaseResult
 from desktop_app.validation.summary import FLAG_LEVELS, SET_LABELS, SETS, SetFigures, ValidationRun
@@ -126,6 +127,7 @@ def to_markdown(run: ValidationRun, checks: list[ThresholdCheck], record: bool =
         ),
         _row("Hits (top-3 and red flag recalled)", [str(f.hits) for f in figures.values()]),
         "",
+        *_levels(figures),
         *_thresholds(checks),
         *_per_condition(run),
         *_tuning_misses(run.of_set("tuning")),
@@ -167,6 +169,19 @@ def _table(head: list[str], rows: list[list[str]], empty: str) -> list[str]:
     return [*lines, ""]
 
 
+def _levels(figures: dict[str, SetFigures]) -> list[str]:
+    tuning, held_out = figures["tuning"].levels, figures["held_out"].levels
+    rows = [
+        [
+            expected,
+            *(f"{tuning[expected][fired]} · {held_out[expected][fired]}" for fired in LEVELS),
+        ]
+        for expected in LEVELS
+    ]
+    head = ["Expected \\ fired (tuning · held-out)", *LEVELS]
+    return ["## Red-flag level: expected and fired", "", *_table(head, rows, "")]
+
+
 def _thresholds(checks: list[ThresholdCheck]) -> list[str]:
     rows = [
         [
@@ -194,7 +209,17 @@ def _per_condition(run: ValidationRun) -> list[str]:
             cells.append(f"{f.top1.hits}/{valid} · {f.top3.hits}/{valid}" if f.cases else "–")
         rows.append(cells)
     head = ["Final diagnosis", *(f"{SET_LABELS[s]} top-1 · top-3" for s in SETS)]
-    return ["## Per condition", "", *_table(head, rows, "No cases.")]
+    covered = {c.condition_id for c in run.per_condition()}
+    uncovered = sorted(run.kb_conditions - covered)
+    return [
+        "## Per condition",
+        "",
+        "Cells: ranked first / valid cases · in the top 3 / valid cases.",
+        "",
+        *_table(head, rows, "No cases."),
+        f"Knowledge-base conditions without a case: {', '.join(uncovered) or 'none'}.",
+        "",
+    ]
 
 
 def _tuning_misses(results: list[CaseResult]) -> list[str]:

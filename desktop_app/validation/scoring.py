@@ -130,20 +130,24 @@ def score_case(kb: KnowledgeBase, case: ValidationCase, held_out: bool) -> CaseR
 
 
 def unknown_ids(kb: KnowledgeBase, case: Mapping[str, Any]) -> str:
-    """Every answer and examination ID the knowledge base does not hold, in one reason."""
+    """Answer and examination IDs the KB does not hold or has retired (never asked), in one reason.
+
+    A retired item is kept only so old visits still render; the engine ignores it, so a case
+    recorded with it would silently lose that finding.
+    """
     parts = []
-    for key, known, label in (
+    tables: tuple[tuple[str, Mapping[str, Any], str], ...] = (
         ("answers", kb.prompts, "history prompt"),
         ("exam", kb.exam_items, "examination item"),
-    ):
+    )
+    for key, known, label in tables:
         section = case.get(key)
-        missing = (
-            sorted(str(k) for k in section if k not in known)
-            if isinstance(section, Mapping)
-            else []
-        )
-        if missing:
-            parts.append(f"unknown {label}{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
+        ids = sorted(str(k) for k in section) if isinstance(section, Mapping) else []
+        missing = [i for i in ids if i not in known]
+        retired = [i for i in ids if i in known and getattr(known[i], "retired", False)]
+        for word, found in (("unknown", missing), ("retired", retired)):
+            if found:
+                parts.append(f"{word} {label}{'s' if len(found) > 1 else ''} {', '.join(found)}")
     return "; ".join(parts)
 
 

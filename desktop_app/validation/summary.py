@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from desktop_app.core.errors import AppError
 from desktop_app.core.knowledge_base import KnowledgeBase
-from desktop_app.validation.case_file import load_cases
+from desktop_app.validation.case_file import RED_FLAG_LEVELS, load_cases
 from desktop_app.validation.held_out import read_held_out
 from desktop_app.validation.scoring import CaseResult, score_case
 
@@ -48,6 +49,7 @@ class SetFigures:
     red_flag_recall: dict[str, Count]  # per expected level, plus "all"
     false_alarms: Count  # of the valid cases that expect no flag
     hits: Count  # top-3 and red flag recalled: what the regression gate protects
+    levels: dict[str, dict[str, int]]  # valid cases by expected level, then most urgent fired
 
     @classmethod
     def of(cls, results: Sequence[CaseResult]) -> SetFigures:
@@ -68,6 +70,17 @@ class SetFigures:
                 (r for r in valid if r.expected_red_flag == "none"), lambda r: r.false_alarm
             ),
             hits=_count(valid, lambda r: r.hit),
+            levels={
+                expected: {
+                    fired: sum(
+                        1
+                        for r in valid
+                        if (r.expected_red_flag, r.fired_red_flag) == (expected, fired)
+                    )
+                    for fired in RED_FLAG_LEVELS
+                }
+                for expected in RED_FLAG_LEVELS
+            },
         )
 
     def metric(self, name: str) -> Count:
@@ -92,6 +105,7 @@ class SetFigures:
             "red_flag_recall": {k: v.to_dict() for k, v in self.red_flag_recall.items()},
             "false_alarms": self.false_alarms.to_dict(),
             "hits": self.hits.to_dict(),
+            "red_flag_levels": self.levels,
         }
 
 
@@ -140,6 +154,8 @@ class ValidationRun:
 
 def run_validation(kb: KnowledgeBase, cases_dir: Path, held_out_file: Path) -> ValidationRun:
     """Every case file in `cases_dir` through the engine; the held-out list decides the set."""
+    if not cases_dir.is_dir():
+        raise AppError(f"There is no case folder {cases_dir}.")
     cases = load_cases(cases_dir)
     held_out = read_held_out(held_out_file, {c.name for c in cases})
     results = tuple(score_case(kb, c, c.name in held_out) for c in cases)

@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from desktop_app.core.errors import AppError
 from desktop_app.core.kb_loader import load_knowledge_base
 from desktop_app.validation.held_out import HeldOutError, draw_held_out
 from desktop_app.validation.report import to_json, to_markdown
@@ -28,6 +29,8 @@ def test_the_summary_counts_hits_recall_false_alarms_and_invalid_cases(tmp_path)
         1,
     )
     assert (tuning.false_alarms.hits, tuning.false_alarms.n) == (1, 4)
+    assert tuning.levels["emergency"] == {"emergency": 0, "urgent": 1, "routine": 0, "none": 0}
+    assert tuning.levels["none"]["urgent"] == 1
     assert run.figures()["held_out"].cases == 0
 
     text = to_markdown(run, [])
@@ -42,6 +45,14 @@ def test_the_summary_counts_hits_recall_false_alarms_and_invalid_cases(tmp_path)
     assert "| invalid.yaml | unknown history prompt sex |" in text
     assert "delta (not in knowledge base)" in text
     assert "every case is tuning" in text
+    assert "| emergency | 0 · 0 | 1 · 0 | 0 · 0 | 0 · 0 |" in text
+    assert "Knowledge-base conditions without a case: alpha." in text
+
+
+def test_a_missing_case_folder_is_an_error_not_an_empty_run(tmp_path):
+    kb_dir, _ = write_project(tmp_path)
+    with pytest.raises(AppError, match="There is no case folder"):
+        run_validation(load_knowledge_base(kb_dir), tmp_path / "nowhere", tmp_path / "held.txt")
 
 
 def test_two_runs_write_the_same_file(tmp_path):
