@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,12 @@ def register(sub: Any) -> None:
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    from desktop_app.validation.gate import check_thresholds, load_thresholds
+    from desktop_app.validation.gate import (
+        check_thresholds,
+        load_thresholds,
+        read_gate_record,
+        regressions,
+    )
     from desktop_app.validation.held_out import draw_held_out
     from desktop_app.validation.report import to_json, to_markdown
     from desktop_app.validation.summary import run_validation
@@ -54,7 +60,15 @@ def run_validate(args: argparse.Namespace) -> int:
     run = run_validation(load_knowledge_base(args.kb), args.cases, folder / "held_out.txt")
     checks = check_thresholds(run, load_thresholds(folder / "thresholds.yaml"))
     if args.write:
-        (folder / "results.md").write_text(to_markdown(run, checks), encoding="utf-8")
+        results_md = folder / "results.md"
+        lost = regressions(run, read_gate_record(results_md))
+        results_md.write_text(to_markdown(run, checks), encoding="utf-8")
+        if lost:  # accepted by rewriting: say so, so it goes into the commit message
+            print(
+                f"{results_md} rewritten; hits of the previous file that are now misses:\n  "
+                + "\n  ".join(lost),
+                file=sys.stderr,
+            )
     if args.json:
         print(json.dumps(to_json(run, checks), indent=2, ensure_ascii=False))
     else:

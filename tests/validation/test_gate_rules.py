@@ -1,6 +1,8 @@
 """The gate's rules on the tiny knowledge base: thresholds and the regression rule."""
 
 import copy
+import subprocess
+import sys
 
 import pytest
 
@@ -116,3 +118,36 @@ def test_a_malformed_threshold_is_refused_with_its_position(tmp_path, row, reaso
     with pytest.raises(GateFileError, match="threshold 1: ") as caught:
         load_thresholds(path)
     assert reason in str(caught.value)
+
+
+def test_write_names_the_hits_it_gives_up(tmp_path):
+    kb_dir, cases = write_project(tmp_path)
+
+    def validate(kb):
+        return subprocess.run(
+            [
+                sys.executable,
+                "main.py",
+                "validate",
+                "--cases",
+                str(cases),
+                "--kb",
+                str(kb),
+                "--write",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    first = validate(kb_dir)
+    assert (first.returncode, first.stderr) == (0, "")
+    assert "| Top-3 | 3/3 (100%)" in first.stdout
+    assert "## Gate record" in (cases.parent / "results.md").read_text(encoding="utf-8")
+    second = validate(downgraded_flag_kb(tmp_path / "kb2"))
+    assert second.returncode == 0
+    assert "gamma_fever.yaml: was a hit, now red flag routine, expected urgent" in second.stderr
+    assert (
+        regressions(run_on(tmp_path / "kb2", cases), read_gate_record(cases.parent / "results.md"))
+        == []
+    )
