@@ -37,13 +37,22 @@ def register(sub: Any) -> None:
 
 def run_check(args: argparse.Namespace) -> int:
     kb = load_knowledge_base(args.dir)
-    n_links = sum(len(c.links) for c in kb.conditions.values())
+    conditions, flags = kb.conditions.values(), kb.red_flags.values()
+    n_links = sum(len(c.links) for c in conditions)
+    n_nested = sum(c.parent is not None for c in conditions)
+    n_modifiers = sum(len(c.prior_modifiers) for c in conditions)
+    n_retired = sum(p.retired for p in kb.prompts.values()) + sum(
+        i.retired for i in kb.exam_items.values()
+    )
     print(
         f"Knowledge base {kb.version} ({kb.fingerprint}) is valid: "
         f"{len(kb.presentations)} presentations, {len(kb.prompts)} prompts, "
-        f"{len(kb.exam_items)} examination items, {len(kb.conditions)} conditions "
-        f"({n_links} findings), {len(kb.red_flags)} red flags, {len(kb.measures)} measures, "
-        f"{len(kb.sources)} sources."
+        f"{len(kb.exam_items)} examination items ({n_retired} prompts or items retired), "
+        f"{len(kb.conditions)} conditions ({n_nested} nested, {n_links} findings, "
+        f"{n_modifiers} prior modifiers), {len(kb.red_flags)} red flags "
+        f"({sum(bool(f.screen) for f in flags)} with a screen, "
+        f"{sum(bool(f.safety_net) for f in flags)} with safety-net advice), "
+        f"{len(kb.measures)} measures, {len(kb.sources)} sources."
     )
     return 0
 

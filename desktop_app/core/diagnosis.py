@@ -158,8 +158,9 @@ def visible(kb: KnowledgeBase, obs: Observations) -> Observations:
     because one hidden prompt can hide another.
     """
     answers = dict(obs.answers)
+    exam = {iid: sides for iid, sides in obs.exam.items() if not kb.is_retired("exam", iid)}
     while True:
-        current = Observations(obs.presentations, answers, obs.exam, obs.marks)
+        current = Observations(obs.presentations, answers, exam, obs.marks)
         hidden = [pid for pid in answers if not _shown(kb, pid, current)]
         if not hidden:
             return current
@@ -168,8 +169,8 @@ def visible(kb: KnowledgeBase, obs: Observations) -> Observations:
 
 
 def _shown(kb: KnowledgeBase, prompt_id: str, obs: Observations) -> bool:
-    prompt = kb.prompts.get(prompt_id)  # a retired prompt counts for nothing
-    if prompt is None:
+    prompt = kb.prompts.get(prompt_id)  # a retired (or removed) prompt counts for nothing
+    if prompt is None or prompt.retired:
         return False
     return prompt.show_when is None or prompt.show_when.evaluate(obs) is True
 

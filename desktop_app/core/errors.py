@@ -20,6 +20,21 @@ class KnowledgeBaseError(AppError):
         super().__init__(f"{file}: {entry}: {reason}")
 
 
+class KnowledgeBaseProblems(KnowledgeBaseError):
+    """Several knowledge-base problems found in one pass; file, entry and reason are the first's."""
+
+    def __init__(self, problems: list[KnowledgeBaseError]) -> None:
+        self.problems = tuple(problems)
+        first = self.problems[0]
+        super().__init__(first.file, first.entry, first.reason)
+        if len(self.problems) > 1:
+            lines = "\n".join(f"  {p.file}: {p.entry}: {p.reason}" for p in self.problems)
+            self.args = (f"{len(self.problems)} problems in the knowledge base:\n{lines}",)
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
 class InvalidObservation(AppError):
     """An answer or finding refers to an unknown ID or carries a value its item does not accept."""
 

@@ -14,8 +14,8 @@ from typing import Any, TypeVar
 
 import yaml
 
-from desktop_app.core.errors import KnowledgeBaseError
-from desktop_app.core.kb_references import check_references
+from desktop_app.core.errors import KnowledgeBaseError, KnowledgeBaseProblems
+from desktop_app.core.kb_references import reference_problems
 from desktop_app.core.knowledge_base import (
     ANSWER_TYPES,
     RESULT_TYPES,
@@ -33,6 +33,7 @@ from desktop_app.core.knowledge_base import (
     NextSteps,
     Option,
     Presentation,
+    PriorModifier,
     Prompt,
     RedFlag,
     Region,
@@ -196,22 +197,37 @@ def _entry_at(text: str, line: int) -> str:
 
 
 def _entries(
-    directory: Path, name: str, allowed: set[str], build: Callable[[_Entry], T]
+    directory: Path,
+    name: str,
+    allowed: set[str],
+    build: Callable[[_Entry], T],
+    problems: list[KnowledgeBaseError],
 ) -> dict[str, T]:
-    """Read a file that is a list of entries with unique ``id``s."""
-    data = _read(directory, name)
+    """Read a file that is a list of entries with unique ``id``s.
+
+    A malformed entry is added to ``problems`` and left out, so one run names every bad entry.
+    """
+    try:
+        data = _read(directory, name)
+    except KnowledgeBaseError as exc:
+        problems.append(exc)
+        return {}
     if not isinstance(data, list):
-        raise KnowledgeBaseError(name, "(file)", "must be a list of entries")
+        problems.append(KnowledgeBaseError(name, "(file)", "must be a list of entries"))
+        return {}
     result: dict[str, T] = {}
     for n, raw in enumerate(data, start=1):
         label = f"entry {n}"
         if isinstance(raw, dict) and isinstance(raw.get("id"), str):
             label = raw["id"]
-        entry = _Entry(name, label, raw, allowed | {"id"})
-        entry_id = entry.text("id")
-        if entry_id in result:
-            entry.fail("duplicate id")
-        result[entry_id] = build(entry)
+        try:
+            entry = _Entry(name, label, raw, allowed | {"id"})
+            entry_id = entry.text("id")
+            if entry_id in result:
+                entry.fail("duplicate id")
+            result[entry_id] = build(entry)
+        except KnowledgeBaseError as exc:
+            problems.append(exc)
     return result
 
 
@@ -266,6 +282,7 @@ def _prompt(e: _Entry) -> Prompt:
         minimum=minimum,
         maximum=maximum,
         show_when=e.predicate("show_when", None),
+        retired=bool(e.get("retired", bool, False)),
     )
 
 
@@ -313,12 +330,14 @@ def _exam_item(e: _Entry) -> ExamItem:
         minimum=minimum,
         maximum=maximum,
         accuracy=tuple(accuracy),
+        retired=bool(e.get("retired", bool, False)),
     )
 
 
 _PROVENANCE = {"source", "estimate", "rationale"}
 _FIGURE_KEYS = {"value", *_PROVENANCE}
 _LINK_KEYS = {"label", "when", "lr_pos", "lr_neg", "source", "estimate", "rationale", "group"}
+_MODIFIER_KEYS = {"when", "odds_ratio", *_PROVENANCE}
 
 
 def _figure(e: _Entry) -> Figure:
@@ -372,7 +391,24 @@ def _condition(e: _Entry) -> Condition:
         priors=priors,
         links=tuple(links),
         next_steps=steps,
+        parent=e.text("parent", None),
+        prior_modifiers=_prior_modifiers(e),
     )
+
+
+def _prior_modifiers(e: _Entry) -> tuple[PriorModifier, ...]:
+    modifiers = []
+    for n, raw in enumerate(e.get("prior_modifiers", list, []), start=1):
+        m = _sub(e, raw, f"prior modifier {n}", _MODIFIER_KEYS)
+        source, estimate, rationale = m.provenance()
+        when = m.predicate("when")
+        assert when is not None
+        odds_ratio = m.number("odds_ratio")
+        assert odds_ratio is not None
+        if odds_ratio <= 0:
+            m.fail(f"'odds_ratio' must be positive, got {odds_ratio}")
+        modifiers.append(PriorModifier(when, odds_ratio, source, estimate, rationale))
+    return tuple(modifiers)
 
 
 def _red_flag(e: _Entry) -> RedFlag:
@@ -389,7 +425,17 @@ def _red_flag(e: _Entry) -> RedFlag:
         estimate=estimate,
         rationale=rationale,
         conditions=e.strings("conditions", ()),
+        screen=e.strings("screen", ()),
+        safety_net=e.text("safety_net", ""),
+        safety_net_when=_safety_net_when(e),
     )
+
+
+def _safety_net_when(e: _Entry) -> Predicate | None:
+    when = e.predicate("safety_net_when", None)
+    if when is not None and "safety_net" not in e.raw:
+        e.fail("'safety_net_when' needs the 'safety_net' advice it gives")
+    return when
 
 
 def _measure(e: _Entry) -> Measure:
@@ -446,24 +492,17 @@ def _body_chart(directory: Path) -> BodyChart:
     return BodyChart(regions, symptoms)
 
 
-def load_knowledge_base(directory: Path) -> KnowledgeBase:
-    """Read every file, build typed objects and check all cross-references."""
-    manifest = _Entry(
-        "manifest.yaml", "(file)", _read(directory, "manifest.yaml"), {"version", "title"}
-    )
-    kb = KnowledgeBase(
-        version=manifest.text("version"),
-        title=manifest.text("title"),
-        sources=_entries(directory, "sources.yaml", {"citation", "verification", "url"}, _source),
-        presentations=_entries(
-            directory,
-            "presentations.yaml",
-            {"name", "description", "prompts", "exam_items"},
-            _presentation,
-        ),
-        prompts=_entries(
-            directory,
-            "prompts.yaml",
+# The list-of-entries files: (file, keys an entry may have besides ``id``, builder).
+ENTRY_FILES: tuple[tuple[str, frozenset[str], Callable[[_Entry], Any]], ...] = (
+    ("sources.yaml", frozenset({"citation", "verification", "url"}), _source),
+    (
+        "presentations.yaml",
+        frozenset({"name", "description", "prompts", "exam_items"}),
+        _presentation,
+    ),
+    (
+        "prompts.yaml",
+        frozenset(
             {
                 "topic",
                 "question",
@@ -474,12 +513,14 @@ def load_knowledge_base(directory: Path) -> KnowledgeBase:
                 "minimum",
                 "maximum",
                 "show_when",
-            },
-            _prompt,
+                "retired",
+            }
         ),
-        exam_items=_entries(
-            directory,
-            "exam_items.yaml",
+        _prompt,
+    ),
+    (
+        "exam_items.yaml",
+        frozenset(
             {
                 "name",
                 "region",
@@ -491,24 +532,49 @@ def load_knowledge_base(directory: Path) -> KnowledgeBase:
                 "minimum",
                 "maximum",
                 "accuracy",
-            },
-            _exam_item,
+                "retired",
+            }
         ),
-        conditions=_entries(
-            directory,
-            "conditions.yaml",
-            {"name", "description", "urgency", "priors", "links", "next_steps"},
-            _condition,
+        _exam_item,
+    ),
+    (
+        "conditions.yaml",
+        frozenset(
+            {
+                "name",
+                "description",
+                "urgency",
+                "priors",
+                "links",
+                "next_steps",
+                "parent",
+                "prior_modifiers",
+            }
         ),
-        red_flags=_entries(
-            directory,
-            "red_flags.yaml",
-            {"name", "urgency", "when", "action", "source", "estimate", "rationale", "conditions"},
-            _red_flag,
+        _condition,
+    ),
+    (
+        "red_flags.yaml",
+        frozenset(
+            {
+                "name",
+                "urgency",
+                "when",
+                "action",
+                "source",
+                "estimate",
+                "rationale",
+                "conditions",
+                "screen",
+                "safety_net",
+                "safety_net_when",
+            }
         ),
-        measures=_entries(
-            directory,
-            "measures.yaml",
+        _red_flag,
+    ),
+    (
+        "measures.yaml",
+        frozenset(
             {
                 "name",
                 "scoring",
@@ -522,13 +588,55 @@ def load_knowledge_base(directory: Path) -> KnowledgeBase:
                 "max_items",
                 "instructions",
                 "source",
-            },
-            _measure,
+            }
         ),
-        body_chart=_body_chart(directory),
+        _measure,
+    ),
+)
+
+
+def load_knowledge_base(directory: Path) -> KnowledgeBase:
+    """Read every file, build typed objects and check all cross-references.
+
+    Raises KnowledgeBaseError (a KnowledgeBaseProblems when there are several) naming every
+    malformed entry; cross-references are checked only once every entry has been built.
+    """
+    problems: list[KnowledgeBaseError] = []
+    version, title = "", ""
+    try:
+        manifest = _Entry(
+            "manifest.yaml", "(file)", _read(directory, "manifest.yaml"), {"version", "title"}
+        )
+        version, title = manifest.text("version"), manifest.text("title")
+    except KnowledgeBaseError as exc:
+        problems.append(exc)
+    tables = {
+        name: _entries(directory, name, set(allowed), build, problems)
+        for name, allowed, build in ENTRY_FILES
+    }
+    body_chart = BodyChart((), ())
+    try:
+        body_chart = _body_chart(directory)
+    except KnowledgeBaseError as exc:
+        problems.append(exc)
+    if problems:
+        raise KnowledgeBaseProblems(problems)
+    kb = KnowledgeBase(
+        version=version,
+        title=title,
+        sources=tables["sources.yaml"],
+        presentations=tables["presentations.yaml"],
+        prompts=tables["prompts.yaml"],
+        exam_items=tables["exam_items.yaml"],
+        conditions=tables["conditions.yaml"],
+        red_flags=tables["red_flags.yaml"],
+        measures=tables["measures.yaml"],
+        body_chart=body_chart,
         fingerprint=_fingerprint(directory),
     )
-    check_references(kb)
+    problems = reference_problems(kb)
+    if problems:
+        raise KnowledgeBaseProblems(problems)
     return kb
 
 

@@ -1,82 +1,169 @@
-"""Cross-reference checks: every ID a knowledge-base entry names must exist and fit its use."""
+"""Cross-reference checks: every ID a knowledge-base entry names must exist and fit its use.
+
+Every problem is collected, not only the first, so one `kb check` lists all that needs fixing.
+"""
 
 from __future__ import annotations
 
-from desktop_app.core.errors import KnowledgeBaseError
-from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.errors import KnowledgeBaseError, KnowledgeBaseProblems
+from desktop_app.core.knowledge_base import Condition, KnowledgeBase
 from desktop_app.core.predicates import AnswerIs, ExamIs, Predicate
 
 
+class _Problems:
+    def __init__(self) -> None:
+        self.found: list[KnowledgeBaseError] = []
+
+    def add(self, file: str, entry: str, reason: str) -> None:
+        self.found.append(KnowledgeBaseError(file, entry, reason))
+
+
 def check_references(kb: KnowledgeBase) -> None:
-    """Raise KnowledgeBaseError naming the first dangling or ill-typed reference."""
+    """Raise KnowledgeBaseProblems listing every dangling or ill-typed reference."""
+    problems = reference_problems(kb)
+    if problems:
+        raise KnowledgeBaseProblems(problems)
+
+
+def reference_problems(kb: KnowledgeBase) -> list[KnowledgeBaseError]:
+    """Every dangling or ill-typed reference, in file order."""
+    out = _Problems()
     for p in kb.presentations.values():
         for pid in p.prompts:
             if pid not in kb.prompts:
-                raise KnowledgeBaseError("presentations.yaml", p.id, f"unknown prompt '{pid}'")
+                out.add("presentations.yaml", p.id, f"unknown prompt '{pid}'")
         for iid in p.exam_items:
             if iid not in kb.exam_items:
-                raise KnowledgeBaseError("presentations.yaml", p.id, f"unknown exam item '{iid}'")
+                out.add("presentations.yaml", p.id, f"unknown exam item '{iid}'")
     for prompt in kb.prompts.values():
         if prompt.show_when is not None:
-            _check_predicate(kb, prompt.show_when, "prompts.yaml", prompt.id)
+            _check_predicate(
+                kb, out, prompt.show_when, "prompts.yaml", prompt.id, retired_ok=prompt.retired
+            )
     for item in kb.exam_items.values():
         for acc in item.accuracy:
-            _source(kb, acc.source, "exam_items.yaml", item.id)
+            _source(kb, out, acc.source, "exam_items.yaml", item.id)
             if acc.target not in kb.conditions:
-                raise KnowledgeBaseError(
+                out.add(
                     "exam_items.yaml", item.id, f"accuracy target '{acc.target}' is not a condition"
                 )
     for c in kb.conditions.values():
-        for pid, prior in c.priors.items():
-            if pid not in kb.presentations:
-                raise KnowledgeBaseError("conditions.yaml", c.id, f"prior for unknown '{pid}'")
-            _source(kb, prior.source, "conditions.yaml", c.id)
-        missing = set(kb.presentations) - set(c.priors)
-        if missing:
-            raise KnowledgeBaseError(
-                "conditions.yaml",
-                c.id,
-                f"no prior for presentation(s) {', '.join(sorted(missing))}",
-            )
-        for n, link in enumerate(c.links, start=1):
-            where = f"{c.id} > link {n}"
-            _source(kb, link.source, "conditions.yaml", where)
-            _check_predicate(kb, link.when, "conditions.yaml", where)
-        _source(kb, c.next_steps.source, "conditions.yaml", c.id)
+        _check_condition(kb, out, c)
     for flag in kb.red_flags.values():
-        _source(kb, flag.source, "red_flags.yaml", flag.id)
-        _check_predicate(kb, flag.when, "red_flags.yaml", flag.id)
+        _source(kb, out, flag.source, "red_flags.yaml", flag.id)
+        _check_predicate(kb, out, flag.when, "red_flags.yaml", flag.id)
+        if flag.safety_net_when is not None:
+            where = f"{flag.id} > safety_net_when"
+            _check_predicate(kb, out, flag.safety_net_when, "red_flags.yaml", where)
         for cid in flag.conditions:
             if cid not in kb.conditions:
-                raise KnowledgeBaseError("red_flags.yaml", flag.id, f"unknown condition '{cid}'")
+                out.add("red_flags.yaml", flag.id, f"unknown condition '{cid}'")
+        for sid in flag.screen:
+            kind = "answer" if sid in kb.prompts else "exam" if sid in kb.exam_items else None
+            if kind is None:
+                out.add("red_flags.yaml", flag.id, f"screen: '{sid}' is not a prompt or exam item")
+            elif sid in kb.prompts and sid in kb.exam_items:
+                out.add("red_flags.yaml", flag.id, f"screen: '{sid}' is both a prompt and an item")
+            elif kb.is_retired(kind, sid):
+                out.add("red_flags.yaml", flag.id, f"screen: '{sid}' is retired")
     for m in kb.measures.values():
-        _source(kb, m.mcid.source, "measures.yaml", m.id)
-        _source(kb, m.source, "measures.yaml", m.id)
+        _source(kb, out, m.mcid.source, "measures.yaml", m.id)
+        _source(kb, out, m.source, "measures.yaml", m.id)
+    return out.found
 
 
-def _source(kb: KnowledgeBase, source: str | None, file: str, entry: str) -> None:
+def _check_condition(kb: KnowledgeBase, out: _Problems, c: Condition) -> None:
+    for pid, prior in c.priors.items():
+        if pid not in kb.presentations:
+            out.add("conditions.yaml", c.id, f"prior for unknown '{pid}'")
+        _source(kb, out, prior.source, "conditions.yaml", c.id)
+    missing = set(kb.presentations) - set(c.priors)
+    if missing:
+        out.add(
+            "conditions.yaml", c.id, f"no prior for presentation(s) {', '.join(sorted(missing))}"
+        )
+    for n, link in enumerate(c.links, start=1):
+        where = f"{c.id} > link {n}"
+        _source(kb, out, link.source, "conditions.yaml", where)
+        _check_predicate(kb, out, link.when, "conditions.yaml", where)
+    for n, modifier in enumerate(c.prior_modifiers, start=1):
+        where = f"{c.id} > prior modifier {n}"
+        _source(kb, out, modifier.source, "conditions.yaml", where)
+        _check_predicate(kb, out, modifier.when, "conditions.yaml", where)
+    _source(kb, out, c.next_steps.source, "conditions.yaml", c.id)
+    _check_parent(kb, out, c)
+
+
+def _check_parent(kb: KnowledgeBase, out: _Problems, c: Condition) -> None:
+    """A parent exists, is not the condition itself, and nesting is one level deep (no cycles)."""
+    if c.parent is None:
+        return
+    parent = kb.conditions.get(c.parent)
+    if parent is None:
+        out.add("conditions.yaml", c.id, f"parent '{c.parent}' is not a condition")
+    elif parent.id == c.id:
+        out.add("conditions.yaml", c.id, "a condition cannot be its own parent")
+    elif parent.parent is not None:
+        seen: set[str] = {c.id}
+        node: Condition | None = parent
+        while node is not None and node.id not in seen:
+            seen.add(node.id)
+            node = kb.conditions.get(node.parent) if node.parent else None
+        if node is not None:
+            out.add(
+                "conditions.yaml",
+                c.id,
+                f"parent '{c.parent}': the chain of parents loops (a cycle)",
+            )
+        else:
+            out.add(
+                "conditions.yaml",
+                c.id,
+                f"parent '{c.parent}' has a parent of its own ('{parent.parent}'): "
+                "nesting is one level deep",
+            )
+
+
+def _source(kb: KnowledgeBase, out: _Problems, source: str | None, file: str, entry: str) -> None:
     if source is not None and source not in kb.sources:
-        raise KnowledgeBaseError(file, entry, f"unknown source '{source}' (add it to sources.yaml)")
+        out.add(file, entry, f"unknown source '{source}' (add it to sources.yaml)")
 
 
-def _check_predicate(kb: KnowledgeBase, pred: Predicate, file: str, entry: str) -> None:
+def _check_predicate(
+    kb: KnowledgeBase,
+    out: _Problems,
+    pred: Predicate,
+    file: str,
+    entry: str,
+    retired_ok: bool = False,
+) -> None:
+    """IDs exist and fit; only a retired prompt's own show-when may read other retired items."""
+    known = True
     for kind, item_id in pred.references():
         if kind == "answer" and item_id not in kb.prompts:
-            raise KnowledgeBaseError(file, entry, f"unknown prompt '{item_id}'")
-        if kind == "exam" and item_id not in kb.exam_items:
-            raise KnowledgeBaseError(file, entry, f"unknown exam item '{item_id}'")
-    _check_operands(kb, pred, file, entry)
+            out.add(file, entry, f"unknown prompt '{item_id}'")
+            known = False
+        elif kind == "exam" and item_id not in kb.exam_items:
+            out.add(file, entry, f"unknown exam item '{item_id}'")
+            known = False
+        elif kb.is_retired(kind, item_id) and not retired_ok:
+            what = "prompt" if kind == "answer" else "exam item"
+            out.add(file, entry, f"{what} '{item_id}' is retired: it is never asked or counted")
+    if known:
+        _check_operands(kb, out, pred, file, entry)
     regions = {r.id for r in kb.body_chart.regions}
     symptoms = {s.id for s in kb.body_chart.symptoms}
     for mark in pred.marks():
         if mark.symptom not in symptoms:
-            raise KnowledgeBaseError(file, entry, f"unknown body-chart symptom '{mark.symptom}'")
+            out.add(file, entry, f"unknown body-chart symptom '{mark.symptom}'")
         for region in mark.regions:
             if region not in regions:
-                raise KnowledgeBaseError(file, entry, f"unknown body-chart region '{region}'")
+                out.add(file, entry, f"unknown body-chart region '{region}'")
 
 
-def _check_operands(kb: KnowledgeBase, pred: Predicate, file: str, entry: str) -> None:
+def _check_operands(
+    kb: KnowledgeBase, out: _Problems, pred: Predicate, file: str, entry: str
+) -> None:
     """Options named in a condition must exist on the prompt; exam ops must fit the result type."""
     for node in _leaves(pred):
         if isinstance(node, AnswerIs):
@@ -86,17 +173,15 @@ def _check_operands(kb: KnowledgeBase, pred: Predicate, file: str, entry: str) -
                 values = node.operand if node.op == "in" else (node.operand,)
                 for v in values:
                     if v not in allowed:
-                        raise KnowledgeBaseError(
-                            file, entry, f"'{v}' is not an answer to prompt '{prompt.id}'"
-                        )
+                        out.add(file, entry, f"'{v}' is not an answer to prompt '{prompt.id}'")
         elif isinstance(node, ExamIs):
             item = kb.exam_items[node.item_id]
             if (node.op == "is") != (item.result_type == "binary"):
-                raise KnowledgeBaseError(
+                out.add(
                     file, entry, f"'{node.op}' does not fit {item.result_type} item '{item.id}'"
                 )
             if node.op == "is" and node.operand not in ("positive", "negative"):
-                raise KnowledgeBaseError(file, entry, "'is' takes positive or negative")
+                out.add(file, entry, "'is' takes positive or negative")
 
 
 def _allowed_values(answer_type: str, options: list[str]) -> set[str] | None:

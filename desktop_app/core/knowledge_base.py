@@ -63,6 +63,7 @@ class Prompt:
     minimum: float | None = None
     maximum: float | None = None
     show_when: Predicate | None = None
+    retired: bool = False  # kept so old visits render; never asked, proposed or counted
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ class ExamItem:
     minimum: float | None = None
     maximum: float | None = None
     accuracy: tuple[Accuracy, ...] = ()
+    retired: bool = False  # kept so old visits render; never offered, proposed or counted
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,21 @@ class NextSteps:
 
 
 @dataclass(frozen=True)
+class PriorModifier:
+    """Context that changes a condition's pre-test odds (age band, sex, pain site).
+
+    The prior odds are multiplied by ``odds_ratio`` when ``when`` is True; False or unknown
+    changes nothing (an unrecorded age is not evidence of youth).
+    """
+
+    when: Predicate
+    odds_ratio: float
+    source: str | None = None
+    estimate: bool = False
+    rationale: str = ""
+
+
+@dataclass(frozen=True)
 class Condition:
     id: str
     name: str
@@ -141,6 +158,8 @@ class Condition:
     priors: dict[str, Figure]
     links: tuple[Link, ...]
     next_steps: NextSteps = field(default_factory=NextSteps)
+    parent: str | None = None  # a nested diagnosis refines its parent (one level only)
+    prior_modifiers: tuple[PriorModifier, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -154,6 +173,9 @@ class RedFlag:
     estimate: bool = False
     rationale: str = ""
     conditions: tuple[str, ...] = ()
+    screen: tuple[str, ...] = ()  # prompt or exam IDs that must be answered to count as screened
+    safety_net: str = ""  # plain-language advice for the patient
+    safety_net_when: Predicate | None = None  # who gets the advice even when the flag is quiet
 
 
 @dataclass(frozen=True)
@@ -217,11 +239,22 @@ class KnowledgeBase:
     fingerprint: str = ""
 
     def prompts_for(self, presentations: tuple[str, ...] | list[str]) -> list[Prompt]:
-        """The history prompts of the chosen presentations, in order, each once."""
-        return [self.prompts[i] for i in self._union(presentations, "prompts")]
+        """The history prompts of the chosen presentations, in order, each once; never retired."""
+        prompts = (self.prompts[i] for i in self._union(presentations, "prompts"))
+        return [p for p in prompts if not p.retired]
 
     def exam_items_for(self, presentations: tuple[str, ...] | list[str]) -> list[ExamItem]:
-        return [self.exam_items[i] for i in self._union(presentations, "exam_items")]
+        items = (self.exam_items[i] for i in self._union(presentations, "exam_items"))
+        return [i for i in items if not i.retired]
+
+    def is_retired(self, kind: str, item_id: str) -> bool:
+        """True for a retired prompt ("answer") or exam item ("exam"), or an unknown ID."""
+        entry = (self.prompts if kind == "answer" else self.exam_items).get(item_id)
+        return entry is None or entry.retired
+
+    def children_of(self, condition_id: str) -> list[Condition]:
+        """The nested diagnoses that refine a condition, in knowledge-base order."""
+        return [c for c in self.conditions.values() if c.parent == condition_id]
 
     def _union(self, presentations: tuple[str, ...] | list[str], attr: str) -> list[str]:
         seen: dict[str, None] = {}
