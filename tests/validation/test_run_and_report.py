@@ -2,6 +2,8 @@
 
 import datetime as dt
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -107,3 +109,22 @@ def test_a_held_out_case_file_that_disappeared_stops_the_run(tmp_path):
     (cases / name).unlink()
     with pytest.raises(HeldOutError, match=f"not in the cases folder: {name}"):
         run_validation(load_knowledge_base(kb_dir), cases, held_out_file)
+
+
+def test_the_command_draws_the_held_out_list_once(tmp_path):
+    kb_dir, cases = write_project(tmp_path)
+    command = [sys.executable, "main.py", "validate", "--cases", str(cases), "--kb", str(kb_dir)]
+
+    def run(*extra):
+        return subprocess.run([*command, *extra], capture_output=True, text=True, timeout=60)
+
+    first = run("--draw-held-out")
+    assert first.returncode == 0, first.stderr
+    assert "Held out 1 case files" in first.stdout
+    drawn = (cases.parent / "held_out.txt").read_text(encoding="utf-8")
+    again = run("--draw-held-out")
+    assert again.returncode == 2
+    assert "already exists: it is drawn once and never redrawn" in again.stderr
+    assert (cases.parent / "held_out.txt").read_text(encoding="utf-8") == drawn
+    report = run()
+    assert "| Cases (invalid) | 2 (0) | 1 (0) | 3 (0) |" in report.stdout
