@@ -114,3 +114,30 @@ def test_rows_without_a_parent_are_ranked_as_the_engine_orders_them(kb):
     rows = ranked_rows(conditions)
     assert [r.condition_id for r in rows] == [c.condition_id for c in conditions]
     assert all(r.hit_ids == (r.condition_id,) for r in rows)
+
+
+def test_a_retired_prompt_makes_the_case_invalid(tmp_path):
+    import copy
+
+    from desktop_app.core.kb_loader import load_knowledge_base
+    from tests.core.tiny_kb import FILES, write_tiny_kb
+
+    prompts = copy.deepcopy(FILES["prompts.yaml"])
+    prompts.append(
+        {
+            "id": "old",
+            "topic": "Old",
+            "question": "Split?",
+            "answer_type": "yes_no",
+            "retired": True,
+        }
+    )
+    presentations = copy.deepcopy(FILES["presentations.yaml"])
+    presentations[0]["prompts"].append("old")
+    kb = load_knowledge_base(
+        write_tiny_kb(
+            tmp_path / "kb", {"prompts.yaml": prompts, "presentations.yaml": presentations}
+        )
+    )
+    result = score(kb, tmp_path, {"sitting": "yes", "old": "yes"})
+    assert result.invalid == "retired history prompt old"
