@@ -9,6 +9,7 @@ as hit counts per final diagnosis, the granularity results.md shows for them.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -138,11 +139,11 @@ def read_gate_record(results_md: Path) -> dict[str, Any] | None:
         return None
     text = results_md.read_text(encoding="utf-8")
     _, marker, rest = text.partition(RECORD_MARKER)
-    start, end = rest.find("```json\n"), rest.find("\n```", rest.find("```json\n") + 1)
-    if not marker or start < 0 or end < 0:
+    block = re.search(r"```json\n(.*?)\n```", rest, re.S)
+    if not marker or block is None:
         raise GateFileError(f"{results_md}: has no gate record; rewrite it with `make validate`")
     try:
-        record = json.loads(rest[start + len("```json\n") : end])
+        record = json.loads(block.group(1))
     except json.JSONDecodeError as exc:
         raise GateFileError(f"{results_md}: the gate record is not valid JSON: {exc}") from None
     if not isinstance(record, dict) or record.get("format") != 1:
