@@ -81,6 +81,12 @@ class HistoryForm(QWidget):
             row.input.set_value(obs.answers.get(prompt_id))
         self.apply_rules(obs)
 
+    def show_answer(self, prompt_id: str, obs: Observations) -> None:
+        """Show one prompt's stored answer (after an edit storage cleaned, cleared or refused)."""
+        row = self.rows.get(prompt_id)
+        if row is not None:
+            row.input.set_value(obs.answers.get(prompt_id))
+
     def apply_rules(self, obs: Observations) -> None:
         """Hide prompts whose show-when condition is not met (answers are kept)."""
         for row in self.rows.values():

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from desktop_app.core import signing
 from desktop_app.core.errors import AppError, VisitLocked
 from desktop_app.core.knowledge_base import KnowledgeBase
-from desktop_app.core.observations import Mark
+from desktop_app.core.observations import Mark, Observations
 from desktop_app.core.records import Amendment, MeasureResult, Patient, RedFlagAck, Settings, Visit
 from desktop_app.core.signing import SigningRefused
 from desktop_app.storage.backup import default_backup_dir, restore_database
@@ -48,7 +48,6 @@ class Operations(QObject):
     """The user's actions on the open database."""
 
     patientsChanged = Signal()
-    visitChanged = Signal(int)  # observations, measures, plan or acks of a visit
     visitStatusChanged = Signal(int)  # signed or amended
     saveState = Signal(str)  # "saved" or "failed"
     databaseReplaced = Signal()  # after a restore
@@ -161,34 +160,34 @@ class Operations(QObject):
             "Could not open the visit", lambda: self.repo.get_visit(visit_id), write=False
         )
 
-    def set_presentations(self, visit_id: int, presentations: Sequence[str]) -> bool:
+    # The four edits of what a visit records return the visit's observations as stored (None
+    # after showing the error): views show that, never a copy they keep up to date themselves.
+    def set_presentations(self, visit_id: int, presentations: Sequence[str]) -> Observations | None:
         """Change the presenting complaints, which choose the prompts and tests."""
-        return self._write(
-            visit_id,
+        return self._run(
             "Could not save the presenting complaint",
             lambda: self.repo.set_presentations(visit_id, list(presentations)),
         )
 
-    def save_answer(self, visit_id: int, prompt_id: str, value: Any | None) -> bool:
+    def save_answer(self, visit_id: int, prompt_id: str, value: Any | None) -> Observations | None:
         """Save (or clear, with None) a history answer."""
-        return self._write(
-            visit_id,
+        return self._run(
             "Could not save the answer",
             lambda: self.repo.save_answer(visit_id, prompt_id, value),
         )
 
-    def save_exam(self, visit_id: int, item_id: str, side: str, value: Any | None) -> bool:
+    def save_exam(
+        self, visit_id: int, item_id: str, side: str, value: Any | None
+    ) -> Observations | None:
         """Save (or clear) one side of an examination result."""
-        return self._write(
-            visit_id,
+        return self._run(
             "Could not save the examination result",
             lambda: self.repo.save_exam(visit_id, item_id, side, value),
         )
 
-    def toggle_mark(self, visit_id: int, mark: Mark, present: bool) -> bool:
+    def toggle_mark(self, visit_id: int, mark: Mark, present: bool) -> Observations | None:
         """Add or remove a body-chart mark."""
-        return self._write(
-            visit_id,
+        return self._run(
             "Could not save the body-chart mark",
             lambda: self.repo.set_mark(visit_id, mark, present),
         )
@@ -197,18 +196,15 @@ class Operations(QObject):
         self, visit_id: int, measure_id: str, responses: dict[str, float]
     ) -> MeasureResult | None:
         """Save an outcome measure's responses and return its score."""
-        result = self._run(
+        return self._run(
             "Could not save the outcome measure",
             lambda: self.repo.save_measure(visit_id, measure_id, responses),
         )
-        if result is not None:
-            self.visitChanged.emit(visit_id)
-        return result
 
     def save_plan(self, visit_id: int, text: str) -> bool:
         """Save the free-text plan."""
-        return self._write(
-            visit_id, "Could not save the plan", lambda: self.repo.save_plan(visit_id, text)
+        return bool(
+            self._run("Could not save the plan", lambda: _done(self.repo.save_plan(visit_id, text)))
         )
 
     def set_leading_condition(self, visit_id: int, name: str) -> None:
@@ -222,13 +218,10 @@ class Operations(QObject):
         self, visit_id: int, flag_id: str, referred: bool, reason: str
     ) -> RedFlagAck | None:
         """Record that the clinician acted on a red flag (audited)."""
-        ack = self._run(
+        return self._run(
             "Could not record the acknowledgement",
             lambda: self.repo.acknowledge_red_flag(visit_id, flag_id, referred, reason),
         )
-        if ack is not None:
-            self.visitChanged.emit(visit_id)
-        return ack
 
     def sign(self, visit_id: int) -> Visit | None:
         """Sign the visit as the clinician in Settings; storage refuses unacknowledged flags."""
@@ -298,13 +291,6 @@ class Operations(QObject):
         if done:
             self.databaseReplaced.emit()
             self.patientsChanged.emit()
-        return done
-
-    # -- helpers ----------------------------------------------------------------------------
-    def _write(self, visit_id: int, title: str, action: Callable[[], object]) -> bool:
-        done = bool(self._run(title, lambda: _done(action())))
-        if done:
-            self.visitChanged.emit(visit_id)
         return done
 
 

@@ -1,7 +1,7 @@
 """The visit screen: complaint, history, exam, body chart, measures, plan, live differential.
 
-Every edit is saved at once through `Operations`; the in-memory observations follow what was
-saved, and the differential is recomputed from them after each change.
+Every edit is saved at once through `Operations`, which returns the visit's observations as
+stored; the editor shows those and recomputes the differential from them after each change.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 from desktop_app.core.diagnosis import Differential, assess
 from desktop_app.core.observations import Mark, Observations
 from desktop_app.core.records import Patient, Visit
-from desktop_app.core.validation import validate_answer, validate_exam
 from desktop_app.gui.body_chart import BodyChartPanel
 from desktop_app.gui.dialogs import VISIT_LABELS
 from desktop_app.gui.differential_panel import DifferentialPanel
@@ -54,10 +53,6 @@ def _scroll(widget: QWidget) -> QScrollArea:
     area.setFrameShape(QScrollArea.Shape.NoFrame)
     area.setWidget(widget)
     return area
-
-
-def _without(mapping: Any, key: str) -> dict[str, Any]:
-    return {k: v for k, v in mapping.items() if k != key}
 
 
 class VisitEditor(QWidget):
@@ -275,50 +270,32 @@ class VisitEditor(QWidget):
         target.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -- edits ------------------------------------------------------------------------------
+    # Each edit is saved; the observations shown are the ones storage returns (`self.obs` is
+    # only ever replaced by those), so the screen cannot count what the database did not keep.
+    def _stored(self, obs: Observations | None) -> bool:
+        """Take the observations storage returned after an edit (None: the edit failed)."""
+        if obs is None:
+            return False
+        self.obs = obs
+        return True
+
     def _answer_edited(self, prompt_id: str, value: Any) -> None:
         assert self.visit is not None
-        if self.ops.save_answer(self.visit.id, prompt_id, value):
-            if value is None:
-                self.obs = Observations(
-                    self.obs.presentations,
-                    _without(self.obs.answers, prompt_id),
-                    self.obs.exam,
-                    self.obs.marks,
-                )
-            else:
-                self.obs = self.obs.with_answer(
-                    prompt_id, validate_answer(self.kb, prompt_id, value)
-                )
+        saved = self._stored(self.ops.save_answer(self.visit.id, prompt_id, value))
+        self.history.show_answer(prompt_id, self.obs)  # a value storage cleaned or refused
+        if saved:
             self.refresh()
-        else:
-            self.history.show_observations(self.obs)
 
     def _exam_edited(self, item_id: str, side: str, value: Any) -> None:
         assert self.visit is not None
-        if self.ops.save_exam(self.visit.id, item_id, side, value):
-            if value is None:
-                exam = {k: dict(v) for k, v in self.obs.exam.items()}
-                exam[item_id] = _without(exam.get(item_id, {}), side)
-                if not exam[item_id]:
-                    del exam[item_id]
-                self.obs = Observations(
-                    self.obs.presentations, self.obs.answers, exam, self.obs.marks
-                )
-            else:
-                self.obs = self.obs.with_exam(
-                    item_id, side, validate_exam(self.kb, item_id, side, value)
-                )
+        if self._stored(self.ops.save_exam(self.visit.id, item_id, side, value)):
             self.refresh()
         else:
             self.exam.show_observations(self.obs)
 
     def _mark_toggled(self, mark: Mark, present: bool) -> None:
         assert self.visit is not None
-        if self.ops.toggle_mark(self.visit.id, mark, present):
-            marks = set(self.obs.marks) | {mark} if present else set(self.obs.marks) - {mark}
-            self.obs = Observations(
-                self.obs.presentations, self.obs.answers, self.obs.exam, tuple(sorted(marks))
-            )
+        if self._stored(self.ops.toggle_mark(self.visit.id, mark, present)):
             self.chart.show_marks(self.obs.marks)
             self.refresh()
 
@@ -337,8 +314,7 @@ class VisitEditor(QWidget):
             for pid, box in self.presentation_boxes.items():
                 box.setChecked(pid in self.obs.presentations)
             return
-        if self.ops.set_presentations(self.visit.id, chosen):
-            self.obs = Observations(chosen, self.obs.answers, self.obs.exam, self.obs.marks)
+        if self._stored(self.ops.set_presentations(self.visit.id, chosen)):
             self._rebuild_forms()
             self.refresh()
 

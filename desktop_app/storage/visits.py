@@ -118,23 +118,6 @@ class VisitStore(PatientStore):
         ).fetchone()
         if row is None:
             raise RecordNotFound(f"There is no visit with ID {visit_id}.")
-        answers = {
-            r[0]: _answer(r[1])
-            for r in run("SELECT prompt_id, value FROM answers WHERE visit_id = ?", [visit_id])
-        }
-        exam: dict[str, dict[str, ExamValue]] = {}
-        for item_id, side, value in run(
-            "SELECT item_id, side, value FROM exam_findings WHERE visit_id = ?", [visit_id]
-        ):
-            exam.setdefault(item_id, {})[side] = json.loads(value)
-        marks = tuple(
-            sorted(
-                Mark(*r)
-                for r in run(
-                    "SELECT region, symptom, side FROM body_marks WHERE visit_id = ?", [visit_id]
-                )
-            )
-        )
         measures = {
             r[0]: MeasureResult(r[0], json.loads(r[1]), r[2])
             for r in run(
@@ -150,7 +133,7 @@ class VisitStore(PatientStore):
                 [visit_id],
             )
         }
-        observations = Observations(tuple(json.loads(row[7])), answers, exam, marks)
+        observations = self._observations(visit_id, json.loads(row[7]))
         return Visit(
             id=row[0],
             patient_id=row[1],
@@ -178,6 +161,37 @@ class VisitStore(PatientStore):
             [patient_id],
         ).fetchall()
         return [VisitSummary(r[0], dt.date.fromisoformat(r[1]), r[2], r[3], r[4]) for r in rows]
+
+    @storage_call
+    def observations(self, visit_id: int) -> Observations:
+        """What is recorded at a visit (presentations, answers, examination, marks)."""
+        row = self.db.execute(
+            "SELECT presentations FROM visits WHERE id = ?", [visit_id]
+        ).fetchone()
+        if row is None:
+            raise RecordNotFound(f"There is no visit with ID {visit_id}.")
+        return self._observations(visit_id, json.loads(row[0]))
+
+    def _observations(self, visit_id: int, presentations: list[str]) -> Observations:
+        run = self.db.execute
+        answers = {
+            r[0]: _answer(r[1])
+            for r in run("SELECT prompt_id, value FROM answers WHERE visit_id = ?", [visit_id])
+        }
+        exam: dict[str, dict[str, ExamValue]] = {}
+        for item_id, side, value in run(
+            "SELECT item_id, side, value FROM exam_findings WHERE visit_id = ?", [visit_id]
+        ):
+            exam.setdefault(item_id, {})[side] = json.loads(value)
+        marks = tuple(
+            sorted(
+                Mark(*r)
+                for r in run(
+                    "SELECT region, symptom, side FROM body_marks WHERE visit_id = ?", [visit_id]
+                )
+            )
+        )
+        return Observations(tuple(presentations), answers, exam, marks)
 
     def _require_draft(self, visit_id: int) -> None:
         row = self.db.execute("SELECT status FROM visits WHERE id = ?", [visit_id]).fetchone()
@@ -218,14 +232,18 @@ class VisitStore(PatientStore):
             raise
 
     @storage_call
-    def set_presentations(self, visit_id: int, presentations: Sequence[str]) -> None:
-        """Replace the visit's presentations."""
+    def set_presentations(self, visit_id: int, presentations: Sequence[str]) -> Observations:
+        """Replace the visit's presentations; returns what the visit now records."""
         chosen = self._presentations(presentations)
         self._update_visit(visit_id, "presentations", "presentations = ?", [dumps(chosen)])
+        return self.observations(visit_id)
 
     @storage_call
-    def save_answer(self, visit_id: int, prompt_id: str, value: Any | None) -> None:
-        """Save (or with None, clear) one history answer: one short transaction, for autosave."""
+    def save_answer(self, visit_id: int, prompt_id: str, value: Any | None) -> Observations:
+        """Save (or with None, clear) one history answer: one short transaction, for autosave.
+
+        Returns what the visit now records, so a view shows the stored state, not its own copy.
+        """
         if isinstance(value, str) and not value.strip():
             value = None  # an emptied text box is no answer, not an empty one
         if value is None:
@@ -233,24 +251,25 @@ class VisitStore(PatientStore):
                 raise InvalidObservation(f"Unknown history prompt '{prompt_id}'.")
             sql = "DELETE FROM answers WHERE visit_id = ? AND prompt_id = ?"
             self._visit_row_write(visit_id, f"cleared {prompt_id}", sql, [visit_id, prompt_id])
-            return
+            return self.observations(visit_id)
         stored = dumps(validate_answer(self.kb, prompt_id, value))
         sql = (
             "INSERT INTO answers (visit_id, prompt_id, value) VALUES (?, ?, ?) "
             "ON CONFLICT (visit_id, prompt_id) DO UPDATE SET value = excluded.value"
         )
         self._visit_row_write(visit_id, f"answer {prompt_id}", sql, [visit_id, prompt_id, stored])
+        return self.observations(visit_id)
 
     @storage_call
-    def save_exam(self, visit_id: int, item_id: str, side: str, value: Any | None) -> None:
-        """Save (or with None, clear) one examination result on one side."""
+    def save_exam(self, visit_id: int, item_id: str, side: str, value: Any | None) -> Observations:
+        """Save (or with None, clear) one examination result on one side; returns the record."""
         if value is None:
             if item_id not in self.kb.exam_items:
                 raise InvalidObservation(f"Unknown examination item '{item_id}'.")
             sql = "DELETE FROM exam_findings WHERE visit_id = ? AND item_id = ? AND side = ?"
             detail = f"cleared {item_id} {side}"
             self._visit_row_write(visit_id, detail, sql, [visit_id, item_id, side])
-            return
+            return self.observations(visit_id)
         stored = dumps(validate_exam(self.kb, item_id, side, value))
         sql = (
             "INSERT INTO exam_findings (visit_id, item_id, side, value) VALUES (?, ?, ?, ?) "
@@ -258,10 +277,11 @@ class VisitStore(PatientStore):
         )
         detail = f"exam {item_id} {side}"
         self._visit_row_write(visit_id, detail, sql, [visit_id, item_id, side, stored])
+        return self.observations(visit_id)
 
     @storage_call
-    def set_mark(self, visit_id: int, mark: Mark, present: bool) -> None:
-        """Add or remove one body-chart mark."""
+    def set_mark(self, visit_id: int, mark: Mark, present: bool) -> Observations:
+        """Add or remove one body-chart mark; returns what the visit now records."""
         mark = validate_mark(self.kb, mark.region, mark.symptom, mark.side)
         values = [visit_id, mark.region, mark.symptom, mark.side]
         if present:
@@ -277,6 +297,7 @@ class VisitStore(PatientStore):
             )
             detail = f"unmarked {mark.region} {mark.symptom} {mark.side}"
         self._visit_row_write(visit_id, detail, sql, values)
+        return self.observations(visit_id)
 
     @storage_call
     def save_measure(

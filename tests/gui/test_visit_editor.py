@@ -149,3 +149,19 @@ def test_the_condition_list_reuses_heights_only_for_unchanged_rows(
         conditions._row_heights.clear()
         conditions._measured_width = -1
         assert conditions.heightForWidth(conditions.width()) == cached
+
+
+def test_a_blank_text_answer_is_not_answered_on_screen_when_nothing_is_stored(
+    qtbot: QtBot, visit_window: MainWindow, kb: KnowledgeBase
+) -> None:
+    editor = visit_window.editor
+    presentations = editor.visit.observations.presentations
+    prompt = next(p for p in kb.prompts_for(presentations) if p.answer_type == "text")
+    before = editor.completion.value()
+    text_input = editor.history.rows[prompt.id].input
+    text_input.edit.setPlainText("   ")
+    text_input.flush()  # what a pause in typing does
+    stored = visit_window.ops.repo.get_visit(editor.visit.id).observations
+    assert prompt.id not in stored.answers
+    assert prompt.id not in editor.obs.answers  # the screen shows what the database holds
+    assert editor.completion.value() == before

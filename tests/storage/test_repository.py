@@ -171,3 +171,19 @@ def test_clearing_removes_rather_than_storing_empty_answers(
     assert stored.measures == {}
     details = [e.detail for e in repo.audit_trail("visit", str(visit.id))]
     assert details[-3:] == ["cleared sitting", "cleared test_b none", "cleared pain_scale"]
+
+
+def test_each_recording_returns_what_the_visit_now_holds(
+    repo: Repository, patient: Patient
+) -> None:
+    visit = repo.create_visit(patient.id, "initial", ["pain"])
+    after_answer = repo.save_answer(visit.id, "age", 70)
+    assert after_answer.answers == {"age": 70}
+    assert repo.save_answer(visit.id, "age", "  ") == repo.get_visit(visit.id).observations
+    assert "age" not in repo.observations(visit.id).answers  # a blank answer is no answer
+    after_exam = repo.save_exam(visit.id, "test_a", "left", "positive")
+    assert after_exam.exam == {"test_a": {"left": "positive"}}
+    mark = Mark("buttock", "pain", "left")
+    assert repo.set_mark(visit.id, mark, True).marks == (mark,)
+    assert repo.set_presentations(visit.id, ["dent"]).presentations == ("dent",)
+    assert repo.observations(visit.id) == repo.get_visit(visit.id).observations
