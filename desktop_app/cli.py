@@ -18,8 +18,8 @@ COMMAND_MODULES = [
 
 
 def build_parser() -> argparse.ArgumentParser:
+    # No fixed `prog`: argparse names the program actually run (main.py, gluteal-assess, ...).
     parser = argparse.ArgumentParser(
-        prog="main.py",
         description="Buttock and gluteal assessment for physiotherapists. "
         "Without a command, opens the window.",
     )

@@ -1,15 +1,31 @@
 """Where the shipped data (resources/, db/) and the user's data live. No Qt."""
 
+from importlib.resources import files
 from pathlib import Path
 
 import platformdirs
 
 APP_NAME = "GlutealAssess"
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-RESOURCES = PROJECT_ROOT / "resources"
+# The installed package (a wheel maps resources/ and db/migrations/ into it, and so does the
+# desktop bundle); a checkout or an editable install has them beside the package instead.
+PACKAGE = Path(str(files("desktop_app")))
+PROJECT_ROOT = PACKAGE.parent
+
+
+def shipped_folder(*parts: str) -> Path:
+    """A data folder inside the installed package, else the checkout's; the packaged path if
+    neither exists, so that the error names where the installation should hold it."""
+    installed = PACKAGE.joinpath(*parts)
+    if installed.is_dir():
+        return installed
+    checkout = PROJECT_ROOT.joinpath(*parts)
+    return checkout if checkout.is_dir() else installed
+
+
+RESOURCES = shipped_folder("resources")
 KNOWLEDGE_BASE = RESOURCES / "knowledge_base"
 FONTS = RESOURCES / "fonts"
-MIGRATIONS = PROJECT_ROOT / "db" / "migrations"
+MIGRATIONS = shipped_folder("db", "migrations")
 
 
 def user_data_dir() -> Path:

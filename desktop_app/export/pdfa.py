@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import io
+import os
+import tempfile
+from os import PathLike
 
 from desktop_app.core.errors import ExportError
 
@@ -25,9 +29,28 @@ def to_pdfa(data: bytes) -> bytes:
                 "The PDF did not pass archival (PDF/A-2b) validation and was not saved: "
                 f"{exc.report.summary(limit=3)}"
             ) from exc
-        except OSError as exc:  # pikepdf validates through a file in the temporary folder
-            raise ExportError(
-                f"Cannot prepare the PDF in the temporary folder ({exc.strerror or exc}). "
-                "Free some disk space and try again."
-            ) from exc
+        except OSError as exc:  # pikepdf reads its own data files and writes a temporary one
+            raise ExportError(conversion_failure(exc)) from exc
     return out.getvalue()
+
+
+def conversion_failure(exc: OSError) -> str:
+    """What went wrong, truthfully: only a full disk asks the user to free space."""
+    name = os.fsdecode(exc.filename) if isinstance(exc.filename, str | bytes | PathLike) else ""
+    where = f" ({name})" if name and not name.startswith("<") else ""  # not an open file's repr
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return (
+            f"The temporary folder {tempfile.gettempdir()} is on a full disk, so the PDF could "
+            "not be prepared. Free some disk space and try again."
+        )
+    if isinstance(exc, FileNotFoundError):
+        return (
+            f"This installation of the app is incomplete: a file that PDF/A conversion needs is "
+            f"missing{where}. Nothing was saved. Reinstall the app."
+        )
+    if isinstance(exc, PermissionError):
+        return (
+            f"The PDF could not be prepared: permission denied{where}. Check that the temporary "
+            f"folder {tempfile.gettempdir()} can be written. Nothing was saved."
+        )
+    return f"The PDF could not be prepared ({exc.strerror or exc}{where}). Nothing was saved."

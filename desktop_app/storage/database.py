@@ -28,10 +28,21 @@ BUSY_TIMEOUT_S = 0.5
 _check_at_open: ContextVar[bool] = ContextVar("check_at_open", default=True)
 
 
+def migration_scripts(folder: Path = paths.MIGRATIONS) -> list[Path]:
+    """The SQL scripts in file-name order; none at all is a broken installation, not a schema."""
+    scripts = sorted(folder.glob("*.sql")) if folder.is_dir() else []
+    if not scripts:
+        raise StorageError(
+            f"This installation of the app is incomplete: the database migrations are missing "
+            f"({folder} holds no .sql files). Nothing was written. Reinstall the app."
+        )
+    return scripts
+
+
 def migrations(folder: Path = paths.MIGRATIONS) -> Migrations:
     """The numbered SQL scripts in db/migrations, in file-name order, as one migration set."""
     result = Migrations(MIGRATION_SET)
-    for script in sorted(folder.glob("*.sql")):
+    for script in migration_scripts(folder):
         sql = script.read_text(encoding="utf-8")
 
         def apply(db: Database, sql: str = sql) -> None:
@@ -42,7 +53,7 @@ def migrations(folder: Path = paths.MIGRATIONS) -> Migrations:
 
 
 def migration_names(folder: Path = paths.MIGRATIONS) -> list[str]:
-    return [script.stem for script in sorted(folder.glob("*.sql"))]
+    return [script.stem for script in migration_scripts(folder)]
 
 
 def make_folder(path: Path) -> None:
@@ -58,6 +69,8 @@ def make_folder(path: Path) -> None:
 
 def connect(path: Path, *, read_only: bool = False, create: bool = True) -> sqlite3.Connection:
     """A connection with foreign keys on and a short busy timeout; errors become StorageError."""
+    if not read_only:
+        migration_scripts()  # before SQLite creates the file: a broken install writes nothing
     if not path.exists():
         if read_only or not create:
             raise DatabaseMissing(
