@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING
 from sqlite_utils import Database
 
 from desktop_app.core.errors import StorageError
-from desktop_app.storage import audit
+from desktop_app.storage import audit, restore
 from desktop_app.storage.database import (
     WriterLock,
     check_schema,
     connect,
+    make_folder,
     mapped,
-    migrations,
 )
 from desktop_app.storage.errors import DatabaseCorrupt, DatabaseLocked
 
@@ -130,8 +130,9 @@ def check_backup(src: Path) -> None:
 def restore_database(src: Path, db_path: Path) -> Path | None:
     """Replace db_path by the backup src after checking it; the replaced file is kept aside.
 
-    Returns the path of the replaced database kept aside (None if there was none). The app must
-    not be running on db_path: its writer lock is taken for the duration.
+    Atomic (storage/restore.py): the copy is made and checked beside the database, then renamed
+    over it. Returns the path of the replaced database kept aside (None if there was none). The
+    app must not be running on db_path: its writer lock is taken for the duration.
     """
     src, db_path = Path(src), Path(db_path)
     if src.resolve() == db_path.resolve():
@@ -139,68 +140,26 @@ def restore_database(src: Path, db_path: Path) -> Path | None:
             f"{src} is the database itself, not a backup of it. Nothing was restored."
         )
     check_backup(src)
+    make_folder(db_path)
     lock = WriterLock(db_path)
-    db_path.parent.mkdir(parents=True, exist_ok=True)
     if not lock.acquire():
         raise DatabaseLocked(
             f"The database {db_path} is in use by the app. Close the app, then restore again."
         )
     try:
-        aside = _move_aside(db_path)
+        restore.recover(db_path)
+        temp = restore.temp_path(db_path)
         try:
-            _copy_in(src, db_path)
+            restore.copy_in(src, temp, lambda db: _audit_restore(db, src))
         except BaseException:
-            _discard(db_path)
-            if aside is not None:
-                _move(aside, db_path)
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{temp}{suffix}").unlink(missing_ok=True)
             raise
+        return restore.swap_in(temp, db_path)
     finally:
         lock.release()
-    return aside
 
 
-def _move(src: Path, dest: Path) -> None:
-    """Move a database file with its write-ahead log (which may hold committed changes)."""
-    for suffix in ("", "-wal"):
-        part = Path(f"{src}{suffix}")
-        if part.exists():
-            os.replace(part, f"{dest}{suffix}")
-    Path(f"{src}-shm").unlink(missing_ok=True)
-
-
-def _discard(db_path: Path) -> None:
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
-
-
-def _move_aside(db_path: Path) -> Path | None:
-    """Keep the database about to be replaced, as is (even if damaged), beside it."""
-    if not db_path.exists():
-        return None
-    aside = db_path.with_name(f"{db_path.stem}.replaced-{_stamp()}{SUFFIX}")
-    try:
-        _move(db_path, aside)
-    except OSError as exc:
-        raise StorageError(
-            f"Cannot move {db_path} aside ({exc.strerror}). Nothing was restored: check the "
-            "folder's permissions."
-        ) from None
-    return aside
-
-
-def _copy_in(src: Path, db_path: Path) -> None:
-    """Copy the backup into a new db_path, bring its schema up to date and audit the restore."""
-    source = connect(src, read_only=True)
-    target = connect(db_path)
-    try:
-        source.backup(target)
-        target.execute("PRAGMA journal_mode = WAL")
-        db = Database(target, execute_plugins=False)
-        migrations().apply(db)  # an older backup is brought up to date
-        with db.atomic():
-            audit.append(db, "system", "restore", "database", "", f"from {src.name}")
-    except sqlite3.Error as exc:
-        raise mapped(exc, db_path) from None
-    finally:
-        source.close()
-        target.close()
+def _audit_restore(db: Database, src: Path) -> None:
+    with db.atomic():
+        audit.append(db, "system", "restore", "database", "", f"from {src.name}")

@@ -14,7 +14,7 @@ from sqlite_utils import Database
 
 from desktop_app.core.errors import VisitLocked
 from desktop_app.core.knowledge_base import KnowledgeBase
-from desktop_app.storage import audit
+from desktop_app.storage import audit, restore
 from desktop_app.storage.database import WriterLock, connect, make_folder, mapped, prepare
 from desktop_app.storage.errors import DatabaseReadOnly
 
@@ -104,6 +104,12 @@ class Store:
                 if not path.exists():
                     raise
                 lock, reason = None, str(exc)
+        if lock is not None:
+            try:
+                restore.recover(path)  # finish a restore killed part-way, before reading it
+            except BaseException:
+                lock.release()
+                raise
         conn = connect(path, read_only=bool(reason))
         try:
             db = prepare(conn, path, read_only=bool(reason))

@@ -8,7 +8,6 @@ import os
 import random
 import signal
 import sqlite3
-import time
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,10 @@ from desktop_app.core.knowledge_base import KnowledgeBase
 from desktop_app.storage.repository import Repository
 
 KILLS = 50
-pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGKILL and fork are POSIX")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(os.name != "posix", reason="SIGKILL and fork are POSIX"),
+]
 
 
 def save_until_killed(db_path: Path, kb: KnowledgeBase, report: int) -> None:
@@ -42,19 +44,20 @@ def test_killed_writers_lose_no_committed_answer(db_path: Path, kb: KnowledgeBas
     rng = random.Random(20261122)
     context = multiprocessing.get_context("fork")
     reported: list[str] = []
-    started = time.perf_counter()
     for _ in range(KILLS):
         read, write = os.pipe()
         child = context.Process(target=save_until_killed, args=(db_path, kb, write))
         child.start()
         os.close(write)
-        time.sleep(rng.uniform(0.005, 0.06))
-        os.kill(child.pid or 0, signal.SIGKILL)
-        child.join()
         with os.fdopen(read, "rb") as pipe:
+            # Killed after a random number of reported saves, mid-way through the next one: the
+            # child's own reports pace the kills, not the clock (robust on a loaded machine).
+            for _ in range(rng.randint(1, 12)):
+                reported.append(pipe.readline().decode().strip())
+            os.kill(child.pid or 0, signal.SIGKILL)
+            child.join()
             reported += pipe.read().decode().splitlines()
-    assert time.perf_counter() - started < 30
-    assert len(reported) > 5 * KILLS  # the children did get to save, again and again
+    assert len(reported) > 2 * KILLS  # the children did get to save, again and again
 
     conn = sqlite3.connect(db_path)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
