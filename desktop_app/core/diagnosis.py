@@ -17,6 +17,7 @@ from typing import Any
 
 from desktop_app.core.knowledge_base import Condition, KnowledgeBase, Link
 from desktop_app.core.observations import Observations
+from desktop_app.core.visibility import visible
 
 URGENCY_ORDER = {"emergency": 0, "urgent": 1, "routine": 2}
 LEADING = 3  # how many top candidates the next-best-test search tries to separate
@@ -148,31 +149,6 @@ def _applied(links: tuple[Link, ...], obs: Observations) -> list[tuple[Link, boo
 
 def _log_odds(condition: Condition, prior: float, obs: Observations) -> float:
     return _odds(prior) + sum(math.log(lr) for _, _, lr in _applied(condition.links, obs))
-
-
-def visible(kb: KnowledgeBase, obs: Observations) -> Observations:
-    """Drop answers to prompts whose show-when condition no longer holds.
-
-    An answer given before the clinician changed the answer it depended on (which drug, when no
-    injection was given after all) is kept in storage but is not evidence. Repeats until stable,
-    because one hidden prompt can hide another.
-    """
-    answers = dict(obs.answers)
-    exam = {iid: sides for iid, sides in obs.exam.items() if not kb.is_retired("exam", iid)}
-    while True:
-        current = Observations(obs.presentations, answers, exam, obs.marks)
-        hidden = [pid for pid in answers if not _shown(kb, pid, current)]
-        if not hidden:
-            return current
-        for pid in hidden:
-            del answers[pid]
-
-
-def _shown(kb: KnowledgeBase, prompt_id: str, obs: Observations) -> bool:
-    prompt = kb.prompts.get(prompt_id)  # a retired (or removed) prompt counts for nothing
-    if prompt is None or prompt.retired:
-        return False
-    return prompt.show_when is None or prompt.show_when.evaluate(obs) is True
 
 
 def assess(kb: KnowledgeBase, obs: Observations) -> Differential:

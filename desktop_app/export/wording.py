@@ -15,6 +15,7 @@ from desktop_app.core.diagnosis import AppliedFinding
 from desktop_app.core.knowledge_base import ExamItem, KnowledgeBase, Prompt
 from desktop_app.core.observations import NO_SIDE, UNKNOWN, Observations
 from desktop_app.core.records import Amendment, RedFlagAck, Visit
+from desktop_app.core.visibility import displayed
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 VISIT_TYPES = {"initial": "Initial assessment", "follow_up": "Follow-up", "discharge": "Discharge"}
@@ -78,7 +79,12 @@ class Topic:
 
 
 def history_topics(kb: KnowledgeBase, obs: Observations) -> list[Topic]:
-    """Recorded answers grouped by their prompt's topic, in knowledge-base order."""
+    """Recorded answers grouped by their prompt's topic, in knowledge-base order.
+
+    An answer hidden by its show-when rule (hidden on screen, ignored by the engine) is not
+    printed: core.visibility decides for all three.
+    """
+    obs = displayed(kb, obs)
     ordered = [p.id for p in kb.prompts_for(obs.presentations)]
     ordered += [
         pid for pid in kb.prompts if pid not in ordered

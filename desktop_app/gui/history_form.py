@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QFrame, QSizePolicy, QVBoxLayout, QWidget
 
 from desktop_app.core.knowledge_base import KnowledgeBase, Prompt
 from desktop_app.core.observations import Observations
+from desktop_app.core.visibility import displayed, is_shown
 from desktop_app.gui.answer_inputs import AnswerInput, make_input
 from desktop_app.gui.widgets import WrapLabel, clear_layout, heading, hint
 
@@ -88,17 +89,21 @@ class HistoryForm(QWidget):
             row.input.set_value(obs.answers.get(prompt_id))
 
     def apply_rules(self, obs: Observations) -> None:
-        """Hide prompts whose show-when condition is not met (answers are kept)."""
-        for row in self.rows.values():
-            rule = row.prompt.show_when
-            shown = rule is None or rule.evaluate(obs) is True
+        """Hide prompts whose show-when condition is not met (answers are kept in storage).
+
+        The rule is core.visibility's, the one the engine and the PDFs apply.
+        """
+        shown_on = displayed(self.kb, obs)
+        for pid, row in self.rows.items():
+            shown = is_shown(self.kb, pid, shown_on, retired=True)
             if row.isHidden() == shown:  # only changes cost a layout pass
                 row.setVisible(shown)
 
     def completion(self, obs: Observations) -> tuple[int, int]:
-        """(answered, shown) prompts."""
+        """(answered, shown) prompts, after apply_rules."""
         shown = [pid for pid, row in self.rows.items() if not row.isHidden()]
-        return sum(1 for pid in shown if pid in obs.answers), len(shown)
+        answers = displayed(self.kb, obs).answers
+        return sum(1 for pid in shown if pid in answers), len(shown)
 
     def focus_prompt(self, prompt_id: str) -> QWidget | None:
         row = self.rows.get(prompt_id)

@@ -165,3 +165,24 @@ def test_a_blank_text_answer_is_not_answered_on_screen_when_nothing_is_stored(
     assert prompt.id not in stored.answers
     assert prompt.id not in editor.obs.answers  # the screen shows what the database holds
     assert editor.completion.value() == before
+
+
+def test_an_answer_hidden_on_screen_is_not_counted_as_answered(
+    visit_window: MainWindow, kb: KnowledgeBase
+) -> None:
+    from desktop_app.core.visibility import displayed, visible
+
+    editor = visit_window.editor
+    visit_id = editor.visit.id
+    repo = visit_window.ops.repo
+    repo.save_answer(visit_id, "injection_history", "yes")
+    repo.save_answer(visit_id, "injection_drug", "corticosteroid")
+    visit_window.open_visit(visit_id)
+    answered_with_drug = editor.history.completion(editor.obs)[0]
+    click_no = editor.history.rows["injection_history"].input.buttons.buttons["no"]
+    click_no.click()
+    assert editor.history.rows["injection_drug"].isHidden()
+    assert "injection_drug" in repo.observations(visit_id).answers  # kept in storage
+    assert "injection_drug" not in visible(kb, editor.obs).answers  # not evidence
+    assert "injection_drug" not in displayed(kb, editor.obs).answers  # not printed
+    assert editor.history.completion(editor.obs)[0] == answered_with_drug - 1  # not counted
