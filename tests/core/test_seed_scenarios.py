@@ -108,10 +108,12 @@ def test_fever_weight_loss_or_night_pain_raise_the_tumour_or_infection_flag(ship
 
 
 def test_the_tumour_infection_example_raises_both_flags(shipped):
+    # Fever with night pain is the infection emergency; weight loss with night pain at 61 is
+    # the urgent tumour rule.
     result = run(shipped, case("tumour_infection_flags"))
     ids = {a.flag_id for a in result.red_flags}
-    assert {"infection", "tumour"} <= ids
-    assert result.red_flags[0].urgency == "urgent"
+    assert {"infection_systemic", "tumour"} <= ids
+    assert result.red_flags[0].urgency == "emergency"
 
 
 def test_immobilisation_with_a_tense_buttock_and_dark_urine_is_an_emergency(shipped):
