@@ -360,3 +360,30 @@ def test_patients_at_risk_get_safety_net_advice_in_plain_words(shipped):
         assert flag.safety_net and flag.safety_net_when is not None, flag_id
         for jargon in ("MRI", "CES", "MSCC", "LR"):
             assert jargon not in flag.safety_net, (flag_id, jargon)
+
+
+def test_new_sciatica_after_a_long_operation_is_compartment_syndrome_until_excluded(shipped):
+    # Typically first labelled sciatica or a disc (Khalifa 2020).
+    data = visit({"recent_surgery": "yes", "surgery_hours": 6, "radicular_symptoms": "yes"})
+    assert fired(run(shipped, data)).get("gluteal_compartment_syndrome") == "emergency"
+
+
+def test_fever_with_systemic_illness_is_an_emergency_and_fever_alone_urgent(shipped):
+    both = fired(run(shipped, visit({"fever": "yes", "systemically_unwell": "yes"})))
+    assert both.get("infection_systemic") == "emergency"
+    alone = fired(run(shipped, visit({"fever": "yes", "systemically_unwell": "no"})))
+    assert "infection_systemic" not in alone and alone.get("infection") == "urgent"
+
+
+def test_an_adolescent_with_ischial_tenderness_after_a_sprint_gets_the_avulsion_flag(shipped):
+    data = visit({"age_years": 14, "sudden_effort_onset": "yes"}, {"ischial_palpation": RIGHT_POS})
+    assert fired(run(shipped, data)).get("hamstring_avulsion") == "urgent"
+    adult = visit({"age_years": 34, "sudden_effort_onset": "yes"}, {"ischial_palpation": RIGHT_POS})
+    assert "hamstring_avulsion" not in fired(run(shipped, adult))
+
+
+def test_progressive_weakness_with_weakness_on_examination_is_an_emergency(shipped):
+    data = visit(
+        {**SCIATICA, "progressive_weakness": "yes"}, {"neuro_myotomes": {"left": "positive"}}
+    )
+    assert fired(run(shipped, data)).get("severe_motor_deficit") == "emergency"
