@@ -13,6 +13,7 @@ COMMAND_MODULES = [
     "desktop_app.commands.knowledge",
     "desktop_app.commands.storage",
     "desktop_app.commands.export",
+    "desktop_app.commands.exchange",
     "desktop_app.commands.validate",
 ]
 

@@ -139,6 +139,11 @@ def test_installed_commands_check_the_kb_make_data_and_export_a_pdf(installed: I
     assert data.startswith(b"%PDF")
     assert b"pdfaid:part" in data  # the PDF/A identification pikepdf writes into the XMP
 
+    bundle = installed.work / "visit.json"
+    fhir = installed.run("export-fhir", "--visit", "1", "--out", str(bundle), "--db", str(db))
+    assert fhir.returncode == 0, fhir.stderr
+    assert '"resourceType": "Bundle"' in bundle.read_text(encoding="utf-8")
+
 
 def test_an_installation_without_migrations_refuses_to_create_a_database(
     installed: Installed,

@@ -1,0 +1,87 @@
+"""Exports as the commands and the window run them: read from storage, write the file, audit.
+
+The audit entry names the format and counts, never a file name or a patient's details.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from desktop_app import paths
+from desktop_app.core.codes import Codes, load_codes
+from desktop_app.core.errors import ExportError
+from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.records import Patient, differential_of
+from desktop_app.exchange import csv_export, fhir
+from desktop_app.export.files import write_atomically
+from desktop_app.storage.exchange import record_exchange, visits_between
+from desktop_app.storage.repository import Repository
+
+FHIR_SCOPES = ("visit", "patient")
+
+
+def codes_for(kb: KnowledgeBase) -> Codes:
+    return load_codes(paths.KNOWLEDGE_BASE, kb)
+
+
+def _json(resource: fhir.Resource) -> bytes:
+    return (json.dumps(resource, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def export_fhir(
+    repo: Repository, kb: KnowledgeBase, scope: str, record_id: int, out: Path
+) -> tuple[Path, int]:
+    """A FHIR R4 Bundle of one visit or of one patient's record; (file, number of resources)."""
+    if scope not in FHIR_SCOPES:
+        raise ExportError(f"FHIR export is per visit or per patient, not '{scope}'.")
+    codes = codes_for(kb)
+    if scope == "visit":
+        visit = repo.get_visit(record_id)
+        patient = repo.get_patient(visit.patient_id)
+        bundle = fhir.visit_bundle(kb, codes, patient, visit, differential_of(kb, visit), _now())
+        entity, entity_id = "visit", visit.id
+    else:
+        patient = repo.get_patient(record_id)
+        visits = [repo.get_visit(s.id) for s in reversed(repo.list_visits(patient.id))]
+        bundle = fhir.patient_bundle(
+            kb, codes, patient, [(v, differential_of(kb, v)) for v in visits], _now()
+        )
+        entity, entity_id = "patient", patient.id
+    written = write_atomically(_json(bundle), Path(out), what="FHIR JSON file")
+    count = len(bundle["entry"])
+    record_exchange(repo, "export", entity, entity_id, f"fhir-r4 bundle ({count} resources)")
+    return written, count
+
+
+def export_csv(
+    repo: Repository,
+    kb: KnowledgeBase,
+    first: dt.date,
+    last: dt.date,
+    out: Path,
+    *,
+    free_text: bool = False,
+) -> tuple[Path, int]:
+    """Visits dated first..last with their scores as CSV; (file, number of visit rows)."""
+    if last < first:
+        raise ExportError(f"The period ends ({last}) before it starts ({first}).")
+    rows = []
+    patients: dict[int, Patient] = {}
+    for visit_id in visits_between(repo, first, last):
+        visit = repo.get_visit(visit_id)
+        if visit.patient_id not in patients:
+            patients[visit.patient_id] = repo.get_patient(visit.patient_id)
+        rows.append((patients[visit.patient_id], visit, differential_of(kb, visit)))
+    data = csv_export.visits_csv(kb, rows, free_text=free_text)
+    written = write_atomically(data, Path(out), what="CSV file")
+    detail = (
+        f"csv visits {first}..{last} ({len(rows)} rows{', with plan text' if free_text else ''})"
+    )
+    record_exchange(repo, "export", "database", "", detail)
+    return written, len(rows)
