@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from decimal import Decimal
 
 import pytest
@@ -464,31 +465,6 @@ DESCRIPTIVE_PROMPTS = {
     "symptom_side",  # the side; the body chart carries the site
     "other_history",  # free text
 }
-# Red-flag findings reserved for the red-flag content (issue 11); their rules land separately.
-# Remove an ID from here once a rule or link weighs it (the test then keeps it weighed).
-AWAITING_RED_FLAG_RULES = {
-    "immobilisation_hours",
-    "recent_surgery",
-    "surgery_hours",
-    "found_down_intoxicated",
-    "high_energy_trauma",
-    "minor_trauma",
-    "systemically_unwell",
-    "sexual_dysfunction",
-    "progressive_weakness",
-    "severe_pain_out_of_proportion",
-    "anticoagulant_use",
-    "diabetes",
-    "pelvic_radiotherapy",
-    "vascular_risk_factors",
-    "low_energy_availability",
-    "pulsatile_abdominal_mass",
-    "peripheral_pulses_reduced",
-    "palpable_tendon_gap",
-    "posterior_thigh_bruising",
-    "sacral_tenderness",
-    "hop_test_pain",
-}
 
 
 def _weighing_predicates(kb: KnowledgeBase) -> list[Predicate]:
@@ -496,10 +472,10 @@ def _weighing_predicates(kb: KnowledgeBase) -> list[Predicate]:
     found: list[Predicate] = []
     for c in kb.conditions.values():
         found += [link.when for link in c.links]
-        found += [m.when for m in getattr(c, "prior_modifiers", ())]
+        found += [m.when for m in c.prior_modifiers]
     for f in kb.red_flags.values():
         found.append(f.when)
-        if getattr(f, "safety_net_when", None) is not None:
+        if f.safety_net_when is not None:
             found.append(f.safety_net_when)
     return found
 
@@ -508,10 +484,66 @@ def test_every_prompt_and_exam_item_is_used_by_a_link_or_rule(shipped):
     # A question asked, or a number collected, that nothing weighs is noise for the clinician.
     used = {ref for pred in _weighing_predicates(shipped) for ref in pred.references()}
     for p in shipped.prompts.values():
-        if getattr(p, "retired", False) or p.id in DESCRIPTIVE_PROMPTS | AWAITING_RED_FLAG_RULES:
+        if p.retired or p.id in DESCRIPTIVE_PROMPTS:
             continue
         assert ("answer", p.id) in used, f"prompt '{p.id}' is asked but no link or rule uses it"
     for item in shipped.exam_items.values():
-        if getattr(item, "retired", False) or item.id in AWAITING_RED_FLAG_RULES:
+        if item.retired:
             continue
         assert ("exam", item.id) in used, f"exam item '{item.id}' is tested but never weighed"
+
+
+# Words that belong to the development notes, not to a clinician's screen or a patient's report.
+INTERNAL_TEXT = re.compile(
+    r"\bSeed [AB]\b|seed (text|document)|pending human review|clinical-evidence|\.md\b|§|"
+    r"\[[MSVC]\]|\bverify\b|review locally",
+    re.IGNORECASE,
+)
+
+
+def _user_facing_text(kb: KnowledgeBase) -> list[tuple[str, str]]:
+    """(where, text) for everything the app shows or prints from the knowledge base."""
+    out: list[tuple[str, str]] = []
+    for pres in kb.presentations.values():
+        out += [
+            (f"presentation {pres.id}", pres.name),
+            (f"presentation {pres.id}", pres.description),
+        ]
+    for p in kb.prompts.values():
+        out += [(f"prompt {p.id}", p.question), (f"prompt {p.id}", p.help)]
+        out += [(f"prompt {p.id}", o.label) for o in p.options]
+    for i in kb.exam_items.values():
+        out += [(f"exam item {i.id}", t) for t in (i.name, i.how_to, i.positive)]
+        for a in i.accuracy:
+            out += [(f"exam item {i.id}", a.reference_standard), (f"exam item {i.id}", a.note)]
+    for c in kb.conditions.values():
+        where = f"condition {c.id}"
+        out += [(where, c.name), (where, c.description)]
+        out += [(where, f.rationale) for f in c.priors.values()]
+        for link in c.links:
+            out += [(where, link.label), (where, link.rationale)]
+        out += [(where, m.rationale) for m in c.prior_modifiers]
+        steps = c.next_steps
+        out += [(where, t) for t in (*steps.imaging, *steps.referral, *steps.management)]
+        out.append((where, steps.rationale))
+    for s in kb.sources.values():
+        out.append((f"source {s.id}", s.citation))
+    for m in kb.measures.values():
+        out += [(f"measure {m.id}", m.instructions), (f"measure {m.id}", m.mcid.rationale)]
+    return out
+
+
+def test_no_user_facing_text_carries_internal_notes(shipped):
+    # "Seed A/B", reviewers' remarks and internal file names mean nothing to a clinician; a
+    # statement resting on an educational web article says so in words instead.
+    found = [
+        f"{where}: {text[:80]}"
+        for where, text in _user_facing_text(shipped)
+        if INTERNAL_TEXT.search(text)
+    ]
+    assert found == []
+
+
+def test_an_educational_article_is_labelled_as_such(shipped):
+    for sid in ("seed_a", "seed_b"):
+        assert "not peer reviewed" in shipped.sources[sid].citation, sid
