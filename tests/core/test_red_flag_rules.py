@@ -119,7 +119,7 @@ PAIRS: dict[str, tuple[Case, Case]] = {
         ),
     ),
     "infection_neurological": (
-        visit({"diabetes": "yes", "progressive_weakness": "yes", **SCIATICA}),
+        visit({"iv_drug_use": "yes", "progressive_weakness": "yes", **SCIATICA}),
         visit(
             {
                 "diabetes": "yes",
@@ -387,3 +387,11 @@ def test_progressive_weakness_with_weakness_on_examination_is_an_emergency(shipp
         {**SCIATICA, "progressive_weakness": "yes"}, {"neuro_myotomes": {"left": "positive"}}
     )
     assert fired(run(shipped, data)).get("severe_motor_deficit") == "emergency"
+
+
+def test_diabetes_with_a_deficit_but_no_fever_is_not_the_infection_emergency(shipped):
+    data = visit(
+        {**SCIATICA, "diabetes": "yes", "fever": "no", "systemically_unwell": "no"},
+        {"neuro_myotomes": {"left": "positive"}},
+    )
+    assert "infection_neurological" not in fired(run(shipped, data))
