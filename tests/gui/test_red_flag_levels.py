@@ -95,10 +95,12 @@ def test_a_visit_with_only_a_routine_review_can_be_signed(
     create_patient(window, "Rosa Lind", QDate(1961, 5, 9))
     start_visit(window, ["buttock_pain"])
     editor = window.editor
-    routine = next(f for f in kb.red_flags.values() if f.urgency == "routine")
-    prompt_id = next(
-        pid
-        for kind, pid in routine.when.references()
+    # The first routine rule that a yes/no history answer can fire (some read examination only).
+    routine, prompt_id = next(
+        (f, pid)
+        for f in kb.red_flags.values()
+        if f.urgency == "routine"
+        for kind, pid in f.when.references()
         if kind == "answer" and kb.prompts[pid].answer_type == "yes_no"
     )
     editor.tabs.setCurrentIndex(TABS.index("History"))
