@@ -114,11 +114,19 @@ def format_differential(result: Differential, top: int = 8) -> str:
     lines = []
     for alert in result.red_flags:
         lines.append(f"RED FLAG [{alert.urgency.upper()}] {alert.name}: {alert.action}")
+    for m in result.must_exclude:
+        lines.append(f"MUST EXCLUDE NOW [{m.urgency.upper()}] {m.name} ({m.flag_name})")
     if result.red_flags:
         lines.append("")
-    for n, c in enumerate(result.conditions[:top], start=1):
+    n = 0
+    for c in result.conditions[:top]:
         post, pre = format_probability(c.posterior), format_probability(c.prior)
-        lines.append(f"{n}. {c.name}: {post} (pre-test {pre})")
+        vague = "" if c.specific else ", no specific findings yet"
+        if c.parent is None:
+            n += 1
+            lines.append(f"{n}. {c.name}: {post} (pre-test {pre}{vague})")
+        else:
+            lines.append(f"   - {c.name}: {post} (pre-test {pre}{vague})")
         for f in c.supporting:
             lines.append(
                 f"     for:     {f.statement} (LR {f.lr:.2g}{', estimate' if f.estimate else ''})"
@@ -131,5 +139,5 @@ def format_differential(result: Differential, top: int = 8) -> str:
         lines.append("")
         lines.append("Next best tests:")
         for t in result.next_tests:
-            lines.append(f"  - {t.name}: {t.reason}")
+            lines.append(f"  - {'[safety] ' if t.safety else ''}{t.name}: {t.reason}")
     return "\n".join(lines)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from desktop_app.core.predicates import Predicate
+from desktop_app.core.predicates import AnswerIs, ExamIs, Predicate, leaves
 
 ANSWER_TYPES = (
     "yes_no",  # yes / no / unknown
@@ -272,3 +272,53 @@ class KnowledgeBase:
                 for ref in set(link.when.references()):
                     index.setdefault(ref, []).append((condition.id, n))
         return index
+
+    @cached_property
+    def conditions_by_item(self) -> dict[tuple[str, str], frozenset[str]]:
+        """(kind, id) -> the conditions whose links or prior modifiers read it."""
+        index: dict[tuple[str, str], set[str]] = {}
+        for condition in self.conditions.values():
+            preds = [link.when for link in condition.links]
+            preds += [m.when for m in condition.prior_modifiers]
+            for pred in preds:
+                for ref in pred.references():
+                    index.setdefault(ref, set()).add(condition.id)
+        return {ref: frozenset(ids) for ref, ids in index.items()}
+
+    @cached_property
+    def modifiers_by_item(self) -> dict[tuple[str, str], frozenset[str]]:
+        """(kind, id) -> the conditions whose prior modifiers read it."""
+        index: dict[tuple[str, str], set[str]] = {}
+        for condition in self.conditions.values():
+            for modifier in condition.prior_modifiers:
+                for ref in modifier.when.references():
+                    index.setdefault(ref, set()).add(condition.id)
+        return {ref: frozenset(ids) for ref, ids in index.items()}
+
+    @cached_property
+    def flags_by_item(self) -> dict[tuple[str, str], tuple[str, ...]]:
+        """(kind, id) -> the red flags whose rule reads it, in knowledge-base order."""
+        index: dict[tuple[str, str], dict[str, None]] = {}
+        for flag in self.red_flags.values():
+            for ref in flag.when.references():
+                index.setdefault(ref, {})[flag.id] = None
+        return {ref: tuple(ids) for ref, ids in index.items()}
+
+    @cached_property
+    def thresholds(self) -> dict[tuple[str, str], tuple[float, ...]]:
+        """(kind, id) -> every number a rule, link or modifier compares it with, ascending."""
+        preds: list[Predicate] = [f.when for f in self.red_flags.values()]
+        preds += [f.safety_net_when for f in self.red_flags.values() if f.safety_net_when]
+        for c in self.conditions.values():
+            preds += [link.when for link in c.links] + [m.when for m in c.prior_modifiers]
+        found: dict[tuple[str, str], set[float]] = {}
+        for pred in preds:
+            for leaf in leaves(pred):
+                if isinstance(leaf, AnswerIs) and leaf.op in ("at_least", "below"):
+                    ref = ("answer", leaf.prompt_id)
+                elif isinstance(leaf, ExamIs) and leaf.op in ("at_least", "below"):
+                    ref = ("exam", leaf.item_id)
+                else:
+                    continue
+                found.setdefault(ref, set()).add(float(leaf.operand))
+        return {ref: tuple(sorted(values)) for ref, values in found.items()}

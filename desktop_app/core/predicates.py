@@ -199,6 +199,24 @@ class Not(Predicate):
         yield from self.part.marks()
 
 
+def leaves(pred: Predicate) -> list[Predicate]:
+    """The atoms (answer, exam and mark conditions) of a predicate, in order."""
+    if isinstance(pred, AllOf):  # also any / at_least
+        return [leaf for part in pred.parts for leaf in leaves(part)]
+    if isinstance(pred, Not):
+        return leaves(pred.part)
+    return [pred]
+
+
+def positive_leaves(pred: Predicate) -> list[Predicate]:
+    """The atoms not under a `not`: those whose truth counts towards the whole being true."""
+    if isinstance(pred, AllOf):
+        return [leaf for part in pred.parts for leaf in positive_leaves(part)]
+    if isinstance(pred, Not):
+        return []
+    return [pred]
+
+
 ANSWER_OPS = ("equals", "in", "includes", "at_least", "below", "answered")
 EXAM_OPS = ("is", "at_least", "below")
 

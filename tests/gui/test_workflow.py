@@ -152,7 +152,10 @@ def test_visit_from_new_patient_to_amended_record(
     assert _answer(again, "current_pain", 0).isChecked()
     assert _exam(again, "gt_palpation", "right", "negative").isChecked()
     assert depression in editor.chart.marks
-    assert leader in editor.panel.conditions.row_text(0)
+    # The fired emergency's conditions lead (must exclude now), then the probabilistic leader.
+    tier = editor.differential.must_exclude
+    assert tier and tier[0].name in editor.panel.conditions.row_text(0)
+    assert leader in editor.panel.conditions.row_text(len(tier))
     assert again.banner.isVisible() and "neurology" in _banner_text(again)
     assert "<b>3</b>" in editor.measures.boxes["nprs"].score_label.text()
     assert "8 weeks" in editor.plan.amendments.text()

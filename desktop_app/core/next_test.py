@@ -1,0 +1,260 @@
+"""The next best test: safety first, then the largest expected change in the leading candidates.
+
+1. Safety. An unrecorded item (any answer type) is proposed first, with ``safety=True``, when one
+   of its possible results would make an urgent or emergency rule fire, and that rule is
+   *plausible*: it has not fired, is not already excluded (its condition is unknown, not false),
+   and at least one of these holds:
+   - a condition it names has a raw posterior above its presentation prior (the recorded findings
+     or context raised it) or of at least PLAUSIBLE_FLOOR;
+   - its `safety_net_when` is true (the knowledge base marks this patient as at risk);
+   - part of the rule is already met (an atom not under `not` is true: recent surgery recorded,
+     the pain and deficit not yet asked).
+   More urgent rules first, then the more probable condition, then knowledge-base order; the
+   first item of each rule comes before a second item of any rule.
+2. Expected change. For every other unrecorded item that reads one of the LEADING candidates
+   (raw posterior), each possible result is simulated, re-scoring only the conditions the item
+   touches (`kb.conditions_by_item`). A result's predicted probability is a mixture over the
+   leaders and "none of them", weighted by their probabilities: without a leader every result is
+   equally likely (no base rates are recorded); under a leader each result's chance is that base
+   rate times the LR the leader gives it, normalised. The score is the expected sum, over the
+   results, of the absolute probability changes across the leaders (not the best case).
+
+Possible results: yes/no; each option of a choice; left/right/both; positive/negative; for numbers
+(temperature, hours, MRC grade) one value per band between the thresholds any rule, link or
+modifier compares it with. Dates and free text are never proposed.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from typing import Any
+
+from desktop_app.core.differential import NextTest
+from desktop_app.core.knowledge_base import KnowledgeBase, RedFlag
+from desktop_app.core.observations import NO_SIDE, Observations
+from desktop_app.core.predicates import positive_leaves
+from desktop_app.core.probability import probability
+from desktop_app.core.safety import MUST_EXCLUDE_URGENCIES, URGENCY_ORDER
+from desktop_app.core.scoring import Score, rescore
+from desktop_app.core.visibility import is_shown
+
+LEADING = 3  # how many top candidates the expected change is summed over
+# A dangerous condition at 5 % or more deserves its screen even when nothing recorded raised it
+# (estimate: well above the < 1 % base rate of serious pathology in primary-care back pain).
+PLAUSIBLE_FLOOR = 0.05
+UNPROPOSED_TYPES = ("date", "text")
+
+Candidate = tuple[str, str, str]  # kind, id, name
+Outcome = tuple[Any, str]  # value, label
+
+
+def candidates(kb: KnowledgeBase, obs: Observations) -> list[Candidate]:
+    """Unrecorded, shown prompts and untested exam items of the visit's presentations."""
+    presentations = obs.presentations or tuple(kb.presentations)
+    found: list[Candidate] = []
+    for prompt in kb.prompts_for(presentations):
+        if prompt.answer_type in UNPROPOSED_TYPES or prompt.id in obs.answers:
+            continue
+        if not is_shown(kb, prompt.id, obs):
+            continue
+        found.append(("answer", prompt.id, prompt.question))
+    for item in kb.exam_items_for(presentations):
+        if not obs.exam.get(item.id):
+            found.append(("exam", item.id, item.name))
+    return found
+
+
+def outcomes(kb: KnowledgeBase, kind: str, item_id: str) -> list[Outcome]:
+    """The distinct results worth simulating for one item (see the module docstring)."""
+    if kind == "exam":
+        item = kb.exam_items[item_id]
+        if item.result_type == "binary":
+            return [("positive", "positive"), ("negative", "negative")]
+        return _bands(kb.thresholds.get((kind, item_id), ()), item.minimum, item.unit)
+    prompt = kb.prompts[item_id]
+    kind_ = prompt.answer_type
+    if kind_ == "yes_no":
+        return [("yes", "yes"), ("no", "no")]
+    if kind_ == "side":
+        return [(s, s) for s in ("left", "right", "both")]
+    if kind_ == "single_choice":
+        return [(o.id, o.label) for o in prompt.options]
+    if kind_ == "multiple_choice":
+        return [((o.id,), o.label) for o in prompt.options]
+    minimum = 0.0 if kind_ == "scale" else prompt.minimum
+    return _bands(kb.thresholds.get(("answer", item_id), ()), minimum, prompt.unit)
+
+
+def _bands(thresholds: tuple[float, ...], minimum: float | None, unit: str) -> list[Outcome]:
+    """One value per band: below the first threshold, then from each threshold up."""
+    if not thresholds:
+        return []
+    unit = f" {unit}" if unit else ""
+    low = minimum if minimum is not None and minimum < thresholds[0] else thresholds[0] - 1
+    bands: list[Outcome] = [(low, f"below {thresholds[0]:g}{unit}")]
+    for n, t in enumerate(thresholds):
+        upper = f" to below {thresholds[n + 1]:g}" if n + 1 < len(thresholds) else " or more"
+        bands.append((t, f"{t:g}{upper}{unit}"))
+    return bands
+
+
+def hypothetical(
+    kb: KnowledgeBase, obs: Observations, kind: str, item_id: str, value: Any
+) -> Observations:
+    if kind == "answer":
+        return obs.with_answer(item_id, value)
+    side = "left" if kb.exam_items[item_id].sided else NO_SIDE
+    return obs.with_exam(item_id, side, value)
+
+
+def next_best_tests(
+    kb: KnowledgeBase,
+    obs: Observations,
+    scores: dict[str, Score],
+    fired_ids: set[str],
+    limit: int = 3,
+) -> tuple[NextTest, ...]:
+    """Up to `limit` safety tests, then up to `limit` by expected change (a display shows the
+    first few, so safety always shows first)."""
+    cands = candidates(kb, obs)
+    safety = safety_tests(kb, obs, scores, fired_ids, cands)
+    taken = {(t.kind, t.item_id) for t in safety}
+    rest = expected_change_tests(kb, obs, scores, [c for c in cands if c[:2] not in taken], limit)
+    return tuple(safety[:limit] + rest)
+
+
+def _plausible(
+    kb: KnowledgeBase, flag: RedFlag, obs: Observations, scores: dict[str, Score]
+) -> bool:
+    for cid in flag.conditions:
+        s = scores[cid]
+        raw = s.posterior
+        if raw > s.base_prior * (1 + 1e-9) or raw >= PLAUSIBLE_FLOOR:
+            return True
+    if flag.safety_net_when is not None and flag.safety_net_when.evaluate(obs) is True:
+        return True
+    return any(leaf.evaluate(obs) is True for leaf in positive_leaves(flag.when))
+
+
+def _likelihood(flag: RedFlag, scores: dict[str, Score]) -> float:
+    return max((scores[c].posterior for c in flag.conditions), default=0.0)
+
+
+def safety_tests(
+    kb: KnowledgeBase,
+    obs: Observations,
+    scores: dict[str, Score],
+    fired_ids: set[str],
+    cands: list[Candidate],
+) -> list[NextTest]:
+    dangerous = {
+        f.id: f
+        for f in kb.red_flags.values()
+        if f.urgency in MUST_EXCLUDE_URGENCIES
+        and f.id not in fired_ids
+        and f.when.evaluate(obs) is None
+        and _plausible(kb, f, obs, scores)
+    }
+    order = {(kind, item_id): n for n, (kind, item_id, _) in enumerate(cands)}
+    names = {(kind, item_id): name for kind, item_id, name in cands}
+    best: dict[tuple[str, str], tuple[tuple[int, float, int], RedFlag, str]] = {}
+    for flag in dangerous.values():  # only the items a plausible rule reads are simulated
+        for ref in dict.fromkeys(flag.when.references()):
+            if ref not in order:
+                continue
+            for value, label in outcomes(kb, *ref):
+                if flag.when.evaluate(hypothetical(kb, obs, *ref, value)) is True:
+                    key = (URGENCY_ORDER[flag.urgency], -_likelihood(flag, scores), order[ref])
+                    if ref not in best or key < best[ref][0]:
+                        best[ref] = (key, flag, label)
+                    break
+    found: list[tuple[tuple[int, float, int], str, NextTest]] = []
+    for (kind, item_id), (key, flag, label) in best.items():
+        reason = f"if {label}: '{flag.name}' ({flag.urgency}) applies — {flag.action}"
+        test = NextTest(kind, item_id, names[kind, item_id], -key[1], reason, safety=True)
+        found.append((key, flag.id, test))
+    found.sort(key=lambda row: row[0])
+    # One item per rule first, so that one rule's many triggers do not crowd out another rule.
+    seen: set[str] = set()
+    firsts: list[NextTest] = []
+    others: list[NextTest] = []
+    for _, flag_id, test in found:
+        (others if flag_id in seen else firsts).append(test)
+        seen.add(flag_id)
+    return firsts + others
+
+
+def expected_change_tests(
+    kb: KnowledgeBase,
+    obs: Observations,
+    scores: dict[str, Score],
+    cands: list[Candidate],
+    limit: int = 3,
+) -> list[NextTest]:
+    ranked = sorted(scores.values(), key=lambda s: (-s.log_odds, s.condition.name, s.condition.id))
+    base = {s.condition.id: s.log_odds for s in ranked[:LEADING]}
+    p = {cid: probability(lo) for cid, lo in base.items()}
+    scale = max(1.0, sum(p.values()))  # conditions are not exclusive: keep weights within 1
+    weight = {cid: v / scale for cid, v in p.items()}
+    none_weight = 1 - sum(weight.values())
+    scored: list[tuple[NextTest, list[tuple[str, dict[str, float]]]]] = []
+    for kind, item_id, name in cands:
+        links: dict[str, list[int]] = {}
+        for cid, n in kb.links_by_item.get((kind, item_id), ()):
+            if cid in base:
+                links.setdefault(cid, []).append(n)
+        context = kb.modifiers_by_item.get((kind, item_id), frozenset()) & set(base)
+        touched = sorted(set(links) | context)
+        results = outcomes(kb, kind, item_id) if touched else []
+        if len(results) < 2:
+            continue
+        moves: list[tuple[str, dict[str, float]]] = []
+        for value, label in results:
+            hypo = hypothetical(kb, obs, kind, item_id, value)
+            delta = {
+                c: rescore(scores[c], hypo, links.get(c, ()), c in context) - base[c]
+                for c in touched
+            }
+            moves.append((label, delta))
+        chance = _predicted(moves, weight, none_weight)
+        expected = sum(
+            q * sum(abs(probability(base[c] + d) - p[c]) for c, d in delta.items())
+            for q, (_, delta) in zip(chance, moves, strict=True)
+        )
+        if expected <= 1e-9:
+            continue
+        scored.append((NextTest(kind, item_id, name, expected, ""), moves))
+    scored.sort(key=lambda pair: (-pair[0].score, pair[0].item_id))
+    return [replace(t, reason=_reason(kb, t.score, moves)) for t, moves in scored[:limit]]
+
+
+def _predicted(
+    moves: list[tuple[str, dict[str, float]]], weight: dict[str, float], none_weight: float
+) -> list[float]:
+    """Each result's predicted probability (module docstring): a mixture over the hypotheses.
+
+    Without any leader ("none"), every result is equally likely; under leader c, a result's
+    chance is that base rate times the LR c gives it, normalised over the results.
+    """
+    base = 1 / len(moves)
+    chance = [none_weight * base] * len(moves)
+    for c, w in weight.items():
+        lrs = [math.exp(delta.get(c, 0.0)) for _, delta in moves]
+        total = sum(lrs)
+        for n, lr in enumerate(lrs):
+            chance[n] += w * lr / total
+    return chance
+
+
+def _reason(kb: KnowledgeBase, expected: float, moves: list[tuple[str, dict[str, float]]]) -> str:
+    parts = [f"expected change {expected * 100:.0f} percentage points across the leaders"]
+    for label, by_condition in moves:
+        moved = [
+            f"{kb.conditions[cid].name} ×{math.exp(d):.2g}"
+            for cid, d in by_condition.items()
+            if abs(d) > 1e-9
+        ]
+        if moved:
+            parts.append(f"if {label}: " + ", ".join(moved))
+    return "; ".join(parts)
