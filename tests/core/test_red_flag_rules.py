@@ -395,3 +395,16 @@ def test_diabetes_with_a_deficit_but_no_fever_is_not_the_infection_emergency(shi
         {"neuro_myotomes": {"left": "positive"}},
     )
     assert "infection_neurological" not in fired(run(shipped, data))
+
+
+def test_ordinary_sciatica_ten_days_after_a_short_operation_is_not_compartment_syndrome(shipped):
+    data = visit(
+        {
+            **SCIATICA,
+            "recent_surgery": "yes",
+            "surgery_hours": 1,
+            "immobilisation": "no",
+            "severe_pain_out_of_proportion": "no",
+        }
+    )
+    assert "gluteal_compartment_syndrome" not in fired(run(shipped, data))
