@@ -15,8 +15,15 @@ from desktop_app.core.errors import ExportError
 from desktop_app.core.knowledge_base import KnowledgeBase
 from desktop_app.core.records import Patient, differential_of
 from desktop_app.exchange import csv_export, fhir
+from desktop_app.exchange.patient_import import (
+    ImportPlan,
+    ImportRefused,
+    NewPatient,
+    plan_csv,
+    plan_fhir,
+)
 from desktop_app.export.files import write_atomically
-from desktop_app.storage.exchange import record_exchange, visits_between
+from desktop_app.storage.exchange import existing_patient, record_exchange, visits_between
 from desktop_app.storage.repository import Repository
 
 FHIR_SCOPES = ("visit", "patient")
@@ -85,3 +92,37 @@ def export_csv(
     )
     record_exchange(repo, "export", "database", "", detail)
     return written, len(rows)
+
+
+IMPORT_KINDS = ("csv", "fhir")
+
+
+def plan_patient_import(
+    repo: Repository, data: bytes, kind: str, mapping: dict[str, str] | None = None
+) -> ImportPlan:
+    """What importing the file would do; nothing is written."""
+
+    def existing(row: NewPatient) -> int | None:
+        found = existing_patient(repo, row.name, row.date_of_birth, row.clinic_id)
+        return None if found is None else found.id
+
+    if kind == "fhir":
+        return plan_fhir(data, existing)
+    return plan_csv(data, existing, mapping)
+
+
+def apply_patient_import(repo: Repository, plan: ImportPlan) -> list[Patient]:
+    """Add the plan's new patients and its audit entry in one transaction (all or nothing)."""
+    if not plan.can_apply:
+        raise ImportRefused(
+            f"{len(plan.problems)} row(s) cannot be imported; nothing was written. "
+            f"First: {plan.problems[0]}."
+        )
+    with repo.batch():
+        created = [
+            repo.create_patient(row.name, row.date_of_birth, row.sex, clinic_id=row.clinic_id)
+            for row in plan.new
+        ]
+        detail = f"{plan.kind}: {len(created)} added, {len(plan.duplicates)} duplicate(s) skipped"
+        record_exchange(repo, "import", "patient", "", detail)
+    return created
