@@ -13,11 +13,13 @@ from pathlib import Path
 
 from bench.harness import Context, Goal, Result
 from bench.machine import describe
-from bench.table import details, markdown
+from bench.table import details, growth, markdown
 
 # Windows of the in-process GUI metrics never appear on screen (`make bench` sets this too).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 HERE = Path(__file__).resolve().parent
+# Fixtures (up to a million patients) are kept per machine, outside the repository.
+CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "gluteal-assess-bench"
 # Run in this order: cheap in-process metrics first, subprocesses and large fixtures after.
 METRICS = (
     "differential",
@@ -55,7 +57,12 @@ def report(results: list[Result]) -> str:
         "Written by `make bench` (`python -m bench`); see [README.md](README.md) for what each "
         "metric drives and how misses were profiled.\n\n"
         f"{machine}\n\n{markdown(results)}\n\n"
-        "ratio = app / floor, both medians measured in the same run.\n\n"
+        "ratio = app / floor, both medians measured in the same run; p95 = the 95th percentile "
+        "of the app's runs where it is recorded.\n\n"
+        "## Growth: cost against size\n\n"
+        "App medians (ratio to the floor in brackets).\n\n"
+        f"{growth(results)}\n\n"
+        "## How each figure was measured\n\n"
         f"{details(results)}\n"
     )
 
@@ -66,7 +73,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--scale", type=float, default=1.0, help="multiply every repeat count (default 1)"
     )
-    parser.add_argument("--cache", type=Path, default=HERE / ".cache", help="fixture folder")
+    parser.add_argument(
+        "--cache", type=Path, default=CACHE, help=f"fixture folder (default {CACHE})"
+    )
     parser.add_argument(
         "--out", type=Path, default=HERE / "results.md", help="where to write the results"
     )

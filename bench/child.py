@@ -3,8 +3,8 @@
     python bench/child.py floor|app [--db PATH] [--search TEXT]
 
 Prints "shown" once the main window is visible and painted (and, with --search, after the
-patient search ran: through the app's search box, or for the floor as raw FTS5 SQL on --db),
-then the peak resident set size in kB, and quits.
+patient search ran: through the app's search box, or for the floor as the raw ordered name query
+on --db), then the peak resident set size in kB, and quits.
 """
 
 from __future__ import annotations
@@ -18,11 +18,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
 
-RAW_SEARCH = (
-    "SELECT p.id, p.name, p.date_of_birth, p.sex, p.clinic_id, p.contact, p.notes "
-    "FROM patients_fts JOIN patients p ON p.id = patients_fts.rowid "
-    "WHERE patients_fts MATCH ? LIMIT 50"
-)
+COLUMNS = "p.id, p.name, p.date_of_birth, p.sex, p.clinic_id, p.contact, p.notes"
 
 
 def main_window() -> QMainWindow:
@@ -51,13 +47,17 @@ def app_search(text: str) -> Callable[[QMainWindow], None]:
 
 
 def raw_search(db: str, text: str) -> Callable[[QMainWindow], None]:
-    """The floor's search: the same FTS5 query as plain SQL on the same file."""
+    """The floor's search: the same ordered name query as plain SQL on the same file."""
 
     def search(window: QMainWindow) -> None:
-        from desktop_app.storage.search import fts_query
+        from desktop_app.storage.search import name_query, name_sql
 
+        query = name_query(text)
+        if query is None:
+            raise SystemExit(f"nothing to search for in {text!r}")
         conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-        if not conn.execute(RAW_SEARCH, [fts_query(text)]).fetchall():
+        params = [query.prefix, *query.patterns, 50]
+        if not conn.execute(name_sql(query, COLUMNS), params).fetchall():
             raise SystemExit(f"the raw search for {text!r} found no patient")
         conn.close()
 

@@ -37,6 +37,10 @@ class Result:
     floor: float | None = None
     floor_is: str = ""  # what the floor measures, for the notes under the table
     note: str = ""
+    # For the growth table: results with the same series at different sizes (e.g. "100k").
+    series: str = ""
+    size: str = ""
+    p95: float | None = None  # the 95th percentile of the app's runs, where it matters
 
     @property
     def ratio(self) -> float | None:
@@ -97,6 +101,12 @@ def samples_ms(
     return times
 
 
+def p95(times: list[float]) -> float:
+    """The 95th percentile (nearest rank) of a list of timings."""
+    ordered = sorted(times)
+    return ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))]
+
+
 def median_ms(
     action: Callable[[], object],
     repeats: int,
@@ -130,3 +140,24 @@ def interleaved_medians(
         floor_times.extend(samples_ms(floor, 1, warmup=0, before=before_floor))
         app_times.extend(samples_ms(app, 1, warmup=0, before=before_app))
     return statistics.median(floor_times), statistics.median(app_times)
+
+
+def interleaved_samples(
+    floor: Callable[[], object],
+    app: Callable[[], object],
+    repeats: int,
+    *,
+    warmup: int = 1,
+    before_floor: Callable[[], object] | None = None,
+    before_app: Callable[[], object] | None = None,
+) -> tuple[list[float], list[float]]:
+    """Every timing (ms) of floor and app, alternating runs like :func:`interleaved_medians`."""
+    floor_times: list[float] = []
+    app_times: list[float] = []
+    for _ in range(warmup):
+        samples_ms(floor, 0, warmup=1, before=before_floor)
+        samples_ms(app, 0, warmup=1, before=before_app)
+    for _ in range(repeats):
+        floor_times.extend(samples_ms(floor, 1, warmup=0, before=before_floor))
+        app_times.extend(samples_ms(app, 1, warmup=0, before=before_app))
+    return floor_times, app_times

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from bench.harness import Result
 
-COLUMNS = ("metric", "floor", "app", "ratio", "goal", "met")
+COLUMNS = ("metric", "floor", "app", "app p95", "ratio", "goal", "met")
 
 
 def _value(value: float | None, unit: str) -> str:
@@ -17,13 +17,14 @@ def _value(value: float | None, unit: str) -> str:
 
 
 def row(result: Result) -> tuple[str, ...]:
-    """The six cells of one result."""
+    """The cells of one result."""
     ratio = result.ratio
     met = {True: "yes", False: "NO", None: "not measured"}[result.met]
     return (
         result.metric,
         _value(result.floor, result.unit),
         _value(result.app, result.unit),
+        _value(result.p95, result.unit),
         "—" if ratio is None else f"{ratio:.2f}",
         result.goal.describe(result.unit),
         met,
@@ -48,4 +49,35 @@ def details(results: Sequence[Result]) -> str:
         floor = f" Floor: {r.floor_is}." if r.floor_is else ""
         note = f" {r.note}" if r.note else ""
         lines.append(f"- **{r.metric}**: median of {r.repeats} runs.{floor}{note}")
+    return "\n".join(lines)
+
+
+def growth(results: Sequence[Result]) -> str:
+    """Cost against size: one row per series, one column per size (app median, then ratio)."""
+    series: dict[str, dict[str, Result]] = {}
+    sizes: list[str] = []
+    for r in results:
+        if r.series and r.app is not None:
+            series.setdefault(r.series, {})[r.size] = r
+            if r.size not in sizes:
+                sizes.append(r.size)
+    if not series:
+        return ""
+    header = ("series", *sizes)
+    rows = [header]
+    for name, by_size in series.items():
+        cells = []
+        for size in sizes:
+            r = by_size.get(size)
+            if r is None:
+                cells.append("")
+            else:
+                ratio = r.ratio
+                cells.append(_value(r.app, r.unit) + ("" if ratio is None else f" (×{ratio:.1f})"))
+        rows.append((name, *cells))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
+    lines = [
+        "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |" for r in rows
+    ]
+    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
     return "\n".join(lines)

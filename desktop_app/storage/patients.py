@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import operator
 from collections.abc import Sequence
 from dataclasses import asdict, fields
 from typing import Any
@@ -14,20 +13,15 @@ from desktop_app.core.records import SEXES, Episode, Patient, Settings
 from desktop_app.core.validation import clean_text
 from desktop_app.storage import audit
 from desktop_app.storage.errors import RecordNotFound
-from desktop_app.storage.search import fold, fts_query, parse_date
+from desktop_app.storage.search import fold, name_query, name_sql, parse_date
 from desktop_app.storage.store import Store, dumps, now_text, storage_call
 
 PATIENT_COLUMNS = "id, name, date_of_birth, sex, clinic_id, contact, notes"
 BY_CLINIC_ID = f"SELECT {PATIENT_COLUMNS} FROM patients WHERE clinic_id = ? COLLATE NOCASE LIMIT ?"
-BY_NAME = (
-    f"SELECT {', '.join('p.' + c for c in PATIENT_COLUMNS.split(', '))}, p.search_name "
-    "FROM patients_fts JOIN patients p ON p.id = patients_fts.rowid "
-    "WHERE patients_fts MATCH ? LIMIT ?"
-)
+P_COLUMNS = ", ".join("p." + c for c in PATIENT_COLUMNS.split(", "))
 
 
 _date = dt.date.fromisoformat
-_by_search_name = operator.itemgetter(7, 0)
 
 
 def _patient(row: Sequence[Any]) -> Patient:
@@ -166,16 +160,18 @@ class PatientStore(Store):
         born = parse_date(text)
         if born is not None:
             rows = run(
-                f"SELECT {PATIENT_COLUMNS} FROM patients WHERE date_of_birth = ? LIMIT ?",
+                f"SELECT {PATIENT_COLUMNS} FROM patients WHERE date_of_birth = ? "
+                "ORDER BY search_name, id LIMIT ?",
                 [born.isoformat(), limit],
             ).fetchall()
-            return sorted((_patient(r) for r in rows), key=lambda p: (fold(p.name), p.id))
+            return [_patient(r) for r in rows]
         # Exact identifier matches first, then name matches in name order.
         rows = run(BY_CLINIC_ID, [text, limit]).fetchall()
-        query = fts_query(text)
+        query = name_query(text)
         if query and len(rows) < limit:
-            by_name = run(BY_NAME, [query, limit]).fetchall()
-            by_name.sort(key=_by_search_name)
+            by_name = run(
+                name_sql(query, P_COLUMNS), [query.prefix, *query.patterns, limit]
+            ).fetchall()
             seen = {r[0] for r in rows}
             rows += [r for r in by_name if r[0] not in seen]
         return [_patient(r) for r in rows[:limit]]

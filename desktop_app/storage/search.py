@@ -1,10 +1,16 @@
-"""Folding names for case- and accent-insensitive search, and building FTS5 queries."""
+"""Folding names for case- and accent-insensitive search, and the name query in name order.
+
+Names are found through the table ``patient_name_prefixes`` (migration 0002): one row per
+(first 1..5 letters of a word of the folded name, folded name, patient ID), so the first 50
+matches in name order are one index range read whatever the number of patients.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 import unicodedata
+from dataclasses import dataclass
 
 # Letters that Unicode does not decompose into a base letter plus an accent.
 _LETTERS = str.maketrans(
@@ -56,15 +62,53 @@ def fold(text: str) -> str:
     return " ".join(_WORD.findall(spaced))
 
 
-def fts_query(text: str) -> str:
-    """An FTS5 query matching names whose words start with each word typed, in any order."""
-    terms = []
-    for word in text.split():
-        tokens = fold(word).split()
-        if tokens:
-            # A CJK word becomes a phrase of single characters, so the characters stay adjacent.
-            terms.append('"' + " ".join(tokens) + '"*')
-    return " AND ".join(terms)
+# The longest prefix the index holds (the sizes listed in 0002_name_prefixes.sql).
+PREFIX_LENGTH = 5
+
+
+@dataclass(frozen=True)
+class NameQuery:
+    """Names with a word starting ``prefix`` (indexed) that also match every LIKE pattern."""
+
+    prefix: str
+    patterns: tuple[str, ...]  # for LIKE ... ESCAPE '\\' on ' ' || search_name
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def name_query(text: str) -> NameQuery | None:
+    """Names whose words start with each word typed, in any order; None if nothing is typed.
+
+    A typed word that folds into several words (CJK characters, "Straße-Ødegård") must match them
+    as adjacent words of the name, the last one as a prefix. The index is read with the longest
+    first word typed (up to PREFIX_LENGTH letters): the most selective range.
+    """
+    terms = [tokens for word in text.split() if (tokens := fold(word).split())]
+    if not terms:
+        return None
+    lead = max(range(len(terms)), key=lambda i: min(len(terms[i][0]), PREFIX_LENGTH))
+    patterns = tuple(
+        "% " + _like_escape(" ".join(tokens)) + "%"
+        for i, tokens in enumerate(terms)
+        # The lead term needs no pattern when the index range alone answers it.
+        if not (i == lead and len(tokens) == 1 and len(tokens[0]) <= PREFIX_LENGTH)
+    )
+    return NameQuery(terms[lead][0][:PREFIX_LENGTH], patterns)
+
+
+def name_sql(query: NameQuery, columns: str) -> str:
+    """SELECT ``columns`` (of patients AS p) for ``query``, in name order, with a LIMIT ?.
+
+    Parameters: query.prefix, then each of query.patterns, then the limit.
+    """
+    where = "".join(" AND ' ' || x.search_name LIKE ? ESCAPE '\\'" for _ in query.patterns)
+    return (
+        f"SELECT {columns} FROM patient_name_prefixes AS x "
+        "JOIN patients AS p ON p.id = x.patient_id "
+        f"WHERE x.prefix = ?{where} ORDER BY x.search_name, x.patient_id LIMIT ?"
+    )
 
 
 def parse_date(text: str) -> dt.date | None:
