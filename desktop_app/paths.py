@@ -25,6 +25,7 @@ def shipped_folder(*parts: str) -> Path:
 RESOURCES = shipped_folder("resources")
 KNOWLEDGE_BASE = RESOURCES / "knowledge_base"
 FONTS = RESOURCES / "fonts"
+BODY_CHART = RESOURCES / "body_chart"
 MIGRATIONS = shipped_folder("db", "migrations")
 
 

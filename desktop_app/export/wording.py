@@ -1,7 +1,7 @@
 """Plain-language wording of recorded data: dates, answers, results and acknowledgements.
 
-Pure functions with no ReportLab, so they are cheap to test. Labels of clinical items come from
-the knowledge base; only presentation words (months, side names) live here.
+Pure functions with no ReportLab, so they are cheap to test. The words for single values (visit
+types, answers, sides, dates) are core.wording's, which the window uses too.
 """
 
 from __future__ import annotations
@@ -9,60 +9,32 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from desktop_app.core.diagnosis import AppliedFinding
-from desktop_app.core.knowledge_base import ExamItem, KnowledgeBase, Prompt
-from desktop_app.core.observations import NO_SIDE, UNKNOWN, Observations
+from desktop_app.core.knowledge_base import ExamItem, KnowledgeBase
+from desktop_app.core.observations import NO_SIDE, Observations
 from desktop_app.core.records import Amendment, RedFlagAck, Visit
 from desktop_app.core.visibility import displayed
 
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-VISIT_TYPES = {"initial": "Initial assessment", "follow_up": "Follow-up", "discharge": "Discharge"}
-SIDE_NAMES = {"left": "Left", "right": "Right", "both": "Both", NO_SIDE: "—"}
-NOT_KNOWN = "Not known"
-
-
-def format_date(day: dt.date) -> str:
-    """A date as '22 Nov 2026' (month names are not locale-dependent, unlike strftime)."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
-def format_time(moment: dt.datetime) -> str:
-    """A stored UTC time shown in the workstation's local time zone: '22 Nov 2026, 14:05'."""
-    local = moment.astimezone() if moment.tzinfo is not None else moment
-    return f"{format_date(local.date())}, {local:%H:%M}"
-
-
-def visit_type_name(visit_type: str) -> str:
-    return VISIT_TYPES.get(visit_type, visit_type.replace("_", " ").capitalize())
+# The words of single values are core.wording's (the window uses them too); re-exported here for
+# the export modules.
+from desktop_app.core.wording import MONTHS as MONTHS
+from desktop_app.core.wording import NOT_KNOWN as NOT_KNOWN
+from desktop_app.core.wording import SIDE_NAMES as SIDE_NAMES
+from desktop_app.core.wording import VISIT_TYPES as VISIT_TYPES
+from desktop_app.core.wording import answer_text as answer_text
+from desktop_app.core.wording import format_date as format_date
+from desktop_app.core.wording import visit_type_name as visit_type_name
 
 
 def _number(value: float) -> str:
     return f"{value:g}"
 
 
-def answer_text(prompt: Prompt, value: Any) -> str:
-    """An answer as the patient would read it; 'unknown' is 'Not known'."""
-    if value == UNKNOWN:
-        return NOT_KNOWN
-    kind = prompt.answer_type
-    if kind == "yes_no":
-        return "Yes" if value == "yes" else "No"
-    if kind == "side":
-        return SIDE_NAMES.get(str(value), str(value))
-    labels = {o.id: o.label for o in prompt.options}
-    if kind == "single_choice":
-        return labels.get(str(value), str(value))
-    if kind == "multiple_choice":
-        return ", ".join(labels.get(v, v) for v in value) or "None"
-    if kind == "scale":
-        return f"{_number(float(value))} out of 10"
-    if kind in ("number", "duration"):
-        return f"{_number(float(value))} {prompt.unit}".rstrip()
-    if kind == "date":
-        return format_date(dt.date.fromisoformat(str(value)))
-    return str(value)
+def format_time(moment: dt.datetime) -> str:
+    """A stored UTC time shown in the workstation's local time zone: '22 Nov 2026, 14:05'."""
+    local = moment.astimezone() if moment.tzinfo is not None else moment
+    return f"{format_date(local.date())}, {local:%H:%M}"
 
 
 def sentence(question: str, answer: str) -> str:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.knowledge_base import Prompt
 from desktop_app.core.observations import UNKNOWN
+from desktop_app.core.wording import choices
 from desktop_app.gui.widgets import ChoiceButtons, DebouncedText, named
 
 NO_DATE = QDate(1900, 1, 1)  # shown as "—": the date edit's "not recorded" value
@@ -192,17 +193,11 @@ class TextInput(AnswerInput):
 def make_input(prompt: Prompt) -> AnswerInput:
     """The input widget for a prompt's answer type."""
     kind = prompt.answer_type
-    if kind == "yes_no":
-        return ButtonsInput(prompt, [("yes", "Yes"), ("no", "No"), (UNKNOWN, "Unknown")])
-    if kind == "side":
-        return ButtonsInput(prompt, [("left", "Left"), ("right", "Right"), ("both", "Both")])
-    if kind == "scale":
-        low = int(prompt.minimum if prompt.minimum is not None else 0)
-        high = int(prompt.maximum if prompt.maximum is not None else 10)
-        return ButtonsInput(prompt, [(n, str(n)) for n in range(low, high + 1)])
+    if kind in ("yes_no", "side", "scale"):  # worded as the PDFs word them (core.wording)
+        return ButtonsInput(prompt, choices(prompt))
     if kind == "single_choice":
         if len(prompt.options) <= MAX_BUTTON_OPTIONS:
-            return ButtonsInput(prompt, [(o.id, o.label) for o in prompt.options])
+            return ButtonsInput(prompt, choices(prompt))
         return ComboInput(prompt)
     if kind == "multiple_choice":
         return MultiInput(prompt)

@@ -1,13 +1,10 @@
-"""Clickable body chart: posterior and lateral SVG views; marks feed the differential.
+"""Clickable body chart: posterior and lateral views; marks feed the differential.
 
-Each clickable SVG element has the id ``REGION-SIDE`` (regions from body_chart.yaml). Marked regions
-are recoloured by rewriting the element's fill in a copy of the SVG and reloading the renderer.
+The drawing, its regions, palette and fill rule are core.body_chart's model, which the PDF draws
+too; this module only renders it (QSvgRenderer) and turns clicks into marks.
 """
 
 from __future__ import annotations
-
-import xml.etree.ElementTree as ET
-from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent
@@ -24,49 +21,38 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import paths
+from desktop_app.core import body_chart as chart
 from desktop_app.core.knowledge_base import KnowledgeBase
 from desktop_app.core.observations import SIDES, Mark
 from desktop_app.gui.widgets import hint, named
 
-BODY_CHART = paths.RESOURCES / "body_chart"
-VIEWS = ("posterior", "lateral")
-SVG_NS = "http://www.w3.org/2000/svg"
-# Display colours of the symptom types, in the knowledge base's order (presentation, not content).
-PALETTE = ("#d9534f", "#7b52ab", "#2f7ed8", "#e69138", "#3c9d5d", "#8a6d3b")
-
 
 class ChartView(QWidget):
-    """One SVG view. Emits `regionClicked(region, side)`."""
+    """One view of the model. Emits `regionClicked(region, side)`."""
 
     regionClicked = Signal(str, str)
 
-    def __init__(self, svg_path: Path, view: str, regions: set[str]):
+    def __init__(self, view: chart.View, regions: set[str]):
         super().__init__()
         self.view = view
-        ET.register_namespace("", SVG_NS)
-        self._tree = ET.parse(svg_path)
-        self._elements = {
-            e.get("id", ""): e for e in self._tree.iter() if e.get("id", "").rpartition("-")[0]
-        }
-        self.element_ids = [eid for eid in self._elements if eid.rpartition("-")[0] in regions]
-        self._base_fill = {eid: self._elements[eid].get("fill", "") for eid in self.element_ids}
+        self.shapes = {shape.id: shape for shape in view.regions(regions)}
+        self.element_ids = list(self.shapes)
         self.renderer = QSvgRenderer(self)
-        self._colours: dict[str, str] = {}
+        self.fills: dict[str, str] = {}
+        self._dots: dict[str, tuple[str, ...]] = {}
         self._reload()
         self.setMinimumSize(QSize(200, 340))
         self.setMouseTracking(True)
         self._hover = ""
 
     def _reload(self) -> None:
-        for eid in self.element_ids:
-            self._elements[eid].set("fill", self._colours.get(eid, self._base_fill[eid]))
-        self.renderer.load(QByteArray(ET.tostring(self._tree.getroot())))
+        self.renderer.load(QByteArray(self.view.svg(self.fills, self._dots)))
         self.update()
 
-    def set_colours(self, colours: dict[str, str]) -> None:
-        """Fill the given element ids with colours; others get their plain fill."""
-        if colours != self._colours:
-            self._colours = dict(colours)
+    def show_fills(self, fills: dict[str, str], dots: dict[str, tuple[str, ...]]) -> None:
+        """Fill the given element ids (the model's fill rule); others keep their plain fill."""
+        if (fills, dots) != (self.fills, self._dots):
+            self.fills, self._dots = dict(fills), dict(dots)
             self._reload()
 
     def _viewport(self) -> QRectF:
@@ -132,9 +118,7 @@ class ChartView(QWidget):
             self.setCursor(
                 Qt.CursorShape.PointingHandCursor if element else Qt.CursorShape.ArrowCursor
             )
-            self.setToolTip(
-                self._elements[element].findtext(f"{{{SVG_NS}}}title", "") if element else ""
-            )
+            self.setToolTip(self.shapes[element].title if element else "")
             self.update()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
@@ -156,9 +140,7 @@ class BodyChartPanel(QWidget):
         self.marks: set[Mark] = set()
         self.editable = True
         self.region_names = {r.id: r.name for r in kb.body_chart.regions}
-        self.colours = {
-            s.id: PALETTE[n % len(PALETTE)] for n, s in enumerate(kb.body_chart.symptoms)
-        }
+        self.colours = chart.symptom_colours(kb.body_chart)
         layout = QVBoxLayout(self)
         layout.addWidget(
             hint(
@@ -181,7 +163,9 @@ class BodyChartPanel(QWidget):
         layout.addLayout(chooser)
         views = QHBoxLayout()
         regions = set(self.region_names)
-        self.views = {v: ChartView(BODY_CHART / f"{v}.svg", v, regions) for v in VIEWS}
+        self.views = {
+            v: ChartView(chart.load_view(paths.BODY_CHART, v), regions) for v in chart.VIEWS
+        }
         for view in self.views.values():
             view.regionClicked.connect(self._clicked)
             views.addWidget(view, 1)
@@ -229,14 +213,15 @@ class BodyChartPanel(QWidget):
         self.markToggled.emit(mark, mark not in self.marks)
 
     def show_marks(self, marks: tuple[Mark, ...]) -> None:
-        """Colour marked regions; the first symptom recorded for a region gives its colour."""
+        """Colour marked regions by the model's fill rule (as the PDF does)."""
         self.marks = set(marks)
-        colours: dict[str, str] = {}
-        for mark in sorted(self.marks):
-            for side in SIDES if mark.side == "both" else (mark.side,):
-                colours.setdefault(f"{mark.region}-{side}", self.colours.get(mark.symptom, "#999"))
+        fills = chart.fills(self.kb.body_chart, self.marks)
+        dots = chart.dots(self.kb.body_chart, self.marks)
         for view in self.views.values():
-            view.set_colours({e: c for e, c in colours.items() if e in view.element_ids})
+            view.show_fills(
+                {e: c for e, c in fills.items() if e in view.shapes},
+                {e: c for e, c in dots.items() if e in view.shapes},
+            )
         labels = {s.id: s.label for s in self.kb.body_chart.symptoms}
         lines = [
             f"{labels.get(m.symptom, m.symptom)}: {self.region_names.get(m.region, m.region)}"

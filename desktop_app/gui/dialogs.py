@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.knowledge_base import KnowledgeBase
 from desktop_app.core.records import SEXES, VISIT_TYPES, Patient
+from desktop_app.core.wording import visit_type_name
 from desktop_app.gui.widgets import hint, named
 
 REQUIRED = " *"
@@ -109,9 +110,6 @@ class PatientDialog(QDialog):
         )
 
 
-VISIT_LABELS = {"initial": "Initial assessment", "follow_up": "Follow-up", "discharge": "Discharge"}
-
-
 class VisitDialog(QDialog):
     """New visit: its type and presenting complaint(s) (at least one)."""
 
@@ -122,7 +120,7 @@ class VisitDialog(QDialog):
         form = QFormLayout()
         self.visit_type = named(QComboBox(), "Visit type")
         for visit_type in VISIT_TYPES:
-            self.visit_type.addItem(VISIT_LABELS.get(visit_type, visit_type), visit_type)
+            self.visit_type.addItem(visit_type_name(visit_type), visit_type)
         self.visit_type.setCurrentIndex(0 if first_visit else 1)
         form.addRow("Visit type", self.visit_type)
         layout.addLayout(form)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.knowledge_base import Measure
 from desktop_app.core.records import Patient
-from desktop_app.gui.dialogs import VISIT_LABELS
+from desktop_app.core.wording import visit_type_name
 from desktop_app.gui.operations import Operations
 from desktop_app.gui.widgets import clear_layout, heading, hint, local_date, named
 
@@ -168,7 +168,7 @@ class PatientPage(QWidget):
         for r, visit in enumerate(visits):
             cells = (
                 local_date(visit.visit_date),
-                VISIT_LABELS.get(visit.visit_type, visit.visit_type),
+                visit_type_name(visit.visit_type),
                 "Signed" if visit.status == "signed" else "Draft",
                 visit.leading_condition,
             )

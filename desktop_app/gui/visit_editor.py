@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 from desktop_app.core.diagnosis import Differential, assess
 from desktop_app.core.observations import Mark, Observations
 from desktop_app.core.records import Patient, Visit
+from desktop_app.core.wording import visit_type_name
 from desktop_app.gui.body_chart import BodyChartPanel
-from desktop_app.gui.dialogs import VISIT_LABELS
 from desktop_app.gui.differential_panel import DifferentialPanel
 from desktop_app.gui.exam_form import ExamForm
 from desktop_app.gui.history_form import HistoryForm
@@ -176,8 +176,7 @@ class VisitEditor(QWidget):
         self.obs = visit.observations
         self.editable = not visit.is_signed and not self.ops.repo.read_only
         self.title.setText(
-            f"{patient.name} · {local_date(visit.visit_date)} · "
-            f"{VISIT_LABELS.get(visit.visit_type, visit.visit_type)}"
+            f"{patient.name} · {local_date(visit.visit_date)} · {visit_type_name(visit.visit_type)}"
         )
         for pid, box in self.presentation_boxes.items():
             box.setChecked(pid in self.obs.presentations)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from desktop_app import paths
+from desktop_app.core.body_chart import load_view
 from desktop_app.core.knowledge_base import KnowledgeBase, Prompt
 from desktop_app.core.observations import Observations
-from desktop_app.export.body_chart import LATERAL, POSTERIOR
 from desktop_app.export.wording import (
     NOT_KNOWN,
     answer_text,
@@ -53,11 +54,15 @@ def test_exam_table_lists_only_recorded_results(kb: KnowledgeBase) -> None:
 
 
 def test_every_body_chart_region_has_a_place_in_each_of_its_views(kb: KnowledgeBase) -> None:
-    placed = {"posterior": POSTERIOR, "lateral": LATERAL}
+    placed = {
+        view: {shape.id for shape in load_view(paths.BODY_CHART, view).shapes}
+        for view in ("posterior", "lateral")
+    }
     missing = [
-        (region.id, view)
+        (region.id, view, side)
         for region in kb.body_chart.regions
         for view in region.views
-        if region.id not in placed.get(view, {})
+        for side in ("left", "right")
+        if f"{region.id}-{side}" not in placed[view]
     ]
     assert missing == []

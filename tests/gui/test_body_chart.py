@@ -55,6 +55,6 @@ def test_clicking_toggles_a_mark_of_the_chosen_symptom(
     mark = Mark(element.rpartition("-")[0], symptom.id, "left")
     assert emitted == [(mark, True)]
     panel.show_marks((mark,))
-    assert chart._colours == {element: panel.colours[symptom.id]}
+    assert chart.fills == {element: panel.colours[symptom.id]}
     qtbot.mouseClick(chart, Qt.MouseButton.LeftButton, pos=chart.centre_of(element).toPoint())
     assert emitted[-1] == (mark, False)
