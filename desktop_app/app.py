@@ -48,6 +48,7 @@ class App:
 
     db: Path | None = None  # --db; None: the file chosen in Settings, else the default
     actor: str = GUI_ACTOR  # who the audit log names for this process
+    create: bool = False  # --create: a new database where one was before (storage/impostor.py)
     kb: KnowledgeBase | None = field(default=None, repr=False)  # loaded on first use, once
 
     def knowledge_base(self) -> KnowledgeBase:
@@ -66,8 +67,17 @@ class App:
 
         path = self.database_path()
         if must_exist and not path.is_file():
+            from desktop_app.storage.impostor import refuse
+
+            refuse(path)  # names the latest backup when a database was there before
             raise DatabaseMissing(f"There is no database at {path}. Check the --db path.")
-        return Repository.open(path, self.knowledge_base(), actor=self.actor, read_only=read_only)
+        return Repository.open(
+            path,
+            self.knowledge_base(),
+            actor=self.actor,
+            read_only=read_only,
+            create=self.create and not must_exist,
+        )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -75,8 +85,8 @@ def run(args: argparse.Namespace) -> int:
     if getattr(args, "func", None) is None:
         from desktop_app.gui.application import run_gui
 
-        return run_gui(App(db=args.db, actor=GUI_ACTOR))
-    args.app = App(db=args.db, actor=COMMAND_ACTOR)
+        return run_gui(App(db=args.db, actor=GUI_ACTOR, create=args.create))
+    args.app = App(db=args.db, actor=COMMAND_ACTOR, create=args.create)
     try:
         return int(args.func(args))
     except AppError as exc:

@@ -28,10 +28,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--db", type=Path, default=None, help="database file (default: the user data directory)"
     )
+    parser.add_argument(
+        "--create",
+        action="store_true",
+        help="start a new, empty database where the --db file is missing or empty",
+    )
     parser.set_defaults(func=None)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
     for command in sub.choices.values():  # `--db` is accepted before or after the command
         command.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+        command.add_argument(
+            "--create", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+        )
     return parser

@@ -18,6 +18,7 @@ def register(sub: Any) -> None:
     parser.add_argument("--visit", type=int, required=True, metavar="ID", help="visit ID")
     parser.add_argument("--out", type=Path, required=True, metavar="FILE", help="PDF to write")
     parser.add_argument("--kind", choices=KINDS, default="summary", help="default: summary")
+    parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
     parser.set_defaults(func=run_export)
 
 
@@ -26,6 +27,9 @@ def run_export(args: argparse.Namespace) -> int:
 
     app = app_of(args)
     with app.open_repository(must_exist=True) as repo:  # never create an empty database
+        from desktop_app.storage.outputs import check_output
+
+        check_output(args.out, repo.path, force=args.force, what="PDF")
         written = export_visit(repo, app.knowledge_base(), args.visit, args.kind, args.out)
     print(f"Wrote {args.kind} of visit {args.visit} to {written}")
     return 0

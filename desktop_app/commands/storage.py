@@ -17,6 +17,7 @@ from desktop_app.commands import app_of
 def register(sub: Any) -> None:
     backup = sub.add_parser("backup", help="copy the database to a file (safe while the app runs)")
     backup.add_argument("--out", type=Path, required=True, metavar="FILE", help="backup file")
+    backup.add_argument("--force", action="store_true", help="replace FILE if it exists")
     backup.set_defaults(func=run_backup)
 
     restore = sub.add_parser(
@@ -37,7 +38,7 @@ def register(sub: Any) -> None:
 
 def run_backup(args: argparse.Namespace) -> int:
     with app_of(args).open_repository(must_exist=True) as repo:
-        dest = repo.backup_to(args.out)
+        dest = repo.backup_to(args.out, replace=args.force)
     print(f"Backed up {repo.path} to {dest}.")
     return 0
 

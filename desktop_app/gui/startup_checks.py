@@ -31,6 +31,7 @@ DAMAGED = (
     "is now read-only: you can still read the records, but nothing more will be saved. No backup "
     "was taken, so the existing backups stay sound."
 )
+SKIPPED = "No start-up backup: the database holds no patients yet."
 
 
 class StartupChecks(QObject):
@@ -39,6 +40,7 @@ class StartupChecks(QObject):
     damaged = Signal(str)  # the plain-language DatabaseCorrupt message
     backupFailed = Signal(str)
     backupDone = Signal()
+    backupSkipped = Signal()  # nothing to back up yet (no patients): no real backup rotated out
     finished = Signal()
 
     def __init__(self, path: Path, *, check: bool, backup_keep: int | None) -> None:
@@ -75,12 +77,12 @@ class StartupChecks(QObject):
                     log.warning("integrity check skipped: %s", type(exc).__name__)
             if self.backup_keep is not None:
                 try:
-                    startup_backup(self.path, self.backup_keep)
+                    made = startup_backup(self.path, self.backup_keep)
                 except AppError as exc:  # a failed backup must not block the clinic: say so
                     log.warning("start-up backup failed: %s", type(exc).__name__)
                     self.backupFailed.emit(str(exc))
                     return
-                self.backupDone.emit()
+                (self.backupDone if made is not None else self.backupSkipped).emit()
         except Exception:  # a bug: log it, and say the backup did not happen rather than hang
             log.exception("start-up checks failed")
             self.backupFailed.emit("an unexpected error (details are in the log)")
@@ -95,6 +97,7 @@ def run_in(window: MainWindow, checks: StartupChecks) -> None:
     checks.damaged.connect(report.damaged)
     checks.backupFailed.connect(report.backup_failed)
     checks.backupDone.connect(report.backup_done)
+    checks.backupSkipped.connect(report.backup_skipped)
     checks.finished.connect(report.finished)
     if checks.backup_keep is not None:
         window.statusBar().showMessage(f"{CHECKING}, then making the start-up backup…")
@@ -116,6 +119,9 @@ class StartupReport(QObject):
 
     def backup_done(self) -> None:
         self.window.statusBar().showMessage("Start-up backup saved.", 4000)
+
+    def backup_skipped(self) -> None:
+        self.window.statusBar().showMessage(SKIPPED, 4000)
 
     def backup_failed(self, message: str) -> None:
         self.window.statusBar().showMessage(f"Start-up backup failed: {message}", 15000)

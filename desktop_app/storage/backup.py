@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import sqlite3
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING
 from sqlite_utils import Database
 
 from desktop_app.core.errors import StorageError
-from desktop_app.storage import audit, restore
+from desktop_app.storage import audit, private, restore
 from desktop_app.storage.database import (
     WriterLock,
     check_schema,
@@ -24,6 +25,7 @@ from desktop_app.storage.errors import DatabaseCorrupt, DatabaseLocked
 if TYPE_CHECKING:
     from desktop_app.storage.repository import Repository
 
+log = logging.getLogger(__name__)
 SUFFIX = ".sqlite3"
 REQUIRED_TABLES = {"patients", "visits", "audit_log", "_sqlite_migrations"}
 
@@ -32,16 +34,31 @@ def _stamp() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
 
 
+PARTIAL = ".partial"
+
+
 def copy_database(conn: sqlite3.Connection, dest: Path, source: Path) -> Path:
-    """Copy an open database to dest through a temporary file, so dest is never half-written."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    partial = dest.with_name(dest.name + ".partial")
+    """Copy an open database to dest through a private temporary file, checked before renaming.
+
+    The copy gets SQLite's full integrity_check (not only quick_check): a damaged database is
+    never passed on as a good backup. dest is never half-written.
+    """
+    private.make_dir(dest.parent)
+    partial = dest.with_name(dest.name + PARTIAL)
     try:
+        private.create_file(partial)
         target = sqlite3.connect(partial)
         try:
             conn.backup(target)
             # A backup is one self-contained file, whatever the journal mode of the original.
             target.execute("PRAGMA journal_mode = DELETE")
+            problems = audit.integrity_problems(target)
+            if problems:
+                raise DatabaseCorrupt(
+                    f"The database {source} is damaged ({problems[0]}). No backup was written, "
+                    "so the existing backups stay sound. Restore the latest backup with "
+                    "'python main.py restore FILE'."
+                )
         finally:
             target.close()
         os.replace(partial, dest)
@@ -53,6 +70,9 @@ def copy_database(conn: sqlite3.Connection, dest: Path, source: Path) -> Path:
     except OSError as exc:
         partial.unlink(missing_ok=True)
         raise StorageError(f"Cannot write the backup {dest}: {exc.strerror}.") from None
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     return dest
 
 
@@ -61,20 +81,63 @@ def backups(db_path: Path, backup_dir: Path) -> list[Path]:
     return sorted(backup_dir.glob(f"{db_path.stem}-*{SUFFIX}"))
 
 
-def rotate_backups(db_path: Path, backup_dir: Path, keep: int) -> Path:
-    """Back up db_path into backup_dir with a time stamp and delete all but the newest `keep`."""
-    conn = connect(db_path, read_only=True)
+def remove_partials(db_path: Path, backup_dir: Path | None = None) -> None:
+    """Remove copies left by a backup killed part-way (run at each start)."""
+    folder = backup_dir or default_backup_dir(db_path)
+    for partial in folder.glob(f"*{SUFFIX}{PARTIAL}") if folder.is_dir() else []:
+        partial.unlink(missing_ok=True)
+        log.info("removed an unfinished backup copy")
+
+
+def _patients(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT count(*) FROM patients").fetchone()[0])
+
+
+def rotate_backups(db_path: Path, backup_dir: Path, keep: int) -> Path | None:
+    """Back up db_path into backup_dir with a time stamp and prune all but the newest `keep`.
+
+    An empty source (no patients) is skipped (None), a damaged one refused (DatabaseCorrupt):
+    neither may rotate a real backup out. The newest backup holding more patients than the
+    current file is never pruned.
+    """
+    remove_partials(db_path, backup_dir)
+    conn = connect(db_path, read_only=True, create=False)
     try:
+        current = _patients(conn)
+        if current == 0:
+            log.info("start-up backup skipped: the database holds no patients")
+            return None
         dest = copy_database(conn, backup_dir / f"{db_path.stem}-{_stamp()}{SUFFIX}", db_path)
+    except sqlite3.Error as exc:
+        raise mapped(exc, db_path) from None
     finally:
         conn.close()
-    _prune(db_path, backup_dir, keep)
+    _prune(db_path, backup_dir, keep, current)
     return dest
 
 
-def _prune(db_path: Path, backup_dir: Path, keep: int) -> None:
-    for old in backups(db_path, backup_dir)[: -max(keep, 1)]:
-        old.unlink(missing_ok=True)
+def _count(path: Path) -> int:
+    try:
+        conn = connect(path, read_only=True, create=False)
+        try:
+            return _patients(conn)
+        finally:
+            conn.close()
+    except (sqlite3.Error, StorageError):
+        return -1
+
+
+def _prune(db_path: Path, backup_dir: Path, keep: int, current: int) -> None:
+    """Delete all but the newest `keep` backups, sparing the newest one richer than `current`."""
+    every = backups(db_path, backup_dir)
+    doomed = every[: -max(keep, 1)]
+    if not doomed or any(_count(kept) > current for kept in every[len(doomed) :]):
+        spared = None
+    else:
+        spared = next((old for old in reversed(doomed) if _count(old) > current), None)
+    for old in doomed:
+        if old != spared:
+            old.unlink(missing_ok=True)
 
 
 def default_backup_dir(db_path: Path) -> Path:
@@ -84,15 +147,10 @@ def default_backup_dir(db_path: Path) -> Path:
 
 def startup_backup(
     repo_or_path: Repository | Path, keep: int, backup_dir: Path | None = None
-) -> Path:
-    """The rotating backup taken when the app starts; keeps the newest `keep` copies."""
-    if isinstance(repo_or_path, Path):
-        return rotate_backups(repo_or_path, backup_dir or default_backup_dir(repo_or_path), keep)
-    repo = repo_or_path
-    folder = backup_dir or default_backup_dir(repo.path)
-    dest = repo.backup_to(folder / f"{repo.path.stem}-{_stamp()}{SUFFIX}")
-    _prune(repo.path, folder, keep)
-    return dest
+) -> Path | None:
+    """The rotating backup taken when the app starts (read-only; see rotate_backups)."""
+    path = repo_or_path if isinstance(repo_or_path, Path) else repo_or_path.path
+    return rotate_backups(path, backup_dir or default_backup_dir(path), keep)
 
 
 def check_backup(src: Path) -> None:

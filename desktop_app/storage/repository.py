@@ -15,12 +15,13 @@ from typing import Any
 
 from desktop_app.core import signing
 from desktop_app.core.diagnosis import assess
-from desktop_app.core.errors import InvalidObservation
+from desktop_app.core.errors import InvalidObservation, StorageError
 from desktop_app.core.records import Amendment, AuditEntry, Visit
 from desktop_app.core.validation import clean_text
 from desktop_app.storage import audit
 from desktop_app.storage.backup import copy_database
 from desktop_app.storage.errors import RecordNotFound
+from desktop_app.storage.outputs import check_output
 from desktop_app.storage.store import dumps, now_text, storage_call
 from desktop_app.storage.visits import SIGNED, VisitStore
 
@@ -136,8 +137,11 @@ class Repository(VisitStore):
             log.info("export of visit %s not audited: database is read-only", visit_id)
             return
         suffix = Path(filename).suffix.lstrip(".").lower() or "file"
-        with self._change("export", "visit", visit_id, f"{kind} ({suffix})"):
-            pass
+        try:
+            with self._change("export", "visit", visit_id, f"{kind} ({suffix})"):
+                pass
+        except StorageError as exc:  # the file was written: say so, and why it is not audited
+            log.warning("export of visit %s written but not audited: %s", visit_id, exc)
 
     @storage_call
     def audit_trail(
@@ -168,12 +172,21 @@ class Repository(VisitStore):
     # -- backup ------------------------------------------------------------------------------
 
     @storage_call
-    def backup_to(self, dest: Path) -> Path:
-        """A consistent copy with SQLite's online backup API (written aside, then renamed)."""
+    def backup_to(self, dest: Path, *, replace: bool = False) -> Path:
+        """A consistent, checked copy with SQLite's online backup API (written aside, renamed).
+
+        Refuses a device, a folder, the database or one of its backups, and an existing file
+        unless `replace`. The audit entry is written only once the copy exists; if it cannot
+        be (a full or read-only disk under the database) the backup still counts, and the log
+        says why it was not audited.
+        """
         dest = Path(dest)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        if not self.read_only:
-            with self._change("backup", "database", "", f"to {dest.name}"):
-                pass
+        check_output(dest, self.path, force=replace)
         copy_database(self.db.conn, dest, self.path)
+        if not self.read_only:
+            try:
+                with self._change("backup", "database", "", f"to {dest.name}"):
+                    pass
+            except StorageError as exc:
+                log.warning("backup written but not audited: %s", type(exc).__name__)
         return dest

@@ -14,7 +14,8 @@ from sqlite_utils import Database
 
 from desktop_app.core.errors import VisitLocked
 from desktop_app.core.knowledge_base import KnowledgeBase
-from desktop_app.storage import audit, restore
+from desktop_app.storage import audit, impostor, restore
+from desktop_app.storage.backup import remove_partials
 from desktop_app.storage.database import WriterLock, connect, make_folder, mapped, prepare
 from desktop_app.storage.errors import DatabaseReadOnly
 
@@ -78,10 +79,22 @@ class Store:
 
     @classmethod
     def open(
-        cls, path: Path, kb: KnowledgeBase, *, actor: str = "clinician", read_only: bool = False
+        cls,
+        path: Path,
+        kb: KnowledgeBase,
+        *,
+        actor: str = "clinician",
+        read_only: bool = False,
+        create: bool = False,
     ) -> Self:
-        """Open (creating if missing) and migrate the database; read-only if another copy writes."""
+        """Open and migrate the database; read-only if another copy writes.
+
+        A missing file is created only where no database has been before, unless `create` (an
+        explicit "new database"): see storage/impostor.py.
+        """
         path = Path(path)
+        if not create:
+            impostor.refuse(path)
         reason = ""
         lock: WriterLock | None = None
         if read_only:
@@ -107,6 +120,7 @@ class Store:
         if lock is not None:
             try:
                 restore.recover(path)  # finish a restore killed part-way, before reading it
+                remove_partials(path)  # copies left by a backup killed part-way
             except BaseException:
                 lock.release()
                 raise

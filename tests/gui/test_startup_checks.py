@@ -59,7 +59,8 @@ def test_damage_after_an_unclean_shutdown_is_found_before_the_window_opens(
 def test_a_failed_start_up_backup_is_said_in_the_status_bar(
     qtbot: QtBot, db_path: Path, kb: KnowledgeBase
 ) -> None:
-    Repository.open(db_path, kb).close()
+    with Repository.open(db_path, kb) as repo:
+        repo.create_patient("Backed Up", dt.date(1970, 1, 1), "female")
     default_backup_dir(db_path).write_text("a file where the backup folder should be")
     window = open_window(App(db=db_path, kb=kb))
     assert window is not None

@@ -25,7 +25,8 @@ def test_backup_then_restore_gives_back_identical_data(
     backup = repo.backup_to(tmp_path / "backup.sqlite3")
     contents = table_contents(db_path)
     trail = repo.audit_trail()
-    assert trail[-1].action == "backup"
+    assert trail[-1].action == "backup"  # written once the copy exists: not in the copy itself
+    trail = trail[:-1]
 
     repo.save_answer(draft.id, "age", 30)
     repo.create_patient("Later Patient", patient.date_of_birth, "male")
@@ -86,7 +87,9 @@ def test_startup_backups_rotate(repo: Repository, patient: Patient, tmp_path: Pa
     assert startup_backup(repo, keep=3).parent == repo.path.parent / "backups"
 
 
-def test_rotate_backups_from_a_closed_database(repo: Repository, tmp_path: Path) -> None:
+def test_rotate_backups_from_a_closed_database(
+    repo: Repository, patient: Patient, tmp_path: Path
+) -> None:
     repo.close()
     first = rotate_backups(repo.path, tmp_path / "b", keep=1)
     second = rotate_backups(repo.path, tmp_path / "b", keep=1)
