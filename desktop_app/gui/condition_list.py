@@ -10,9 +10,14 @@ from PySide6.QtCore import QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from desktop_app.core.diagnosis import AppliedFinding, ConditionResult
+from desktop_app.core.diagnosis import AppliedFinding, ConditionResult, MustExclude
+from desktop_app.core.probability import format_probability
+from desktop_app.core.safety_wording import LEVEL_WORDS, MUST_EXCLUDE_TITLE
 
-URGENCY_COLOURS = {"emergency": "#b00020", "urgent": "#c25e00"}
+URGENCY_COLOURS = {"emergency": "#b00020", "urgent": "#a34f00"}
+TIER_FILLS = {"emergency": "#fde8e8", "urgent": "#fff4ce"}  # with dark text: any palette
+INDENT = 18  # a nested diagnosis sits under its parent
+STRIPE = 5  # the must-exclude tier's left edge
 PAD = 8  # inside a row
 GAP = 6  # between rows
 BAR = 6  # height of the probability bar
@@ -25,13 +30,26 @@ def _finding_lines(findings: tuple[AppliedFinding, ...], sign: str) -> list[str]
     ]
 
 
-def row_title(result: ConditionResult) -> str:
+def row_title(result: ConditionResult, tier: MustExclude | None = None) -> str:
+    """Probability and name; a must-exclude row says so first, a child shows it refines."""
     badge = "" if result.urgency == "routine" else f"  [{result.urgency}]"
-    return f"{result.posterior:.0%} · {result.name}{badge}"
+    lead = "↳ " if result.parent else ""
+    if tier is not None:
+        level = LEVEL_WORDS.get(tier.urgency, tier.urgency).upper()
+        return f"{MUST_EXCLUDE_TITLE.upper()} ({level}) · {lead}{result.name}"
+    if not result.specific:
+        return f"{lead}{result.name} · no specific findings yet"
+    return f"{format_probability(result.posterior)} · {lead}{result.name}{badge}"
 
 
-def row_details(result: ConditionResult) -> str:
-    lines = [f"Pre-test {result.prior:.0%}"]
+def row_details(result: ConditionResult, tier: MustExclude | None = None) -> str:
+    lines = []
+    if tier is not None:
+        lines.append(f"Rule: {tier.flag_name}. {tier.action}")
+        lines.append(
+            f"Estimated {format_probability(result.posterior)}; exclude it whatever the rank."
+        )
+    lines.append(f"Pre-test {format_probability(result.prior)}")
     lines += _finding_lines(result.supporting, "+") + _finding_lines(result.opposing, "−")
     return "\n".join(lines)
 
@@ -42,6 +60,7 @@ class ConditionList(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.results: tuple[ConditionResult, ...] = ()
+        self.tiers: dict[str, MustExclude] = {}
         self.shown = 0
         self._heights: list[int] = []
         self._measured_width = -1
@@ -53,21 +72,40 @@ class ConditionList(QWidget):
         self.setSizePolicy(policy)
         self.setAccessibleName("Ranked conditions")
 
-    def set_results(self, results: tuple[ConditionResult, ...], shown: int) -> None:
-        """Show the first `shown` results; repaint only when something changed."""
+    def set_results(
+        self,
+        results: tuple[ConditionResult, ...],
+        shown: int,
+        tiers: dict[str, MustExclude] | None = None,
+    ) -> None:
+        """Show the first `shown` results; repaint only when something changed.
+
+        `tiers` holds the must-exclude entry of each condition in that tier (by condition ID).
+        """
+        tiers = tiers or {}
         shown = min(shown, len(results))
-        if results[:shown] == self.results[: self.shown] and shown == self.shown:
+        same = results[:shown] == self.results[: self.shown] and shown == self.shown
+        if same and tiers == self.tiers:
             self.results = results
             return
-        self.results, self.shown = results, shown
+        self.results, self.shown, self.tiers = results, shown, tiers
         self._measured_width = -1
-        self.setAccessibleDescription("; ".join(row_title(r) for r in results[:shown]))
+        self.setAccessibleDescription("; ".join(self._title(r) for r in results[:shown]))
         self.updateGeometry()
         self.update()
 
+    def _title(self, result: ConditionResult) -> str:
+        return row_title(result, self.tiers.get(result.condition_id))
+
+    def _details(self, result: ConditionResult) -> str:
+        return row_details(result, self.tiers.get(result.condition_id))
+
+    def _indent(self, result: ConditionResult) -> int:
+        return INDENT if result.parent else 0
+
     def row_text(self, n: int) -> str:
         """The text of row n as shown (tests and screen readers)."""
-        return f"{row_title(self.results[n])}\n{row_details(self.results[n])}"
+        return f"{self._title(self.results[n])}\n{self._details(self.results[n])}"
 
     # -- geometry ---------------------------------------------------------------------------
     def _fonts(self) -> tuple[QFont, QFont]:
@@ -82,18 +120,23 @@ class ConditionList(QWidget):
             if len(self._row_heights) > 200:  # other widths and old texts
                 self._row_heights.clear()
             bold, small = self._fonts()
-            inner = QRect(0, 0, max(width - 2 * PAD, 40), 10_000)
             title_metrics = (QFontMetrics(bold), QFontMetrics(self.font()))  # the leader is bold
             detail_metrics = QFontMetrics(small)
             heights = []
             for n, result in enumerate(self.results[: self.shown]):
-                title, details = row_title(result), row_details(result)
-                key = (width, n == 0, title, details)
+                title, details = self._title(result), self._details(result)
+                strong = n == 0 or result.condition_id in self.tiers
+                key = (width - self._indent(result), strong, title, details)
                 height = self._row_heights.get(key)
                 if height is None:
+                    inner = QRect(
+                        0, 0, max(width - self._indent(result) - 2 * PAD - STRIPE, 40), 10_000
+                    )
                     height = (
                         PAD
-                        + title_metrics[min(n, 1)].boundingRect(inner, WRAP, title).height()
+                        + title_metrics[0 if strong else 1]
+                        .boundingRect(inner, WRAP, title)
+                        .height()
                         + 4
                         + BAR
                         + 4
@@ -132,28 +175,35 @@ class ConditionList(QWidget):
         width = self.width()
         top = 0
         for n, (result, height) in enumerate(zip(self.results, self._measure(width), strict=False)):
-            box = QRect(0, top, width, height)
+            indent = self._indent(result)
+            box = QRect(indent, top, width - indent, height)
             top += height + GAP
             if not box.intersects(event.rect()):
                 continue
-            painter.setPen(QColor("#e3e7ec"))
-            painter.setBrush(QColor("white"))
+            tier = self.tiers.get(result.condition_id)
+            colour = URGENCY_COLOURS.get(tier.urgency if tier else result.urgency, "#1f2d3d")
+            painter.setPen(QColor(colour if tier else "#e3e7ec"))
+            painter.setBrush(QColor(TIER_FILLS.get(tier.urgency, "white") if tier else "white"))
             painter.drawRoundedRect(QRectF(box).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
-            inner = box.adjusted(PAD, PAD, -PAD, -PAD)
-            painter.setFont(bold if n == 0 else self.font())
-            painter.setPen(QColor(URGENCY_COLOURS.get(result.urgency, "#1f2d3d")))
-            title = painter.boundingRect(inner, WRAP, row_title(result))
-            painter.drawText(inner, WRAP, row_title(result))
+            if tier is not None:
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(QColor(colour))
+                painter.drawRect(QRect(box.left(), box.top(), STRIPE, box.height()))
+            inner = box.adjusted(PAD + STRIPE, PAD, -PAD, -PAD)
+            painter.setFont(bold if n == 0 or tier is not None else self.font())
+            painter.setPen(QColor(colour))
+            title = painter.boundingRect(inner, WRAP, self._title(result))
+            painter.drawText(inner, WRAP, self._title(result))
             bar = QRect(inner.left(), title.bottom() + 5, inner.width(), BAR)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor("#eef1f5"))
             painter.drawRoundedRect(bar, 3, 3)
-            painter.setBrush(QColor("#4f8fd6"))
+            painter.setBrush(QColor("#4f8fd6" if result.specific or tier else "#b8c4d1"))
             painter.drawRoundedRect(
                 QRect(bar.left(), bar.top(), round(bar.width() * result.posterior), BAR), 3, 3
             )
             painter.setFont(small)
             painter.setPen(QColor("#5b6673"))
             details = inner.adjusted(0, bar.bottom() + 4 - inner.top(), 0, 0)
-            painter.drawText(details, WRAP, row_details(result))
+            painter.drawText(details, WRAP, self._details(result))
         painter.end()

@@ -8,13 +8,22 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
+    QLabel,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop_app.core.diagnosis import ConditionResult, Differential, NextTest
+from desktop_app.core.diagnosis import ConditionResult, Differential, MustExclude, NextTest
+from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.safety_wording import (
+    must_exclude_ids,
+    next_test_label,
+    not_screened_line,
+    screened_negative_line,
+    summarise_screening,
+)
 from desktop_app.gui.condition_list import ConditionList
 from desktop_app.gui.widgets import heading, hint, named
 
@@ -56,8 +65,9 @@ class DifferentialPanel(QWidget):
 
     nextTestChosen = Signal(str, str)
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, kb: KnowledgeBase, parent: QWidget | None = None):
         super().__init__(parent)
+        self.kb = kb
         self.setObjectName("differentialPanel")
         layout = QVBoxLayout(self)
         self.next_title = heading("Next best test", level=2)
@@ -73,6 +83,14 @@ class DifferentialPanel(QWidget):
             self.next_buttons.append(button)
         self.no_next = hint("No untested item would separate the leading conditions.")
         layout.addWidget(self.no_next)
+        # Pertinent negatives and what is still unasked: never read an unanswered screen as clear.
+        self.screened = hint("")
+        self.screened.setAccessibleName("Red flags screened negative")
+        layout.addWidget(self.screened)
+        self.unscreened = hint("")
+        self.unscreened.setStyleSheet("color: #8a4b00;")
+        self.unscreened.setAccessibleName("Red flags not yet screened")
+        layout.addWidget(self.unscreened)
         self.title = heading("Differential")
         layout.addWidget(self.title)
         self.note = hint(LIVE_NOTE)
@@ -87,23 +105,37 @@ class DifferentialPanel(QWidget):
         layout.addWidget(self.more)
         layout.addStretch(1)
         self._results: tuple[ConditionResult, ...] = ()
+        self._tiers: dict[str, MustExclude] = {}
 
     def show_differential(self, differential: Differential, snapshot: bool = False) -> None:
         """Update rows and suggestions in place."""
         self.title.setText("Differential at signing" if snapshot else "Differential")
         self.note.setText(SNAPSHOT_NOTE if snapshot else LIVE_NOTE)
         self._results = differential.conditions
+        self._tiers = must_exclude_ids(differential)
         self._show_rows()
+        summary = summarise_screening(self.kb, differential.screening)
+        self._set_hint(self.screened, screened_negative_line(summary))
+        missing = not_screened_line(summary)
+        self._set_hint(self.unscreened, missing)
+        self.unscreened.setToolTip(
+            "\n".join(f"{name}: {'; '.join(qs)}" for name, qs in summary.incomplete)
+        )
         self._next = list(differential.next_tests[:NEXT_TESTS])
         for n, button in enumerate(self.next_buttons):
             visible = n < len(self._next) and not snapshot
             if visible:
                 test = self._next[n]
-                text = f"→ {test.name}"
+                label = next_test_label(test)
+                text = f"{'⚠' if test.safety else '→'} {label}"
                 if button.full_text != text:
                     button.set_full_text(text)
-                    button.setToolTip(f"{test.name}\n{test.reason}")
-                    button.setAccessibleName(f"Go to next best test: {test.name}")
+                    button.setToolTip(f"{label}\n{test.reason}")
+                    button.setAccessibleName(f"Go to next best test: {label}")
+                    button.setProperty("safety", test.safety)
+                    button.setStyleSheet(
+                        "QPushButton { color: #7a0016; font-weight: 700; }" if test.safety else ""
+                    )
             button.setVisible(visible)
         self.next_title.setVisible(not snapshot)
         self.no_next.setVisible(not self._next and not snapshot)
@@ -111,12 +143,18 @@ class DifferentialPanel(QWidget):
     def _show_rows(self) -> None:
         count = len(self._results)
         shown = count if self.more.isChecked() else min(count, SHOWN_CONDITIONS)
-        self.conditions.set_results(self._results, shown)
+        self.conditions.set_results(self._results, shown, self._tiers)
         hidden = count - SHOWN_CONDITIONS
         text = "Show fewer" if self.more.isChecked() else f"Show {hidden} more"
         if self.more.text() != text:
             self.more.setText(text)
         self.more.setVisible(hidden > 0)
+
+    @staticmethod
+    def _set_hint(label: QLabel, text: str) -> None:
+        if label.text() != text:
+            label.setText(text)
+        label.setVisible(bool(text))
 
     def _chosen(self, n: int) -> None:
         test = self._next[n]

@@ -155,7 +155,7 @@ class VisitEditor(QWidget):
         )
         for title, section in zip(TABS, sections, strict=True):
             self.tabs.addTab(section if section is self.chart else _scroll(section), title)
-        self.panel = DifferentialPanel()
+        self.panel = DifferentialPanel(self.kb)
         self.panel.nextTestChosen.connect(self.go_to_item)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.tabs)

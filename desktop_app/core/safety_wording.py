@@ -1,0 +1,101 @@
+"""How the red-flag safety results read, on screen and on paper alike (one owner for the words).
+
+The panel, the summary PDF, the referral letter and the patient's safety-net card all take their
+sentences from here, so they can never disagree about what was screened, what must be excluded
+now, or what the patient was told.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from desktop_app.core.differential import Differential, MustExclude, NextTest, Screening
+from desktop_app.core.knowledge_base import KnowledgeBase
+
+LEVEL_WORDS = {"emergency": "Emergency", "urgent": "Urgent", "routine": "Routine review"}
+MUST_EXCLUDE_TITLE = "Must exclude now"
+SAFETY_NET_TITLE = "If any of these happen, seek help"
+
+
+@dataclass(frozen=True)
+class ScreeningSummary:
+    """Pertinent negatives, domains still to ask about (with the questions) and fired domains."""
+
+    negative: tuple[str, ...]
+    incomplete: tuple[tuple[str, tuple[str, ...]], ...]
+    fired: tuple[str, ...]
+
+    @property
+    def complete(self) -> bool:
+        return not self.incomplete
+
+
+def item_label(kb: KnowledgeBase, item_id: str) -> str:
+    """A prompt's question or an exam item's name; the ID itself for a retired or unknown one."""
+    prompt = kb.prompts.get(item_id)
+    if prompt is not None:
+        return prompt.question
+    item = kb.exam_items.get(item_id)
+    return item.name if item is not None else item_id
+
+
+def summarise_screening(kb: KnowledgeBase, rows: tuple[Screening, ...]) -> ScreeningSummary:
+    return ScreeningSummary(
+        negative=tuple(r.name for r in rows if r.status == "negative"),
+        incomplete=tuple(
+            (r.name, tuple(item_label(kb, i) for i in r.unanswered))
+            for r in rows
+            if r.status == "incomplete"
+        ),
+        fired=tuple(r.name for r in rows if r.status == "fired"),
+    )
+
+
+def screened_negative_line(summary: ScreeningSummary) -> str:
+    """'Red flags screened: negative for …' (empty when nothing was fully screened)."""
+    if not summary.negative:
+        return ""
+    return "Red flags screened: negative for " + "; ".join(summary.negative) + "."
+
+
+def not_screened_line(summary: ScreeningSummary) -> str:
+    """The domains whose screening questions are still unanswered (never read as negative)."""
+    if not summary.incomplete:
+        return ""
+    parts = [f"{name} ({len(questions)} to ask)" for name, questions in summary.incomplete]
+    return "Not yet screened: " + "; ".join(parts) + "."
+
+
+def must_exclude_line(row: MustExclude) -> str:
+    return f"{LEVEL_WORDS.get(row.urgency, row.urgency)}: {row.name} — {row.action}"
+
+
+def must_exclude_ids(differential: Differential) -> dict[str, MustExclude]:
+    """The must-exclude entry of each condition in that tier, by condition ID."""
+    return {m.condition_id: m for m in differential.must_exclude}
+
+
+def next_test_label(test: NextTest) -> str:
+    """A suggested item; a safety check says so, because it is asked for another reason."""
+    return f"Safety check: {test.name}" if test.safety else test.name
+
+
+def safety_net_texts(differential: Differential) -> tuple[str, ...]:
+    """Plain-language advice for the patient, each text once, most urgent rule first."""
+    seen: list[str] = []
+    for advice in differential.safety_net:
+        if advice.text not in seen:
+            seen.append(advice.text)
+    return tuple(seen)
+
+
+def unanswered_screen_warning(kb: KnowledgeBase, differential: Differential) -> str:
+    """What signing must confirm when a red-flag screen is incomplete ('' when none is)."""
+    summary = summarise_screening(kb, differential.screening)
+    if summary.complete:
+        return ""
+    lines = [f"• {name}: {'; '.join(questions)}" for name, questions in summary.incomplete]
+    return (
+        "These red-flag screening questions are unanswered. They will be recorded as not asked, "
+        "not as negative:\n" + "\n".join(lines)
+    )

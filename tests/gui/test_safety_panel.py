@@ -1,0 +1,82 @@
+"""Issue 11 on screen: the must-exclude tier leads, safety checks say so, screening is explicit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QDate
+from pytestqt.qtbot import QtBot
+
+from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.gui.main_window import MainWindow
+from desktop_app.gui.visit_editor import TABS
+from tests.gui.flows import click, create_patient, start_visit
+
+
+def _answer(qtbot: QtBot, window: MainWindow, prompt_id: str, value: str) -> None:
+    window.editor.tabs.setCurrentIndex(TABS.index("History"))
+    click(qtbot, window.editor.history.rows[prompt_id].input.buttons.buttons[value])
+
+
+def _open_visit(window: MainWindow) -> None:
+    create_patient(window, "Ines Duarte", QDate(1971, 8, 19))
+    start_visit(window, ["buttock_pain"])
+
+
+def test_a_fired_emergency_leads_the_list_as_must_exclude_and_agrees_with_the_banner(
+    qtbot: QtBot, open_app: Callable[[], MainWindow], kb: KnowledgeBase
+) -> None:
+    window = open_app()
+    _open_visit(window)
+    _answer(qtbot, window, "saddle_anaesthesia", "yes")
+    differential = window.editor.differential
+    emergency = [f for f in differential.red_flags if f.urgency == "emergency"]
+    assert emergency and window.banner.isVisible()
+    first = window.editor.panel.conditions.row_text(0)
+    tier = differential.must_exclude[0]
+    assert first.startswith("MUST EXCLUDE NOW (EMERGENCY)")
+    assert tier.name in first and tier.action in first  # the rule's action, as in the banner
+    assert tier.flag_id in {f.flag_id for f in emergency}
+    # A condition that is only a must-exclude row never looks like the answer: its estimate is
+    # still shown, with the instruction to exclude it whatever the rank.
+    assert "exclude it whatever the rank" in first
+
+
+def test_a_safety_check_is_labelled_as_one_and_goes_to_its_question(
+    qtbot: QtBot, open_app: Callable[[], MainWindow]
+) -> None:
+    window = open_app()
+    _open_visit(window)
+    _answer(qtbot, window, "radicular_symptoms", "yes")
+    panel = window.editor.panel
+    safety = [t for t in window.editor.differential.next_tests if t.safety]
+    assert safety, "radicular pain makes the cauda equina screen a safety check"
+    button = panel.next_buttons[0]
+    assert button.full_text.startswith("⚠ Safety check:")
+    assert safety[0].name in button.full_text
+    click(qtbot, button)
+    assert window.editor.tabs.currentIndex() == TABS.index(
+        "History" if safety[0].kind == "answer" else "Examination"
+    )
+
+
+def test_screening_separates_pertinent_negatives_from_questions_not_asked(
+    qtbot: QtBot, open_app: Callable[[], MainWindow], kb: KnowledgeBase
+) -> None:
+    window = open_app()
+    _open_visit(window)
+    panel = window.editor.panel
+    assert panel.unscreened.isVisible() and "Not yet screened" in panel.unscreened.text()
+    assert not panel.screened.isVisible()  # nothing was asked: nothing reads as negative
+    flag = kb.red_flags["cauda_equina"]
+    assert all(kb.prompts[p].answer_type == "yes_no" for p in flag.screen)
+    for prompt_id in flag.screen[:-1]:
+        _answer(qtbot, window, prompt_id, "no")
+    assert flag.name in panel.unscreened.toolTip()  # one question left: not screened yet
+    assert flag.name not in panel.screened.text()
+    _answer(qtbot, window, flag.screen[-1], "no")
+    assert panel.screened.text().startswith("Red flags screened: negative for")
+    assert flag.name in panel.screened.text()
+    assert flag.name not in panel.unscreened.toolTip()
+    stored = window.ops.repo.get_visit(window.editor.visit.id).observations.answers
+    assert all(stored[p] == "no" for p in flag.screen)
