@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 AGE_PROMPT = "age_years"  # pre-filled from the date of birth when the knowledge base asks for it
+SEX_PROMPT = "sex"  # pre-filled from the patient record when it says female or male
 
 
 def show_error(parent: QWidget | None, title: str, exc: AppError) -> None:
@@ -139,15 +140,19 @@ class Operations(QObject):
     def start_visit(
         self, patient: Patient, visit_type: str, presentations: Sequence[str]
     ) -> Visit | None:
-        """Create a visit, pre-filling the age from the date of birth when the KB asks for it."""
+        """Create a visit, pre-filling age (date of birth) and sex (record) when the KB asks."""
 
         def create() -> Visit:
             visit = self.repo.create_visit(patient.id, visit_type, list(presentations))
-            if AGE_PROMPT in {p.id for p in self.kb.prompts_for(list(presentations))}:
-                age = patient.age_on(visit.visit_date)
-                self.repo.save_answer(visit.id, AGE_PROMPT, age)
-                visit = self.repo.get_visit(visit.id)
-            return visit
+            asked = {p.id for p in self.kb.prompts_for(list(presentations))}
+            prefilled = False
+            if AGE_PROMPT in asked:
+                self.repo.save_answer(visit.id, AGE_PROMPT, patient.age_on(visit.visit_date))
+                prefilled = True
+            if SEX_PROMPT in asked and patient.sex in ("female", "male"):
+                self.repo.save_answer(visit.id, SEX_PROMPT, patient.sex)
+                prefilled = True
+            return self.repo.get_visit(visit.id) if prefilled else visit
 
         visit = self._run("Could not start the visit", create)
         if visit is not None:

@@ -108,6 +108,24 @@ def test_new_visit_prefills_age_from_date_of_birth(window: MainWindow, kb: Knowl
         assert window.editor.history.rows["age_years"].input.edit.text() == str(expected)
 
 
+def test_new_visit_prefills_sex_from_the_patient_record(
+    window: MainWindow, kb: KnowledgeBase
+) -> None:
+    # Sex changes the starting probabilities (prior modifiers), so the record's value is used.
+    def fill(dialog: PatientDialog) -> None:
+        dialog.name.setText("Eva Holm")
+        dialog.date_of_birth.setDate(QDate(1970, 6, 1))
+        dialog.sex.setCurrentIndex(dialog.sex.findData("female"))
+        press_ok(dialog)
+
+    seen = answer_dialog(PatientDialog, fill)
+    window.new_patient()
+    assert seen, "the new-patient dialog did not open"
+    start_visit(window, ["buttock_pain"])
+    visit = window.ops.repo.get_visit(window.editor.visit.id)
+    assert visit.observations.answers.get("sex") == "female"
+
+
 def test_acknowledge_dialog_needs_a_reason_when_not_referred(
     qtbot: QtBot, kb: KnowledgeBase
 ) -> None:
