@@ -8,8 +8,7 @@ from bench.full_visit import full_observations, half_observations
 from bench.harness import Context, Goal, Result, interleaved_medians
 from desktop_app import paths
 from desktop_app.core.diagnosis import assess, prior_for
-from desktop_app.core.kb_loader import load_knowledge_base
-from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.knowledge import KnowledgeBase, load_knowledge_base
 from desktop_app.core.observations import Observations
 
 GOAL = Goal(max_value=1.0)

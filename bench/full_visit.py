@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from desktop_app.core.knowledge_base import KnowledgeBase, Prompt
+from desktop_app.core.knowledge import KnowledgeBase, Prompt
 from desktop_app.core.observations import NO_SIDE, SIDES, Mark, Observations
 from desktop_app.core.validation import validate_answer, validate_exam
 

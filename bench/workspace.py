@@ -7,8 +7,7 @@ from pathlib import Path
 
 from bench.full_visit import answers, exam, marks
 from desktop_app import paths
-from desktop_app.core.kb_loader import load_knowledge_base
-from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.knowledge import KnowledgeBase, load_knowledge_base
 from desktop_app.storage.repository import Repository
 
 BIRTH = dt.date(1970, 5, 17)

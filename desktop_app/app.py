@@ -19,8 +19,7 @@ from typing import TYPE_CHECKING
 from desktop_app import paths, workstation
 from desktop_app.cli import build_parser
 from desktop_app.core.errors import AppError
-from desktop_app.core.kb_loader import load_knowledge_base
-from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.knowledge import KnowledgeBase, load_knowledge_base
 from desktop_app.storage.errors import DatabaseMissing
 
 if TYPE_CHECKING:

@@ -13,8 +13,8 @@ from desktop_app import paths
 from desktop_app.commands import app_of
 from desktop_app.core.diagnosis import Differential, assess, format_probability
 from desktop_app.core.errors import InvalidObservation
-from desktop_app.core.kb_loader import load_knowledge_base
-from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.knowledge import KnowledgeBase, load_knowledge_base
+from desktop_app.core.knowledge.lock import add_to_lock, lock_problem
 from desktop_app.core.validation import observations_from_dict
 
 
@@ -24,6 +24,10 @@ def register(sub: Any) -> None:
     check = kb_sub.add_parser("check", help="validate every knowledge-base file")
     check.add_argument("--dir", type=Path, default=paths.KNOWLEDGE_BASE, help=argparse.SUPPRESS)
     check.set_defaults(func=run_check)
+
+    lock = kb_sub.add_parser("lock", help="pin the knowledge-base version to its content")
+    lock.add_argument("--dir", type=Path, default=paths.KNOWLEDGE_BASE, help=argparse.SUPPRESS)
+    lock.set_defaults(func=run_lock)
 
     listing = kb_sub.add_parser("list", help="every presentation, prompt, exam item, condition")
     listing.add_argument("--json", action="store_true", help="machine-readable output")
@@ -54,6 +58,18 @@ def run_check(args: argparse.Namespace) -> int:
         f"{sum(bool(f.safety_net) for f in flags)} with safety-net advice), "
         f"{len(kb.measures)} measures, {len(kb.sources)} sources."
     )
+    problem = lock_problem(kb, args.dir)
+    if problem:
+        print(f"kb.lock: {problem}")
+        return 1
+    return 0
+
+
+def run_lock(args: argparse.Namespace) -> int:
+    kb = load_knowledge_base(args.dir)
+    added = add_to_lock(kb, args.dir)
+    state = "pinned" if added else "was already pinned"
+    print(f"Knowledge base {kb.version} {state} to {kb.fingerprint} in kb.lock.")
     return 0
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app import paths
-from desktop_app.core.kb_loader import load_knowledge_base
+from desktop_app.core.knowledge import load_knowledge_base
 
 DEFAULT_CASES = paths.PROJECT_ROOT / "validation" / "cases"
 

@@ -18,7 +18,7 @@ from html import escape
 from pathlib import Path
 
 from desktop_app.core.errors import KnowledgeBaseError
-from desktop_app.core.knowledge_base import BodyChart
+from desktop_app.core.knowledge import BodyChart
 from desktop_app.core.observations import SIDES, Mark
 
 VIEWS = ("posterior", "lateral")

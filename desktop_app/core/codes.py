@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from desktop_app.core.errors import KnowledgeBaseError
-from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.knowledge import KnowledgeBase
 
 FILE = "codes.yaml"
 KINDS = ("condition", "measure", "red_flag", "exam_item", "prompt", "region")

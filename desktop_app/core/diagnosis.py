@@ -34,7 +34,7 @@ from desktop_app.core.differential import (
     SafetyNet,
     Screening,
 )
-from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.core.next_test import LEADING, next_best_tests
 from desktop_app.core.observations import Observations
 from desktop_app.core.probability import displayed, format_probability

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from desktop_app.core.errors import InvalidObservation
-from desktop_app.core.knowledge_base import Measure
+from desktop_app.core.knowledge import Measure
 
 TOTAL = "total"  # the response key of a total_only measure (entered from the paper form)
 

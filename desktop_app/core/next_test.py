@@ -31,7 +31,7 @@ from dataclasses import replace
 from typing import Any
 
 from desktop_app.core.differential import NextTest
-from desktop_app.core.knowledge_base import KnowledgeBase, RedFlag
+from desktop_app.core.knowledge import KnowledgeBase, RedFlag
 from desktop_app.core.observations import NO_SIDE, Observations
 from desktop_app.core.predicates import positive_leaves
 from desktop_app.core.probability import probability

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from desktop_app.core.diagnosis import Differential, assess
-from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.core.observations import Observations
 
 VISIT_TYPES = ("initial", "follow_up", "discharge")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from desktop_app.core.differential import MustExclude, RedFlagAlert, SafetyNet, Screening
-from desktop_app.core.knowledge_base import KnowledgeBase, RedFlag
+from desktop_app.core.knowledge import KnowledgeBase, RedFlag
 from desktop_app.core.observations import UNKNOWN, Observations
 from desktop_app.core.visibility import is_shown
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from desktop_app.core.differential import Differential, MustExclude, NextTest, Screening
-from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.knowledge import KnowledgeBase
 
 LEVEL_WORDS = {"emergency": "Emergency", "urgent": "Urgent", "routine": "Routine review"}
 MUST_EXCLUDE_TITLE = "Must exclude now"

@@ -16,7 +16,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from desktop_app.core.knowledge_base import Condition, Link
+from desktop_app.core.knowledge import Condition, Link
 from desktop_app.core.observations import Observations
 from desktop_app.core.predicates import Truth
 from desktop_app.core.probability import log_odds, probability

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from desktop_app.core.errors import InvalidObservation
-from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.core.observations import (
     BINARY_RESULTS,
     NO_SIDE,

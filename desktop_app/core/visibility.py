@@ -11,7 +11,7 @@ recorded them still shows them (`displayed`).
 
 from __future__ import annotations
 
-from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.core.observations import Observations
 
 
@@ -26,10 +26,11 @@ def is_shown(
 
 
 def _settled(kb: KnowledgeBase, obs: Observations, *, retired: bool) -> Observations:
-    answers = dict(obs.answers)
-    exam = obs.exam
+    # IDs renamed since the visit was stored (manifest `renamed:`) are read under their new ID.
+    answers = {kb.current_id("answer", pid): v for pid, v in obs.answers.items()}
+    exam = {kb.current_id("exam", iid): sides for iid, sides in obs.exam.items()}
     if not retired:
-        exam = {iid: sides for iid, sides in obs.exam.items() if not kb.is_retired("exam", iid)}
+        exam = {iid: sides for iid, sides in exam.items() if not kb.is_retired("exam", iid)}
     while True:
         current = Observations(obs.presentations, answers, exam, obs.marks)
         hidden = [pid for pid in answers if not is_shown(kb, pid, current, retired=retired)]

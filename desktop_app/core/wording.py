@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from desktop_app.core.knowledge_base import Prompt
+from desktop_app.core.knowledge import Prompt
 from desktop_app.core.observations import NO_SIDE, UNKNOWN
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

@@ -8,7 +8,7 @@ import io
 from collections.abc import Iterable
 
 from desktop_app.core.diagnosis import Differential, format_probability
-from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.core.records import Patient, Visit
 
 # The patient columns double as the import format (exchange/patient_import.py reads them).

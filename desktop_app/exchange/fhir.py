@@ -17,7 +17,7 @@ from typing import Any
 
 from desktop_app.core.codes import Codes
 from desktop_app.core.diagnosis import Differential, format_probability
-from desktop_app.core.knowledge_base import KnowledgeBase, Prompt
+from desktop_app.core.knowledge import KnowledgeBase, Prompt
 from desktop_app.core.observations import NO_SIDE, UNKNOWN
 from desktop_app.core.records import Patient, Visit
 from desktop_app.core.visibility import visible

@@ -12,7 +12,7 @@ from pathlib import Path
 from desktop_app import paths
 from desktop_app.core.codes import Codes, load_codes
 from desktop_app.core.errors import ExportError
-from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.core.records import Patient, differential_of
 from desktop_app.exchange import csv_export, fhir
 from desktop_app.exchange.patient_import import (

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from desktop_app import paths
 from desktop_app.core import body_chart as chart
-from desktop_app.core.knowledge_base import BodyChart
+from desktop_app.core.knowledge import BodyChart
 from desktop_app.core.observations import Mark
 from desktop_app.export.fonts import REGULAR, draw_text
 from desktop_app.export.styles import INK

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from desktop_app.core.diagnosis import Differential
-from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.core.records import Amendment, Patient, Settings, Visit
 
 KINDS = ("summary", "referral", "history")

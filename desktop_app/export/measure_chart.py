@@ -7,7 +7,7 @@ import itertools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from desktop_app.core.knowledge_base import Measure
+from desktop_app.core.knowledge import Measure
 from desktop_app.export.fonts import BOLD, REGULAR, draw_text
 from desktop_app.export.styles import INK, MUTED, RULE
 from desktop_app.export.wording import MONTHS

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from desktop_app.core.diagnosis import ConditionResult, Differential, format_probability
-from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.core.measures import change
 from desktop_app.core.records import Amendment, Patient, Settings, Visit
 from desktop_app.export import wording as w

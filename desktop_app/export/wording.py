@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from desktop_app.core.diagnosis import AppliedFinding
-from desktop_app.core.knowledge_base import ExamItem, KnowledgeBase
+from desktop_app.core.knowledge import ExamItem, KnowledgeBase
 from desktop_app.core.observations import NO_SIDE, Observations
 from desktop_app.core.records import Amendment, RedFlagAck, Visit
 from desktop_app.core.visibility import displayed

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.knowledge_base import Prompt
+from desktop_app.core.knowledge import Prompt
 from desktop_app.core.observations import UNKNOWN
 from desktop_app.core.wording import choices
 from desktop_app.gui.widgets import ChoiceButtons, DebouncedText, named

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app import paths
 from desktop_app.core import body_chart as chart
-from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.core.observations import SIDES, Mark
 from desktop_app.gui.widgets import hint, named
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.core.records import SEXES, VISIT_TYPES, Patient
 from desktop_app.core.wording import visit_type_name
 from desktop_app.gui.widgets import hint, named

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.diagnosis import ConditionResult, Differential, MustExclude, NextTest
-from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.core.safety_wording import (
     must_exclude_ids,
     next_test_label,

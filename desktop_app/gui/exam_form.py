@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.knowledge_base import Accuracy, ExamItem, KnowledgeBase
+from desktop_app.core.knowledge import Accuracy, ExamItem, KnowledgeBase
 from desktop_app.core.observations import NO_SIDE, SIDES, Observations
 from desktop_app.gui.widgets import ChoiceButtons, WrapLabel, clear_layout, heading, hint, named
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
-from desktop_app.core.knowledge_base import KnowledgeBase, Measure
+from desktop_app.core.knowledge import KnowledgeBase, Measure
 from desktop_app.core.measures import TOTAL, change, score
 from desktop_app.core.records import MeasureResult
 from desktop_app.gui.widgets import heading, hint, named

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desktop_app.core import signing
 from desktop_app.core.errors import AppError, VisitLocked
-from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.core.observations import Mark, Observations
 from desktop_app.core.records import Amendment, MeasureResult, Patient, RedFlagAck, Settings, Visit
 from desktop_app.core.signing import SigningRefused

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.knowledge_base import Measure
+from desktop_app.core.knowledge import Measure
 from desktop_app.core.records import Patient
 from desktop_app.core.wording import visit_type_name
 from desktop_app.gui.operations import Operations

@@ -9,7 +9,7 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
 from desktop_app.core.diagnosis import Differential
-from desktop_app.core.knowledge_base import KnowledgeBase, NextSteps
+from desktop_app.core.knowledge import KnowledgeBase, NextSteps
 from desktop_app.core.records import Amendment
 from desktop_app.gui.widgets import DebouncedText, heading, local_datetime, named
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from desktop_app.core.diagnosis import assess
-from desktop_app.core.knowledge_base import ExamItem, KnowledgeBase, Measure, Prompt
+from desktop_app.core.knowledge import ExamItem, KnowledgeBase, Measure, Prompt
 from desktop_app.core.measures import TOTAL, score
 from desktop_app.core.observations import NO_SIDE, SIDES, Observations
 from desktop_app.core.validation import validate_answer, validate_exam, validate_mark

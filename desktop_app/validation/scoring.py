@@ -14,7 +14,7 @@ from typing import Any
 
 from desktop_app.core.diagnosis import ConditionResult, Differential, assess
 from desktop_app.core.errors import InvalidObservation
-from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.core.validation import observations_from_dict
 from desktop_app.validation.case_file import ValidationCase
 

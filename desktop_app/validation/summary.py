@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.core.errors import AppError
-from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.validation.case_file import RED_FLAG_LEVELS, load_cases
 from desktop_app.validation.held_out import read_held_out
 from desktop_app.validation.scoring import CaseResult, score_case

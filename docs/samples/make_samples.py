@@ -14,7 +14,7 @@ from pathlib import Path
 
 from desktop_app import paths
 from desktop_app.core.diagnosis import assess
-from desktop_app.core.kb_loader import load_knowledge_base
+from desktop_app.core.knowledge import load_knowledge_base
 from desktop_app.core.observations import Mark
 from desktop_app.core.records import Settings
 from desktop_app.reporting import export_visit

@@ -2,7 +2,7 @@
 
 from hypothesis import strategies as st
 
-from desktop_app.core.knowledge_base import KnowledgeBase, Prompt
+from desktop_app.core.knowledge import KnowledgeBase, Prompt
 from desktop_app.core.observations import NO_SIDE, Mark, Observations
 
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from desktop_app import paths
 from desktop_app.core.diagnosis import Differential, assess, visible
-from desktop_app.core.kb_loader import load_knowledge_base
+from desktop_app.core.knowledge import load_knowledge_base
 from desktop_app.core.next_test import outcomes
 from desktop_app.core.observations import NO_SIDE, Observations
 from desktop_app.core.predicates import AnswerIs, ExamIs

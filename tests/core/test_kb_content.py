@@ -9,8 +9,7 @@ from decimal import Decimal
 import pytest
 
 from desktop_app import paths
-from desktop_app.core.kb_loader import load_knowledge_base
-from desktop_app.core.knowledge_base import Accuracy, Figure, KnowledgeBase
+from desktop_app.core.knowledge import Accuracy, Figure, KnowledgeBase, load_knowledge_base
 from desktop_app.core.observations import Observations
 from desktop_app.core.predicates import AnswerIs, ExamIs, MarkIs, Predicate
 

@@ -12,7 +12,7 @@ import yaml
 
 from desktop_app import paths
 from desktop_app.core.errors import KnowledgeBaseError
-from desktop_app.core.kb_loader import load_knowledge_base
+from desktop_app.core.knowledge import load_knowledge_base
 
 
 @pytest.fixture

@@ -12,8 +12,7 @@ import pytest
 
 from desktop_app.core.diagnosis import assess, visible
 from desktop_app.core.errors import KnowledgeBaseError, KnowledgeBaseProblems
-from desktop_app.core.kb_loader import load_knowledge_base
-from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.knowledge import KnowledgeBase, load_knowledge_base
 from desktop_app.core.observations import Observations
 from tests.core.tiny_kb import FILES, write_tiny_kb
 

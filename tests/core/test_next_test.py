@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from desktop_app.core.diagnosis import assess
-from desktop_app.core.kb_loader import load_knowledge_base
+from desktop_app.core.knowledge import load_knowledge_base
 from desktop_app.core.observations import Observations
 from tests.core.tiny_kb import FILES, write_tiny_kb
 

@@ -13,8 +13,7 @@ import pytest
 
 from desktop_app import paths
 from desktop_app.core.diagnosis import Differential, assess
-from desktop_app.core.kb_loader import load_knowledge_base
-from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.knowledge import KnowledgeBase, load_knowledge_base
 from desktop_app.core.validation import observations_from_dict
 
 Case = dict[str, Any]

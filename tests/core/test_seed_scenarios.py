@@ -14,8 +14,7 @@ import yaml
 from desktop_app import paths
 from desktop_app.commands.knowledge import read_case
 from desktop_app.core.diagnosis import Differential, assess
-from desktop_app.core.kb_loader import load_knowledge_base
-from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.knowledge import KnowledgeBase, load_knowledge_base
 from desktop_app.core.validation import observations_from_dict
 
 EXAMPLES = paths.PROJECT_ROOT / "examples"

@@ -3,7 +3,7 @@
 import pytest
 
 from desktop_app.core.errors import InvalidObservation
-from desktop_app.core.kb_loader import load_knowledge_base
+from desktop_app.core.knowledge import load_knowledge_base
 from desktop_app.core.validation import (
     observations_from_dict,
     validate_answer,

@@ -4,8 +4,7 @@ from pathlib import Path
 
 import yaml
 
-from desktop_app.core.kb_loader import load_knowledge_base
-from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.knowledge import KnowledgeBase, load_knowledge_base
 
 FILES = {
     "manifest.yaml": {"version": "test-1", "title": "Tiny"},

@@ -7,7 +7,7 @@ import pytest
 from desktop_app import paths
 from desktop_app.app import App
 from desktop_app.core.codes import Codes, load_codes
-from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.knowledge import KnowledgeBase
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ import yaml
 from desktop_app import paths
 from desktop_app.core.codes import Codes, loinc_code_valid, parse_codes, snomed_id_valid
 from desktop_app.core.errors import KnowledgeBaseError
-from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.knowledge import KnowledgeBase
 
 SHIPPED: dict[str, Any] = yaml.safe_load(
     (paths.KNOWLEDGE_BASE / "codes.yaml").read_text(encoding="utf-8")

@@ -18,7 +18,7 @@ import pytest
 from fhir.resources.bundle import Bundle
 
 from desktop_app.app import main
-from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.storage.repository import Repository
 from tests.exchange.builders import Clinic, clinic
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from desktop_app.app import App, main
-from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.storage.repository import Repository
 from tests.exchange.builders import Clinic, clinic
 

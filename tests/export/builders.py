@@ -7,8 +7,7 @@ from dataclasses import replace
 
 from desktop_app import paths
 from desktop_app.core.diagnosis import assess
-from desktop_app.core.kb_loader import load_knowledge_base
-from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.knowledge import KnowledgeBase, load_knowledge_base
 from desktop_app.core.measures import score
 from desktop_app.core.records import (
     Amendment,

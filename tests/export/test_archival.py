@@ -10,7 +10,7 @@ import pikepdf
 import pytest
 from pikepdf import pdfa
 
-from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.export import write_pdf
 from tests.export import builders
 from tests.export.pdf_reading import fonts

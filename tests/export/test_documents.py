@@ -11,7 +11,7 @@ import pytest
 from pikepdf import pdfa
 
 from desktop_app.core.diagnosis import assess
-from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.core.observations import Observations
 from desktop_app.export import VisitBundle, write_pdf
 from desktop_app.export.fonts import CJK

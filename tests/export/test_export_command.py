@@ -10,7 +10,7 @@ import pytest
 from desktop_app.app import COMMAND_ACTOR, App
 from desktop_app.cli import build_parser
 from desktop_app.core.errors import AppError
-from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.core.observations import Mark
 from desktop_app.core.records import Settings
 from desktop_app.reporting import load_bundle

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from desktop_app.core.errors import ExportError
-from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.export import VisitBundle, write_pdf
 from tests.export import builders
 
@@ -80,7 +80,7 @@ def test_export_failing_part_way_leaves_nothing(tmp_path: Path) -> None:
     message = with_tiny_file_limit(
         """
         from desktop_app import paths
-        from desktop_app.core.kb_loader import load_knowledge_base
+        from desktop_app.core.knowledge import load_knowledge_base
         from desktop_app.export import write_pdf
         from tests.export import builders
         write_pdf("summary", builders.bundle(load_knowledge_base(paths.KNOWLEDGE_BASE)), out)

@@ -6,7 +6,7 @@ import datetime as dt
 
 from desktop_app import paths
 from desktop_app.core.body_chart import load_view
-from desktop_app.core.knowledge_base import KnowledgeBase, Prompt
+from desktop_app.core.knowledge import KnowledgeBase, Prompt
 from desktop_app.core.observations import Observations
 from desktop_app.export.wording import (
     NOT_KNOWN,

@@ -13,8 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app import paths
 from desktop_app.app import App
-from desktop_app.core.kb_loader import load_knowledge_base
-from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.knowledge import KnowledgeBase, load_knowledge_base
 from desktop_app.gui.application import configure, open_window
 from desktop_app.gui.main_window import MainWindow
 

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.diagnosis import assess
-from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.gui.dialogs import AmendDialog, PatientDialog, VisitDialog
 from desktop_app.gui.main_window import MainWindow
 from desktop_app.gui.red_flag_banner import AcknowledgeDialog

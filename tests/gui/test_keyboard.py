@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 from pytestqt.qtbot import QtBot
 
-from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.gui.dialogs import PatientDialog, VisitDialog
 from desktop_app.gui.main_window import MainWindow
 from tests.gui.conftest import answer_dialog

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.diagnosis import RedFlagAlert
-from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.gui.main_window import MainWindow
 from desktop_app.gui.red_flag_banner import RedFlagBanner
 from desktop_app.gui.visit_editor import TABS

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QDate
 from pytestqt.qtbot import QtBot
 
-from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.gui.main_window import MainWindow
 from desktop_app.gui.visit_editor import TABS
 from tests.gui.flows import click, create_patient, start_visit

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QDate
 from pytestqt.qtbot import QtBot
 
-from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.core.wording import answer_text, visit_type_name
 from desktop_app.gui.main_window import MainWindow
 from tests.gui.flows import create_patient, start_visit

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app import workstation
 from desktop_app.app import App
-from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.gui.application import open_window, run_gui
 from desktop_app.gui.main_window import MainWindow
 from desktop_app.gui.settings_dialog import SettingsDialog

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from desktop_app.app import App
-from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.gui.application import open_window
 from desktop_app.gui.main_window import MainWindow
 from desktop_app.gui.visit_editor import VisitEditor

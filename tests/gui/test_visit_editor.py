@@ -9,7 +9,7 @@ from PySide6.QtCore import QDate, QEvent, QObject
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from desktop_app.core.knowledge_base import KnowledgeBase, Prompt
+from desktop_app.core.knowledge import KnowledgeBase, Prompt
 from desktop_app.core.predicates import AnswerIs
 from desktop_app.gui.main_window import MainWindow
 from desktop_app.gui.patient_page import TrendChart

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from desktop_app.core.errors import StorageError
-from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.core.records import Patient
 from desktop_app.storage.backup import backups, default_backup_dir, rotate_backups
 from desktop_app.storage.errors import DatabaseCorrupt, DatabaseMissing

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.storage import restore
 from desktop_app.storage.backup import restore_database
 from desktop_app.storage.repository import Repository

@@ -11,7 +11,7 @@ from sqlite_utils import Database
 
 from desktop_app import paths
 from desktop_app.core.errors import StorageError
-from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.storage.database import MIGRATION_SET, migration_names, migrations
 from desktop_app.storage.repository import Repository
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.storage.database import defer_quick_check, quick_check, unclean_shutdown
 from desktop_app.storage.errors import DatabaseCorrupt
 from desktop_app.storage.repository import Repository

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.storage.database import migration_names, migrations
 from desktop_app.storage.repository import Repository
 from desktop_app.storage.search import fold

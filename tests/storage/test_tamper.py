@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.core.records import Patient, Visit
 from desktop_app.storage.repository import Repository
 from tests.storage.helpers import filled_visit

@@ -1,6 +1,6 @@
 import pytest
 
-from desktop_app.core.knowledge_base import KnowledgeBase
+from desktop_app.core.knowledge import KnowledgeBase
 from tests.core.tiny_kb import tiny_kb
 
 

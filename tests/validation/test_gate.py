@@ -8,7 +8,7 @@ not met, or when a case that is a hit in the committed validation/results.md is 
 import pytest
 
 from desktop_app import paths
-from desktop_app.core.kb_loader import load_knowledge_base
+from desktop_app.core.knowledge import load_knowledge_base
 from desktop_app.validation.gate import (
     check_thresholds,
     load_thresholds,

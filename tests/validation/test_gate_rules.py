@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from desktop_app.core.kb_loader import load_knowledge_base
+from desktop_app.core.knowledge import load_knowledge_base
 from desktop_app.validation.gate import (
     GateFileError,
     check_thresholds,

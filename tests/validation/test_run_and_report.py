@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from desktop_app.core.errors import AppError
-from desktop_app.core.kb_loader import load_knowledge_base
+from desktop_app.core.knowledge import load_knowledge_base
 from desktop_app.validation.held_out import HeldOutError, draw_held_out
 from desktop_app.validation.report import to_json, to_markdown
 from desktop_app.validation.summary import run_validation

@@ -119,7 +119,7 @@ def test_rows_without_a_parent_are_ranked_as_the_engine_orders_them(kb):
 def test_a_retired_prompt_makes_the_case_invalid(tmp_path):
     import copy
 
-    from desktop_app.core.kb_loader import load_knowledge_base
+    from desktop_app.core.knowledge import load_knowledge_base
     from tests.core.tiny_kb import FILES, write_tiny_kb
 
     prompts = copy.deepcopy(FILES["prompts.yaml"])

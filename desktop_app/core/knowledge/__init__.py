@@ -1,0 +1,61 @@
+"""The knowledge base: typed model (model), strict YAML reading (entries), one builder per entry
+kind (builders), the loading table (loader), cross-reference checks (references) and the version
+lock (lock)."""
+
+from desktop_app.core.knowledge.loader import ENTRY_FILES, FILES, fingerprint, load_knowledge_base
+from desktop_app.core.knowledge.model import (
+    ANSWER_TYPES,
+    RENAMED_KINDS,
+    RESULT_TYPES,
+    URGENCIES,
+    VERIFICATION,
+    Accuracy,
+    BodyChart,
+    Condition,
+    ExamItem,
+    Figure,
+    KnowledgeBase,
+    Link,
+    Measure,
+    MeasureItem,
+    NextSteps,
+    Option,
+    Presentation,
+    PriorModifier,
+    Prompt,
+    RedFlag,
+    Region,
+    Source,
+)
+from desktop_app.core.knowledge.references import check_references, reference_problems
+
+__all__ = [
+    "ANSWER_TYPES",
+    "ENTRY_FILES",
+    "FILES",
+    "RENAMED_KINDS",
+    "RESULT_TYPES",
+    "URGENCIES",
+    "VERIFICATION",
+    "Accuracy",
+    "BodyChart",
+    "Condition",
+    "ExamItem",
+    "Figure",
+    "KnowledgeBase",
+    "Link",
+    "Measure",
+    "MeasureItem",
+    "NextSteps",
+    "Option",
+    "Presentation",
+    "PriorModifier",
+    "Prompt",
+    "RedFlag",
+    "Region",
+    "Source",
+    "check_references",
+    "fingerprint",
+    "load_knowledge_base",
+    "reference_problems",
+]
