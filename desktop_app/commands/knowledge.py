@@ -151,6 +151,13 @@ def format_differential(result: Differential, top: int = 8) -> str:
             lines.append(
                 f"     against: {f.statement} (LR {f.lr:.2g}{', estimate' if f.estimate else ''})"
             )
+    incomplete = [s for s in result.screening if s.status == "incomplete"]
+    if incomplete:
+        lines.append("")
+        for s in incomplete:
+            lines.append(f"Not fully screened: {s.name} (unanswered: {', '.join(s.unanswered)})")
+    for advice in result.safety_net:
+        lines.append(f"Safety net: {advice.text}")
     if result.next_tests:
         lines.append("")
         lines.append("Next best tests:")

@@ -159,3 +159,17 @@ def test_a_correlated_group_is_never_below_its_weakest_member_alone(a, b):
     positives = [p for p, r in zip(alone, (a, b), strict=True) if r == "positive"]
     if positives:  # a negative member never cancels a positive one
         assert both >= max(positives) - 1e-12
+
+
+@FAST
+@given(observations(KB))
+def test_a_safety_test_can_fire_an_urgent_or_emergency_rule(obs):
+    obs = visible(KB, obs)
+    result = assess(KB, obs)
+    fired = {f.flag_id for f in result.red_flags}
+    for test in (t for t in result.next_tests if t.safety):
+        could = set()
+        for value, _ in outcomes(KB, test.kind, test.item_id):
+            after = assess(KB, _record(KB, obs, test.kind, test.item_id, value))
+            could |= {f.flag_id for f in after.red_flags if f.urgency != "routine"} - fired
+        assert could, f"{test.item_id} was proposed for safety but fires no new rule"
