@@ -7,7 +7,6 @@ import os
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -78,10 +77,12 @@ def test_a_busy_database_fails_fast_and_keeps_the_data(
     other = sqlite3.connect(db_path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
     try:
-        started = time.perf_counter()
+        # The window never freezes for long: SQLite waits at most the configured busy timeout
+        # (checked as configured, not timed, so a loaded machine cannot make this flaky).
+        busy_ms = repo.db.conn.execute("PRAGMA busy_timeout").fetchone()[0]
+        assert 0 < busy_ms <= 1000
         with pytest.raises(DatabaseLocked, match="busy in another program") as caught:
             repo.save_answer(visit.id, "age", 40)
-        assert time.perf_counter() - started < 2.0  # the window never freezes for long
         assert str(db_path) in str(caught.value)
     finally:
         other.execute("ROLLBACK")
