@@ -156,10 +156,8 @@ def default_mapping(columns: Sequence[str]) -> dict[str, str]:
     return mapping
 
 
-def plan_csv(
-    data: bytes, existing: Existing, mapping: Mapping[str, str] | None = None
-) -> ImportPlan:
-    """An import plan for a CSV file (UTF-8, a header row, comma or semicolon separated)."""
+def _reader(data: bytes) -> tuple[Any, list[str]]:
+    """A CSV reader past the header row, and the header's column names."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -176,6 +174,19 @@ def plan_csv(
         columns = [c.strip() for c in next(reader)]
     except StopIteration:
         raise ImportRefused("line 1: the file is empty; it needs a header row.") from None
+    return reader, columns
+
+
+def csv_columns(data: bytes) -> list[str]:
+    """The header row's column names (for a mapping dialog)."""
+    return _reader(data)[1]
+
+
+def plan_csv(
+    data: bytes, existing: Existing, mapping: Mapping[str, str] | None = None
+) -> ImportPlan:
+    """An import plan for a CSV file (UTF-8, a header row, comma or semicolon separated)."""
+    reader, columns = _reader(data)
     repeated = sorted({c for c in columns if columns.count(c) > 1 and c})
     if repeated:
         raise ImportRefused(f"line 1: the header names {', '.join(repeated)} more than once.")

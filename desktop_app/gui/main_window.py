@@ -178,6 +178,9 @@ class MainWindow(QMainWindow):
         self.sign_action = self._action("&Visit", "Si&gn…", self.sign_visit)
         self.amend_action = self._action("&Visit", "&Amend…", self.amend_visit)
         self._action("&Help", "&How to start", self._show_help, std.HelpContents)
+        from desktop_app.gui import exchange_actions  # FHIR, CSV, import and About
+
+        exchange_actions.install(self)
 
     def _apply_read_only(self) -> None:
         """Title, bar, actions and open views follow the repository's read-only state."""

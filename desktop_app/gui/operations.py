@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -25,6 +25,9 @@ from desktop_app.core.records import Amendment, MeasureResult, Patient, RedFlagA
 from desktop_app.core.signing import SigningRefused
 from desktop_app.storage.backup import default_backup_dir, restore_database
 from desktop_app.storage.repository import Repository
+
+if TYPE_CHECKING:
+    from desktop_app.exchange.patient_import import ImportPlan
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -297,6 +300,56 @@ class Operations(QObject):
             self.databaseReplaced.emit()
             self.patientsChanged.emit()
         return done
+
+    # -- exchange (FHIR, CSV, patient import: desktop_app.exchange) --------------------------
+    def export_fhir(self, scope: str, record_id: int, out: Path) -> Path | None:
+        """Write a FHIR R4 Bundle of a visit or of a patient's record (audited)."""
+        from desktop_app.exchange import service
+
+        done = self._run(
+            "Could not export FHIR",
+            lambda: service.export_fhir(self.repo, self.kb, scope, record_id, out),
+            write=False,
+        )
+        return None if done is None else done[0]
+
+    def export_csv(
+        self, first: dt.date, last: dt.date, out: Path, free_text: bool
+    ) -> tuple[Path, int] | None:
+        """Write visits and scores of a date range as CSV (audited)."""
+        from desktop_app.exchange import service
+
+        return self._run(
+            "Could not export the CSV",
+            lambda: service.export_csv(self.repo, self.kb, first, last, out, free_text=free_text),
+            write=False,
+        )
+
+    def plan_import(
+        self, data: bytes, kind: str, mapping: dict[str, str] | None
+    ) -> ImportPlan | str:
+        """What importing a file of patients would do, or why it cannot be read; writes nothing.
+
+        The reason is returned, not shown: the import dialog shows it in its preview while the
+        user changes the column mapping.
+        """
+        from desktop_app.exchange import service
+
+        try:
+            return service.plan_patient_import(self.repo, data, kind, mapping)
+        except AppError as exc:
+            return str(exc)
+
+    def apply_import(self, plan: ImportPlan) -> list[Patient] | None:
+        """Add the previewed patients in one transaction (audited)."""
+        from desktop_app.exchange import service
+
+        created = self._run(
+            "Could not import the patients", lambda: service.apply_patient_import(self.repo, plan)
+        )
+        if created:
+            self.patientsChanged.emit()
+        return created
 
 
 def _done(_: object) -> bool:
