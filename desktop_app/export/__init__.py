@@ -1,4 +1,4 @@
-"""PDF export: clinical summary, referral letter and patient history.
+"""PDF export: clinical summary, referral letter, patient history and safety-net card.
 
 ReportLab and pikepdf are imported only when a document is written (they cost start-up time).
 """
@@ -26,6 +26,10 @@ def _renderer(kind: str) -> Callable[[VisitBundle], bytes]:
         from desktop_app.export.referral import render_referral
 
         return render_referral
+    if kind == "safety-card":
+        from desktop_app.export.safety_card import render_safety_card
+
+        return render_safety_card
     if kind == "history":
         from desktop_app.export.history import render_history
 

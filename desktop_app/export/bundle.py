@@ -8,7 +8,7 @@ from desktop_app.core.diagnosis import Differential
 from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.core.records import Amendment, Patient, Settings, Visit
 
-KINDS = ("summary", "referral", "history")
+KINDS = ("summary", "referral", "history", "safety-card")
 
 
 @dataclass(frozen=True)

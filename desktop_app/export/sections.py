@@ -6,6 +6,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
+from desktop_app.core import safety_wording as sw
 from desktop_app.core.diagnosis import ConditionResult, Differential, format_probability
 from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.core.measures import change
@@ -222,9 +223,14 @@ def measures_section(
     return out
 
 
-def _condition(result: ConditionResult, rank: int) -> list[Any]:
+def _condition(result: ConditionResult, rank: int | None) -> list[Any]:
+    """One row; a nested diagnosis (rank None) is written under its parent."""
+    label = f"{rank}. " if rank is not None else "↳ "
+    estimate = (
+        format_probability(result.posterior) if result.specific else "no specific findings yet"
+    )
     head = (
-        f"<b>{rank}. {markup(result.name)}</b>: {format_probability(result.posterior)} "
+        f"<b>{label}{markup(result.name)}</b>: {estimate} "
         f"(pre-test {format_probability(result.prior)})"
     )
     out = [rich(head)]
@@ -237,7 +243,26 @@ def _condition(result: ConditionResult, rank: int) -> list[Any]:
     return out
 
 
-def differential_section(differential: Differential, visit: Visit) -> list[Any]:
+def _safety_lines(kb: KnowledgeBase, differential: Differential) -> list[Any]:
+    """Must exclude now, pertinent negatives vs not screened, safety-net advice (as on screen)."""
+    out: list[Any] = []
+    if differential.must_exclude:
+        out.append(para(sw.MUST_EXCLUDE_TITLE, "h3"))
+        out += [rich(markup(sw.must_exclude_line(m)), "alert") for m in differential.must_exclude]
+    summary = sw.summarise_screening(kb, differential.screening)
+    for line in (sw.screened_negative_line(summary), sw.not_screened_line(summary)):
+        if line:
+            out.append(para(line))
+    advice = sw.safety_net_texts(differential)
+    if advice:
+        out.append(para("Safety-net advice given", "h3"))
+        out += [rich(f"• {markup(text)}") for text in advice]
+    return out
+
+
+def differential_section(
+    differential: Differential, visit: Visit, kb: KnowledgeBase | None = None
+) -> list[Any]:
     """Red flags with urgency, action and acknowledgement, then the leading conditions."""
     out = [para("Assessment", "h2")]
     for alert in differential.red_flags:
@@ -246,9 +271,16 @@ def differential_section(differential: Differential, visit: Visit) -> list[Any]:
         ack = w.acknowledgement_text(visit.red_flag_acks.get(alert.flag_id))
         out.append(rich(f"<i>Acknowledged:</i> {markup(ack)}"))
         out.append(spacer(3))
+    if kb is not None:
+        out += _safety_lines(kb, differential)
     out.append(para("Leading conditions", "h3"))
-    for rank, result in enumerate(differential.conditions[:LEADING_SHOWN], start=1):
-        out += _condition(result, rank)
+    rank = 0
+    for result in differential.conditions:
+        if result.parent is None:
+            rank += 1
+            if rank > LEADING_SHOWN:
+                break
+        out += _condition(result, None if result.parent else rank)
     out.append(
         para(
             "Probabilities are estimates from published likelihood ratios and expert "
@@ -318,7 +350,7 @@ def visit_sections(
         *exam_section(kb, visit, width),
         *body_chart_section(kb, visit, width),
         *measures_section(kb, visit, history, width),
-        *differential_section(differential, visit),
+        *differential_section(differential, visit, kb),
         *plan_section(visit),
         *amendments_section(amendments, visit),
         *signature_block(visit, width),

@@ -43,6 +43,7 @@ EXPORT_KINDS = (
     ("summary", "Visit summary (PDF)…"),
     ("referral", "Referral letter (PDF)…"),
     ("history", "Patient history (PDF)…"),
+    ("safety-card", "Patient safety-net card (PDF)…"),
 )
 TABS = ("History", "Examination", "Body chart", "Outcome measures", "Plan")
 
