@@ -1,4 +1,4 @@
-"""`export-pdf --visit ID --out FILE [--kind summary|referral|history|safety-card]` writes a visit's PDF."""
+"""`export-pdf --visit ID --out FILE [--kind KIND]` writes a visit's PDF (KINDS: export.bundle)."""
 
 from __future__ import annotations
 

@@ -42,6 +42,14 @@ def check_signable(differential: Differential, acks: Mapping[str, RedFlagAck]) -
         raise SigningRefused(missing)
 
 
+UNSCREENED_ACTION = "sign_unscreened"
+
+
+def incomplete_screens(differential: Differential) -> tuple[str, ...]:
+    """Red-flag domains whose screening questions were still unanswered at signing."""
+    return tuple(s.name for s in differential.screening if s.status == "incomplete")
+
+
 def signer_name(settings: Settings, actor: str) -> str:
     """Who signs: the clinician named in Settings, else the actor the app was started as."""
     return settings.clinician_name.strip() or actor

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.errors import StorageError
 from desktop_app.core.records import Patient
+from desktop_app.core.safety_wording import unanswered_screen_warning
 from desktop_app.gui.dialogs import AmendDialog, PatientDialog, VisitDialog
 from desktop_app.gui.operations import Operations
 from desktop_app.gui.patient_page import PatientPage
@@ -339,11 +340,16 @@ class MainWindow(QMainWindow):
         if not self._visit_open() or not self.editor.editable:
             return
         self.editor.flush()
+        differential = self.editor.differential
+        unscreened = (
+            unanswered_screen_warning(self.ops.kb, differential) if differential is not None else ""
+        )
         answer = QMessageBox.question(
             self,
             "Sign visit",
             "Sign this visit now?\n\nAfter signing it cannot be changed; corrections are added "
-            "as amendments.",
+            "as amendments."
+            + (f"\n\n{unscreened}\n\nThis is recorded in the audit trail." if unscreened else ""),
         )
         assert self.editor.visit is not None
         if answer == QMessageBox.StandardButton.Yes and self.ops.sign(self.editor.visit.id):

@@ -81,6 +81,16 @@ class Repository(VisitStore):
                 visit_id,
                 audit.FINGERPRINT_PREFIX + fingerprint,
             )
+            unscreened = signing.incomplete_screens(differential)
+            if unscreened:  # the GUI asked the signer to confirm; every caller leaves a record
+                audit.append(
+                    self.db,
+                    self.actor,
+                    signing.UNSCREENED_ACTION,
+                    "visit",
+                    visit_id,
+                    "signed with red-flag screening not asked: " + "; ".join(unscreened),
+                )
         return self.get_visit(visit_id)
 
     @storage_call

@@ -110,3 +110,23 @@ def test_a_visit_with_only_a_routine_review_can_be_signed(
     assert window.banner.isVisible() and not window.banner.buttons  # a notice, nothing to press
     window.sign_visit()
     assert yes.calls and window.ops.repo.get_visit(editor.visit.id).is_signed
+
+
+def test_signing_with_an_unanswered_screen_asks_and_is_audited(
+    qtbot: QtBot, open_app: Callable[[], MainWindow], yes: Recorder
+) -> None:
+    window = open_app()
+    create_patient(window, "Tomas Berg", QDate(1958, 1, 30))
+    start_visit(window, ["buttock_pain"])
+    editor = window.editor
+    incomplete = [s.name for s in editor.differential.screening if s.status == "incomplete"]
+    assert incomplete  # nothing asked yet
+    window.sign_visit()
+    title, text = yes.calls[-1]
+    assert "not asked, not as negative" in text and incomplete[0] in text
+    repo = window.ops.repo
+    assert repo.get_visit(editor.visit.id).is_signed
+    entries = [
+        e for e in repo.audit_trail("visit", str(editor.visit.id)) if e.action == "sign_unscreened"
+    ]
+    assert len(entries) == 1 and incomplete[0] in entries[0].detail
