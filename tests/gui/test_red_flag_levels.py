@@ -122,7 +122,7 @@ def test_signing_with_an_unanswered_screen_asks_and_is_audited(
     incomplete = [s.name for s in editor.differential.screening if s.status == "incomplete"]
     assert incomplete  # nothing asked yet
     window.sign_visit()
-    title, text = yes.calls[-1]
+    _title, text = yes.calls[-1]
     assert "not asked, not as negative" in text and incomplete[0] in text
     repo = window.ops.repo
     assert repo.get_visit(editor.visit.id).is_signed
