@@ -66,6 +66,19 @@ def not_screened_line(summary: ScreeningSummary) -> str:
     return "Not yet screened: " + "; ".join(parts) + "."
 
 
+def screening_counts_line(summary: ScreeningSummary) -> str:
+    """The panel's one-line form: how many domains are screened negative and how many are not."""
+    total = len(summary.negative) + len(summary.incomplete) + len(summary.fired)
+    if not total:
+        return ""
+    parts = [f"{len(summary.negative)} of {total} screened negative"]
+    if summary.incomplete:
+        parts.append(f"{len(summary.incomplete)} not yet screened")
+    if summary.fired:
+        parts.append(f"{len(summary.fired)} raised")
+    return "Red-flag screening: " + ", ".join(parts) + "."
+
+
 def must_exclude_line(row: MustExclude) -> str:
     return f"{LEVEL_WORDS.get(row.urgency, row.urgency)}: {row.name} — {row.action}"
 

@@ -22,6 +22,7 @@ from desktop_app.core.safety_wording import (
     next_test_label,
     not_screened_line,
     screened_negative_line,
+    screening_counts_line,
     summarise_screening,
 )
 from desktop_app.gui.condition_list import ConditionList
@@ -116,10 +117,13 @@ class DifferentialPanel(QWidget):
         self._show_rows()
         summary = summarise_screening(self.kb, differential.screening)
         self._set_hint(self.screened, screened_negative_line(summary))
-        missing = not_screened_line(summary)
-        self._set_hint(self.unscreened, missing)
+        self._set_hint(
+            self.unscreened, screening_counts_line(summary) if summary.incomplete else ""
+        )
         self.unscreened.setToolTip(
-            "\n".join(f"{name}: {'; '.join(qs)}" for name, qs in summary.incomplete)
+            not_screened_line(summary)
+            + "\n"
+            + "\n".join(f"{name}: {'; '.join(qs)}" for name, qs in summary.incomplete)
         )
         self._next = list(differential.next_tests[:NEXT_TESTS])
         for n, button in enumerate(self.next_buttons):

@@ -27,7 +27,7 @@ from desktop_app.gui.widgets import clear_layout, hint, local_datetime, named
 # strong but not an alarm, a routine review is an information notice. Every rule sets its text
 # colour with its background, so a dark system palette never gives white on white.
 LEVELS = {
-    "emergency": ("⛔", "EMERGENCY"),
+    "emergency": ("⚠", "EMERGENCY"),
     "urgent": ("⚠", "URGENT"),
     "routine": ("ℹ", "ROUTINE REVIEW"),
 }

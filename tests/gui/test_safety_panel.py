@@ -66,7 +66,7 @@ def test_screening_separates_pertinent_negatives_from_questions_not_asked(
     window = open_app()
     _open_visit(window)
     panel = window.editor.panel
-    assert panel.unscreened.isVisible() and "Not yet screened" in panel.unscreened.text()
+    assert panel.unscreened.isVisible() and "not yet screened" in panel.unscreened.text()
     assert not panel.screened.isVisible()  # nothing was asked: nothing reads as negative
     flag = kb.red_flags["cauda_equina"]
     assert all(kb.prompts[p].answer_type == "yes_no" for p in flag.screen)
