@@ -32,7 +32,9 @@ COMMAND_ACTOR = "command line"
 
 def setup_logging() -> None:
     """A rotating log file in the user data directory. Never log patient identifiers or notes."""
-    handler = logging.handlers.RotatingFileHandler(
+    from desktop_app.storage.private import PrivateRotatingFileHandler  # files 0600
+
+    handler = PrivateRotatingFileHandler(
         paths.log_dir() / "app.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8"
     )
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))

@@ -32,7 +32,7 @@ MIGRATIONS = shipped_folder("db", "migrations")
 def user_data_dir() -> Path:
     """The platform's per-user data directory (created on first use)."""
     path = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)  # private: patient data and logs
     return path
 
 
@@ -42,11 +42,11 @@ def default_database() -> Path:
 
 def backup_dir() -> Path:
     path = user_data_dir() / "backups"
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)  # private: patient data and logs
     return path
 
 
 def log_dir() -> Path:
     path = user_data_dir() / "logs"
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)  # private: patient data and logs
     return path

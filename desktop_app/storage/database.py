@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from sqlite_utils import Database, Migrations
 
 from desktop_app import paths
 from desktop_app.core.errors import StorageError
+from desktop_app.storage import private
 from desktop_app.storage.errors import (
     DatabaseCorrupt,
     DatabaseMissing,
@@ -57,9 +59,9 @@ def migration_names(folder: Path = paths.MIGRATIONS) -> list[str]:
 
 
 def make_folder(path: Path) -> None:
-    """Create the database's folder, or say plainly that it cannot be created."""
+    """Create the database's folder (0700), or say plainly that it cannot be created."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private.make_dir(path.parent)
     except OSError as exc:
         raise DatabaseReadOnly(
             f"Cannot create the folder for the database {path} ({exc.strerror}). Choose a "
@@ -83,6 +85,8 @@ def connect(path: Path, *, read_only: bool = False, create: bool = True) -> sqli
                 f"Cannot create the database {path}: the folder is read-only. Choose a writable "
                 "location with --db."
             )
+    if not read_only:
+        _make_private(path)
     mode = "ro" if read_only else "rwc"
     uri = f"file:{quote(str(path.resolve()))}?mode={mode}"
     try:
@@ -91,6 +95,19 @@ def connect(path: Path, *, read_only: bool = False, create: bool = True) -> sqli
     except sqlite3.Error as exc:
         raise mapped(exc, path) from None
     return conn
+
+
+def _make_private(path: Path) -> None:
+    """The database 0600 (created so, or tightened): SQLite gives -wal and -shm the same mode."""
+    try:
+        private.create_empty_if_missing(path)
+    except OSError:
+        return  # SQLite's own open reports why the file cannot be created
+    for suffix in ("", "-wal", "-shm"):
+        with contextlib.suppress(OSError):
+            part = Path(f"{path}{suffix}")
+            if part.exists() and private.mode(part) & 0o077:
+                os.chmod(part, private.FILE_MODE)
 
 
 def mapped(exc: sqlite3.Error, path: Path) -> Exception:
@@ -214,10 +231,14 @@ class WriterLock:
 
         Raises DatabaseReadOnly when the lock file cannot be created (a read-only location).
         """
+        conn: sqlite3.Connection | None = None
         try:
+            private.create_empty_if_missing(self.path)
             conn = sqlite3.connect(self.path, timeout=0, isolation_level=None)
             conn.execute("PRAGMA journal_mode = MEMORY")  # no journal file beside the lock
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, OSError) as exc:
+            if conn is not None:
+                conn.close()  # another copy holds the lock: never leak the connection
             if getattr(exc, "sqlite_errorname", "").startswith("SQLITE_BUSY"):
                 return False
             raise DatabaseReadOnly(
