@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
-    QFileDialog,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMainWindow,
     QMenu,
     QMessageBox,
     QPlainTextEdit,
@@ -28,12 +25,12 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.errors import StorageError
 from desktop_app.core.records import Patient
-from desktop_app.core.safety_wording import unanswered_screen_warning
-from desktop_app.gui.dialogs import AmendDialog, PatientDialog, VisitDialog
+from desktop_app.gui.dialogs import PatientDialog, VisitDialog
 from desktop_app.gui.operations import Operations
 from desktop_app.gui.patient_page import PatientPage
-from desktop_app.gui.red_flag_banner import AcknowledgeDialog, RedFlagBanner
-from desktop_app.gui.settings_dialog import FILE_OPTIONS, SettingsDialog
+from desktop_app.gui.red_flag_banner import RedFlagBanner
+from desktop_app.gui.settings_dialog import SettingsDialog
+from desktop_app.gui.visit_actions import VisitActions
 from desktop_app.gui.widgets import heading, local_date, named
 
 if TYPE_CHECKING:
@@ -53,7 +50,7 @@ WELCOME = (
 CHOOSE = "<h2>Choose a patient</h2><p>Select a patient on the left, or search with Ctrl+F.</p>"
 
 
-class MainWindow(QMainWindow):
+class MainWindow(VisitActions):
     """The application window over one open database."""
 
     def __init__(self, ops: Operations, settings: QSettings, parent: QWidget | None = None):
@@ -126,26 +123,6 @@ class MainWindow(QMainWindow):
         self.status_text = QLabel(f"Database: {self.ops.repo.path}")
         self.status_text.setObjectName("hint")
         self.statusBar().addPermanentWidget(self.status_text)
-
-    @property
-    def editor(self) -> VisitEditor:
-        """The visit editor, built when first needed: it is the costliest part of the window."""
-        if self._editor is None:
-            from desktop_app.gui.visit_editor import VisitEditor
-
-            editor = VisitEditor(self.ops, self.banner)
-            editor.backRequested.connect(self.show_patient_page)
-            editor.signRequested.connect(self.sign_visit)
-            editor.amendRequested.connect(self.amend_visit)
-            editor.exportRequested.connect(self.export_visit)
-            editor.acknowledgeRequested.connect(self.acknowledge_flag)
-            self.stack.addWidget(editor)
-            self._editor = editor
-        return self._editor
-
-    def _flush_editor(self) -> None:
-        if self._editor is not None:
-            self._editor.flush()
 
     def _action(
         self, menu_name: str, text: str, slot: Callable[[], object], shortcut: Shortcut = None
@@ -325,74 +302,10 @@ class MainWindow(QMainWindow):
             self.store.setValue("last_visit", visit_id)
         self.store.sync()
 
-    def _visit_open(self) -> bool:
-        editor = self._editor
-        return (
-            editor is not None and self.stack.currentWidget() is editor and editor.visit is not None
-        )
-
     def save_now(self) -> None:
         """Ctrl+S: everything is autosaved; flush typing and say so."""
         self._flush_editor()
         self.statusBar().showMessage("All changes are saved automatically.", 4000)
-
-    def sign_visit(self) -> None:
-        if not self._visit_open() or not self.editor.editable:
-            return
-        self.editor.flush()
-        differential = self.editor.differential
-        unscreened = (
-            unanswered_screen_warning(self.ops.kb, differential) if differential is not None else ""
-        )
-        answer = QMessageBox.question(
-            self,
-            "Sign visit",
-            "Sign this visit now?\n\nAfter signing it cannot be changed; corrections are added "
-            "as amendments."
-            + (f"\n\n{unscreened}\n\nThis is recorded in the audit trail." if unscreened else ""),
-        )
-        assert self.editor.visit is not None
-        if answer == QMessageBox.StandardButton.Yes and self.ops.sign(self.editor.visit.id):
-            self.editor.reload_visit()
-
-    def amend_visit(self) -> None:
-        if not self._visit_open() or self.editor.visit is None or not self.editor.visit.is_signed:
-            return
-        dialog = AmendDialog(self)
-        if dialog.exec() == AmendDialog.DialogCode.Accepted and self.ops.amend(
-            self.editor.visit.id, *dialog.values()
-        ):
-            self.editor.reload_visit()
-
-    def acknowledge_flag(self, flag_id: str) -> None:
-        differential = self.editor.differential
-        if self.editor.visit is None or differential is None:
-            return
-        flag = next(f for f in differential.red_flags if f.flag_id == flag_id)
-        dialog = AcknowledgeDialog(flag, self)
-        if dialog.exec() == AcknowledgeDialog.DialogCode.Accepted and self.ops.acknowledge_red_flag(
-            self.editor.visit.id, flag_id, *dialog.result_values()
-        ):
-            self.editor.reload_visit()
-
-    def export_visit(self, kind: str) -> None:
-        """Ctrl+E: write the visit's PDF where the user chooses."""
-        if not self._visit_open() or self.editor.visit is None or self.patient is None:
-            self.statusBar().showMessage("Open a visit to export it.", 5000)
-            return
-        self.editor.flush()
-        visit = self.editor.visit
-        folder = Path(str(self.store.value("export_dir", str(Path.home()))))
-        default = folder / f"{kind}-{visit.visit_date.isoformat()}-{visit.id}.pdf"
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export PDF", str(default), "PDF (*.pdf)", options=FILE_OPTIONS
-        )
-        if not path:
-            return
-        written = self.ops.export(visit.id, kind, Path(path))
-        if written is not None:
-            self.store.setValue("export_dir", str(written.parent))
-            self.statusBar().showMessage(f"PDF written: {written}", 8000)
 
     # -- settings, help, state --------------------------------------------------------------
     def open_settings(self) -> None:

@@ -19,6 +19,7 @@ from desktop_app.core.knowledge import ExamItem, KnowledgeBase, Measure, Prompt
 from desktop_app.core.measures import TOTAL, score
 from desktop_app.core.observations import NO_SIDE, SIDES, Observations
 from desktop_app.core.validation import validate_answer, validate_exam, validate_mark
+from desktop_app.storage import signatures
 from desktop_app.storage.audit import (
     AMENDMENT_PREFIX,
     FINGERPRINT_PREFIX,
@@ -27,8 +28,6 @@ from desktop_app.storage.audit import (
     canonical_json,
     chained,
     now,
-    sha256,
-    visit_fingerprint,
 )
 from desktop_app.storage.repository import Repository
 from desktop_app.storage.search import fold
@@ -36,64 +35,19 @@ from desktop_app.storage.search import fold
 BATCH = 2000  # patients per transaction
 
 # Synthetic names from several scripts, so search and PDFs meet accents, Greek and CJK.
-FIRST_NAMES = (
-    "Zoë",
-    "Ana",
-    "Łucja",
-    "Søren",
-    "Chloé",
-    "José",
-    "Ingrid",
-    "Mateus",
-    "Γιώργος",
-    "Ελένη",
-    "Niamh",
-    "Oğuz",
-    "Jürgen",
-    "Amélie",
-    "Dvořák",
-    "Ivana",
-    "太郎",
-    "花子",
-    "Kwame",
-    "Aroha",
-    "Priya",
-    "Mihai",
-    "Eilidh",
-    "Ólafur",
-    "Siobhán",
-    "Tomasz",
-    "Yusuf",
-    "Mei",
-    "Björn",
-    "Inès",
+FIRST_NAMES = tuple(
+    (  # noqa: SIM905 (one name a line would be 60 lines)
+        "Zoë Ana Łucja Søren Chloé José Ingrid Mateus Γιώργος Ελένη Niamh Oğuz Jürgen "
+        "Amélie Dvořák Ivana 太郎 花子 Kwame Aroha Priya Mihai Eilidh Ólafur Siobhán "
+        "Tomasz Yusuf Mei Björn Inès"
+    ).split()
 )
-LAST_NAMES = (
-    "Demo",
-    "Łukasiewicz",
-    "Müller",
-    "Ødegård",
-    "García",
-    "Παπαδόπουλος",
-    "Nguyễn",
-    "O'Brien",
-    "Kowalczyk",
-    "Sørensen",
-    "Dubois",
-    "Rossi",
-    "山田",
-    "Okafor",
-    "Ngata",
-    "Patel",
-    "Popescu",
-    "MacLeod",
-    "Jónsdóttir",
-    "Novák",
-    "Schäfer",
-    "Fernández",
-    "Yılmaz",
-    "Lindqvist",
-    "Testperson",
+LAST_NAMES = tuple(
+    (  # noqa: SIM905
+        "Demo Łukasiewicz Müller Ødegård García Παπαδόπουλος Nguyễn O'Brien Kowalczyk "
+        "Sørensen Dubois Rossi 山田 Okafor Ngata Patel Popescu MacLeod Jónsdóttir Novák "
+        "Schäfer Fernández Yılmaz Lindqvist Testperson"
+    ).split()
 )
 SEX_CHOICES = ("female", "male", "female", "male", "other", "unknown")
 
@@ -186,13 +140,13 @@ def make_template(kb: KnowledgeBase, rng: random.Random, presentation: str) -> T
         "body_marks": [(m.region, m.symptom, m.side) for m in obs.marks],
         "measure_results": measures,
     }
-    snapshot = canonical_json(differential.to_dict())
+    key, snapshot = signatures.snapshot(differential)
     return Template(
         canonical_json([presentation]),
         children,
-        tuple(alert.flag_id for alert in differential.red_flags),
+        tuple(alert.flag_id for alert in differential.red_flags),  # every one acknowledged
         snapshot,
-        sha256(snapshot),
+        key,
         leading.name if leading else "",
     )
 
@@ -210,10 +164,6 @@ INSERTS = {
     "red_flag_acks": "visit_id, flag_id, referred, reason, acknowledged_by, acknowledged_at",
     "amendments": "id, visit_id, text, reason, author, created_at",
 }
-SIGN = (
-    "UPDATE visits SET status = 'signed', signed_at = ?, signed_by = ?, differential = ?, "
-    "fingerprint = ?, updated_at = ? WHERE id = ?"
-)
 PLAN = "Synthetic plan: education, graded loading, review in 3 weeks."
 
 
@@ -241,7 +191,7 @@ class DemoWriter:
         repo, rng, kb = self.repo, self.rng, self.repo.kb
         actor, stamp = repo.actor, now().isoformat()
         rows: dict[str, list[tuple[Any, ...]]] = {table: [] for table in INSERTS}
-        signs: list[tuple[Any, ...]] = []
+        signs: list[dict[str, Any]] = []
         log: list[dict[str, Any]] = []
 
         def audit_entry(action: str, entity: str, entity_id: int, detail: str = "") -> None:
@@ -319,10 +269,10 @@ class DemoWriter:
                 marks = ", ".join("?" * len(columns.split(", ")))
                 conn.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows[table])
             conn.executemany(
-                "INSERT OR IGNORE INTO differentials (sha256, snapshot) VALUES (?, ?)",
+                signatures.STORE_SNAPSHOT,
                 [(t.differential, t.snapshot) for ts in self.templates.values() for t in ts],
             )
-            conn.executemany(SIGN, signs)
+            conn.executemany(signatures.SIGN_VISIT, signs)
             last = conn.execute(
                 "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1"
             ).fetchone()
@@ -378,22 +328,21 @@ class DemoWriter:
         self,
         visit: dict[str, Any],
         rows: dict[str, list[tuple[Any, ...]]],
-        signs: list[tuple[Any, ...]],
+        signs: list[dict[str, Any]],
         stamp: str,
     ) -> str:
+        """The repository's signature rows (storage.signatures), written in bulk later."""
         template: Template = visit["template"]
-        content = {
-            **visit,
-            "status": "signed",
-            "signed_at": stamp,
-            "signed_by": self.repo.actor,
-            "differential": template.differential,
-        }
-        fingerprint = visit_fingerprint(content, visit["children"])
-        signs.append(
-            (stamp, self.repo.actor, template.differential, fingerprint, stamp, visit["id"])
+        row = signatures.signed_visit(
+            visit,
+            visit["children"],
+            signer=self.repo.actor,
+            signed_at=stamp,
+            differential_key=template.differential,
+            leading=template.leading,
         )
-        return fingerprint
+        signs.append(row)
+        return str(row["fingerprint"])
 
 
 def generate(

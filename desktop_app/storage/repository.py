@@ -18,12 +18,12 @@ from desktop_app.core.diagnosis import assess
 from desktop_app.core.errors import InvalidObservation, StorageError
 from desktop_app.core.records import Amendment, AuditEntry, Visit
 from desktop_app.core.validation import clean_text
-from desktop_app.storage import audit
+from desktop_app.storage import audit, signatures
 from desktop_app.storage.backup import copy_database
 from desktop_app.storage.errors import RecordNotFound
 from desktop_app.storage.outputs import check_output
-from desktop_app.storage.store import dumps, now_text, storage_call
-from desktop_app.storage.visits import SIGNED, VisitStore
+from desktop_app.storage.store import now_text, storage_call
+from desktop_app.storage.visits import VisitStore
 
 log = logging.getLogger(__name__)
 
@@ -52,27 +52,18 @@ class Repository(VisitStore):
             signing.check_signable(differential, stored.red_flag_acks)
             leading = differential.leading
             visit, children = audit.visit_content(self.db, visit_id)
-            snapshot = dumps(differential.to_dict())
-            snapshot_key = audit.sha256(snapshot)
-            self.db.execute(
-                "INSERT OR IGNORE INTO differentials (sha256, snapshot) VALUES (?, ?)",
-                [snapshot_key, snapshot],
-            )
-            visit.update(
-                status=SIGNED,
+            key, text = signatures.snapshot(differential)
+            self.db.execute(signatures.STORE_SNAPSHOT, [key, text])
+            row = signatures.signed_visit(
+                visit,
+                children,
+                signer=signer,
                 signed_at=now_text(),
-                signed_by=signer,
-                differential=snapshot_key,
-                leading_condition=leading.name if leading else "",
+                differential_key=key,
+                leading=leading.name if leading else "",
             )
-            fingerprint = audit.visit_fingerprint(visit, children)
-            self.db.execute(
-                "UPDATE visits SET status = :status, signed_at = :signed_at, "
-                "signed_by = :signed_by, differential = :differential, "
-                "leading_condition = :leading_condition, fingerprint = :fingerprint, "
-                "updated_at = :signed_at WHERE id = :id",
-                {**visit, "fingerprint": fingerprint},
-            )
+            self.db.execute(signatures.SIGN_VISIT, row)
+            fingerprint = row["fingerprint"]
             audit.append(
                 self.db,
                 self.actor,

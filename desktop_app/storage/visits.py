@@ -23,9 +23,10 @@ from desktop_app.core.validation import clean_text, validate_answer, validate_ex
 from desktop_app.storage import audit
 from desktop_app.storage.errors import RecordNotFound
 from desktop_app.storage.patients import PatientStore
+from desktop_app.storage.signatures import SIGNED
 from desktop_app.storage.store import dumps, now_text, storage_call
 
-DRAFT, SIGNED = "draft", "signed"
+DRAFT = "draft"
 
 
 def _answer(text: str) -> Any:

@@ -1,0 +1,120 @@
+"""The visit part of the main window: the editor, built on first use, and the flows that sign,
+amend, acknowledge and export the open visit. Each flow only asks the user (confirm, a dialog, a
+file name), calls one operation and reports; the rules are below the GUI (core.signing, storage).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QStackedWidget
+
+from desktop_app.core.records import Patient
+from desktop_app.core.safety_wording import unanswered_screen_warning
+from desktop_app.gui.dialogs import AmendDialog
+from desktop_app.gui.operations import Operations
+from desktop_app.gui.red_flag_banner import AcknowledgeDialog, RedFlagBanner
+from desktop_app.gui.settings_dialog import FILE_OPTIONS
+
+if TYPE_CHECKING:
+    from desktop_app.gui.visit_editor import VisitEditor
+
+
+class VisitActions(QMainWindow):
+    """Base of MainWindow: set ops, store, patient, banner, stack and _editor before use."""
+
+    ops: Operations
+    store: QSettings
+    patient: Patient | None
+    banner: RedFlagBanner
+    stack: QStackedWidget
+    _editor: VisitEditor | None
+
+    def show_patient_page(self) -> None:
+        raise NotImplementedError
+
+    @property
+    def editor(self) -> VisitEditor:
+        """The visit editor, built when first needed: it is the costliest part of the window."""
+        if self._editor is None:
+            from desktop_app.gui.visit_editor import VisitEditor
+
+            editor = VisitEditor(self.ops, self.banner)
+            editor.backRequested.connect(self.show_patient_page)
+            editor.signRequested.connect(self.sign_visit)
+            editor.amendRequested.connect(self.amend_visit)
+            editor.exportRequested.connect(self.export_visit)
+            editor.acknowledgeRequested.connect(self.acknowledge_flag)
+            self.stack.addWidget(editor)
+            self._editor = editor
+        return self._editor
+
+    def _flush_editor(self) -> None:
+        if self._editor is not None:
+            self._editor.flush()
+
+    def _visit_open(self) -> bool:
+        editor = self._editor
+        return (
+            editor is not None and self.stack.currentWidget() is editor and editor.visit is not None
+        )
+
+    def sign_visit(self) -> None:
+        if not self._visit_open() or not self.editor.editable:
+            return
+        self.editor.flush()
+        differential = self.editor.differential
+        unscreened = (
+            unanswered_screen_warning(self.ops.kb, differential) if differential is not None else ""
+        )
+        answer = QMessageBox.question(
+            self,
+            "Sign visit",
+            "Sign this visit now?\n\nAfter signing it cannot be changed; corrections are added "
+            "as amendments."
+            + (f"\n\n{unscreened}\n\nThis is recorded in the audit trail." if unscreened else ""),
+        )
+        assert self.editor.visit is not None
+        if answer == QMessageBox.StandardButton.Yes and self.ops.sign(self.editor.visit.id):
+            self.editor.reload_visit()
+
+    def amend_visit(self) -> None:
+        if not self._visit_open() or self.editor.visit is None or not self.editor.visit.is_signed:
+            return
+        dialog = AmendDialog(self)
+        if dialog.exec() == AmendDialog.DialogCode.Accepted and self.ops.amend(
+            self.editor.visit.id, *dialog.values()
+        ):
+            self.editor.reload_visit()
+
+    def acknowledge_flag(self, flag_id: str) -> None:
+        differential = self.editor.differential
+        if self.editor.visit is None or differential is None:
+            return
+        flag = next(f for f in differential.red_flags if f.flag_id == flag_id)
+        dialog = AcknowledgeDialog(flag, self)
+        if dialog.exec() == AcknowledgeDialog.DialogCode.Accepted and self.ops.acknowledge_red_flag(
+            self.editor.visit.id, flag_id, *dialog.result_values()
+        ):
+            self.editor.reload_visit()
+
+    def export_visit(self, kind: str) -> None:
+        """Ctrl+E: write the visit's PDF where the user chooses."""
+        if not self._visit_open() or self.editor.visit is None or self.patient is None:
+            self.statusBar().showMessage("Open a visit to export it.", 5000)
+            return
+        self.editor.flush()
+        visit = self.editor.visit
+        folder = Path(str(self.store.value("export_dir", str(Path.home()))))
+        default = folder / f"{kind}-{visit.visit_date.isoformat()}-{visit.id}.pdf"
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export PDF", str(default), "PDF (*.pdf)", options=FILE_OPTIONS
+        )
+        if not path:
+            return
+        written = self.ops.export(visit.id, kind, Path(path))
+        if written is not None:
+            self.store.setValue("export_dir", str(written.parent))
+            self.statusBar().showMessage(f"PDF written: {written}", 8000)
