@@ -1,0 +1,21 @@
+"""A shipped migration is never edited: each one is pinned by its hash (add a new one instead)."""
+
+import hashlib
+
+from desktop_app import paths
+
+SHIPPED = {
+    "0001_initial.sql": "cea79837afa482563904314988565b36978b30056d57458d85dd4fe470a533b0",
+    "0002_name_prefixes.sql": "616d65b463fe1779fbe326ce35249d543ca35e53e34b6483707e392b831e83b8",
+}
+
+
+def test_every_shipped_migration_is_unchanged_and_pinned() -> None:
+    found = {
+        path.name: hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(paths.MIGRATIONS.glob("*.sql"))
+    }
+    changed = {name for name, digest in SHIPPED.items() if found.get(name) != digest}
+    assert changed == set(), f"shipped migrations edited or removed: {sorted(changed)}"
+    unpinned = sorted(set(found) - set(SHIPPED))
+    assert unpinned == [], f"pin each new migration here once it ships: {unpinned}"
