@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING
 from desktop_app import paths, workstation
 from desktop_app.cli import build_parser
 from desktop_app.core.errors import AppError
-from desktop_app.core.knowledge import KnowledgeBase, load_knowledge_base
 from desktop_app.storage.errors import DatabaseMissing
 
 if TYPE_CHECKING:
+    from desktop_app.core.knowledge import KnowledgeBase
     from desktop_app.storage.repository import Repository
 
 log = logging.getLogger(__name__)
@@ -53,9 +53,11 @@ class App:
     kb: KnowledgeBase | None = field(default=None, repr=False)  # loaded on first use, once
 
     def knowledge_base(self) -> KnowledgeBase:
-        """The shipped knowledge base, loaded (and validated) once."""
+        """The shipped knowledge base, loaded (and validated) once; cached between starts."""
         if self.kb is None:
-            self.kb = load_knowledge_base(paths.KNOWLEDGE_BASE)
+            from desktop_app.core import kb_cache  # not needed by --version or most commands
+
+            self.kb = kb_cache.load(paths.KNOWLEDGE_BASE, paths.cache_dir())
         return self.kb
 
     def database_path(self) -> Path:

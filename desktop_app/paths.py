@@ -36,6 +36,11 @@ def user_data_dir() -> Path:
     return path
 
 
+def cache_dir() -> Path:
+    """The platform's per-user cache directory (the knowledge-base cache; safe to delete)."""
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
 def default_database() -> Path:
     return user_data_dir() / "visits.sqlite3"
 

@@ -30,3 +30,4 @@ def _no_unexpected_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
 def _user_data_in_tmp(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory):
     """The user data directory (logs, the database chosen in Settings) is never the real one."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("user-data")))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "user-cache"))

@@ -2,7 +2,8 @@
 kind (builders), the loading table (loader), cross-reference checks (references) and the version
 lock (lock)."""
 
-from desktop_app.core.knowledge.loader import ENTRY_FILES, FILES, fingerprint, load_knowledge_base
+from typing import TYPE_CHECKING
+
 from desktop_app.core.knowledge.model import (
     ANSWER_TYPES,
     RENAMED_KINDS,
@@ -28,6 +29,26 @@ from desktop_app.core.knowledge.model import (
     Source,
 )
 from desktop_app.core.knowledge.references import check_references, reference_problems
+
+if TYPE_CHECKING:
+    from desktop_app.core.knowledge.loader import (
+        ENTRY_FILES,
+        FILES,
+        fingerprint,
+        load_knowledge_base,
+    )
+
+_LOADER = ("ENTRY_FILES", "FILES", "fingerprint", "load_knowledge_base")
+
+
+def __getattr__(name: str) -> object:
+    # The loader (and YAML) on first use only: a start from core/kb_cache.py never needs them.
+    if name in _LOADER:
+        from desktop_app.core.knowledge import loader
+
+        return getattr(loader, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "ANSWER_TYPES",
