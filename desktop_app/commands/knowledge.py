@@ -5,17 +5,16 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from desktop_app import paths
 from desktop_app.commands import app_of
-from desktop_app.core.diagnosis import Differential, assess, format_probability
 from desktop_app.core.errors import InvalidObservation
-from desktop_app.core.knowledge import KnowledgeBase, load_knowledge_base
 from desktop_app.core.knowledge.lock import add_to_lock, lock_problem
-from desktop_app.core.validation import observations_from_dict
+
+if TYPE_CHECKING:  # the engine, the loader and YAML are imported when a command runs
+    from desktop_app.core.diagnosis import Differential
+    from desktop_app.core.knowledge import KnowledgeBase
 
 
 def register(sub: Any) -> None:
@@ -40,6 +39,8 @@ def register(sub: Any) -> None:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    from desktop_app.core.knowledge import load_knowledge_base
+
     kb = load_knowledge_base(args.dir)
     conditions, flags = kb.conditions.values(), kb.red_flags.values()
     n_links = sum(len(c.links) for c in conditions)
@@ -66,6 +67,8 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_lock(args: argparse.Namespace) -> int:
+    from desktop_app.core.knowledge import load_knowledge_base
+
     kb = load_knowledge_base(args.dir)
     added = add_to_lock(kb, args.dir)
     state = "pinned" if added else "was already pinned"
@@ -104,6 +107,8 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def read_case(path: Path) -> dict[str, Any]:
+    import yaml
+
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
@@ -117,6 +122,9 @@ def read_case(path: Path) -> dict[str, Any]:
 
 
 def run_assess(args: argparse.Namespace) -> int:
+    from desktop_app.core.diagnosis import assess
+    from desktop_app.core.validation import observations_from_dict
+
     kb = app_of(args).knowledge_base()
     result = assess(kb, observations_from_dict(kb, read_case(args.case)))
     if args.json:
@@ -127,6 +135,8 @@ def run_assess(args: argparse.Namespace) -> int:
 
 
 def format_differential(result: Differential, top: int = 8) -> str:
+    from desktop_app.core.diagnosis import format_probability
+
     lines = []
     for alert in result.red_flags:
         lines.append(f"RED FLAG [{alert.urgency.upper()}] {alert.name}: {alert.action}")

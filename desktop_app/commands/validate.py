@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app import paths
-from desktop_app.core.knowledge import load_knowledge_base
 
 DEFAULT_CASES = paths.PROJECT_ROOT / "validation" / "cases"
 
@@ -57,6 +56,8 @@ def run_validate(args: argparse.Namespace) -> int:
         chosen = draw_held_out(args.cases, folder / "held_out.txt", args.seed)
         print(f"Held out {len(chosen)} case files in {folder / 'held_out.txt'}.")
         return 0
+    from desktop_app.core.knowledge import load_knowledge_base  # YAML only when it runs
+
     run = run_validation(load_knowledge_base(args.kb), args.cases, folder / "held_out.txt")
     checks = check_thresholds(run, load_thresholds(folder / "thresholds.yaml"))
     if args.write:
