@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
-
 import pytest
 from PySide6.QtCore import QDate, QEvent, QObject
 from PySide6.QtWidgets import QApplication, QWidget
@@ -96,16 +94,21 @@ def test_measure_change_since_last_visit_and_trend(
     assert [score for _, score in chart.points] == [8.0, 8 - measure.mcid.value]
 
 
-def test_one_toggle_refreshes_the_differential_well_within_a_frame(
+def test_each_toggle_refreshes_the_differential_in_place(
     visit_window: MainWindow,
 ) -> None:
+    """Every click recomputes the panel without rebuilding it (its speed is `make bench`'s)."""
     editor = visit_window.editor
     button = editor.history.rows["injection_history"].input.buttons.buttons["yes"]
-    timings = []
-    for _ in range(10):
-        button.click()
-        timings.append(editor.last_refresh_ms)
-    assert statistics.median(timings) < 8, timings
+    rows = editor.panel.conditions
+    before = rows.row_text(0)
+    button.click()
+    assert editor.obs.answers["injection_history"] == "yes"
+    after = rows.row_text(0)
+    assert after != before and editor.panel.conditions is rows
+    button.click()  # a second click clears the answer: the differential goes back
+    assert "injection_history" not in editor.obs.answers
+    assert rows.row_text(0) == before
 
 
 class ResizeCounter(QObject):
