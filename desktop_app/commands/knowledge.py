@@ -106,11 +106,20 @@ def run_list(args: argparse.Namespace) -> int:
     return 0
 
 
+MAX_CASE_BYTES = 1_000_000  # a case is a few kB; anything this size is the wrong file
+
+
 def read_case(path: Path) -> dict[str, Any]:
     import yaml
 
     try:
+        if path.stat().st_size > MAX_CASE_BYTES:
+            raise InvalidObservation(
+                f"Case file {path} is too large (file too large: over {MAX_CASE_BYTES} bytes)."
+            )
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except RecursionError:
+        raise InvalidObservation(f"Case file {path} is nested too deeply to read.") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InvalidObservation(f"Cannot read case file {path}: {exc}") from None
     except yaml.YAMLError as exc:
@@ -126,7 +135,16 @@ def run_assess(args: argparse.Namespace) -> int:
     from desktop_app.core.validation import observations_from_dict
 
     kb = app_of(args).knowledge_base()
-    result = assess(kb, observations_from_dict(kb, read_case(args.case)))
+    case = read_case(args.case)
+    try:
+        observations = observations_from_dict(kb, case)
+    except (TypeError, AttributeError, ValueError, KeyError, RecursionError) as exc:
+        # A hand-written file with a list where a mapping belongs (and the like): a message.
+        raise InvalidObservation(
+            f"Case file {args.case} has a value of the wrong type or shape "
+            f"({type(exc).__name__}: {exc})."
+        ) from None
+    result = assess(kb, observations)
     if args.json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
