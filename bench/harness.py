@@ -127,18 +127,10 @@ def interleaved_medians(
     before_floor: Callable[[], object] | None = None,
     before_app: Callable[[], object] | None = None,
 ) -> tuple[float, float]:
-    """Medians (ms) of floor and app, alternating runs so drifts in machine load hit both.
-
-    ``before_floor`` and ``before_app`` run untimed ahead of each run of their action.
-    """
-    floor_times: list[float] = []
-    app_times: list[float] = []
-    for _ in range(warmup):
-        samples_ms(floor, 0, warmup=1, before=before_floor)
-        samples_ms(app, 0, warmup=1, before=before_app)
-    for _ in range(repeats):
-        floor_times.extend(samples_ms(floor, 1, warmup=0, before=before_floor))
-        app_times.extend(samples_ms(app, 1, warmup=0, before=before_app))
+    """Medians (ms) of :func:`interleaved_samples`."""
+    floor_times, app_times = interleaved_samples(
+        floor, app, repeats, warmup=warmup, before_floor=before_floor, before_app=before_app
+    )
     return statistics.median(floor_times), statistics.median(app_times)
 
 
@@ -151,7 +143,10 @@ def interleaved_samples(
     before_floor: Callable[[], object] | None = None,
     before_app: Callable[[], object] | None = None,
 ) -> tuple[list[float], list[float]]:
-    """Every timing (ms) of floor and app, alternating runs like :func:`interleaved_medians`."""
+    """Every timing (ms) of floor and app, alternating runs so drifts in machine load hit both.
+
+    ``before_floor`` and ``before_app`` run untimed ahead of each run of their action.
+    """
     floor_times: list[float] = []
     app_times: list[float] = []
     for _ in range(warmup):

@@ -8,10 +8,17 @@ from collections.abc import Mapping
 from desktop_app.core.diagnosis import Differential, RedFlagAlert
 from desktop_app.core.errors import AppError
 from desktop_app.core.records import RedFlagAck, Settings
+from desktop_app.core.safety import MUST_EXCLUDE_URGENCIES
 
 # A routine flag asks for a review, not for action before the patient leaves: it may be signed
-# without an acknowledgement. Urgent and emergency flags may not.
-MUST_ACKNOWLEDGE = ("emergency", "urgent")
+# without an acknowledgement. Urgent and emergency flags may not: the same levels whose
+# conditions form the must-exclude tier.
+MUST_ACKNOWLEDGE = MUST_EXCLUDE_URGENCIES
+
+
+def needs_acknowledgement(flag: RedFlagAlert) -> bool:
+    """Emergency and urgent flags must be acknowledged; a routine review is information."""
+    return flag.urgency in MUST_ACKNOWLEDGE
 
 
 class SigningRefused(AppError):
@@ -31,7 +38,7 @@ def unacknowledged(
 ) -> tuple[RedFlagAlert, ...]:
     """The raised urgent or emergency flags that have no acknowledgement, most urgent first."""
     return tuple(
-        f for f in differential.red_flags if f.urgency in MUST_ACKNOWLEDGE and f.flag_id not in acks
+        f for f in differential.red_flags if needs_acknowledgement(f) and f.flag_id not in acks
     )
 
 

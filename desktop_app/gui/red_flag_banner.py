@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.diagnosis import RedFlagAlert
 from desktop_app.core.records import RedFlagAck
+from desktop_app.core.signing import needs_acknowledgement
 from desktop_app.gui.widgets import clear_layout, hint, local_datetime, named
 
 # Three levels that look different at a glance: an emergency cannot be missed, an urgent flag is
@@ -31,7 +32,6 @@ LEVELS = {
     "urgent": ("⚠", "URGENT"),
     "routine": ("ℹ", "ROUTINE REVIEW"),
 }
-NEEDS_ACKNOWLEDGEMENT = frozenset({"emergency", "urgent"})
 ROW_STYLE = """
 QFrame#redFlagBanner, QFrame#redFlagBanner[pending="true"] { background: transparent;
                                                              border: none; }
@@ -50,11 +50,6 @@ QFrame#flagRow[level="routine"] QLabel { color: #12385f; }
 QPushButton#flagButton { background: white; color: #7a0016; font-weight: 700;
                          border: 1px solid #7a0016; border-radius: 4px; padding: 4px 10px; }
 """
-
-
-def needs_acknowledgement(flag: RedFlagAlert) -> bool:
-    """Emergency and urgent flags must be acknowledged; a routine review is information."""
-    return flag.urgency in NEEDS_ACKNOWLEDGEMENT
 
 
 class RedFlagBanner(QFrame):
