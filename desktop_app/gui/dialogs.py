@@ -1,4 +1,4 @@
-"""Dialogs: new patient, new visit, amendment."""
+"""Dialogs: new patient, amendment (the new-visit dialog is gui/visit_dialog.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import datetime as dt
 
 from PySide6.QtCore import QDate, QLocale
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -19,15 +18,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.knowledge import KnowledgeBase
-from desktop_app.core.records import SEXES, VISIT_TYPES, Patient
-from desktop_app.core.wording import visit_type_name
+from desktop_app.core.records import SEXES, Patient
 from desktop_app.gui.widgets import hint, named
 
 REQUIRED = " *"
 
 
-def _buttons(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
+def dialog_buttons(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
     box = QDialogButtonBox(
         QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
     )
@@ -36,7 +33,7 @@ def _buttons(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
     return box
 
 
-def _error_label() -> QLabel:
+def error_label() -> QLabel:
     label = hint("")
     label.setObjectName("error")
     return label
@@ -72,9 +69,9 @@ class PatientDialog(QDialog):
         form.addRow("Contact", self.contact)
         layout.addLayout(form)
         layout.addWidget(hint("* required"))
-        self.error = _error_label()
+        self.error = error_label()
         layout.addWidget(self.error)
-        buttons = _buttons(self, "Create patient" if patient is None else "Save changes")
+        buttons = dialog_buttons(self, "Create patient" if patient is None else "Save changes")
         buttons.accepted.connect(self._accept)
         layout.addWidget(buttons)
         if patient is not None:
@@ -110,47 +107,6 @@ class PatientDialog(QDialog):
         )
 
 
-class VisitDialog(QDialog):
-    """New visit: its type and presenting complaint(s) (at least one)."""
-
-    def __init__(self, kb: KnowledgeBase, first_visit: bool, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setWindowTitle("New visit")
-        layout = QVBoxLayout(self)
-        form = QFormLayout()
-        self.visit_type = named(QComboBox(), "Visit type")
-        for visit_type in VISIT_TYPES:
-            self.visit_type.addItem(visit_type_name(visit_type), visit_type)
-        self.visit_type.setCurrentIndex(0 if first_visit else 1)
-        form.addRow("Visit type", self.visit_type)
-        layout.addLayout(form)
-        layout.addWidget(QLabel("Presenting complaint (one or more)" + REQUIRED))
-        self.presentations: dict[str, QCheckBox] = {}
-        for presentation in kb.presentations.values():
-            box = named(QCheckBox(presentation.name), presentation.name)
-            box.setToolTip(presentation.description)
-            layout.addWidget(box)
-            self.presentations[presentation.id] = box
-        self.error = _error_label()
-        layout.addWidget(self.error)
-        buttons = _buttons(self, "Start visit")
-        buttons.accepted.connect(self._accept)
-        layout.addWidget(buttons)
-
-    def _accept(self) -> None:
-        if not self.chosen():
-            self.error.setText("Choose at least one presenting complaint.")
-        else:
-            self.accept()
-
-    def chosen(self) -> list[str]:
-        return [pid for pid, box in self.presentations.items() if box.isChecked()]
-
-    def values(self) -> tuple[str, list[str]]:
-        """(visit type, presentations)."""
-        return str(self.visit_type.currentData()), self.chosen()
-
-
 class AmendDialog(QDialog):
     """An amendment to a signed visit: the correction and why."""
 
@@ -172,9 +128,9 @@ class AmendDialog(QDialog):
         layout.addWidget(QLabel("Reason" + REQUIRED))
         self.reason = named(QLineEdit(), "Reason for the amendment (required)")
         layout.addWidget(self.reason)
-        self.error = _error_label()
+        self.error = error_label()
         layout.addWidget(self.error)
-        buttons = _buttons(self, "Add amendment")
+        buttons = dialog_buttons(self, "Add amendment")
         buttons.accepted.connect(self._accept)
         layout.addWidget(buttons)
 

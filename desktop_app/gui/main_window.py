@@ -25,12 +25,13 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.errors import StorageError
 from desktop_app.core.records import Patient
-from desktop_app.gui.dialogs import PatientDialog, VisitDialog
+from desktop_app.gui.dialogs import PatientDialog
 from desktop_app.gui.operations import Operations
 from desktop_app.gui.patient_page import PatientPage
 from desktop_app.gui.red_flag_banner import RedFlagBanner
 from desktop_app.gui.settings_dialog import SettingsDialog
 from desktop_app.gui.visit_actions import VisitActions
+from desktop_app.gui.visit_dialog import VisitDialog
 from desktop_app.gui.widgets import heading, local_date, named
 
 if TYPE_CHECKING:

@@ -6,8 +6,9 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QAbstractButton, QWidget
 from pytestqt.qtbot import QtBot
 
-from desktop_app.gui.dialogs import PatientDialog, VisitDialog
+from desktop_app.gui.dialogs import PatientDialog
 from desktop_app.gui.main_window import MainWindow
+from desktop_app.gui.visit_dialog import VisitDialog
 from tests.gui.conftest import answer_dialog, press_ok
 
 

@@ -8,9 +8,10 @@ from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.knowledge import KnowledgeBase
-from desktop_app.gui.dialogs import AmendDialog, PatientDialog, VisitDialog
+from desktop_app.gui.dialogs import AmendDialog, PatientDialog
 from desktop_app.gui.main_window import MainWindow
 from desktop_app.gui.settings_dialog import SettingsDialog
+from desktop_app.gui.visit_dialog import VisitDialog
 from tests.gui.flows import create_patient, start_visit
 
 

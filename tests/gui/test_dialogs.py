@@ -14,10 +14,11 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app.core.diagnosis import assess
 from desktop_app.core.knowledge import KnowledgeBase
-from desktop_app.gui.dialogs import AmendDialog, PatientDialog, VisitDialog
+from desktop_app.gui.dialogs import AmendDialog, PatientDialog
 from desktop_app.gui.main_window import MainWindow
 from desktop_app.gui.red_flag_banner import AcknowledgeDialog
 from desktop_app.gui.settings_dialog import SettingsDialog
+from desktop_app.gui.visit_dialog import VisitDialog
 from tests.gui.conftest import Recorder, answer_dialog, press_ok
 from tests.gui.flows import click, create_patient, start_visit
 

@@ -10,8 +10,9 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.knowledge import KnowledgeBase
-from desktop_app.gui.dialogs import PatientDialog, VisitDialog
+from desktop_app.gui.dialogs import PatientDialog
 from desktop_app.gui.main_window import MainWindow
+from desktop_app.gui.visit_dialog import VisitDialog
 from tests.gui.conftest import answer_dialog
 from tests.gui.flows import activate
 
