@@ -8,7 +8,13 @@ they are not normalised. What is displayed is held within the limits of core.pro
 Order of `Differential.conditions` (flat, ready for display):
 1. Must exclude now: the conditions of every fired urgent or emergency rule (emergencies first),
    above the probabilistic ranking, so the list, the banner and the next best test agree.
-2. Then by probability, highest first (name, then ID, break ties).
+2. Then the groups the record points to: those with at least one supporting finding (a recorded
+   finding with LR > 1 for the condition or one of its children), by probability, highest first.
+3. Last, the groups with no supporting finding ("no specific findings yet"), by probability.
+   Probabilities are not normalised, so evidence for one condition never lowers another: without
+   this tier a common condition that nothing in the record favours would lead on its prior alone
+   over a condition the findings point to. Its probability is still shown as computed.
+Name, then ID, break ties.
 Nesting: a child (condition with `parent`) is never ranked on its own; it follows its parent,
 children ordered the same way (a must-exclude child first). A group containing a must-exclude
 child is placed in the must-exclude tier as a whole.
@@ -128,7 +134,8 @@ def ordered_rows(
     raw: dict[str, float],
     excluded: tuple[MustExclude, ...],
 ) -> tuple[ConditionResult, ...]:
-    """Must-exclude groups first (in `excluded` order), then groups by probability (docstring)."""
+    """Must-exclude groups first (in `excluded` order), then specific groups, then the rest, each
+    by probability (module docstring)."""
     rank = {m.condition_id: n for n, m in enumerate(excluded)}
     rows = {cid: _row(s, raw[cid]) for cid, s in scores.items()}
     children: dict[str, list[ConditionResult]] = {}
@@ -139,7 +146,7 @@ def ordered_rows(
     def key(row: ConditionResult) -> tuple[int, float, str, str]:
         if row.condition_id in rank:
             return (0, rank[row.condition_id], "", "")
-        return (1, -row.raw_posterior, row.name, row.condition_id)
+        return (1 if row.specific else 2, -row.raw_posterior, row.name, row.condition_id)
 
     groups = []
     for row in rows.values():

@@ -131,6 +131,22 @@ def test_a_leader_without_supporting_findings_is_not_specific(kb):
     assert by_id(found, "beta").specific and not by_id(found, "alpha").specific
 
 
+def _common_alpha(conditions, _data):
+    conditions["alpha"]["priors"]["pain"]["value"] = 0.6
+
+
+def test_a_condition_the_findings_point_to_ranks_above_one_leading_on_its_prior(tmp_path):
+    kb = variant(tmp_path, _common_alpha)
+    # Alpha (prior 60 %) has nothing in its favour; pain sitting lifts Beta from 20 % to 56 %.
+    result = assess(kb, Observations(("pain",), {"sitting": "yes"}))
+    alpha, beta = by_id(result, "alpha"), by_id(result, "beta")
+    assert alpha.raw_posterior > beta.raw_posterior and not alpha.specific
+    assert [c.condition_id for c in result.conditions][:2] == ["beta", "alpha"]
+    assert alpha.posterior == pytest.approx(0.6)  # still shown as computed
+    # With no supporting finding anywhere, the prior order stands.
+    assert assess(kb, Observations(("pain",))).conditions[0].condition_id == "alpha"
+
+
 def _strong(conditions, _data):
     for link in conditions["alpha"]["links"]:
         link["lr_pos"], link["lr_neg"] = 400.0, 0.001

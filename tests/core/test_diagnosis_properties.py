@@ -48,12 +48,13 @@ def test_any_valid_record_gives_a_valid_deterministic_ranking(obs):
     safety = [t.safety for t in first.next_tests]
     assert safety == sorted(safety, reverse=True), "safety tests come first"
     _must_exclude_first(first)
-    # Outside the must-exclude tier, top-level rows go by probability; children follow parents.
+    # Outside the must-exclude tier, top-level rows with a supporting finding come first, then
+    # those without; within each, by probability. Children follow parents.
     top = [c for c in first.conditions if c.parent is None]
     tier = {m.condition_id for m in first.must_exclude}
     tier |= {KB.conditions[c].parent for c in tier if KB.conditions[c].parent}
-    rest = [c.raw_posterior for c in top if c.condition_id not in tier]
-    assert rest == sorted(rest, reverse=True)
+    rest = [(not c.specific, -c.raw_posterior) for c in top if c.condition_id not in tier]
+    assert rest == sorted(rest)
     seen: set[str] = set()
     for c in first.conditions:
         assert c.parent is None or c.parent in seen

@@ -34,7 +34,8 @@ def write_case(folder: Path, name: str, answers: dict[str, Any], **header_change
     return path
 
 
-# Beta leads on sitting pain; Gamma ranks third and the urgent flag "hot" fires on fever + steroid.
+# Beta leads on sitting pain; Gamma leads on fever (its only finding: Alpha and Beta have none)
+# and the urgent flag "hot" fires on fever + steroid.
 SITTING = {"sitting": "yes"}
 FEVER_ON_STEROID = {"fever": "yes", "drug": "steroid"}
 

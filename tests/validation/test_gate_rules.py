@@ -18,7 +18,7 @@ from desktop_app.validation.held_out import draw_held_out
 from desktop_app.validation.report import to_markdown
 from desktop_app.validation.summary import run_validation
 from tests.core.tiny_kb import FILES, write_tiny_kb
-from tests.validation.cases import write_project
+from tests.validation.cases import SITTING, write_case, write_project
 
 
 def run_on(kb_dir, cases):
@@ -82,6 +82,7 @@ def test_results_without_a_record_are_refused(tmp_path):
 
 def test_only_enforced_unmet_thresholds_fail_the_gate(tmp_path):
     _, cases = write_project(tmp_path)
+    write_case(cases, "alpha_sitting.yaml", SITTING, diagnosis=["alpha"])
     thresholds = tmp_path / "thresholds.yaml"
     thresholds.write_text(
         "thresholds:\n"
@@ -95,7 +96,7 @@ def test_only_enforced_unmet_thresholds_fail_the_gate(tmp_path):
         run_on(downgraded_flag_kb(tmp_path / "kb2"), cases), load_thresholds(thresholds)
     )
     assert [(c.threshold.metric, c.met, c.fails_gate) for c in checks] == [
-        ("top1", False, True),  # gamma is third
+        ("top1", False, True),  # alpha is second
         ("top3", True, False),
         ("red_flag_recall", False, False),  # not met, not enforced
         ("false_alarm_rate", None, False),  # no held-out cases

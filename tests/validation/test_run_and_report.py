@@ -24,7 +24,7 @@ def test_the_summary_counts_hits_recall_false_alarms_and_invalid_cases(tmp_path)
     run = run_validation(load_knowledge_base(kb_dir), cases, cases.parent / "held_out.txt")
     tuning = run.figures()["tuning"]
     assert (tuning.cases, tuning.invalid) == (7, 1)
-    assert (tuning.top1.hits, tuning.top3.hits, tuning.top1.n) == (2, 5, 6)
+    assert (tuning.top1.hits, tuning.top3.hits, tuning.top1.n) == (3, 5, 6)
     assert tuning.red_flag_recall["urgent"].hits == 1
     assert (tuning.red_flag_recall["emergency"].hits, tuning.red_flag_recall["emergency"].n) == (
         0,
@@ -36,13 +36,13 @@ def test_the_summary_counts_hits_recall_false_alarms_and_invalid_cases(tmp_path)
     assert run.figures()["held_out"].cases == 0
 
     text = to_markdown(run, [])
-    assert "| Top-1 | 2/6 (33%) | 0/0 (–) | 2/6 (33%) |" in text
+    assert "| Top-1 | 3/6 (50%) | 0/0 (–) | 3/6 (50%) |" in text
     assert (
         "a case expecting level L counts as recalled when a red flag of level L or more urgent"
         in text
     )
     assert "| delta.yaml | delta | – | beta | not in knowledge base: delta |" in text
-    assert "| gamma_fever.yaml | gamma | 3 | alpha |" in text
+    assert "| alarm.yaml | beta | 3 | gamma |" in text
     assert "| emergency.yaml | emergency | urgent | hot |" in text
     assert "| invalid.yaml | unknown history prompt sex |" in text
     assert "delta (not in knowledge base)" in text

@@ -35,7 +35,7 @@ def test_an_urgent_flag_recalls_urgent_and_routine_cases_but_not_emergency_ones(
     assert result.fired_red_flag == "urgent"
     assert result.fired_flags == ("hot",)
     assert result.red_flag_recalled is recalled
-    assert result.hit is recalled  # gamma is third: top-3
+    assert result.hit is recalled  # gamma leads on fever: top-3
     assert not result.false_alarm
 
 
