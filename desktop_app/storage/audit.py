@@ -1,9 +1,12 @@
-"""The tamper-evident audit chain and the fingerprint of a signed visit.
+"""The tamper-evident audit chain and the fingerprints of signed visits and demographics.
 
-Each audit entry stores the hash of the entry before it and SHA-256(prev_hash + its own canonical
-JSON), so changing, inserting or removing an entry breaks the chain after it. Signing stores the
-SHA-256 of the visit's canonical content, and the sign entry repeats it, so a signed visit changed
-behind the app's back no longer matches either.
+Each audit entry stores the hash of the entry before it and HMAC-SHA256, under the installation's
+audit key (storage/keys.py, kept outside the database), of prev_hash + its own canonical JSON. So
+changing, inserting or removing an entry breaks the chain after it, and a consistent rewrite
+needs the key. Entries written before the key existed carry a plain SHA-256 (64 hex digits) and
+still verify; the first keyed entry after them seals them. The head is also kept outside the
+database (storage/anchor.py). Signing stores the SHA-256 of the visit's canonical content, and
+the sign entry repeats it; creating or editing a patient logs a digest of the demographics.
 """
 
 from __future__ import annotations
@@ -17,10 +20,16 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from desktop_app.storage import keys
+
 GENESIS = "0" * 64
 VERIFY_CHUNK = 2000  # signed visits recomputed per round of queries
 FINGERPRINT_PREFIX = "fingerprint "
 AMENDMENT_PREFIX = "sha256 "
+DEMOGRAPHICS_PREFIX = "demographics sha256 "
+KEYED_PREFIX = "hmac1:"  # a keyed hash: hmac1:<key id>:<64 hex digits>
+PATIENT_FIELDS = ("id", "name", "date_of_birth", "sex", "clinic_id", "contact", "notes")
+ENTRY_KEYS = ("id", "at", "actor", "action", "entity", "entity_id", "detail")
 
 # The visit columns covered by the fingerprint. Never change this list: old signatures rely on it.
 FINGERPRINTED_COLUMNS = (
@@ -60,18 +69,33 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def entry_hash(prev_hash: str, entry: Mapping[str, Any]) -> str:
-    """The hash of one audit entry (its id, time, actor, action, entity, entity_id and detail)."""
-    keys = ("id", "at", "actor", "action", "entity", "entity_id", "detail")
-    return sha256(prev_hash + canonical_json({k: entry[k] for k in keys}))
+def entry_text(prev_hash: str, entry: Mapping[str, Any]) -> str:
+    """What an entry's hash covers: the hash before it and its id, time, actor, action, entity,
+    entity_id and detail."""
+    return prev_hash + canonical_json({k: entry[k] for k in ENTRY_KEYS})
+
+
+def entry_hash(prev_hash: str, entry: Mapping[str, Any], key: bytes | None = None) -> str:
+    """The keyed hash of one entry; with no key, the plain SHA-256 of entries written before
+    keying (kept only to verify them)."""
+    text = entry_text(prev_hash, entry)
+    if key is None:
+        return sha256(text)
+    return f"{KEYED_PREFIX}{keys.key_id(key)}:{keys.mac(key, text)}"
+
+
+def head(db: Database) -> tuple[int, str]:
+    """(sequence, hash) of the newest entry; (0, GENESIS) for an empty log."""
+    last = db.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    return (int(last[0]), str(last[1])) if last else (0, GENESIS)
 
 
 def append(
     db: Database, actor: str, action: str, entity: str, entity_id: object, detail: str = ""
 ) -> None:
-    """Add one entry to the chain. Call inside the transaction of the change it records."""
-    last = db.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
-    last_id, prev_hash = last if last else (0, GENESIS)
+    """Add one keyed entry to the chain. Call inside the transaction of the change it records."""
+    key = keys.load(create=True)
+    last_id, prev_hash = head(db)
     entry = {
         "id": last_id + 1,
         "at": now().isoformat(),
@@ -84,21 +108,48 @@ def append(
     db.execute(
         "INSERT INTO audit_log (id, at, actor, action, entity, entity_id, detail, prev_hash, hash) "
         "VALUES (:id, :at, :actor, :action, :entity, :entity_id, :detail, :prev_hash, :hash)",
-        {**entry, "prev_hash": prev_hash, "hash": entry_hash(prev_hash, entry)},
+        {**entry, "prev_hash": prev_hash, "hash": entry_hash(prev_hash, entry, key)},
     )
+
+
+def seal(db: Database, actor: str) -> bool:
+    """Key a chain written before keying: one keyed entry whose hash covers the unkeyed head.
+
+    From then on the unkeyed entries cannot be rewritten consistently without the key. True if
+    an entry was added.
+    """
+    last_id, last_hash = head(db)
+    if last_id == 0 or last_hash.startswith(KEYED_PREFIX):
+        return False
+    with db.atomic():
+        detail = f"entries 1-{last_id} were written before the audit key; sealed"
+        append(db, actor, "seal", "audit_log", last_id, detail)
+    return True
 
 
 def chained(
     prev_hash: str, first_id: int, entries: Iterable[dict[str, Any]]
 ) -> list[dict[str, Any]]:
-    """Complete entries (id, prev_hash, hash) for a bulk insert that continues the chain."""
+    """Complete entries (id, prev_hash, keyed hash) for a bulk insert that continues the chain."""
+    key = keys.load(create=True)
     rows = []
     for n, entry in enumerate(entries):
         entry = {**entry, "id": first_id + n, "entity_id": str(entry["entity_id"])}
         entry["prev_hash"] = prev_hash
-        entry["hash"] = prev_hash = entry_hash(prev_hash, entry)
+        entry["hash"] = prev_hash = entry_hash(prev_hash, entry, key)
         rows.append(entry)
     return rows
+
+
+def patient_digest(row: Mapping[str, Any]) -> str:
+    """SHA-256 of a patient's demographics as stored (logged at create and at each edit)."""
+    return sha256(canonical_json({k: row[k] for k in PATIENT_FIELDS}))
+
+
+def demographics_detail(row: Mapping[str, Any], changed: str = "") -> str:
+    """The detail of a patient's create/update entry: the fields changed, then the digest."""
+    digest = DEMOGRAPHICS_PREFIX + patient_digest(row)
+    return f"{changed}; {digest}" if changed else digest
 
 
 def visit_fingerprint(
@@ -133,33 +184,6 @@ def amendment_hash(row: Mapping[str, Any]) -> str:
     return sha256(canonical_json({k: row[k] for k in keys}))
 
 
-def verify(db: Database) -> list[str]:
-    """Every mismatch in the chain, the signed visits and the amendments; [] when intact."""
-    problems = []
-    prev_hash, expected_id = GENESIS, 1
-    signs: dict[str, tuple[int, str]] = {}
-    amends: dict[str, tuple[int, str]] = {}
-    for row in db.query("SELECT * FROM audit_log ORDER BY id"):
-        if row["id"] != expected_id:
-            problems.append(f"Audit log: entry {expected_id} is missing (next is {row['id']}).")
-        if row["prev_hash"] != prev_hash:
-            problems.append(
-                f"Audit log: entry {row['id']} does not follow the entry before it "
-                "(an entry was changed, removed or inserted)."
-            )
-        if entry_hash(row["prev_hash"], row) != row["hash"]:
-            problems.append(f"Audit log: entry {row['id']} was changed after it was written.")
-        if row["action"] == "sign" and row["detail"].startswith(FINGERPRINT_PREFIX):
-            signs[row["entity_id"]] = (row["id"], row["detail"].removeprefix(FINGERPRINT_PREFIX))
-        if row["action"] == "amend" and row["detail"].startswith(AMENDMENT_PREFIX):
-            amendment_id, _, digest = row["detail"].removeprefix(AMENDMENT_PREFIX).partition(" ")
-            amends[amendment_id] = (row["id"], digest)
-        prev_hash, expected_id = row["hash"], row["id"] + 1
-    problems += _verify_visits(db, signs)
-    problems += _verify_amendments(db, amends)
-    return problems
-
-
 def signed_fingerprints(db: Database, first_id: int, last_id: int) -> dict[int, str]:
     """Recomputed fingerprints of the signed visits with IDs in a range (a few queries in all)."""
     columns = ", ".join(FINGERPRINTED_COLUMNS)
@@ -179,69 +203,6 @@ def signed_fingerprints(db: Database, first_id: int, last_id: int) -> dict[int, 
             if row[0] in children:
                 children[row[0]][table].append(row[1:])
     return {v: visit_fingerprint(visit, children[v]) for v, visit in visits.items()}
-
-
-def _verify_visits(db: Database, signs: dict[str, tuple[int, str]]) -> list[str]:
-    problems = []
-    sound_snapshots = {
-        key
-        for key, snapshot in db.execute("SELECT sha256, snapshot FROM differentials")
-        if sha256(snapshot) == key
-    }
-    visits = {
-        str(r[0]): (r[1], r[2])
-        for r in db.execute(
-            "SELECT id, fingerprint, differential FROM visits WHERE status = 'signed'"
-        )
-    }
-    recomputed: dict[int, str] = {}
-    ids = sorted(int(v) for v in visits)
-    for start in range(0, len(ids), VERIFY_CHUNK):
-        chunk = ids[start : start + VERIFY_CHUNK]
-        recomputed.update(signed_fingerprints(db, chunk[0], chunk[-1]))
-    for visit_id, (fingerprint, differential) in visits.items():
-        if differential not in sound_snapshots:
-            problems.append(
-                f"Visit {visit_id}: the differential stored at signing is missing or was changed."
-            )
-        if recomputed.get(int(visit_id)) != fingerprint:
-            problems.append(
-                f"Visit {visit_id}: its content no longer matches the fingerprint stored when it "
-                "was signed."
-            )
-        elif visit_id in signs and signs[visit_id][1] != fingerprint:
-            problems.append(
-                f"Visit {visit_id}: its fingerprint differs from the one in audit entry "
-                f"{signs[visit_id][0]}."
-            )
-        elif visit_id not in signs:
-            problems.append(f"Visit {visit_id}: signed, but the audit log has no record of it.")
-    for visit_id, (entry_id, _) in signs.items():
-        if visit_id not in visits:
-            problems.append(
-                f"Visit {visit_id}: audit entry {entry_id} records it as signed, but it is not "
-                "signed (or is missing) now."
-            )
-    return problems
-
-
-def _verify_amendments(db: Database, amends: dict[str, tuple[int, str]]) -> list[str]:
-    problems = []
-    rows = {str(r["id"]): r for r in db.query("SELECT * FROM amendments")}
-    for amendment_id, row in rows.items():
-        if amendment_id not in amends:
-            problems.append(f"Amendment {amendment_id}: not recorded in the audit log.")
-        elif amendment_hash(row) != amends[amendment_id][1]:
-            problems.append(
-                f"Amendment {amendment_id} (visit {row['visit_id']}): changed after it was "
-                f"recorded (audit entry {amends[amendment_id][0]})."
-            )
-    for amendment_id, (entry_id, _) in amends.items():
-        if amendment_id not in rows:
-            problems.append(
-                f"Amendment {amendment_id}: recorded in audit entry {entry_id} but missing."
-            )
-    return problems
 
 
 def integrity_problems(conn: sqlite3.Connection) -> list[str]:

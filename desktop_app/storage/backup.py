@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from sqlite_utils import Database
 
 from desktop_app.core.errors import StorageError
-from desktop_app.storage import audit, private, restore
+from desktop_app.storage import anchor, audit, private, restore
 from desktop_app.storage.database import (
     WriterLock,
     check_schema,
@@ -208,7 +208,7 @@ def restore_database(src: Path, db_path: Path) -> Path | None:
         restore.recover(db_path)
         temp = restore.temp_path(db_path)
         try:
-            restore.copy_in(src, temp, lambda db: _audit_restore(db, src))
+            restore.copy_in(src, temp, lambda db: _audit_restore(db, src, db_path))
         except BaseException:
             for suffix in ("", "-wal", "-shm", "-journal"):
                 Path(f"{temp}{suffix}").unlink(missing_ok=True)
@@ -218,6 +218,14 @@ def restore_database(src: Path, db_path: Path) -> Path | None:
         lock.release()
 
 
-def _audit_restore(db: Database, src: Path) -> None:
+def _audit_restore(db: Database, src: Path, db_path: Path) -> None:
+    """The restore entry, naming where the replaced database's log ended (its anchor)."""
+    detail = f"from {src.name}"
+    try:
+        replaced = anchor.read(db_path)
+    except anchor.AnchorAltered:
+        replaced = None
+    if replaced is not None:
+        detail += f"; the replaced log ended at entry {replaced.head.seq} {replaced.head.hash}"
     with db.atomic():
-        audit.append(db, "system", "restore", "database", "", f"from {src.name}")
+        audit.append(db, "system", "restore", "database", "", detail)

@@ -24,9 +24,11 @@ from desktop_app.storage.audit import (
     AMENDMENT_PREFIX,
     FINGERPRINT_PREFIX,
     GENESIS,
+    PATIENT_FIELDS,
     amendment_hash,
     canonical_json,
     chained,
+    demographics_detail,
     now,
 )
 from desktop_app.storage.repository import Repository
@@ -227,7 +229,8 @@ class DemoWriter:
                         stamp,
                     )
                 )
-                audit_entry("create", "patient", patient_id)
+                fields = dict(zip(PATIENT_FIELDS, rows["patients"][-1], strict=False))
+                audit_entry("create", "patient", patient_id, demographics_detail(fields))
                 if visits == 0:
                     continue  # registered only: no episode of care yet
                 presentation = rng.choice(sorted(self.templates))

@@ -106,7 +106,8 @@ class PatientStore(Store):
                 {**row, "at": stamp},
             )
             patient_id = int(cursor.lastrowid or 0)
-            audit.append(self.db, self.actor, "create", "patient", patient_id)
+            detail = audit.demographics_detail({**row, "id": patient_id})
+            audit.append(self.db, self.actor, "create", "patient", patient_id, detail)
         return self.get_patient(patient_id)
 
     @storage_call
@@ -128,7 +129,8 @@ class PatientStore(Store):
         ]
         if not changed:
             return
-        with self._change("update", "patient", patient.id, ", ".join(changed)):
+        detail = audit.demographics_detail({**row, "id": patient.id}, ", ".join(changed))
+        with self._change("update", "patient", patient.id, detail):
             self.db.execute(
                 "UPDATE patients SET name = :name, date_of_birth = :date_of_birth, sex = :sex, "
                 "clinic_id = :clinic_id, contact = :contact, notes = :notes, "

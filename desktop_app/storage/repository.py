@@ -18,11 +18,13 @@ from desktop_app.core.diagnosis import assess
 from desktop_app.core.errors import InvalidObservation, StorageError
 from desktop_app.core.records import Amendment, AuditEntry, Visit
 from desktop_app.core.validation import clean_text
-from desktop_app.storage import audit, signatures
+from desktop_app.storage import anchor, audit, signatures, verification
 from desktop_app.storage.backup import copy_database
+from desktop_app.storage.chain import Progress
 from desktop_app.storage.errors import RecordNotFound
 from desktop_app.storage.outputs import check_output
 from desktop_app.storage.store import now_text, storage_call
+from desktop_app.storage.verification import Report
 from desktop_app.storage.visits import VisitStore
 
 log = logging.getLogger(__name__)
@@ -168,7 +170,25 @@ class Repository(VisitStore):
     @storage_call
     def verify(self) -> list[str]:
         """Problems in the audit chain, signed visits, amendments or the file; [] when intact."""
-        return audit.integrity_problems(self.db.conn) + audit.verify(self.db)
+        return self.verify_report().problems
+
+    @storage_call
+    def verify_report(
+        self, *, incremental: bool = False, progress: Progress | None = None
+    ) -> Report:
+        """verify, with notes and counts; a clean full run moves the anchor's verified mark."""
+        report = verification.verify(self.db, self.path, incremental=incremental, progress=progress)
+        if incremental:
+            report.notes.append("SQLite's own integrity check was skipped (a full verify runs it).")
+        else:
+            report.problems[:0] = audit.integrity_problems(self.db.conn)
+        if not incremental and not report.problems and self._lock is not None:
+            head = anchor.Head(*audit.head(self.db))
+            try:
+                anchor.advance(self.path, head, verified=head)
+            except (OSError, StorageError) as exc:
+                log.warning("verified mark not recorded: %s", exc)
+        return report
 
     # -- backup ------------------------------------------------------------------------------
 

@@ -28,7 +28,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from desktop_app.core.errors import StorageError
-from desktop_app.storage import private
+from desktop_app.storage import anchor, private
 from desktop_app.storage.database import connect, mapped, migrations
 
 log = logging.getLogger(__name__)
@@ -127,10 +127,13 @@ def finish(db_path: Path) -> Path | None:
             os.replace(temp, db_path)
             _fsync_dir(db_path.parent)
             _step("renamed")
+        anchor.reset(db_path)  # the restored log's head is the one to check from now on
+        _step("anchored")
         journal.unlink(missing_ok=True)
-    except OSError as exc:
+    except (OSError, sqlite3.Error) as exc:
         raise StorageError(
-            f"The restore into {db_path} could not be finished ({exc.strerror}). Nothing is lost: "
+            f"The restore into {db_path} could not be finished ({getattr(exc, 'strerror', exc)}). "
+            "Nothing is lost: "
             "it is finished at the next start; check the folder's permissions."
         ) from None
     return kept

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -12,13 +13,14 @@ from typing import Any, Concatenate, ParamSpec, Self, TypeVar
 
 from sqlite_utils import Database
 
-from desktop_app.core.errors import VisitLocked
+from desktop_app.core.errors import StorageError, VisitLocked
 from desktop_app.core.knowledge import KnowledgeBase
-from desktop_app.storage import audit, impostor, restore
+from desktop_app.storage import anchor, audit, impostor, restore
 from desktop_app.storage.backup import remove_partials
 from desktop_app.storage.database import WriterLock, connect, make_folder, mapped, prepare
 from desktop_app.storage.errors import DatabaseReadOnly
 
+log = logging.getLogger(__name__)
 P = ParamSpec("P")
 R = TypeVar("R")
 S = TypeVar("S", bound="Store")
@@ -30,7 +32,9 @@ def storage_call(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate
     @functools.wraps(method)
     def wrapper(self: S, /, *args: P.args, **kwargs: P.kwargs) -> R:
         try:
-            return method(self, *args, **kwargs)
+            result = method(self, *args, **kwargs)
+            self._after_write()
+            return result
         except sqlite3.IntegrityError as exc:
             if "visit_locked" in str(exc):
                 raise VisitLocked(
@@ -74,6 +78,8 @@ class Store:
         self.read_only = bool(read_only_reason)
         self.read_only_reason = read_only_reason
         self._lock = lock
+        self._changes = db.conn.total_changes
+        self._head = audit.head(db)
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -95,6 +101,7 @@ class Store:
         path = Path(path)
         if not create:
             impostor.refuse(path)
+        fresh = not path.exists() or impostor.is_empty(path)
         reason = ""
         lock: WriterLock | None = None
         if read_only:
@@ -119,6 +126,8 @@ class Store:
                 lock, reason = None, str(exc)
         if lock is not None:
             try:
+                if fresh:  # a new database here: the old one's anchor is kept aside, not used
+                    anchor.set_aside(path, "superseded")
                 restore.recover(path)  # finish a restore killed part-way, before reading it
                 remove_partials(path)  # copies left by a backup killed part-way
             except BaseException:
@@ -127,15 +136,27 @@ class Store:
         conn = connect(path, read_only=bool(reason))
         try:
             db = prepare(conn, path, read_only=bool(reason))
+            if lock is not None:
+                reason = anchor.check_open(db, path)  # a lost tail keeps its evidence
+                if reason:
+                    lock.release()
+                    lock = None
+                else:
+                    audit.seal(db, actor)  # a chain from before the audit key is keyed now
         except BaseException:
             conn.close()
             if lock is not None:
                 lock.release()
             raise
-        return cls(db, path, kb, actor, reason, lock)
+        store = cls(db, path, kb, actor, reason, lock)
+        store._head = (-1, "")  # anchor the head as found (a first open, or just sealed)
+        store._changes = -1
+        store._after_write()
+        return store
 
     def close(self) -> None:
         """Close the connection and let another copy of the app write."""
+        self._after_write()
         self.db.conn.close()
         if self._lock is not None:
             self._lock.release()
@@ -146,6 +167,22 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def _after_write(self) -> None:
+        """Record the chain's head outside the database once an audited change is committed."""
+        conn = self.db.conn
+        if self._lock is None or conn.in_transaction or conn.total_changes == self._changes:
+            return
+        self._changes = conn.total_changes
+        head = audit.head(self.db)
+        if head == self._head or head[0] == 0:
+            return
+        try:
+            anchor.advance(self.path, anchor.Head(*head))
+        except (OSError, StorageError) as exc:  # the change is saved; the anchor stays behind
+            log.warning("audit anchor not updated: %s", exc)
+            return
+        self._head = head
 
     def _writable(self) -> None:
         if self.read_only:

@@ -12,8 +12,12 @@ from tests.storage.helpers import table_contents
 
 
 def run_command(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """`python main.py ARGS` with the user data directory inside tmp_path."""
+    """`python main.py ARGS` with the user data directory inside tmp_path.
+
+    The audit key is copied there from the test's own user data, as one installation.
+    """
     env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "user-data")}
+    share_installation(tmp_path / "user-data")
     return subprocess.run(
         [sys.executable, str(paths.PROJECT_ROOT / "main.py"), *args],
         capture_output=True,
@@ -22,6 +26,20 @@ def run_command(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
         env=env,
         cwd=tmp_path,
     )
+
+
+def share_installation(data_home: Path) -> None:
+    """The test process's audit key and anchors in data_home (the same installation)."""
+    import shutil
+
+    mine = paths.user_data_dir()
+    theirs = data_home / paths.APP_NAME
+    if mine == theirs or not (mine / "audit.key").exists():
+        return
+    theirs.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(mine / "audit.key", theirs / "audit.key")
+    if (mine / "anchors").is_dir():
+        shutil.copytree(mine / "anchors", theirs / "anchors", dirs_exist_ok=True)
 
 
 def test_demo_data_backup_restore_verify(tmp_path: Path) -> None:

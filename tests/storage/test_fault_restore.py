@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from desktop_app.core.knowledge import KnowledgeBase
-from desktop_app.storage import restore
+from desktop_app.storage import anchor, restore
 from desktop_app.storage.backup import restore_database
 from desktop_app.storage.repository import Repository
 from tests.storage.helpers import filled_visit, table_contents
@@ -110,6 +110,7 @@ def _reset(db_path: Path, pristine: Path) -> None:
         if leftover.name != "backups":
             leftover.unlink()
     shutil.copy(pristine, db_path)
+    anchor.reset(db_path)  # the same world again, not a database put back by hand
 
 
 def _kill_points(backup: Path) -> list[tuple[str, int]]:

@@ -1,0 +1,88 @@
+"""The per-installation audit key: 32 random bytes in `audit.key` (0600) in the user data directory.
+
+The key never enters the database, so someone who can change the database file but cannot read
+the user's key file cannot write audit entries that verify (docs/storage.md, "Audit key").
+Entries name their key by a short ID, so a database moved to another computer says which key it
+needs rather than looking tampered with.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+from desktop_app import paths
+from desktop_app.core.errors import StorageError
+from desktop_app.storage import private
+
+KEY_FILE = "audit.key"
+KEY_BYTES = 32
+_cache: dict[Path, bytes] = {}
+
+
+def key_path() -> Path:
+    return paths.user_data_dir() / KEY_FILE
+
+
+def key_id(key: bytes) -> str:
+    """A short public name of a key (not enough to compute with it)."""
+    return hashlib.sha256(b"gluteal-assess audit key id\0" + key).hexdigest()[:12]
+
+
+def mac(key: bytes, text: str) -> str:
+    return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def _read(path: Path) -> bytes:
+    try:
+        key = bytes.fromhex(path.read_text(encoding="ascii").strip())
+    except (OSError, ValueError, UnicodeError) as exc:
+        raise StorageError(
+            f"The audit key {path} cannot be read ({exc}). Nothing was written. Put back the copy "
+            "of the key kept with your backups (docs/storage.md, 'Audit key')."
+        ) from None
+    if len(key) != KEY_BYTES:
+        raise StorageError(
+            f"The audit key {path} is not a key of this app ({len(key)} bytes). Nothing was "
+            "written. Put back the copy of the key kept with your backups."
+        )
+    return key
+
+
+def load(*, create: bool) -> bytes | None:
+    """This installation's key; created (once, race-free) when `create`, else None if missing."""
+    path = key_path()
+    if path in _cache:
+        return _cache[path]
+    if not path.exists():
+        if not create:
+            return None
+        _create(path)
+    key = _read(path)
+    _cache[path] = key
+    return key
+
+
+def _create(path: Path) -> None:
+    """Write a new key under a private temporary name, then link it into place (never replaced)."""
+    spare = path.with_name(f".{KEY_FILE}.{os.getpid()}.tmp")
+    private.write_file(spare, (secrets.token_hex(KEY_BYTES) + "\n").encode("ascii"))
+    try:
+        os.link(spare, path)  # fails if another process made the key first: theirs is kept
+    except FileExistsError:
+        pass
+    except OSError:  # no hard links here: an exclusive create keeps the first key
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, private.FILE_MODE)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "wb") as out:
+                out.write(spare.read_bytes())
+                out.flush()
+                os.fsync(out.fileno())
+    finally:
+        spare.unlink(missing_ok=True)

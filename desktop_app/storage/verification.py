@@ -1,0 +1,269 @@
+"""verify: the records compared with what the audit log says, and the log with its anchor.
+
+Full (the default): every entry, every signed visit, amendment and patient, every record the log
+created. Incremental (`verify --incremental`): the entries after the head the last full verify
+found intact (kept in the anchor), the records those entries touched, and counts that catch a
+record added or removed anywhere; the anchored head is checked either way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from desktop_app.storage import anchor, audit, chain
+from desktop_app.storage.audit import KEYED_PREFIX, VERIFY_CHUNK, sha256
+from desktop_app.storage.chain import Ledger, Progress
+
+# (table, entity in the log, what the log's count is) for the cheap completeness counts.
+COUNTS = (
+    ("patients", "SELECT count(*) FROM audit_log WHERE action = 'create' AND entity = 'patient'"),
+    ("episodes", "SELECT count(*) FROM audit_log WHERE action = 'create' AND entity = 'episode'"),
+    ("visits", "SELECT count(*) FROM audit_log WHERE action = 'create' AND entity = 'visit'"),
+    ("amendments", "SELECT count(*) FROM audit_log WHERE action = 'amend'"),
+)
+SIGNED_COUNT = "SELECT count(DISTINCT entity_id) FROM audit_log WHERE action = 'sign'"
+
+
+@dataclass
+class Report:
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    entries: int = 0
+    signed: int = 0
+    incremental_from: int | None = None  # the sequence an incremental verify started after
+
+
+def verify(
+    db: Database, path: Path, *, incremental: bool = False, progress: Progress | None = None
+) -> Report:
+    """Every mismatch between the records, the chain and its anchor; problems [] when intact."""
+    report = Report()
+    try:
+        anchored = anchor.read(path)
+    except anchor.AnchorAltered as exc:
+        anchored = None
+        report.problems.append(f"Audit anchor: {exc}: it was changed outside the app.")
+    start = (0, audit.GENESIS)
+    if incremental and anchored is not None and anchored.verified is not None:
+        start = (anchored.verified.seq, anchored.verified.hash)
+        if _hash_at(db, start[0]) != start[1]:
+            report.notes.append(
+                f"Audit entry {start[0]}, where the last full verify ended, is not as it was: "
+                "verifying everything."
+            )
+            start = (0, audit.GENESIS)
+    elif incremental:
+        report.notes.append("No earlier full verify of this file here: verifying everything.")
+    ledger = chain.walk(db, after=start, progress=progress)
+    report.problems += ledger.problems
+    report.entries = int(db.execute("SELECT count(*) FROM audit_log").fetchone()[0])
+    report.signed = int(
+        db.execute("SELECT count(*) FROM visits WHERE status = 'signed'").fetchone()[0]
+    )
+    report.problems += _against_anchor(db, anchored, ledger)
+    if start[0]:
+        report.incremental_from = start[0]
+        report.problems += _counts(db)
+        only = {int(v) for v in ledger.signs}
+    else:
+        only = None
+        report.problems += _unlogged(db, ledger)
+    report.problems += _visits(db, ledger.signs, only, progress)
+    report.problems += _amendments(db, ledger.amends, full=not start[0])
+    report.problems += _patients(db, ledger, full=not start[0])
+    report.problems += _deleted(db, ledger)
+    report.notes += ledger.notes
+    return report
+
+
+def _hash_at(db: Database, seq: int) -> str | None:
+    row = db.execute("SELECT hash FROM audit_log WHERE id = ?", [seq]).fetchone()
+    return None if row is None else str(row[0])
+
+
+def _against_anchor(db: Database, anchored: anchor.Anchor | None, ledger: Ledger) -> list[str]:
+    last_id, last_hash = audit.head(db)
+    if anchored is None:
+        if last_hash.startswith(KEYED_PREFIX):
+            ledger.notes.append(
+                "No anchor for this file on this computer (moved, copied, or from another "
+                "computer): the newest entries were not checked against one."
+            )
+        return []
+    seq, at = anchored.head.seq, anchored.at
+    stored = _hash_at(db, seq)
+    if stored is None and seq > last_id:
+        return [
+            f"Audit log: it ends at entry {last_id}, but entry {seq} was recorded outside the "
+            f"database at {at}: the newest entries were removed, or committed changes were lost "
+            "(a deleted or damaged -wal file). Restore the latest backup."
+        ]
+    if stored != anchored.head.hash:
+        return [
+            f"Audit log: entry {seq} is not the one recorded outside the database at {at}: the "
+            "log was rewritten."
+        ]
+    return []
+
+
+def _counts(db: Database) -> list[str]:
+    problems = []
+    for table, logged in COUNTS:
+        stored = int(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+        expected = int(db.execute(logged).fetchone()[0])
+        if stored != expected:
+            problems.append(
+                f"The database holds {stored} {table} but the audit log records {expected}: "
+                f"{table} were added or removed outside the app (run a full verify to name them)."
+            )
+    signed = int(db.execute("SELECT count(*) FROM visits WHERE status = 'signed'").fetchone()[0])
+    if signed != int(db.execute(SIGNED_COUNT).fetchone()[0]):
+        problems.append(
+            "The number of signed visits differs from the signatures in the audit log (run a "
+            "full verify to name them)."
+        )
+    return problems
+
+
+def _unlogged(db: Database, ledger: Ledger) -> list[str]:
+    """Records the log never created (added outside the app)."""
+    problems = []
+    for entity, table in (("patient", "patients"), ("episode", "episodes"), ("visit", "visits")):
+        created = ledger.created[entity]
+        for (record_id,) in db.execute(f"SELECT id FROM {table}"):
+            if str(record_id) not in created:
+                problems.append(
+                    f"{entity.capitalize()} {record_id}: not recorded in the audit log (added "
+                    "outside the app)."
+                )
+    return problems
+
+
+def _deleted(db: Database, ledger: Ledger) -> list[str]:
+    """Records the log created that are gone (deleted outside the app)."""
+    problems = []
+    for entity, table in (("patient", "patients"), ("episode", "episodes"), ("visit", "visits")):
+        created = ledger.created[entity]
+        present = _existing(db, table, created)
+        for record_id, entry_id in created.items():
+            if record_id not in present:
+                problems.append(
+                    f"{entity.capitalize()} {record_id}: created in audit entry {entry_id} but "
+                    "missing (deleted outside the app)."
+                )
+    return problems
+
+
+def _existing(db: Database, table: str, ids: Iterable[str]) -> set[str]:
+    wanted = sorted({int(i) for i in ids})
+    found: set[str] = set()
+    for n in range(0, len(wanted), VERIFY_CHUNK):
+        chunk = wanted[n : n + VERIFY_CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        found |= {
+            str(r[0]) for r in db.execute(f"SELECT id FROM {table} WHERE id IN ({marks})", chunk)
+        }
+    return found
+
+
+def _visits(
+    db: Database,
+    signs: dict[str, tuple[int, str]],
+    only: set[int] | None,
+    progress: Progress | None,
+) -> list[str]:
+    problems = []
+    sound_snapshots = {
+        key
+        for key, snapshot in db.execute("SELECT sha256, snapshot FROM differentials")
+        if sha256(snapshot) == key
+    }
+    visits = {
+        str(r[0]): (r[1], r[2])
+        for r in db.execute(
+            "SELECT id, fingerprint, differential FROM visits WHERE status = 'signed'"
+        )
+        if only is None or r[0] in only
+    }
+    recomputed: dict[int, str] = {}
+    ids = sorted(int(v) for v in visits)
+    for start in range(0, len(ids), VERIFY_CHUNK):
+        chunk = ids[start : start + VERIFY_CHUNK]
+        recomputed.update(audit.signed_fingerprints(db, chunk[0], chunk[-1]))
+        if progress is not None:
+            progress("signed visits", start + len(chunk), len(ids))
+    for visit_id, (fingerprint, differential) in visits.items():
+        if differential not in sound_snapshots:
+            problems.append(
+                f"Visit {visit_id}: the differential stored at signing is missing or was changed."
+            )
+        if recomputed.get(int(visit_id)) != fingerprint:
+            problems.append(
+                f"Visit {visit_id}: its content no longer matches the fingerprint stored when it "
+                "was signed."
+            )
+        elif visit_id in signs and signs[visit_id][1] != fingerprint:
+            problems.append(
+                f"Visit {visit_id}: its fingerprint differs from the one in audit entry "
+                f"{signs[visit_id][0]}."
+            )
+        elif visit_id not in signs:
+            problems.append(f"Visit {visit_id}: signed, but the audit log has no record of it.")
+    for visit_id, (entry_id, _) in signs.items():
+        if visit_id not in visits:
+            problems.append(
+                f"Visit {visit_id}: audit entry {entry_id} records it as signed, but it is not "
+                "signed (or is missing) now."
+            )
+    return problems
+
+
+def _amendments(db: Database, amends: dict[str, tuple[int, str]], *, full: bool) -> list[str]:
+    problems = []
+    rows = {
+        str(r["id"]): r
+        for r in db.query("SELECT * FROM amendments")
+        if full or str(r["id"]) in amends
+    }
+    for amendment_id, row in rows.items():
+        if amendment_id not in amends:
+            problems.append(f"Amendment {amendment_id}: not recorded in the audit log.")
+        elif audit.amendment_hash(row) != amends[amendment_id][1]:
+            problems.append(
+                f"Amendment {amendment_id} (visit {row['visit_id']}): changed after it was "
+                f"recorded (audit entry {amends[amendment_id][0]})."
+            )
+    for amendment_id, (entry_id, _) in amends.items():
+        if amendment_id not in rows:
+            problems.append(
+                f"Amendment {amendment_id}: recorded in audit entry {entry_id} but missing."
+            )
+    return problems
+
+
+def _patients(db: Database, ledger: Ledger, *, full: bool) -> list[str]:
+    """Each patient's demographics against the digest of their latest create or edit entry."""
+    problems, undigested = [], 0
+    columns = ", ".join(audit.PATIENT_FIELDS)
+    for values in db.execute(f"SELECT {columns} FROM patients"):
+        row: dict[str, Any] = dict(zip(audit.PATIENT_FIELDS, values, strict=True))
+        logged = ledger.demographics.get(str(row["id"]))
+        if logged is None:
+            undigested += full and str(row["id"]) in ledger.created["patient"]
+            continue
+        if audit.patient_digest(row) != logged[1]:
+            problems.append(
+                f"Patient {row['id']}: name, date of birth or other details were changed outside "
+                f"the app (they no longer match audit entry {logged[0]})."
+            )
+    if undigested:
+        ledger.notes.append(
+            f"{undigested} patient(s) were recorded before demographics were fingerprinted: "
+            "their details are checked from their next edit on."
+        )
+    return problems
