@@ -7,7 +7,6 @@ urgency, benign mimic on which the rule must stay silent).
 
 from __future__ import annotations
 
-from typing import Any
 
 import pytest
 
@@ -16,19 +15,11 @@ from desktop_app.core.diagnosis import Differential, assess
 from desktop_app.core.knowledge import KnowledgeBase, load_knowledge_base
 from desktop_app.core.validation import observations_from_dict
 
-Case = dict[str, Any]
-
-
-def visit(answers: dict[str, Any], exam: dict[str, Any] | None = None) -> Case:
-    return {"presentations": ["buttock_pain"], "answers": answers, "exam": exam or {}}
-
-
-RIGHT_POS = {"right": "positive"}
-RIGHT_NEG = {"right": "negative"}
-SCIATICA = {"radicular_symptoms": "yes", "pain_below_knee": "yes", "leg_worse_than_back": "yes"}
+from tests.core.red_flag_pairs import RIGHT_NEG, RIGHT_POS, SCIATICA, STENOSIS, Case, visit
+from tests.core.red_flag_pairs import VASCULAR_AND_MASS_PAIRS
 
 # rule id -> (fires, benign mimic)
-PAIRS: dict[str, tuple[Case, Case]] = {
+SPINE_TRAUMA_AND_TENDON_PAIRS: dict[str, tuple[Case, Case]] = {
     "cauda_equina": (
         visit({**SCIATICA, "age_years": 41, "bladder_bowel_change": "yes"}),
         visit(
@@ -41,21 +32,15 @@ PAIRS: dict[str, tuple[Case, Case]] = {
             }
         ),
     ),
-    "ces_warning": (
+    "ces_bilateral": (
         visit({**SCIATICA, "bilateral_leg_symptoms": "yes", "symptom_duration": 2}),
         # Long-standing, stable bilateral leg symptoms of spinal stenosis.
-        visit(
-            {
-                "radicular_symptoms": "yes",
-                "bilateral_leg_symptoms": "yes",
-                "symptom_duration": 104,
-                "progressive_symptoms": "no",
-                "progressive_weakness": "no",
-                "pain_walking_provoked": "yes",
-                "relief_sitting_flexion": "yes",
-                "age_years": 74,
-            }
-        ),
+        visit(STENOSIS),
+    ),
+    "ces_warning": (
+        # A reported worsening weakness, not yet examined.
+        visit({**SCIATICA, "progressive_weakness": "yes", "symptom_duration": 30}),
+        visit(STENOSIS),
     ),
     "severe_motor_deficit": (
         visit(
@@ -204,38 +189,6 @@ PAIRS: dict[str, tuple[Case, Case]] = {
             {"buttock_tension_swelling": RIGHT_NEG},
         ),
     ),
-    "arterial_aneurysm": (
-        visit({"age_years": 71, "current_pain": 6}, {"pulsatile_abdominal_mass": "positive"}),
-        visit({"age_years": 71, "current_pain": 6}, {"pulsatile_abdominal_mass": "negative"}),
-    ),
-    "pulsatile_mass_painless": (
-        {
-            "presentations": ["gluteal_depression"],
-            "answers": {"current_pain": 0, "abdominal_pelvic_pain": "no"},
-            "exam": {"pulsatile_abdominal_mass": "positive"},
-        },
-        {
-            "presentations": ["gluteal_depression"],
-            "answers": {"current_pain": 0},
-            "exam": {"pulsatile_abdominal_mass": "negative"},
-        },
-    ),
-    "vascular_claudication": (
-        visit(
-            {"pain_walking_provoked": "yes", "relief_standing_still": "yes", "age_years": 64},
-            {"peripheral_pulses_reduced": RIGHT_POS},
-        ),
-        # Neurogenic claudication: eased only by sitting or bending, pulses normal.
-        visit(
-            {
-                "pain_walking_provoked": "yes",
-                "relief_standing_still": "no",
-                "relief_sitting_flexion": "yes",
-                "age_years": 64,
-            },
-            {"peripheral_pulses_reduced": RIGHT_NEG},
-        ),
-    ),
     "inflammatory_back_pain": (
         visit(
             {
@@ -288,6 +241,9 @@ PAIRS: dict[str, tuple[Case, Case]] = {
         ),
     ),
 }
+
+
+PAIRS = {**SPINE_TRAUMA_AND_TENDON_PAIRS, **VASCULAR_AND_MASS_PAIRS}
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,117 @@
+"""Realistic cases and benign mimics for the red-flag rules (tests/core/test_red_flag_rules.py).
+
+Split from the test module to keep both small: the vascular rules, the soft-tissue mass and the
+helpers shared by every pair.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+Case = dict[str, Any]
+
+
+def visit(
+    answers: dict[str, Any],
+    exam: dict[str, Any] | None = None,
+    marks: list[dict[str, str]] | None = None,
+) -> Case:
+    return {
+        "presentations": ["buttock_pain"],
+        "answers": answers,
+        "exam": exam or {},
+        "marks": marks or [],
+    }
+
+
+RIGHT_POS = {"right": "positive"}
+RIGHT_NEG = {"right": "negative"}
+SCIATICA = {"radicular_symptoms": "yes", "pain_below_knee": "yes", "leg_worse_than_back": "yes"}
+# Long-standing, stable bilateral leg symptoms of spinal stenosis: no cauda equina rule fires.
+STENOSIS = {
+    "radicular_symptoms": "yes",
+    "bilateral_leg_symptoms": "yes",
+    "symptom_duration": 104,
+    "progressive_symptoms": "no",
+    "progressive_weakness": "no",
+    "pain_walking_provoked": "yes",
+    "relief_sitting_flexion": "yes",
+    "age_years": 74,
+}
+# Sudden buttock pain radiating to the calf, as a disc herniation or an embolus both begin.
+SUDDEN_SCIATICA = {**SCIATICA, "onset_type": "sharp", "symptom_duration": 0.5, "age_years": 61}
+
+# rule id -> (fires, benign mimic)
+VASCULAR_AND_MASS_PAIRS: dict[str, tuple[Case, Case]] = {
+    "arterial_aneurysm": (
+        visit({"age_years": 71, "current_pain": 6}, {"pulsatile_abdominal_mass": "positive"}),
+        visit({"age_years": 71, "current_pain": 6}, {"pulsatile_abdominal_mass": "negative"}),
+    ),
+    "pulsatile_mass_painless": (
+        {
+            "presentations": ["gluteal_depression"],
+            "answers": {"current_pain": 0, "abdominal_pelvic_pain": "no"},
+            "exam": {"pulsatile_abdominal_mass": "positive"},
+        },
+        {
+            "presentations": ["gluteal_depression"],
+            "answers": {"current_pain": 0},
+            "exam": {"pulsatile_abdominal_mass": "negative"},
+        },
+    ),
+    "vascular_claudication": (
+        visit(
+            {"pain_walking_provoked": "yes", "relief_standing_still": "yes", "age_years": 64},
+            {"peripheral_pulses_reduced": RIGHT_POS},
+        ),
+        # Neurogenic claudication: eased only by sitting or bending, pulses normal.
+        visit(
+            {
+                "pain_walking_provoked": "yes",
+                "relief_standing_still": "no",
+                "relief_sitting_flexion": "yes",
+                "age_years": 64,
+            },
+            {"peripheral_pulses_reduced": RIGHT_NEG},
+        ),
+    ),
+    "gluteal_artery_injury": (
+        # Severe, unremitting buttock pain with calf paraesthesia weeks after a stab wound.
+        visit({**SCIATICA, "buttock_wound_or_procedure": "yes", "pain_constant": "yes"}),
+        # Local soreness a few days after a bone marrow biopsy: no mass, no nerve signs.
+        visit(
+            {"buttock_wound_or_procedure": "yes", "pain_constant": "no", "radicular_symptoms": "no"},
+            {"palpable_mass": RIGHT_NEG, "neuro_myotomes": RIGHT_NEG},
+        ),
+    ),
+    "gluteal_artery_procedure": (
+        visit({**SCIATICA, "buttock_wound_or_procedure": "yes", "pain_constant": "no"}),
+        visit({**SCIATICA, "buttock_wound_or_procedure": "no"}),
+    ),
+    "acute_limb_ischaemia": (
+        visit({**SUDDEN_SCIATICA, "cold_pale_foot": "yes"}),
+        # The same sudden sciatica with a warm, pink foot.
+        visit({**SUDDEN_SCIATICA, "cold_pale_foot": "no"}, {"foot_ischaemia_signs": RIGHT_NEG}),
+    ),
+    "chronic_limb_ischaemia": (
+        visit(
+            {"cold_pale_foot": "yes", "onset_type": "gradual", "symptom_duration": 60},
+            {"peripheral_pulses_reduced": RIGHT_POS},
+        ),
+        visit(
+            {**SCIATICA, "cold_pale_foot": "no"},
+            {"foot_ischaemia_signs": RIGHT_NEG, "buttock_skin_ischaemia": RIGHT_NEG},
+        ),
+    ),
+    "soft_tissue_mass": (
+        # A year of "hamstring strain" and sciatica, with a deep posterior thigh mass.
+        visit(
+            {**SCIATICA, "symptom_duration": 52, "no_improvement_with_treatment": "yes"},
+            {"thigh_mass": RIGHT_POS},
+        ),
+        visit(
+            {**SCIATICA, "symptom_duration": 52, "no_improvement_with_treatment": "yes"},
+            {"thigh_mass": RIGHT_NEG, "palpable_mass": RIGHT_NEG},
+        ),
+    ),
+}

@@ -1,0 +1,71 @@
+"""Red-flag rules added for the published cases they missed: each branch on its own story."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop_app import paths
+from desktop_app.core.diagnosis import assess
+from desktop_app.core.knowledge import KnowledgeBase, load_knowledge_base
+from desktop_app.core.validation import observations_from_dict
+
+from tests.core.red_flag_pairs import RIGHT_NEG, RIGHT_POS, SCIATICA, STENOSIS, Case, visit
+
+
+@pytest.fixture(scope="module")
+def shipped() -> KnowledgeBase:
+    return load_knowledge_base(paths.KNOWLEDGE_BASE)
+
+
+def fired(kb: KnowledgeBase, data: Case) -> dict[str, str]:
+    result = assess(kb, observations_from_dict(kb, data))
+    return {alert.flag_id: alert.urgency for alert in result.red_flags}
+
+
+def test_new_bilateral_sciatica_is_the_cauda_equina_emergency(shipped):
+    # GIRFT 2023: new-onset bilateral leg pain with back pain -> emergency department for MRI.
+    alerts = fired(shipped, visit({**SCIATICA, "bilateral_leg_symptoms": "yes"}))
+    assert alerts.get("ces_bilateral") == "emergency"
+
+
+def test_worsening_long_standing_stenosis_is_urgent_not_an_emergency(shipped):
+    alerts = fired(shipped, visit({**STENOSIS, "progressive_symptoms": "yes"}))
+    assert "ces_bilateral" not in alerts and alerts.get("ces_warning") == "urgent"
+
+
+def test_a_pulsatile_buttock_mass_alone_is_an_emergency(shipped):
+    alerts = fired(shipped, visit({"age_years": 60}, {"pulsatile_buttock_mass": "positive"}))
+    assert alerts.get("gluteal_artery_injury") == "emergency"
+
+
+def test_a_buttock_mass_after_a_fall_is_a_possible_bleed(shipped):
+    after_fall = visit({"minor_trauma": "yes", "age_years": 75}, {"palpable_mass": RIGHT_POS})
+    assert fired(shipped, after_fall).get("gluteal_artery_injury") == "emergency"
+    no_injury = visit({"minor_trauma": "no", "trauma_or_fall": "no"}, {"palpable_mass": RIGHT_POS})
+    alerts = fired(shipped, no_injury)
+    assert "gluteal_artery_injury" not in alerts and alerts.get("soft_tissue_mass") == "urgent"
+
+
+def test_sudden_pain_with_purple_buttock_skin_is_acute_ischaemia(shipped):
+    data = visit({"onset_type": "sharp", "age_years": 77}, {"buttock_skin_ischaemia": RIGHT_POS})
+    assert fired(shipped, data).get("acute_limb_ischaemia") == "emergency"
+
+
+def test_a_long_standing_cold_foot_is_chronic_not_acute_ischaemia(shipped):
+    data = visit({"cold_pale_foot": "yes", "onset_type": "gradual", "symptom_duration": 60})
+    alerts = fired(shipped, data)
+    assert "acute_limb_ischaemia" not in alerts
+    assert alerts.get("chronic_limb_ischaemia") == "urgent"
+
+
+def test_the_avulsion_mechanism_with_posterior_thigh_pain_raises_the_avulsion_flag(shipped):
+    marks = [{"region": "posterior_thigh", "symptom": "pain", "side": "right"}]
+    forced = visit({"forced_hip_flexion_injury": "yes", "sudden_effort_onset": "yes"}, None, marks)
+    assert fired(shipped, forced).get("hamstring_avulsion") == "urgent"
+    # A sprinting strain: the same pain, a sudden onset, but not the forced-flexion mechanism.
+    sprint = visit(
+        {"forced_hip_flexion_injury": "no", "sudden_effort_onset": "yes", "pop_and_bruising": "no"},
+        {"palpable_tendon_gap": RIGHT_NEG, "posterior_thigh_bruising": RIGHT_NEG},
+        marks,
+    )
+    assert "hamstring_avulsion" not in fired(shipped, sprint)
