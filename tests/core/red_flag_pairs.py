@@ -80,7 +80,11 @@ VASCULAR_AND_MASS_PAIRS: dict[str, tuple[Case, Case]] = {
         visit({**SCIATICA, "buttock_wound_or_procedure": "yes", "pain_constant": "yes"}),
         # Local soreness a few days after a bone marrow biopsy: no mass, no nerve signs.
         visit(
-            {"buttock_wound_or_procedure": "yes", "pain_constant": "no", "radicular_symptoms": "no"},
+            {
+                "buttock_wound_or_procedure": "yes",
+                "pain_constant": "no",
+                "radicular_symptoms": "no",
+            },
             {"palpable_mass": RIGHT_NEG, "neuro_myotomes": RIGHT_NEG},
         ),
     ),

@@ -7,16 +7,21 @@ urgency, benign mimic on which the rule must stay silent).
 
 from __future__ import annotations
 
-
 import pytest
 
 from desktop_app import paths
 from desktop_app.core.diagnosis import Differential, assess
 from desktop_app.core.knowledge import KnowledgeBase, load_knowledge_base
 from desktop_app.core.validation import observations_from_dict
-
-from tests.core.red_flag_pairs import RIGHT_NEG, RIGHT_POS, SCIATICA, STENOSIS, Case, visit
-from tests.core.red_flag_pairs import VASCULAR_AND_MASS_PAIRS
+from tests.core.red_flag_pairs import (
+    RIGHT_NEG,
+    RIGHT_POS,
+    SCIATICA,
+    STENOSIS,
+    VASCULAR_AND_MASS_PAIRS,
+    Case,
+    visit,
+)
 
 # rule id -> (fires, benign mimic)
 SPINE_TRAUMA_AND_TENDON_PAIRS: dict[str, tuple[Case, Case]] = {

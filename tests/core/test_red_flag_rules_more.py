@@ -8,7 +8,6 @@ from desktop_app import paths
 from desktop_app.core.diagnosis import assess
 from desktop_app.core.knowledge import KnowledgeBase, load_knowledge_base
 from desktop_app.core.validation import observations_from_dict
-
 from tests.core.red_flag_pairs import RIGHT_NEG, RIGHT_POS, SCIATICA, STENOSIS, Case, visit
 
 
