@@ -47,7 +47,7 @@ def setup_logging() -> None:
 class App:
     """What the window and the commands are given: one knowledge base, one database, the actor."""
 
-    db: Path | None = None  # --db; None: the file chosen in Settings, else the default
+    db: Path | str | None = None  # --db (a file or a server URL); None: Settings, else default
     actor: str = GUI_ACTOR  # who the audit log names for this process
     create: bool = False  # --create: a new database where one was before (storage/impostor.py)
     kb: KnowledgeBase | None = field(default=None, repr=False)  # loaded on first use, once
@@ -64,9 +64,21 @@ class App:
         """--db, else the file chosen in Settings, else the default (workstation.py)."""
         return workstation.database_path(self.db)
 
+    def server_url(self) -> str | None:
+        """The clinic server (PostgreSQL) to use instead of a file: --db, else Settings."""
+        return workstation.server_url(self.db)
+
     def open_repository(self, *, read_only: bool = False, must_exist: bool = False) -> Repository:
-        """Open (and migrate) the database; `must_exist` refuses to create a missing file."""
+        """Open (and migrate) the database; `must_exist` refuses to create a missing file.
+
+        The one place that chooses the engine: a server URL opens the clinic server (the audit
+        actor is then the clinician's own database role), anything else the SQLite file.
+        """
         from desktop_app.storage.repository import Repository  # sqlite-utils only when needed
+
+        url = self.server_url()
+        if url is not None:
+            return Repository.open_server(url, self.knowledge_base(), read_only=read_only)
 
         path = self.database_path()
         if must_exist and not path.is_file():

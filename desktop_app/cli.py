@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
-from pathlib import Path
 
 from desktop_app import __version__
+from desktop_app.workstation import db_argument
 
 # Each module has register(subparsers) and sets `func` on its parsers.
 COMMAND_MODULES = [
@@ -26,7 +26,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument(
-        "--db", type=Path, default=None, help="database file (default: the user data directory)"
+        "--db",
+        type=db_argument,
+        default=None,
+        help="database file (default: the user data directory), or a clinic server as "
+        "postgresql://USER@HOST/DATABASE",
     )
     parser.add_argument(
         "--create",
@@ -38,7 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
     for command in sub.choices.values():  # `--db` is accepted before or after the command
-        command.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+        command.add_argument(
+            "--db", type=db_argument, default=argparse.SUPPRESS, help=argparse.SUPPRESS
+        )
         command.add_argument(
             "--create", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
         )

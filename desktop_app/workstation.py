@@ -1,4 +1,5 @@
-"""Settings of this workstation that are not clinic data: the database file chosen in Settings.
+"""Settings of this workstation that are not clinic data: the database chosen in Settings, a
+file or a clinic server's connection URL (postgresql://…; its password never stored here).
 
 Kept in a small JSON file in the user data directory, read by the window and every command
 alike (no Qt), so the file chosen in Settings is the one `backup`, `verify`, `restore` and
@@ -17,6 +18,17 @@ from desktop_app import paths
 
 log = logging.getLogger(__name__)
 DATABASE_KEY = "database"
+SERVER_SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_server(target: object) -> bool:
+    """True for a clinic server's connection URL (postgresql://user@host/database)."""
+    return isinstance(target, str) and target.startswith(SERVER_SCHEMES)
+
+
+def db_argument(text: str) -> Path | str:
+    """--db: a server URL as given, else a file path."""
+    return text if is_server(text) else Path(text)
 
 
 def settings_file() -> Path:
@@ -41,19 +53,33 @@ def _write(data: dict[str, Any]) -> None:
     os.replace(spare, path)  # never a half-written file
 
 
-def chosen_database() -> Path | None:
-    """The database chosen in Settings, or None."""
+def chosen_server() -> str | None:
+    """The clinic server chosen in Settings, or None."""
     chosen = _read().get(DATABASE_KEY)
-    return Path(chosen) if isinstance(chosen, str) and chosen else None
+    return chosen if is_server(chosen) else None
 
 
-def choose_database(path: Path) -> None:
-    """Use this database from the next start (of the window or of any command)."""
-    _write({**_read(), DATABASE_KEY: str(Path(path).absolute())})
+def chosen_database() -> Path | None:
+    """The database file chosen in Settings, or None (also when a server is chosen)."""
+    chosen = _read().get(DATABASE_KEY)
+    return Path(chosen) if isinstance(chosen, str) and chosen and not is_server(chosen) else None
 
 
-def database_path(explicit: Path | None) -> Path:
-    """The one rule: --db if given, else the file chosen in Settings, else the default."""
+def choose_database(path: Path | str) -> None:
+    """Use this database file or server URL from the next start (window and commands)."""
+    value = path if is_server(path) else str(Path(path).absolute())
+    _write({**_read(), DATABASE_KEY: value})
+
+
+def server_url(explicit: Path | str | None) -> str | None:
+    """The server to use: --db if it is a URL, else the one chosen in Settings (no --db)."""
     if explicit is not None:
+        return explicit if isinstance(explicit, str) and is_server(explicit) else None
+    return chosen_server()
+
+
+def database_path(explicit: Path | str | None) -> Path:
+    """The one rule: --db if given, else the file chosen in Settings, else the default."""
+    if explicit is not None and not is_server(explicit):
         return Path(explicit)
     return chosen_database() or paths.default_database()

@@ -47,5 +47,9 @@ class VisitLocked(StorageError):
     """The visit is signed; changes must go through an amendment."""
 
 
+class VisitConflict(StorageError):
+    """The draft was changed elsewhere (another workstation) after this copy last read it."""
+
+
 class ExportError(AppError):
     """A PDF could not be written."""

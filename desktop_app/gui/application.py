@@ -58,7 +58,8 @@ def open_window(root: App) -> MainWindow | None:
         return None
     window = MainWindow(Operations(repo, kb, reopen=root.open_repository), app_settings())
     window.show()
-    run_in(window, StartupChecks(db_path, check=not checked_at_open, backup_keep=keep))
+    if repo.server is None:  # a clinic server checks itself; its admin backs it up (pg_dump)
+        run_in(window, StartupChecks(db_path, check=not checked_at_open, backup_keep=keep))
     return window
 
 

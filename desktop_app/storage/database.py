@@ -111,8 +111,12 @@ def _make_private(path: Path) -> None:
 
 
 def mapped(exc: sqlite3.Error, path: Path) -> Exception:
-    """The StorageError for an environmental failure, or the original exception (a bug)."""
-    return storage_error(exc, path) or exc
+    """The StorageError for an environmental failure, or the original exception (a bug).
+
+    A clinic server's failure (storage/postgres/dialect.py) carries its own message.
+    """
+    server_error: StorageError | None = getattr(exc, "storage_error", None)
+    return server_error or storage_error(exc, path) or exc
 
 
 @contextmanager

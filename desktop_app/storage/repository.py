@@ -49,6 +49,7 @@ class Repository(VisitStore):
         self._writable()
         with self.db.atomic():
             self._require_draft(visit_id)
+            self._claim_visit(visit_id)  # sign what this workstation saw, or say it changed
             stored = self.get_visit(visit_id)
             differential = assess(self.kb, stored.observations)
             signing.check_signable(differential, stored.red_flag_acks)
@@ -179,9 +180,9 @@ class Repository(VisitStore):
         """verify, with notes and counts; a clean full run moves the anchor's verified mark."""
         report = verification.verify(self.db, self.path, incremental=incremental, progress=progress)
         if incremental:
-            report.notes.append("SQLite's own integrity check was skipped (a full verify runs it).")
+            report.notes.append("The engine's own check was skipped (a full verify runs it).")
         else:
-            report.problems[:0] = audit.integrity_problems(self.db.conn)
+            report.problems[:0] = self._engine_problems()
         if not incremental and not report.problems and self._lock is not None:
             head = anchor.Head(*audit.head(self.db))
             try:
@@ -203,7 +204,12 @@ class Repository(VisitStore):
         """
         dest = Path(dest)
         check_output(dest, self.path, force=replace)
-        copy_database(self.db.conn, dest, self.path)
+        if self.server is not None:
+            from desktop_app.storage.postgres.dump import dump
+
+            dump(self.server, dest)
+        else:
+            copy_database(self.db.conn, dest, self.path)
         if not self.read_only:
             try:
                 with self._change("backup", "database", "", f"to {dest.name}"):

@@ -9,16 +9,19 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Concatenate, ParamSpec, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, Self, TypeVar, cast
 
 from sqlite_utils import Database
 
-from desktop_app.core.errors import StorageError, VisitLocked
+from desktop_app.core.errors import StorageError, VisitConflict, VisitLocked
 from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.storage import anchor, audit, impostor, restore
 from desktop_app.storage.backup import remove_partials
 from desktop_app.storage.database import WriterLock, connect, make_folder, mapped, prepare
 from desktop_app.storage.errors import DatabaseReadOnly
+
+if TYPE_CHECKING:
+    from desktop_app.storage.postgres.connection import PgDatabase
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
@@ -70,6 +73,7 @@ class Store:
         actor: str,
         read_only_reason: str,
         lock: WriterLock | None,
+        server: PgDatabase | None = None,
     ) -> None:
         self.db = db
         self.path = path
@@ -78,6 +82,8 @@ class Store:
         self.read_only = bool(read_only_reason)
         self.read_only_reason = read_only_reason
         self._lock = lock
+        self.server = server  # the clinic server's connection; None for an SQLite file
+        self._versions: dict[int, int] = {}  # draft visit ID -> the version this copy last read
         self._changes = db.conn.total_changes
         self._head = audit.head(db)
 
@@ -154,6 +160,29 @@ class Store:
         store._after_write()
         return store
 
+    @classmethod
+    def open_server(cls, url: str, kb: KnowledgeBase, *, read_only: bool = False) -> Self:
+        """Connect to a clinic server (PostgreSQL) and bring its schema up to date if ours.
+
+        The audit actor is the server's name for the connection (the clinician's own role):
+        the server authenticated it, so a workstation cannot write in another's name.
+        """
+        from desktop_app.storage.postgres.connection import PgDatabase
+        from desktop_app.storage.postgres.schema import prepare
+
+        server = PgDatabase(url, read_only=read_only)
+        try:
+            prepare(server, read_only=read_only)
+            role = server.raw.execute("SELECT session_user").fetchone()
+            actor = str(role[0] if role else "")
+        except BaseException:
+            server.close()
+            raise
+        reason = "The clinic database was opened read-only." if read_only else ""
+        # PgDatabase offers the part of sqlite-utils' Database that storage uses (its module).
+        db = cast(Database, server)
+        return cls(db, Path(server.label), kb, actor, reason, None, server)
+
     def close(self) -> None:
         """Close the connection and let another copy of the app write."""
         self._after_write()
@@ -167,6 +196,59 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    # -- optimistic versions of draft visits (migration 0008) ---------------------------------
+
+    def _saw_version(self, visit_id: int, version: int) -> None:
+        """Remember the version of a visit as last read (or written) by this copy."""
+        self._versions[visit_id] = int(version)
+
+    def _claim_visit(self, visit_id: int) -> None:
+        """Inside a write: raise the draft's version, refusing one changed since it was read.
+
+        Two workstations editing one draft: the first save wins, the second is refused with
+        VisitConflict (who changed it and when) instead of silently overwriting it. A visit this
+        copy has not read yet (a command) is claimed at whatever version it has.
+        """
+        expected = self._versions.get(visit_id)
+        sql = "UPDATE visits SET version = version + 1 WHERE id = ? AND status = 'draft'"
+        params: list[Any] = [visit_id]
+        if expected is not None:
+            sql += " AND version = ?"
+            params.append(expected)
+        if self.db.execute(sql, params).rowcount == 1:
+            row = self.db.execute("SELECT version FROM visits WHERE id = ?", [visit_id]).fetchone()
+            self._saw_version(visit_id, row[0])
+            return
+        row = self.db.execute("SELECT status FROM visits WHERE id = ?", [visit_id]).fetchone()
+        if row is None:
+            from desktop_app.storage.errors import RecordNotFound
+
+            raise RecordNotFound(f"There is no visit with ID {visit_id}.")
+        if row[0] != "draft":
+            raise VisitLocked(
+                f"Visit {visit_id} is signed and can no longer be changed. "
+                "Add an amendment instead."
+            )
+        last = self.db.execute(
+            "SELECT actor, at FROM audit_log WHERE entity = 'visit' AND entity_id = ? "
+            "ORDER BY id DESC LIMIT 1",
+            [str(visit_id)],
+        ).fetchone()
+        who = f" by {last[0]} at {last[1][11:16]} UTC" if last else ""
+        raise VisitConflict(
+            f"Visit {visit_id} was changed on another workstation{who} after you opened it. "
+            "Your change was not saved, so theirs is not lost: reopen the visit to see it, then "
+            "make your change again."
+        )
+
+    def _engine_problems(self) -> list[str]:
+        """The engine's own checks for `verify`: SQLite's integrity check, or the server's."""
+        if self.server is None:
+            return audit.integrity_problems(self.db.conn)
+        from desktop_app.storage.postgres.schema import server_problems
+
+        return server_problems(self.server)
 
     def _after_write(self) -> None:
         """Record the chain's head outside the database once an audited change is committed."""

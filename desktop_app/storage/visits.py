@@ -112,13 +112,14 @@ class VisitStore(PatientStore):
         run = self.db.execute
         row = run(
             "SELECT id, patient_id, episode_id, visit_date, visit_type, status, kb_version, "
-            "presentations, plan, signed_at, signed_by, fingerprint, d.snapshot "
+            "presentations, plan, signed_at, signed_by, fingerprint, d.snapshot, version "
             "FROM visits LEFT JOIN differentials d ON d.sha256 = visits.differential "
             "WHERE id = ?",
             [visit_id],
         ).fetchone()
         if row is None:
             raise RecordNotFound(f"There is no visit with ID {visit_id}.")
+        self._saw_version(visit_id, row[13])
         measures = {
             r[0]: MeasureResult(r[0], json.loads(r[1]), r[2])
             for r in run(
@@ -167,10 +168,11 @@ class VisitStore(PatientStore):
     def observations(self, visit_id: int) -> Observations:
         """What is recorded at a visit (presentations, answers, examination, marks)."""
         row = self.db.execute(
-            "SELECT presentations FROM visits WHERE id = ?", [visit_id]
+            "SELECT presentations, version FROM visits WHERE id = ?", [visit_id]
         ).fetchone()
         if row is None:
             raise RecordNotFound(f"There is no visit with ID {visit_id}.")
+        self._saw_version(visit_id, row[1])
         return self._observations(visit_id, json.loads(row[0]))
 
     def _observations(self, visit_id: int, presentations: list[str]) -> Observations:
@@ -214,6 +216,7 @@ class VisitStore(PatientStore):
             )
             if cursor.rowcount == 0:
                 raise RecordNotFound(f"There is no visit with ID {visit_id}.")
+            self._claim_visit(visit_id)
 
     def _visit_row_write(
         self, visit_id: int, detail: str, sql: str, values: list[Any], action: str = "update"
@@ -226,6 +229,7 @@ class VisitStore(PatientStore):
                 if cursor.rowcount == 0:
                     self._require_draft(visit_id)
                     return
+                self._claim_visit(visit_id)
                 audit.append(self.db, self.actor, action, "visit", visit_id, detail)
         except sqlite3.IntegrityError as exc:
             if "FOREIGN KEY" in str(exc):

@@ -78,6 +78,7 @@ def test_restore_refuses_while_the_app_runs(
         restore_database(backup, db_path)
 
 
+@pytest.mark.sqlite_only  # rotating file copies; a server is backed up with pg_dump
 def test_startup_backups_rotate(repo: Repository, patient: Patient, tmp_path: Path) -> None:
     folder = tmp_path / "rotating"
     made = [startup_backup(repo, keep=3, backup_dir=folder) for _ in range(5)]
@@ -87,6 +88,7 @@ def test_startup_backups_rotate(repo: Repository, patient: Patient, tmp_path: Pa
     assert startup_backup(repo, keep=3).parent == repo.path.parent / "backups"
 
 
+@pytest.mark.sqlite_only
 def test_rotate_backups_from_a_closed_database(
     repo: Repository, patient: Patient, tmp_path: Path
 ) -> None:

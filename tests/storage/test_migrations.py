@@ -20,7 +20,8 @@ def test_migration_files_are_numbered_in_order() -> None:
     names = migration_names()
     assert names[0] == "0001_initial"
     numbers = [int(name.split("_")[0]) for name in names]
-    assert numbers == list(range(1, len(names) + 1))
+    # Numbers are reserved per change (COORDINATION.md), so one can land before a lower one.
+    assert numbers == sorted(set(numbers)) and numbers[0] == 1
     assert all(path.suffix == ".sql" for path in paths.MIGRATIONS.iterdir())
 
 
@@ -74,6 +75,7 @@ def test_a_first_version_database_with_data_upgrades_without_loss(
         repo.save_answer(1, "fever", "no")  # and it keeps working
 
 
+@pytest.mark.sqlite_only
 def test_a_new_database_uses_wal_and_foreign_keys(repo: Repository) -> None:
     assert repo.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert repo.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1

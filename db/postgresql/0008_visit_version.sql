@@ -1,0 +1,3 @@
+-- 0008_visit_version (PostgreSQL): the draft visit's version, raised by every change, so a
+-- workstation that saves over a version it has not seen is refused (storage/versions.py).
+ALTER TABLE visits ADD COLUMN version BIGINT NOT NULL DEFAULT 1;
