@@ -6,6 +6,8 @@ import datetime as dt
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.core.records import Patient
 from desktop_app.storage import anchor, audit, keys, private
@@ -23,6 +25,7 @@ def _unkeyed(db_path: Path) -> None:
     anchor.forget(db_path)
 
 
+@pytest.mark.sqlite_only  # the anchor file belongs to a database file
 def test_the_key_is_private_and_outside_the_database(repo: Repository, patient: Patient) -> None:
     path = keys.key_path()
     assert path.is_file() and private.mode(path) == 0o600
@@ -32,6 +35,7 @@ def test_the_key_is_private_and_outside_the_database(repo: Repository, patient: 
     assert all(e.hash.startswith(audit.KEYED_PREFIX) for e in repo.audit_trail())
 
 
+@pytest.mark.sqlite_only
 def test_the_anchor_follows_every_audited_commit(repo: Repository, patient: Patient) -> None:
     for n in range(3):
         repo.save_settings(repo.settings())

@@ -42,7 +42,12 @@ class Cursor:
     """The result of one statement: rows as tuples, rowcount and the inserted row's ID."""
 
     def __init__(self, cursor: psycopg.Cursor[Any], returned_id: bool) -> None:
-        self._rows: list[Any] = cursor.fetchall() if cursor.description is not None else []
+        columns = cursor.description
+        self._rows: list[Any] = cursor.fetchall() if columns is not None else []
+        # DB-API: one 7-tuple per column, its name first (as sqlite3 gives it).
+        self.description = (
+            None if columns is None else [(c.name, c.type_code, *[None] * 5) for c in columns]
+        )
         self.rowcount = cursor.rowcount
         self.lastrowid: int | None = None
         if returned_id:
