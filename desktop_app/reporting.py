@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from desktop_app.core.knowledge import KnowledgeBase
@@ -24,7 +25,13 @@ def load_bundle(repo: Repository, kb: KnowledgeBase, visit_id: int) -> VisitBund
 
 
 def export_visit(repo: Repository, kb: KnowledgeBase, visit_id: int, kind: str, out: Path) -> Path:
-    """Write the visit's PDF of the given kind and audit the export."""
-    written = write_pdf(kind, load_bundle(repo, kb, visit_id), Path(out))
-    repo.record_export(visit_id, kind, written.name)
+    """Write the visit's PDF of the given kind, stamped with the record, and audit the export.
+
+    The stamp (visit, fingerprint, audit head) and the audit entry (the file's SHA-256) let
+    `verify --pdf FILE` tell this exact file from an altered one.
+    """
+    bundle = load_bundle(repo, kb, visit_id)
+    written = write_pdf(kind, bundle, Path(out), repo.record_stamp(visit_id))
+    digest = hashlib.sha256(written.read_bytes()).hexdigest()
+    repo.record_export(visit_id, kind, written.name, digest)
     return written

@@ -34,6 +34,9 @@ def register(sub: Any) -> None:
         action="store_true",
         help="check only what changed since the last full verify (and record counts)",
     )
+    verify.add_argument(
+        "--pdf", type=Path, metavar="FILE", help="check an exported PDF against the record"
+    )
     verify.set_defaults(func=run_verify)
 
     demo = sub.add_parser("demo-data", help="add synthetic patients and visits (demos, benchmarks)")
@@ -66,7 +69,32 @@ def _progress(stage: str, done: int, total: int) -> None:
         print(f"\rVerifying {stage}: {done}/{total}", end="", file=sys.stderr, flush=True)
 
 
+def run_verify_pdf(args: argparse.Namespace) -> int:
+    import hashlib
+
+    from desktop_app.export.pdfa import read_record
+
+    if not args.pdf.is_file():
+        print(f"error: there is no file at {args.pdf}", file=sys.stderr)
+        return 2
+    record = read_record(args.pdf)
+    digest = hashlib.sha256(args.pdf.read_bytes()).hexdigest()
+    with app_of(args).open_repository(must_exist=True, read_only=True) as repo:
+        problems, findings = repo.check_export(record, digest)
+    for finding in findings:
+        print(finding)
+    if problems:
+        print(f"{args.pdf} does not match the record in {repo.path}:")
+        for problem in problems:
+            print(f"  - {problem}")
+        return 1
+    print(f"{args.pdf} matches the record in {repo.path}.")
+    return 0
+
+
 def run_verify(args: argparse.Namespace) -> int:
+    if args.pdf is not None:
+        return run_verify_pdf(args)
     with app_of(args).open_repository(must_exist=True) as repo:
         report = repo.verify_report(incremental=args.incremental, progress=_progress)
     print("\r", end="", file=sys.stderr)

@@ -37,8 +37,8 @@ def _renderer(kind: str) -> Callable[[VisitBundle], bytes]:
     raise ExportError(f"Unknown document '{kind}': choose one of {', '.join(KINDS)}.")
 
 
-def render_pdf(kind: str, bundle: VisitBundle) -> bytes:
-    """The finished, validated PDF/A-2b bytes of one document."""
+def render_pdf(kind: str, bundle: VisitBundle, record: str = "") -> bytes:
+    """The finished, validated PDF/A-2b bytes of one document (with the record stamp, if any)."""
     from reportlab.platypus.doctemplate import LayoutError
 
     from desktop_app.export.pdfa import to_pdfa
@@ -48,16 +48,16 @@ def render_pdf(kind: str, bundle: VisitBundle) -> bytes:
         data = render(bundle)
     except LayoutError as exc:
         raise ExportError(f"The {kind} could not be laid out on the page: {exc}") from exc
-    return to_pdfa(data)
+    return to_pdfa(data, record)
 
 
-def write_pdf(kind: str, bundle: VisitBundle, out: Path) -> Path:
+def write_pdf(kind: str, bundle: VisitBundle, out: Path, record: str = "") -> Path:
     """Write one document to `out` via a temporary name; on failure raise ExportError."""
     from desktop_app.export.files import check_destination, write_atomically
 
     out = Path(out)
     check_destination(out)
-    data = render_pdf(kind, bundle)
+    data = render_pdf(kind, bundle, record)
     write_atomically(data, out)
     log.info("exported %s of visit %d (%d bytes)", kind, bundle.visit.id, len(data))
     return out

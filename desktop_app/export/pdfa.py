@@ -7,16 +7,24 @@ import io
 import os
 import tempfile
 from os import PathLike
+from pathlib import Path
 
 from desktop_app.core.errors import ExportError
 
+RECORD_KEY = "/GlutealAssessRecord"  # the record stamp: visit, fingerprint, audit head (JSON)
 
-def to_pdfa(data: bytes) -> bytes:
-    """Convert ReportLab output to validated PDF/A-2b (sRGB output intent, XMP metadata)."""
+
+def to_pdfa(data: bytes, record: str = "") -> bytes:
+    """Convert ReportLab output to validated PDF/A-2b (sRGB output intent, XMP metadata).
+
+    `record` (JSON) goes into the document information as RECORD_KEY, for `verify --pdf`.
+    """
     import pikepdf
     from pikepdf import pdfa
 
     with pikepdf.open(io.BytesIO(data)) as pdf:
+        if record:
+            pdf.docinfo[RECORD_KEY] = pikepdf.String(record)
         for page in pdf.pages:
             # ReportLab writes an empty /Trans (page transition) on each page; PDF/A refuses it.
             if "/Trans" in page.obj:
@@ -32,6 +40,18 @@ def to_pdfa(data: bytes) -> bytes:
         except OSError as exc:  # pikepdf reads its own data files and writes a temporary one
             raise ExportError(conversion_failure(exc)) from exc
     return out.getvalue()
+
+
+def read_record(path: Path) -> str | None:
+    """The record stamp of a PDF this app exported; None if it has none or is not a PDF."""
+    import pikepdf
+
+    try:
+        with pikepdf.open(path) as pdf:
+            value = pdf.docinfo.get(RECORD_KEY)
+            return None if value is None else str(value)
+    except (pikepdf.PdfError, OSError, ValueError):
+        return None
 
 
 def conversion_failure(exc: OSError) -> str:

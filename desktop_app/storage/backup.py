@@ -59,9 +59,11 @@ def copy_database(conn: sqlite3.Connection, dest: Path, source: Path) -> Path:
                     "so the existing backups stay sound. Restore the latest backup with "
                     "'python main.py restore FILE'."
                 )
+            head = audit.head(Database(target, execute_plugins=False))
         finally:
             target.close()
         os.replace(partial, dest)
+        _anchor_backup(dest, head)
     except sqlite3.Error as exc:
         partial.unlink(missing_ok=True)
         raise mapped(
@@ -74,6 +76,16 @@ def copy_database(conn: sqlite3.Connection, dest: Path, source: Path) -> Path:
         partial.unlink(missing_ok=True)
         raise
     return dest
+
+
+def _anchor_backup(dest: Path, head: tuple[int, str]) -> None:
+    """The backup's own head, outside it: `verify --db BACKUP` and restore check it."""
+    if head[0] == 0:
+        return
+    try:
+        anchor.write(dest, anchor.Anchor(anchor.Head(*head), audit.now().isoformat()))
+    except (OSError, StorageError) as exc:
+        log.warning("backup written, its anchor not: %s", exc)
 
 
 def backups(db_path: Path, backup_dir: Path) -> list[Path]:
@@ -138,6 +150,7 @@ def _prune(db_path: Path, backup_dir: Path, keep: int, current: int) -> None:
     for old in doomed:
         if old != spared:
             old.unlink(missing_ok=True)
+            anchor.forget(old)
 
 
 def default_backup_dir(db_path: Path) -> Path:
@@ -172,6 +185,13 @@ def check_backup(src: Path) -> None:
             raise DatabaseCorrupt(
                 f"{src} is not a backup of this app (no {', '.join(sorted(missing))} table). "
                 "Nothing was restored."
+            )
+        changed = anchor.check_open(db, src)
+        if changed:
+            raise DatabaseCorrupt(
+                f"The backup {src} was changed after it was written (its audit log does not end "
+                "where it did when it was made). Nothing was restored: choose another backup, "
+                "and keep this one for investigation."
             )
     except sqlite3.Error as exc:
         error = mapped(exc, src)

@@ -23,8 +23,20 @@ KEY_BYTES = 32
 _cache: dict[Path, bytes] = {}
 
 
+_folders: dict[tuple[str | None, ...], Path] = {}
+
+
+def data_dir() -> Path:
+    """paths.user_data_dir(), remembered per environment (it is asked at every audited write)."""
+    env = tuple(os.environ.get(v) for v in ("XDG_DATA_HOME", "HOME", "LOCALAPPDATA", "APPDATA"))
+    folder = _folders.get(env)
+    if folder is None or not folder.is_dir():
+        folder = _folders[env] = paths.user_data_dir()
+    return folder
+
+
 def key_path() -> Path:
-    return paths.user_data_dir() / KEY_FILE
+    return data_dir() / KEY_FILE
 
 
 def key_id(key: bytes) -> str:

@@ -52,15 +52,19 @@ def create_empty_if_missing(path: Path) -> None:
     os.close(fd)
 
 
-def write_file(path: Path, data: bytes) -> Path:
-    """Write a small private file atomically: a reader sees the old content or the new."""
+def write_file(path: Path, data: bytes, *, durable: bool = True) -> Path:
+    """Write a small private file atomically: a reader sees the old content or the new.
+
+    `durable` waits for the disk (fsync); without it a power cut may leave the old content.
+    """
     spare = path.with_name(f".{path.name}.tmp")
     fd = os.open(spare, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
     try:
         with contextlib.suppress(OSError):
             os.fchmod(fd, FILE_MODE)
         os.write(fd, data)
-        os.fsync(fd)
+        if durable:
+            os.fsync(fd)
     finally:
         os.close(fd)
     os.replace(spare, path)

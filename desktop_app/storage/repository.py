@@ -18,7 +18,7 @@ from desktop_app.core.diagnosis import assess
 from desktop_app.core.errors import InvalidObservation, StorageError
 from desktop_app.core.records import Amendment, AuditEntry, Visit
 from desktop_app.core.validation import clean_text
-from desktop_app.storage import anchor, audit, signatures, verification
+from desktop_app.storage import anchor, audit, pdf_record, signatures, verification
 from desktop_app.storage.backup import copy_database
 from desktop_app.storage.chain import Progress
 from desktop_app.storage.errors import RecordNotFound
@@ -135,17 +135,31 @@ class Repository(VisitStore):
     # -- audit -------------------------------------------------------------------------------
 
     @storage_call
-    def record_export(self, visit_id: int, kind: str, filename: str) -> None:
-        """Audit an export (kind and file type only: a file name can identify the patient)."""
+    def record_export(self, visit_id: int, kind: str, filename: str, sha256: str = "") -> bool:
+        """Audit a written export: kind, file type and the file's SHA-256 (never its name, which
+        can identify the patient). False (and a log line) when it could not be audited."""
         if self.read_only:
             log.info("export of visit %s not audited: database is read-only", visit_id)
-            return
+            return False
         suffix = Path(filename).suffix.lstrip(".").lower() or "file"
+        detail = f"{kind} ({suffix})" + (f" sha256 {sha256}" if sha256 else "")
         try:
-            with self._change("export", "visit", visit_id, f"{kind} ({suffix})"):
+            with self._change("export", "visit", visit_id, detail):
                 pass
         except StorageError as exc:  # the file was written: say so, and why it is not audited
             log.warning("export of visit %s written but not audited: %s", visit_id, exc)
+            return False
+        return True
+
+    @storage_call
+    def record_stamp(self, visit_id: int) -> str:
+        """The stamp an exported PDF carries: visit, fingerprint, content and audit head."""
+        return pdf_record.stamp(self.db, visit_id)
+
+    @storage_call
+    def check_export(self, record: str | None, sha256: str) -> tuple[list[str], list[str]]:
+        """(problems, findings) for an exported file with this stamp and SHA-256."""
+        return pdf_record.check(self.db, record, sha256)
 
     @storage_call
     def audit_trail(

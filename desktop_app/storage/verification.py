@@ -66,6 +66,11 @@ def verify(
         db.execute("SELECT count(*) FROM visits WHERE status = 'signed'").fetchone()[0]
     )
     report.problems += _against_anchor(db, anchored, ledger)
+    if anchored is None and anchor.unreadable(path):
+        report.notes.append(
+            "The anchor file of this database cannot be read (a power cut while it was written?): "
+            "the newest entries were not checked against it; the next change rewrites it."
+        )
     if start[0]:
         report.incremental_from = start[0]
         report.problems += _counts(db)

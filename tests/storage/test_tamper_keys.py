@@ -73,6 +73,7 @@ def test_a_missing_key_is_named_not_hidden(
     repo.close()
     keys.key_path().rename(keys.key_path().with_suffix(".kept"))
     keys._cache.clear()
+    anchor._known.clear()  # a new process: nothing remembered
     with Repository.open(db_path, kb) as reopened:
         assert reopened.read_only  # the anchor cannot be checked without the key
         problems = reopened.verify()
@@ -137,3 +138,18 @@ def test_a_new_database_over_an_old_anchor_sets_it_aside(
     with Repository.open(db_path, kb, create=True) as fresh:
         assert not fresh.read_only and fresh.verify() == []
     assert list(anchor.anchor_file(db_path).parent.glob("*.superseded-*.json"))
+
+
+def test_an_unreadable_anchor_is_a_note_and_is_rewritten(
+    db_path: Path, kb: KnowledgeBase, repo: Repository, patient: Patient
+) -> None:
+    repo.close()
+    anchor.anchor_file(db_path).write_bytes(b'{"seq": 3, "ha')  # torn by a power cut
+    anchor._known.clear()
+    with Repository.open(db_path, kb, read_only=True) as reopened:
+        report = reopened.verify_report()
+        assert report.problems == []
+        assert any("anchor file of this database cannot be read" in n for n in report.notes)
+    with Repository.open(db_path, kb) as reopened:
+        reopened.create_patient("After", dt.date(1990, 1, 1), "male")
+    assert anchor.read(db_path) is not None

@@ -427,3 +427,17 @@ def test_every_attack_is_named_by_verify(scene: Scene, attack: Callable[[Scene],
     expected = attack(scene)
     problems = problems_of(scene)
     assert any(expected in p for p in problems), problems
+
+
+def test_a_backup_with_its_tail_cut_off_is_named_and_never_restored(scene: Scene) -> None:
+    from desktop_app.storage.backup import restore_database
+    from desktop_app.storage.errors import DatabaseCorrupt
+
+    conn = sqlite3.connect(scene.backup, isolation_level=None)
+    conn.execute("DROP TRIGGER audit_log_no_delete")
+    conn.execute("DELETE FROM audit_log WHERE id = (SELECT max(id) FROM audit_log)")
+    conn.close()
+    with pytest.raises(DatabaseCorrupt, match="was changed after it was written"):
+        restore_database(scene.backup, scene.db_path)
+    with Repository.open(scene.backup, scene.kb) as repo:
+        assert any("the newest entries were removed" in p for p in repo.verify())
