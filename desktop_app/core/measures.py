@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -9,6 +10,10 @@ from desktop_app.core.errors import InvalidObservation
 from desktop_app.core.knowledge import Measure
 
 TOTAL = "total"  # the response key of a total_only measure (entered from the paper form)
+MAX_LABEL = 80  # characters in the name of a patient-specific item ("Climbing stairs")
+# A measure item that a history answer can pre-fill, when the clinician asks for it:
+# (measure, item) -> prompt. The NPRS "pain now" is the history's current pain (both 0-10).
+PREFILLED_FROM_HISTORY = {("nprs", "current"): "current_pain"}
 
 
 @dataclass(frozen=True)
@@ -30,12 +35,67 @@ class Change:
     important: bool  # the size of the change reaches the MCID
 
 
+def item_key(n: int) -> str:
+    """The response key of the n-th (1-based) item of a patient-specific measure."""
+    return f"activity_{n}"
+
+
+def format_score(value: float) -> str:
+    """A score as printed and shown: at most one decimal (a PSFS mean of 6.333... is 6.3)."""
+    return f"{round(value, 1):g}"
+
+
+def format_change(delta: float) -> str:
+    return f"{round(delta, 1):+g}"
+
+
+def validate_labels(measure: Measure, labels: Mapping[str, str]) -> dict[str, str]:
+    """The names of a patient-specific measure's items, trimmed; an empty name is no name."""
+    if not measure.patient_specific:
+        raise InvalidObservation(f"{measure.name} has no items to name.")
+    keys = {item_key(n) for n in range(1, measure.max_items + 1)}
+    clean = {}
+    for key, label in labels.items():
+        if key not in keys:
+            raise InvalidObservation(f"'{key}' is not an item of {measure.name}.")
+        if not isinstance(label, str):
+            raise InvalidObservation(f"The name of {measure.name} '{key}' must be text.")
+        text = " ".join(label.split())
+        if any(unicodedata.category(ch) == "Cc" for ch in text):
+            raise InvalidObservation(
+                f"The name of {measure.name} '{key}' contains control characters."
+            )
+        if len(text) > MAX_LABEL:
+            raise InvalidObservation(
+                f"The name of {measure.name} '{key}' is longer than {MAX_LABEL} characters."
+            )
+        if text:
+            clean[key] = text
+    return clean
+
+
+def prefill_from_history(
+    measure: Measure, answers: Mapping[str, object]
+) -> dict[str, float] | None:
+    """Responses a history answer offers for the measure (None if it offers none)."""
+    offered = {}
+    for (measure_id, key), prompt_id in PREFILLED_FROM_HISTORY.items():
+        value = answers.get(prompt_id)
+        if (
+            measure_id == measure.id
+            and isinstance(value, int | float)
+            and not isinstance(value, bool)
+        ):
+            offered[key] = float(value)
+    return offered or None
+
+
 def validate_responses(measure: Measure, responses: Mapping[str, float]) -> dict[str, float]:
     """Check every response is a known item with a value in its range."""
     if measure.scoring == "total_only":
         ranges = {TOTAL: (measure.minimum, measure.maximum)}
     elif measure.patient_specific:
-        ranges = {f"activity_{n}": (0.0, 10.0) for n in range(1, measure.max_items + 1)}
+        ranges = {item_key(n): (0.0, 10.0) for n in range(1, measure.max_items + 1)}
     else:
         ranges = {i.id: (i.minimum, i.maximum) for i in measure.items}
     clean = {}

@@ -12,7 +12,7 @@ from desktop_app.core.diagnosis import Differential, assess
 from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.core.observations import Observations
 
-VISIT_TYPES = ("initial", "follow_up", "discharge")
+VISIT_TYPES = ("initial", "follow_up", "re_assessment", "discharge")
 SEXES = ("female", "male", "other", "unknown")
 
 
@@ -112,6 +112,8 @@ class Visit:
     observations: Observations
     plan: str = ""
     measures: dict[str, MeasureResult] = field(default_factory=dict)
+    # measure id -> item key -> name, for patient-specific measures (the PSFS activities)
+    measure_labels: dict[str, dict[str, str]] = field(default_factory=dict)
     red_flag_acks: dict[str, RedFlagAck] = field(default_factory=dict)
     signed_at: dt.datetime | None = None
     signed_by: str = ""

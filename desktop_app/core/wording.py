@@ -13,7 +13,12 @@ from desktop_app.core.knowledge import Prompt
 from desktop_app.core.observations import NO_SIDE, UNKNOWN
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-VISIT_TYPES = {"initial": "Initial assessment", "follow_up": "Follow-up", "discharge": "Discharge"}
+VISIT_TYPES = {
+    "initial": "Initial assessment",
+    "follow_up": "Follow-up",
+    "re_assessment": "Re-assessment",
+    "discharge": "Discharge",
+}
 SIDE_NAMES = {"left": "Left", "right": "Right", "both": "Both", NO_SIDE: "—"}
 NOT_KNOWN = "Not known"
 YES_NO = {"yes": "Yes", "no": "No", UNKNOWN: NOT_KNOWN}

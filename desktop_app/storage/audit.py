@@ -53,7 +53,11 @@ CHILD_TABLES = {
     "body_marks": "region, symptom, side",
     "measure_results": "measure_id, responses, score",
     "red_flag_acks": "flag_id, referred, reason, acknowledged_by, acknowledged_at",
+    "measure_labels": "measure_id, item_key, label",
 }
+# Tables added after visits were first signed: in the fingerprint only when the visit has rows in
+# them, so that a visit signed before they existed keeps the fingerprint it was signed with.
+LATER_CHILD_TABLES = frozenset({"measure_labels"})
 
 
 def canonical_json(data: Any) -> str:
@@ -158,7 +162,11 @@ def visit_fingerprint(
     """SHA-256 of a visit's canonical content: its row as stored plus its recorded items."""
     content = {
         "visit": {c: visit[c] for c in FINGERPRINTED_COLUMNS},
-        **{table: sorted(list(row) for row in children.get(table, [])) for table in CHILD_TABLES},
+        **{
+            table: sorted(list(row) for row in children.get(table, []))
+            for table in CHILD_TABLES
+            if table not in LATER_CHILD_TABLES or children.get(table)
+        },
     }
     return sha256(canonical_json(content))
 

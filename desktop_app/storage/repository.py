@@ -22,15 +22,15 @@ from desktop_app.storage import anchor, audit, pdf_record, signatures, verificat
 from desktop_app.storage.backup import copy_database
 from desktop_app.storage.chain import Progress
 from desktop_app.storage.errors import RecordNotFound
+from desktop_app.storage.follow_up import FollowUpStore
 from desktop_app.storage.outputs import check_output
 from desktop_app.storage.store import now_text, storage_call
 from desktop_app.storage.verification import Report
-from desktop_app.storage.visits import VisitStore
 
 log = logging.getLogger(__name__)
 
 
-class Repository(VisitStore):
+class Repository(FollowUpStore):
     """Patients, episodes, visits, amendments and the audit log of one database file."""
 
     # -- signing and amendments --------------------------------------------------------------

@@ -10,6 +10,7 @@ from typing import Any
 
 from desktop_app.core.diagnosis import Differential
 from desktop_app.core.errors import InvalidObservation, VisitLocked
+from desktop_app.core.follow_up import check_visit_date
 from desktop_app.core.measures import score
 from desktop_app.core.observations import ExamValue, Mark, Observations
 from desktop_app.core.records import (
@@ -62,8 +63,8 @@ class VisitStore(PatientStore):
                 f"Visit type must be one of {', '.join(VISIT_TYPES)}, not '{visit_type}'."
             )
         chosen = self._presentations(presentations)
-        day = visit_date or dt.date.today()
-        self.get_patient(patient_id)
+        patient = self.get_patient(patient_id)
+        day = check_visit_date(visit_date or dt.date.today(), born=patient.date_of_birth)
         self._writable()
         with self.db.atomic():
             if episode_id is None and visit_type != "initial":
@@ -127,6 +128,11 @@ class VisitStore(PatientStore):
                 [visit_id],
             )
         }
+        labels: dict[str, dict[str, str]] = {}
+        for measure_id, key, label in run(
+            "SELECT measure_id, item_key, label FROM measure_labels WHERE visit_id = ?", [visit_id]
+        ):
+            labels.setdefault(measure_id, {})[key] = label
         acks = {
             r[0]: RedFlagAck(r[0], bool(r[1]), r[2], r[3], dt.datetime.fromisoformat(r[4]))
             for r in run(
@@ -147,6 +153,7 @@ class VisitStore(PatientStore):
             observations=observations,
             plan=row[8],
             measures=measures,
+            measure_labels=labels,
             red_flag_acks=acks,
             signed_at=dt.datetime.fromisoformat(row[9]) if row[9] else None,
             signed_by=row[10],
