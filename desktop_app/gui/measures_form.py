@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop_app.core.knowledge import KnowledgeBase, Measure
+from desktop_app.core.measure_suggestions import MeasureSuggestion
 from desktop_app.core.measures import TOTAL, change, score
 from desktop_app.core.records import MeasureResult
 from desktop_app.gui.widgets import heading, hint, named
@@ -36,7 +45,13 @@ class MeasureBox(QFrame):
         self.measure = measure
         self.previous: float | None = None
         layout = QGridLayout(self)
-        layout.addWidget(heading(measure.name, level=2), 0, 0, 1, 2)
+        top = QHBoxLayout()
+        top.addWidget(heading(measure.name, level=2))
+        self.suggestion = hint("")  # "Suggested for …" (show_suggestions)
+        self.suggestion.setObjectName("suggestion")
+        self.suggestion.hide()
+        top.addWidget(self.suggestion, 1)
+        layout.addLayout(top, 0, 0, 1, 2)
         if measure.instructions:
             layout.addWidget(hint(measure.instructions), 1, 0, 1, 2)
         self.spins: dict[str, QSpinBox] = {}
@@ -116,6 +131,13 @@ class MeasuresForm(QWidget):
             layout.addWidget(box)
             self.boxes[measure.id] = box
         layout.addStretch(1)
+
+    def show_suggestions(self, suggestions: dict[str, MeasureSuggestion]) -> None:
+        """ "Suggested for …" on each measure that suits the current differential."""
+        for measure_id, box in self.boxes.items():
+            found = suggestions.get(measure_id)
+            box.suggestion.setText(found.label() if found else "")
+            box.suggestion.setVisible(found is not None)
 
     def show_results(self, results: dict[str, MeasureResult], previous: dict[str, float]) -> None:
         for measure_id, box in self.boxes.items():

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.diagnosis import Differential, assess
+from desktop_app.core.measure_suggestions import suggested_measures
 from desktop_app.core.observations import Mark, Observations
 from desktop_app.core.records import Patient, Visit
 from desktop_app.core.wording import visit_type_name
@@ -248,6 +249,7 @@ class VisitEditor(QWidget):
         self.completion.setUpdatesEnabled(True)
         self.completion.setToolTip(f"History {answered}/{shown} · Examination {tested}/{items}")
         self.plan.show_suggestions(self.differential)
+        self.measures.show_suggestions(suggested_measures(self.kb, self.differential))
         leader = self.differential.leading
         if self.editable and leader is not None and leader.name != self._leader:
             self._leader = leader.name

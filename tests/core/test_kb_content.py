@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -189,7 +190,7 @@ ALL_ANSWER_TYPES = {
     "text",
 }
 # Measures whose item text has no verified embedding licence (clinical-evidence.md §2).
-UNLICENSED = {"visa_g"}
+UNLICENSED = {"visa_g", "visa_h", "ihot12", "odi", "rmdq"}
 
 
 @pytest.fixture(scope="module")
@@ -453,9 +454,10 @@ def test_measures_without_an_embedding_licence_are_total_only(shipped):
     for measure_id in UNLICENSED:
         measure = shipped.measures[measure_id]
         assert measure.scoring == "total_only" and measure.items == ()
-    # Oswestry and STarT Back are licensed instruments and are not shipped.
+    # Oswestry is licensed (Mapi): only the total from the clinic's own paper form is entered.
+    # STarT Back needs Keele's agreement for use in a product and is not shipped.
     names = " ".join(m.name.lower() for m in shipped.measures.values())
-    assert "oswestry" not in names and "start back" not in names
+    assert "start back" not in names
 
 
 # Prompts that describe the visit rather than weigh a diagnosis: nothing reads them, on purpose.
@@ -528,19 +530,53 @@ def _user_facing_text(kb: KnowledgeBase) -> list[tuple[str, str]]:
     for s in kb.sources.values():
         out.append((f"source {s.id}", s.citation))
     for m in kb.measures.values():
-        out += [(f"measure {m.id}", m.instructions), (f"measure {m.id}", m.mcid.rationale)]
+        where = f"measure {m.id}"
+        out += [(where, m.name), (where, m.instructions), (where, m.mcid.rationale)]
+        out += [(where, m.licence), (where, m.suited_for.rationale if m.suited_for else "")]
+    for flag in kb.red_flags.values():
+        where = f"red flag {flag.id}"
+        out += [(where, t) for t in (flag.name, flag.action, flag.rationale, flag.safety_net)]
     return out
+
+
+def _internal_notes(kb: KnowledgeBase) -> list[str]:
+    return [
+        f"{where}: {text[:80]}"
+        for where, text in _user_facing_text(kb)
+        if INTERNAL_TEXT.search(text)
+    ]
 
 
 def test_no_user_facing_text_carries_internal_notes(shipped):
     # "Seed A/B", reviewers' remarks and internal file names mean nothing to a clinician; a
     # statement resting on an educational web article says so in words instead.
-    found = [
-        f"{where}: {text[:80]}"
-        for where, text in _user_facing_text(shipped)
-        if INTERNAL_TEXT.search(text)
+    assert _internal_notes(shipped) == []
+
+
+@pytest.mark.parametrize(
+    "text", ["As Seed A says", "see clinical-evidence.md", "pending human review", "[M]"]
+)
+def test_the_internal_notes_check_catches_a_violation(shipped, text):
+    c = next(iter(shipped.conditions.values()))
+    doctored = replace(
+        shipped, conditions={**shipped.conditions, c.id: replace(c, description=text)}
+    )
+    assert _internal_notes(doctored) == [f"condition {c.id}: {text}"]
+
+
+CITATION_YEAR = re.compile(r"\b(19|20)\d\d\b")
+MISSING_SAID = re.compile(r"not (recorded|shown|captured)")
+
+
+def test_every_citation_gives_its_year_or_says_it_is_missing(shipped):
+    # A clinician cites author (or body), year and journal or title; where the source read did
+    # not show one of them, the citation says so rather than leaving it out silently.
+    undated = [
+        sid
+        for sid, s in shipped.sources.items()
+        if not CITATION_YEAR.search(s.citation) and not MISSING_SAID.search(s.citation)
     ]
-    assert found == []
+    assert undated == []
 
 
 def test_an_educational_article_is_labelled_as_such(shipped):

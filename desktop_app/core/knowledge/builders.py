@@ -17,6 +17,7 @@ from desktop_app.core.knowledge.model import (
     Figure,
     Link,
     Measure,
+    MeasureFit,
     MeasureItem,
     NextSteps,
     Option,
@@ -268,7 +269,24 @@ def build_measure(e: Entry) -> Measure:
         max_items=int(e.number("max_items", 0) or 0),
         instructions=e.text("instructions", ""),
         source=e.text("source", None),
+        suited_for=_measure_fit(e),
     )
+
+
+def _measure_fit(e: Entry) -> MeasureFit | None:
+    """`suited_for: {conditions: [IDs] or all, source | estimate + rationale}`."""
+    raw = e.get("suited_for", dict, None)
+    if raw is None:
+        return None
+    f = sub_entry(e, raw, "suited_for", {"conditions", *_PROVENANCE})
+    source, estimate, rationale = f.provenance()
+    conditions = f.raw.get("conditions")
+    if conditions == "all":
+        return MeasureFit((), True, source, estimate, rationale)
+    ids = f.strings("conditions")
+    if not ids:
+        f.fail("'conditions' must list condition IDs or be 'all'")
+    return MeasureFit(ids, False, source, estimate, rationale)
 
 
 def build_body_chart(directory: Path) -> BodyChart:

@@ -127,6 +127,7 @@ ENTRY_FILES: tuple[tuple[str, frozenset[str], Callable[[Entry], Any]], ...] = (
                 "max_items",
                 "instructions",
                 "source",
+                "suited_for",
             }
         ),
         b.build_measure,

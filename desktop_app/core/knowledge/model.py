@@ -190,6 +190,17 @@ class MeasureItem:
 
 
 @dataclass(frozen=True)
+class MeasureFit:
+    """The conditions an outcome measure suits (every condition for a generic one), and why."""
+
+    conditions: tuple[str, ...] = ()
+    every_condition: bool = False
+    source: str | None = None
+    estimate: bool = False
+    rationale: str = ""
+
+
+@dataclass(frozen=True)
 class Measure:
     """An outcome measure.
 
@@ -211,6 +222,7 @@ class Measure:
     max_items: int = 0
     instructions: str = ""
     source: str | None = None
+    suited_for: MeasureFit | None = None
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,11 @@ def reference_problems(kb: KnowledgeBase) -> list[KnowledgeBaseError]:
     for m in kb.measures.values():
         _source(kb, out, m.mcid.source, "measures.yaml", m.id)
         _source(kb, out, m.source, "measures.yaml", m.id)
+        if m.suited_for is not None:
+            _source(kb, out, m.suited_for.source, "measures.yaml", m.id)
+            for cid in m.suited_for.conditions:
+                if cid not in kb.conditions:
+                    out.add("measures.yaml", m.id, f"suited_for: unknown condition '{cid}'")
     _check_renamed(kb, out)
     return out.found
 
