@@ -19,6 +19,11 @@
    rate times the LR the leader gives it, normalised. The score is the expected sum, over the
    results, of the absolute probability changes across the leaders (not the best case).
 
+Incremental: a rule's simulations and a condition's change under each result of an item are
+remembered under exactly the recorded values they read (core.memo), so after one more answer only
+the rules and conditions that read it are simulated again; tests/core/test_next_test_incremental.py
+holds the results equal to a plain re-scoring of everything.
+
 Possible results: yes/no; each option of a choice; left/right/both; positive/negative; for numbers
 (temperature, hours, MRC grade) one value per band between the thresholds any rule, link or
 modifier compares it with. Dates and free text are never proposed.
@@ -32,6 +37,7 @@ from typing import Any
 
 from desktop_app.core.differential import NextTest
 from desktop_app.core.knowledge import KnowledgeBase, RedFlag
+from desktop_app.core.memo import project, reads, store
 from desktop_app.core.observations import NO_SIDE, Observations
 from desktop_app.core.predicates import positive_leaves
 from desktop_app.core.probability import probability
@@ -46,6 +52,7 @@ PLAUSIBLE_FLOOR = 0.05
 UNPROPOSED_TYPES = ("date", "text")
 
 Candidate = tuple[str, str, str]  # kind, id, name
+Ref = tuple[str, str]  # kind, id
 Outcome = tuple[Any, str]  # value, label
 
 
@@ -67,6 +74,19 @@ def candidates(kb: KnowledgeBase, obs: Observations) -> list[Candidate]:
 
 def outcomes(kb: KnowledgeBase, kind: str, item_id: str) -> list[Outcome]:
     """The distinct results worth simulating for one item (see the module docstring)."""
+    return list(_outcomes(kb, kind, item_id))
+
+
+def _outcomes(kb: KnowledgeBase, kind: str, item_id: str) -> tuple[Outcome, ...]:
+    static = store(kb).static
+    key = ("outcomes", kind, item_id)
+    found = static.get(key)
+    if found is None:
+        found = static[key] = tuple(_simulated(kb, kind, item_id))
+    return found
+
+
+def _simulated(kb: KnowledgeBase, kind: str, item_id: str) -> list[Outcome]:
     if kind == "exam":
         item = kb.exam_items[item_id]
         if item.result_type == "binary":
@@ -102,10 +122,13 @@ def _bands(thresholds: tuple[float, ...], minimum: float | None, unit: str) -> l
 def hypothetical(
     kb: KnowledgeBase, obs: Observations, kind: str, item_id: str, value: Any
 ) -> Observations:
+    """The record with one more result for an unrecorded item (an exam item on the left when
+    sided); the other items' mappings are shared with `obs`, not copied."""
     if kind == "answer":
-        return obs.with_answer(item_id, value)
+        return Observations(obs.presentations, {**obs.answers, item_id: value}, obs.exam, obs.marks)
     side = "left" if kb.exam_items[item_id].sided else NO_SIDE
-    return obs.with_exam(item_id, side, value)
+    exam = {**obs.exam, item_id: {side: value}}
+    return Observations(obs.presentations, obs.answers, exam, obs.marks)
 
 
 def next_best_tests(
@@ -124,21 +147,55 @@ def next_best_tests(
     return tuple(safety[:limit] + rest)
 
 
-def _plausible(
-    kb: KnowledgeBase, flag: RedFlag, obs: Observations, scores: dict[str, Score]
-) -> bool:
+def _plausible(flag: RedFlag, seen: list[Any], scores: dict[str, Score]) -> bool:
     for cid in flag.conditions:
         s = scores[cid]
         raw = s.posterior
         if raw > s.base_prior * (1 + 1e-9) or raw >= PLAUSIBLE_FLOOR:
             return True
-    if flag.safety_net_when is not None and flag.safety_net_when.evaluate(obs) is True:
-        return True
-    return any(leaf.evaluate(obs) is True for leaf in positive_leaves(flag.when))
+    return bool(seen[1] or seen[2])  # safety_net_when true, or part of the rule already met
 
 
 def _likelihood(flag: RedFlag, scores: dict[str, Score]) -> float:
     return max((scores[c].posterior for c in flag.conditions), default=0.0)
+
+
+def _flag_state(
+    kb: KnowledgeBase, obs: Observations, flag: RedFlag, refs: tuple[Ref, ...]
+) -> list[Any]:
+    """[rule true?, safety_net_when true?, a positive atom true?, triggers or None], remembered
+    under the recorded values of every item the rule reads (core.memo)."""
+    mem = store(kb)
+    reads_key = ("flag reads", flag.id)
+    read = mem.static.get(reads_key)
+    if read is None:
+        preds = [flag.when] + ([flag.safety_net_when] if flag.safety_net_when else [])
+        read = mem.static[reads_key] = reads(preds)
+    try:
+        key: Any = ("flag", flag.id, refs, project(obs, *read))
+    except TypeError:
+        key = None
+    found = mem.get(key) if key is not None else None
+    if found is None:
+        net = flag.safety_net_when is not None and flag.safety_net_when.evaluate(obs) is True
+        met = any(leaf.evaluate(obs) is True for leaf in positive_leaves(flag.when))
+        found = [flag.when.evaluate(obs), net, met, None]
+        if key is not None:
+            mem.put(key, found)
+    return found
+
+
+def _triggers(
+    kb: KnowledgeBase, obs: Observations, flag: RedFlag, refs: tuple[Ref, ...]
+) -> tuple[tuple[Ref, str], ...]:
+    """Each of `refs` with the first of its results that makes the rule true, if any."""
+    found = []
+    for ref in refs:
+        for value, label in _outcomes(kb, *ref):
+            if flag.when.evaluate(hypothetical(kb, obs, *ref, value)) is True:
+                found.append((ref, label))
+                break
+    return tuple(found)
 
 
 def safety_tests(
@@ -148,27 +205,23 @@ def safety_tests(
     fired_ids: set[str],
     cands: list[Candidate],
 ) -> list[NextTest]:
-    dangerous = {
-        f.id: f
-        for f in kb.red_flags.values()
-        if f.urgency in MUST_EXCLUDE_URGENCIES
-        and f.id not in fired_ids
-        and f.when.evaluate(obs) is None
-        and _plausible(kb, f, obs, scores)
-    }
     order = {(kind, item_id): n for n, (kind, item_id, _) in enumerate(cands)}
     names = {(kind, item_id): name for kind, item_id, name in cands}
     best: dict[tuple[str, str], tuple[tuple[int, float, int], RedFlag, str]] = {}
-    for flag in dangerous.values():  # only the items a plausible rule reads are simulated
-        for ref in dict.fromkeys(flag.when.references()):
-            if ref not in order:
-                continue
-            for value, label in outcomes(kb, *ref):
-                if flag.when.evaluate(hypothetical(kb, obs, *ref, value)) is True:
-                    key = (URGENCY_ORDER[flag.urgency], -_likelihood(flag, scores), order[ref])
-                    if ref not in best or key < best[ref][0]:
-                        best[ref] = (key, flag, label)
-                    break
+    for flag in kb.red_flags.values():
+        if flag.urgency not in MUST_EXCLUDE_URGENCIES or flag.id in fired_ids:
+            continue
+        # only the items a plausible rule reads are simulated
+        refs = tuple(ref for ref in _rule_refs(kb, flag) if ref in order)
+        seen = _flag_state(kb, obs, flag, refs)
+        if seen[0] is not None or not _plausible(flag, seen, scores):
+            continue
+        if seen[3] is None:
+            seen[3] = _triggers(kb, obs, flag, refs)
+        for ref, label in seen[3]:
+            key = (URGENCY_ORDER[flag.urgency], -_likelihood(flag, scores), order[ref])
+            if ref not in best or key < best[ref][0]:
+                best[ref] = (key, flag, label)
     found: list[tuple[tuple[int, float, int], str, NextTest]] = []
     for (kind, item_id), (key, flag, label) in best.items():
         reason = f"if {label}: '{flag.name}' ({flag.urgency}) applies — {flag.action}"
@@ -176,13 +229,22 @@ def safety_tests(
         found.append((key, flag.id, test))
     found.sort(key=lambda row: row[0])
     # One item per rule first, so that one rule's many triggers do not crowd out another rule.
-    seen: set[str] = set()
+    seen_flags: set[str] = set()
     firsts: list[NextTest] = []
     others: list[NextTest] = []
     for _, flag_id, test in found:
-        (others if flag_id in seen else firsts).append(test)
-        seen.add(flag_id)
+        (others if flag_id in seen_flags else firsts).append(test)
+        seen_flags.add(flag_id)
     return firsts + others
+
+
+def _rule_refs(kb: KnowledgeBase, flag: RedFlag) -> tuple[Ref, ...]:
+    static = store(kb).static
+    key = ("rule refs", flag.id)
+    found = static.get(key)
+    if found is None:
+        found = static[key] = tuple(dict.fromkeys(flag.when.references()))
+    return found
 
 
 def expected_change_tests(
@@ -206,17 +268,18 @@ def expected_change_tests(
                 links.setdefault(cid, []).append(n)
         context = kb.modifiers_by_item.get((kind, item_id), frozenset()) & set(base)
         touched = sorted(set(links) | context)
-        results = outcomes(kb, kind, item_id) if touched else []
+        results = _outcomes(kb, kind, item_id) if touched else ()
         if len(results) < 2:
             continue
-        moves: list[tuple[str, dict[str, float]]] = []
-        for value, label in results:
-            hypo = hypothetical(kb, obs, kind, item_id, value)
-            delta = {
-                c: rescore(scores[c], hypo, links.get(c, ()), c in context) - base[c]
-                for c in touched
-            }
-            moves.append((label, delta))
+        hypos: list[Observations] = []
+        by_condition = {
+            c: _moves(kb, obs, scores[c], (kind, item_id), links.get(c, []), c in context, hypos)
+            for c in touched
+        }
+        moves = [
+            (label, {c: by_condition[c][n] for c in touched})
+            for n, (_, label) in enumerate(results)
+        ]
         chance = _predicted(moves, weight, none_weight)
         expected = sum(
             q * sum(abs(probability(base[c] + d) - p[c]) for c, d in delta.items())
@@ -227,6 +290,42 @@ def expected_change_tests(
         scored.append((NextTest(kind, item_id, name, expected, ""), moves))
     scored.sort(key=lambda pair: (-pair[0].score, pair[0].item_id))
     return [replace(t, reason=_reason(kb, t.score, moves)) for t, moves in scored[:limit]]
+
+
+def _moves(
+    kb: KnowledgeBase,
+    obs: Observations,
+    s: Score,
+    ref: Ref,
+    links: list[int],
+    context: bool,
+    hypos: list[Observations],
+) -> tuple[float, ...]:
+    """The change in one condition's log odds under each result of `ref`, remembered under its
+    links' truths, its prior and the recorded values of what the changed links and (when
+    `context`) its prior modifiers read (core.memo). `hypos` shares the hypothetical records
+    between the conditions of one item."""
+    mem = store(kb)
+    cid = s.condition.id
+    reads_key = ("condition reads", cid, ref, context)
+    read = mem.static.get(reads_key)
+    if read is None:
+        preds = [s.condition.links[n].when for n in links]
+        preds += [m.when for m in s.condition.prior_modifiers] if context else []
+        read = mem.static[reads_key] = reads(preds)
+    try:
+        key: Any = ("condition", cid, ref, s.truths, s.base_prior, s.context_shift)
+        key += (project(obs, *read),)
+    except TypeError:
+        key = None
+    found = mem.get(key) if key is not None else None
+    if found is None:
+        if not hypos:
+            hypos += [hypothetical(kb, obs, *ref, value) for value, _ in _outcomes(kb, *ref)]
+        found = tuple(rescore(s, hypo, links, context) - s.log_odds for hypo in hypos)
+        if key is not None:
+            mem.put(key, found)
+    return found
 
 
 def _predicted(

@@ -1,0 +1,154 @@
+"""A straightforward next best test, for comparison with core.next_test's incremental search.
+
+The same rules as core.next_test (its module docstring), computed the plain way: every
+condition is scored afresh with `score` under each hypothetical result, and every red-flag rule
+is evaluated whole on a copy of the observations with that result recorded.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+from desktop_app.core.differential import NextTest
+from desktop_app.core.knowledge import KnowledgeBase, RedFlag
+from desktop_app.core.next_test import (
+    LEADING,
+    PLAUSIBLE_FLOOR,
+    Candidate,
+    candidates,
+    outcomes,
+)
+from desktop_app.core.observations import NO_SIDE, Observations
+from desktop_app.core.predicates import positive_leaves
+from desktop_app.core.probability import probability
+from desktop_app.core.safety import MUST_EXCLUDE_URGENCIES, URGENCY_ORDER
+from desktop_app.core.scoring import Score, score
+
+
+def reference_next_best_tests(
+    kb: KnowledgeBase,
+    obs: Observations,
+    scores: dict[str, Score],
+    fired_ids: set[str],
+    limit: int = 3,
+) -> tuple[NextTest, ...]:
+    cands = candidates(kb, obs)
+    safety = _safety_tests(kb, obs, scores, fired_ids, cands)
+    taken = {(t.kind, t.item_id) for t in safety}
+    rest = _expected_change(kb, obs, scores, [c for c in cands if c[:2] not in taken], limit)
+    return tuple(safety[:limit] + rest)
+
+
+def _hypothetical(kb: KnowledgeBase, obs: Observations, kind: str, item_id: str, value: object):
+    if kind == "answer":
+        return obs.with_answer(item_id, value)
+    side = "left" if kb.exam_items[item_id].sided else NO_SIDE
+    return obs.with_exam(item_id, side, value)
+
+
+def _plausible(flag: RedFlag, obs: Observations, scores: dict[str, Score]) -> bool:
+    for cid in flag.conditions:
+        s = scores[cid]
+        if s.posterior > s.base_prior * (1 + 1e-9) or s.posterior >= PLAUSIBLE_FLOOR:
+            return True
+    if flag.safety_net_when is not None and flag.safety_net_when.evaluate(obs) is True:
+        return True
+    return any(leaf.evaluate(obs) is True for leaf in positive_leaves(flag.when))
+
+
+def _safety_tests(
+    kb: KnowledgeBase,
+    obs: Observations,
+    scores: dict[str, Score],
+    fired_ids: set[str],
+    cands: list[Candidate],
+) -> list[NextTest]:
+    order = {(kind, item_id): n for n, (kind, item_id, _) in enumerate(cands)}
+    names = {(kind, item_id): name for kind, item_id, name in cands}
+    best: dict[tuple[str, str], tuple[tuple[int, float, int], RedFlag, str]] = {}
+    for flag in kb.red_flags.values():
+        if (
+            flag.urgency not in MUST_EXCLUDE_URGENCIES
+            or flag.id in fired_ids
+            or flag.when.evaluate(obs) is not None
+            or not _plausible(flag, obs, scores)
+        ):
+            continue
+        likelihood = max((scores[c].posterior for c in flag.conditions), default=0.0)
+        for ref in dict.fromkeys(flag.when.references()):
+            if ref not in order:
+                continue
+            for value, label in outcomes(kb, *ref):
+                if flag.when.evaluate(_hypothetical(kb, obs, *ref, value)) is True:
+                    key = (URGENCY_ORDER[flag.urgency], -likelihood, order[ref])
+                    if ref not in best or key < best[ref][0]:
+                        best[ref] = (key, flag, label)
+                    break
+    found = []
+    for (kind, item_id), (key, flag, label) in best.items():
+        reason = f"if {label}: '{flag.name}' ({flag.urgency}) applies — {flag.action}"
+        test = NextTest(kind, item_id, names[kind, item_id], -key[1], reason, safety=True)
+        found.append((key, flag.id, test))
+    found.sort(key=lambda row: row[0])
+    seen: set[str] = set()
+    firsts: list[NextTest] = []
+    others: list[NextTest] = []
+    for _, flag_id, test in found:
+        (others if flag_id in seen else firsts).append(test)
+        seen.add(flag_id)
+    return firsts + others
+
+
+def _expected_change(
+    kb: KnowledgeBase,
+    obs: Observations,
+    scores: dict[str, Score],
+    cands: list[Candidate],
+    limit: int,
+) -> list[NextTest]:
+    ranked = sorted(scores.values(), key=lambda s: (-s.log_odds, s.condition.name, s.condition.id))
+    base = {s.condition.id: s.log_odds for s in ranked[:LEADING]}
+    p = {cid: probability(lo) for cid, lo in base.items()}
+    scale = max(1.0, sum(p.values()))
+    weight = {cid: v / scale for cid, v in p.items()}
+    none_weight = 1 - sum(weight.values())
+    scored = []
+    for kind, item_id, name in cands:
+        ref = (kind, item_id)
+        touched = sorted(c for c in base if c in kb.conditions_by_item.get(ref, frozenset()))
+        results = outcomes(kb, kind, item_id) if touched else []
+        if len(results) < 2:
+            continue
+        moves = []
+        for value, label in results:
+            hypo = _hypothetical(kb, obs, kind, item_id, value)
+            delta = {c: score(kb.conditions[c], hypo).log_odds - base[c] for c in touched}
+            moves.append((label, delta))
+        chance = [none_weight * (1 / len(moves))] * len(moves)
+        for c, w in weight.items():
+            lrs = [math.exp(delta.get(c, 0.0)) for _, delta in moves]
+            total = sum(lrs)
+            for n, lr in enumerate(lrs):
+                chance[n] += w * lr / total
+        expected = sum(
+            q * sum(abs(probability(base[c] + d) - p[c]) for c, d in delta.items())
+            for q, (_, delta) in zip(chance, moves, strict=True)
+        )
+        if expected > 1e-9:
+            scored.append((NextTest(kind, item_id, name, expected, ""), moves))
+    scored.sort(key=lambda pair: (-pair[0].score, pair[0].item_id))
+    return [replace(t, reason=_reason(kb, t.score, moves)) for t, moves in scored[:limit]]
+
+
+def _reason(kb: KnowledgeBase, expected: float, moves: list) -> str:
+    parts = [f"expected change {expected * 100:.0f} percentage points across the leaders"]
+    for label, by_condition in moves:
+        moved = [
+            f"{kb.conditions[cid].name} ×{math.exp(d):.2g}"
+            for cid, d in by_condition.items()
+            if abs(d) > 1e-9
+        ]
+        if moved:
+            parts.append(f"if {label}: " + ", ".join(moved))
+    return "; ".join(parts)
