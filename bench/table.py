@@ -53,27 +53,29 @@ def details(results: Sequence[Result]) -> str:
 
 
 def growth(results: Sequence[Result]) -> str:
-    """Cost against size: one row per series, one column per size (app median, then ratio)."""
+    """Cost against size: one table per kind of size (patients, visits, findings), one row per
+    series, one column per size (app median, then ratio)."""
     series: dict[str, dict[str, Result]] = {}
-    sizes: list[str] = []
     for r in results:
         if r.series and r.app is not None:
             series.setdefault(r.series, {})[r.size] = r
-            if r.size not in sizes:
-                sizes.append(r.size)
-    if not series:
-        return ""
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for name, by_size in series.items():
+        groups.setdefault(tuple(by_size), []).append(name)
+    return "\n\n".join(_growth_table(sizes, names, series) for sizes, names in groups.items())
+
+
+def _growth_table(
+    sizes: tuple[str, ...], names: list[str], series: dict[str, dict[str, Result]]
+) -> str:
     header = ("series", *sizes)
     rows = [header]
-    for name, by_size in series.items():
+    for name in names:
         cells = []
         for size in sizes:
-            r = by_size.get(size)
-            if r is None:
-                cells.append("")
-            else:
-                ratio = r.ratio
-                cells.append(_value(r.app, r.unit) + ("" if ratio is None else f" (×{ratio:.1f})"))
+            r = series[name][size]
+            ratio = r.ratio
+            cells.append(_value(r.app, r.unit) + ("" if ratio is None else f" (×{ratio:.1f})"))
         rows.append((name, *cells))
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
     lines = [

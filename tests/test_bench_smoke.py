@@ -24,13 +24,17 @@ def test_bench_writes_a_table_with_a_numeric_ratio(tmp_path, capsys):
 
     assert status == 0
     report = out.read_text(encoding="utf-8")
-    lines = [line for line in report.splitlines() if line.startswith("|")]
+    table = report[report.index("| metric") :].split("\n\n")[0]
+    lines = table.splitlines()
     assert cells(lines[0]) == list(COLUMNS)
     rows = [cells(line) for line in lines[2:]]
-    assert [r[0] for r in rows] == [
-        "Differential, every item answered",
-        "Differential, half answered",
+    assert [r[0].split(" (")[0] for r in rows] == [
+        "Differential, 0 findings",
+        "Differential, 5 findings",
+        "Differential, 20 findings",
+        "Differential, fully answered",
     ]
+    assert "| Differential by stage of a visit |" in report  # the growth table
     for row in rows:
         assert float(row[COLUMNS.index("ratio")]) > 0
         assert row[COLUMNS.index("met")] in ("yes", "NO")
