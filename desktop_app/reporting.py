@@ -5,14 +5,26 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from desktop_app.core.clinicians import Clinician
 from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.core.records import differential_of
+from desktop_app.core.referral import ReferralLetter, clean_letter
 from desktop_app.export import VisitBundle, write_pdf
 from desktop_app.storage.repository import Repository
 
 
-def load_bundle(repo: Repository, kb: KnowledgeBase, visit_id: int) -> VisitBundle:
-    """The visit, its patient and settings, all the patient's visits and their amendments."""
+def load_bundle(
+    repo: Repository,
+    kb: KnowledgeBase,
+    visit_id: int,
+    *,
+    author: Clinician | None = None,
+    letter: ReferralLetter | None = None,
+) -> VisitBundle:
+    """The visit, its patient and settings, all the patient's visits and their amendments.
+
+    The document is from `author` if given, else from whoever signed the visit.
+    """
     visit = repo.get_visit(visit_id)
     patient = repo.get_patient(visit.patient_id)
     history = [
@@ -21,17 +33,40 @@ def load_bundle(repo: Repository, kb: KnowledgeBase, visit_id: int) -> VisitBund
     ]
     differential = differential_of(kb, visit)
     amendments = [a for v in history for a in repo.amendments(v.id)]
-    return VisitBundle(kb, repo.settings(), patient, visit, differential, amendments, history)
+    return VisitBundle(
+        kb,
+        repo.settings(),
+        patient,
+        visit,
+        differential,
+        amendments,
+        history,
+        author=author.signature if author is not None else visit.signed_by,
+        letter=letter,
+    )
 
 
-def export_visit(repo: Repository, kb: KnowledgeBase, visit_id: int, kind: str, out: Path) -> Path:
-    """Write the visit's PDF of the given kind, stamped with the record, and audit the export.
+def export_visit(
+    repo: Repository,
+    kb: KnowledgeBase,
+    visit_id: int,
+    kind: str,
+    out: Path,
+    *,
+    author: int | None = None,
+    letter: ReferralLetter | None = None,
+) -> Path:
+    """Write the visit's PDF of the given kind, stamped with the record, and audit the export
+    (with a referral's addressee, reason and question).
 
     The stamp (visit, fingerprint, audit head) and the audit entry (the file's SHA-256) let
     `verify --pdf FILE` tell this exact file from an altered one.
     """
-    bundle = load_bundle(repo, kb, visit_id)
+    clinician = repo.clinician(author) if author is not None else None
+    letter = clean_letter(letter) if letter is not None else None
+    bundle = load_bundle(repo, kb, visit_id, author=clinician, letter=letter)
     written = write_pdf(kind, bundle, Path(out), repo.record_stamp(visit_id))
     digest = hashlib.sha256(written.read_bytes()).hexdigest()
-    repo.record_export(visit_id, kind, written.name, digest)
+    details = letter.audit_detail() if letter is not None else ""
+    repo.record_export(visit_id, kind, written.name, digest, details)
     return written

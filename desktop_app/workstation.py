@@ -1,5 +1,6 @@
 """Settings of this workstation that are not clinic data: the database chosen in Settings, a
-file or a clinic server's connection URL (postgresql://…; its password never stored here).
+file or a clinic server's connection URL (postgresql://…; its password never stored here),
+and for each database the clinician who last signed here (offered first next time).
 
 Kept in a small JSON file in the user data directory, read by the window and every command
 alike (no Qt), so the file chosen in Settings is the one `backup`, `verify`, `restore` and
@@ -83,3 +84,22 @@ def database_path(explicit: Path | str | None) -> Path:
     if explicit is not None and not is_server(explicit):
         return Path(explicit)
     return chosen_database() or paths.default_database()
+
+
+SIGNERS_KEY = "signers"  # database file -> ID of the clinician who last signed in it here
+
+
+def last_signer(database: Path) -> int | None:
+    """The clinician who last signed, amended or acknowledged in this database at this
+    workstation: the one offered first next time."""
+    signers = _read().get(SIGNERS_KEY)
+    chosen = signers.get(str(Path(database).absolute())) if isinstance(signers, dict) else None
+    return chosen if isinstance(chosen, int) and not isinstance(chosen, bool) else None
+
+
+def remember_signer(database: Path, clinician_id: int) -> None:
+    data = _read()
+    signers = data.get(SIGNERS_KEY)
+    signers = dict(signers) if isinstance(signers, dict) else {}
+    signers[str(Path(database).absolute())] = clinician_id
+    _write({**data, SIGNERS_KEY: signers})

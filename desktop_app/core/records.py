@@ -19,9 +19,7 @@ SEXES = ("female", "male", "other", "unknown")
 @dataclass(frozen=True)
 class Settings:
     clinic_name: str = ""
-    clinic_address: str = ""
-    clinician_name: str = ""
-    registration_number: str = ""
+    clinic_address: str = ""  # the clinicians are kept apart (core.clinicians)
     logo_path: str = ""
     page_size: str = "A4"  # "A4" or "Letter"
     backups_to_keep: int = 10

@@ -7,6 +7,7 @@ now, or what the patient was told.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from desktop_app.core.differential import Differential, MustExclude, NextTest, Screening
@@ -111,4 +112,19 @@ def unanswered_screen_warning(kb: KnowledgeBase, differential: Differential) -> 
     return (
         "These red-flag screening questions are unanswered. They will be recorded as not asked, "
         "not as negative:\n" + "\n".join(lines)
+    )
+
+
+def negative_screen_answers(
+    kb: KnowledgeBase, differential: Differential, answers: Mapping[str, object]
+) -> frozenset[str]:
+    """The screening questions answered "no" in the domains screened negative: the one line
+    'Red flags screened: negative for …' stands for them (any other answer is printed)."""
+    negative = {s.flag_id for s in differential.screening if s.status == "negative"}
+    return frozenset(
+        item
+        for flag_id in negative
+        if flag_id in kb.red_flags
+        for item in kb.red_flags[flag_id].screen
+        if answers.get(item) == "no"
     )

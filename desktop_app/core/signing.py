@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from desktop_app.core.diagnosis import Differential, RedFlagAlert
 from desktop_app.core.errors import AppError
-from desktop_app.core.records import RedFlagAck, Settings
+from desktop_app.core.records import RedFlagAck
 from desktop_app.core.safety import MUST_EXCLUDE_URGENCIES
 
 # A routine flag asks for a review, not for action before the patient leaves: it may be signed
@@ -55,8 +55,3 @@ UNSCREENED_ACTION = "sign_unscreened"
 def incomplete_screens(differential: Differential) -> tuple[str, ...]:
     """Red-flag domains whose screening questions were still unanswered at signing."""
     return tuple(s.name for s in differential.screening if s.status == "incomplete")
-
-
-def signer_name(settings: Settings, actor: str) -> str:
-    """Who signs: the clinician named in Settings, else the actor the app was started as."""
-    return settings.clinician_name.strip() or actor

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from desktop_app.core.diagnosis import Differential
 from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.core.records import Amendment, Patient, Settings, Visit
+from desktop_app.core.referral import ReferralLetter
 
 KINDS = ("summary", "referral", "history", "safety-card")
 
@@ -26,3 +27,5 @@ class VisitBundle:
     differential: Differential  # visit.signed_differential if signed, else assess(kb, observations)
     amendments: list[Amendment]
     history: list[Visit]
+    author: str = ""  # the signature line of the clinician the document is from ("" if none)
+    letter: ReferralLetter | None = None  # the referral's addressee, reason and question

@@ -42,7 +42,7 @@ def render_history(bundle: VisitBundle) -> bytes:
             )
         )
     story: list[Any] = [
-        *letterhead(bundle.settings, TITLE, width),
+        *letterhead(bundle.settings, TITLE, width, bundle.author),
         *patient_block(bundle.patient, None, width),
         para("Visits", "h2"),
         table(rows, [width * 0.18, width * 0.2, width * 0.12, width * 0.5]),

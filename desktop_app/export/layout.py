@@ -40,8 +40,9 @@ def _header(canvas: Canvas, info: PageInfo, width: float, height: float) -> None
     top = height - MARGIN + 6
     canvas.setFillColorRGB(0, 0, 0)
     draw_text(canvas, MARGIN, top, info.patient_line, BOLD, 9)
-    canvas.setFillColorRGB(*MUTED)
-    draw_text(canvas, width - MARGIN, top, info.title, REGULAR, 8.5, align="right")
+    if canvas.getPageNumber() > 1:  # page 1 has the title in large type just below
+        canvas.setFillColorRGB(*MUTED)
+        draw_text(canvas, width - MARGIN, top, info.title, REGULAR, 8.5, align="right")
     canvas.setStrokeColorRGB(*RULE)
     canvas.setLineWidth(0.6)
     canvas.line(MARGIN, top - 6, width - MARGIN, top - 6)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from desktop_app.core import safety_wording as sw
+from desktop_app.core.referral import conditions_in_question, suggested
 from desktop_app.export import layout
 from desktop_app.export import wording as w
 from desktop_app.export.bundle import VisitBundle
@@ -14,85 +16,104 @@ from desktop_app.export.styles import page_size
 from desktop_app.export.summary import body_width, page_info
 
 TITLE = "Referral letter"
-MAX_FINDINGS = 10
 
 
-def _conditions_in_question(bundle: VisitBundle) -> list[str]:
-    """Conditions the receiving clinician is asked about: the flagged ones, else the leader."""
-    kb, names = bundle.kb, []
-    for alert in bundle.differential.red_flags:
-        names += [
-            kb.conditions[c].name
-            for c in kb.red_flags[alert.flag_id].conditions
-            if c in kb.conditions
-        ]
-    leading = bundle.differential.leading
-    if not names and leading is not None:
-        names.append(leading.name)
-    return list(dict.fromkeys(names))
-
-
-def _recipient(bundle: VisitBundle) -> str:
-    leading = bundle.differential.leading
-    if leading is not None and leading.condition_id in bundle.kb.conditions:
-        referral = bundle.kb.conditions[leading.condition_id].next_steps.referral
-        if referral and not bundle.differential.red_flags:
-            return referral[0]
-    return "The receiving clinician"
-
-
-def _exam_summary(bundle: VisitBundle) -> list[str]:
-    """The examination in one line per result word: 'Positive: SLR (left), slump (left)'."""
-    by_result: dict[str, list[str]] = {}
+def _exam_sentences(bundle: VisitBundle) -> list[str]:
+    """One short sentence per result: 'Slump test positive on the left.'"""
+    out = []
     for test, side, result in w.exam_rows(bundle.kb, bundle.visit.observations):
-        where = f"{test} ({side.lower()})" if side != "—" else test
+        where = f" on the {side.lower()}" if side != "—" else ""
         if result in ("Positive", "Negative", "Inconclusive"):
-            by_result.setdefault(f"{result} on examination", []).append(where)
+            out.append(f"{test} {result.lower()}{where}.")
         else:
-            by_result.setdefault("Measured", []).append(f"{where}: {result}")
-    return [f"{label}: {'; '.join(items)}" for label, items in by_result.items()]
+            out.append(f"{test}{where}: {result}.")
+    return out
 
 
-def key_findings(bundle: VisitBundle) -> list[str]:
-    """The findings that drive the referral, most telling first, at most MAX_FINDINGS."""
-    findings: list[str] = []
-    flagged = {
-        c for a in bundle.differential.red_flags for c in bundle.kb.red_flags[a.flag_id].conditions
-    }
-    for result in bundle.differential.conditions:
-        if result.condition_id in flagged or result is bundle.differential.leading:
-            findings += [f.label for f in result.supporting]
-    obs = bundle.visit.observations
-    findings += _exam_summary(bundle)
-    findings += [
-        f"{symptom}: {region.lower()} ({side.lower()})"
-        for region, side, symptom in w.mark_rows(bundle.kb, obs)
+def _chart_sentences(bundle: VisitBundle) -> list[str]:
+    """One sentence per marked region and side: 'Left posterior thigh: pain.'"""
+    by_place: dict[tuple[str, str], list[str]] = {}
+    for region, side, symptom in w.mark_rows(bundle.kb, bundle.visit.observations):
+        by_place.setdefault((region, side), []).append(symptom.lower())
+    return [
+        f"{region} ({side.lower()}): {', '.join(symptoms)}."
+        for (region, side), symptoms in by_place.items()
     ]
+
+
+def _measure_sentences(bundle: VisitBundle) -> list[str]:
+    out = []
     for measure_id, scored in bundle.visit.measures.items():
         if scored.score is not None and measure_id in bundle.kb.measures:
             measure = bundle.kb.measures[measure_id]
-            findings.append(
+            out.append(
                 f"{measure.name}: {w.score_text(scored.score)} "
-                f"({measure.minimum:g}–{measure.maximum:g})"
+                f"(range {measure.minimum:g}–{measure.maximum:g})."
             )
-    return list(dict.fromkeys(findings))[:MAX_FINDINGS]
+    return out
+
+
+def finding_topics(bundle: VisitBundle) -> list[tuple[str, list[str]]]:
+    """The letter's findings as short sentences grouped by topic, topics without any left out:
+    what supports each condition asked about, the examination, the body chart, the outcome
+    measures and the red-flag screening."""
+    kb, differential = bundle.kb, bundle.differential
+    asked = set(conditions_in_question(kb, differential))
+    topics: list[tuple[str, list[str]]] = []
+    for result in differential.conditions:
+        if result.name in asked and result.supporting:
+            sentences = [f"{f.label}." for f in result.supporting]
+            topics.append((f"In favour of {result.name}", list(dict.fromkeys(sentences))))
+    topics += [
+        ("Examination", _exam_sentences(bundle)),
+        ("Body chart", _chart_sentences(bundle)),
+        ("Outcome measures", _measure_sentences(bundle)),
+    ]
+    # The pertinent negatives only: the summary lists what is still to ask.
+    negative = sw.screened_negative_line(sw.summarise_screening(kb, differential.screening))
+    topics.append(("Red-flag screening", [negative] if negative else []))
+    return [(name, sentences) for name, sentences in topics if sentences]
+
+
+def _amendments(bundle: VisitBundle) -> list[Any]:
+    """The visit's signed amendments, oldest first: a letter never leaves out a correction."""
+    mine = sorted(
+        (a for a in bundle.amendments if a.visit_id == bundle.visit.id), key=lambda a: a.created_at
+    )
+    if not mine:
+        return []
+    out = [para("Amendments to the record", "h2")]
+    for amendment in mine:
+        out.append(
+            rich(
+                f"<b>{markup(w.amendment_heading(amendment))}.</b> {markup(amendment.text)} "
+                f"<i>(Reason: {markup(amendment.reason)})</i>"
+            )
+        )
+    return out
 
 
 def render_referral(bundle: VisitBundle) -> bytes:
     """The letter's PDF bytes, shrunk to fit one page if it runs long."""
-    from reportlab.platypus import KeepInFrame, ListFlowable, ListItem
+    from reportlab.platypus import KeepInFrame
 
     width = body_width(bundle)
     settings, visit = bundle.settings, bundle.visit
+    letter = bundle.letter or suggested(bundle.kb, bundle.differential)
     body: list[Any] = [
         *patient_block(bundle.patient, visit, width),
         spacer(8),
-        rich(f"<b>To:</b> {markup(_recipient(bundle))}"),
+        rich(f"<b>To:</b> {markup(letter.addressee)}"),
         rich(f"<b>Date:</b> {w.format_date(dt.date.today())}"),
         spacer(6),
         para("Dear colleague,"),
         spacer(4),
-        para("Why now", "h2"),
+        para(
+            f"I saw this patient on {w.format_date(visit.visit_date)} "
+            f"({w.visit_type_name(visit.visit_type).lower()}).",
+        ),
+        para("Reason for referral", "h2"),
+        para(letter.reason),
     ]
     for alert in bundle.differential.red_flags:
         body.append(
@@ -103,45 +124,16 @@ def render_referral(bundle: VisitBundle) -> bytes:
             )
         )
         body.append(para(w.acknowledgement_text(visit.red_flag_acks.get(alert.flag_id)), "small"))
-    if not bundle.differential.red_flags:
-        body.append(
-            para(
-                f"I saw this patient on {w.format_date(visit.visit_date)} "
-                f"({w.visit_type_name(visit.visit_type).lower()}) and would value "
-                "your opinion."
-            )
-        )
-    body.append(para("Key findings", "h2"))
-    items = [ListItem(para(f), leftIndent=10) for f in key_findings(bundle)]
-    body.append(
-        ListFlowable(
-            items,
-            bulletType="bullet",
-            start="•",
-            leftIndent=10,
-            bulletFontName="DejaVuSans",
-            bulletFontSize=8,
-        )
-        if items
-        else para("No findings recorded.", "muted")
-    )
+    body.append(para("Findings", "h2"))
+    topics = finding_topics(bundle)
+    body += [
+        rich(f"<b>{markup(name)}.</b> {markup(' '.join(sentences))}") for name, sentences in topics
+    ] or [para("No findings recorded.", "muted")]
     body += [para("Plan so far", "h2"), para(visit.plan.strip() or "No plan recorded.")]
-    asked = " or ".join(_conditions_in_question(bundle)) or "the cause of the symptoms"
-    body += [
-        para("Question", "h2"),
-        para(
-            f"Please assess this patient for {asked}, and advise on further "
-            "investigation and management."
-        ),
-    ]
-    body += [
-        spacer(10),
-        para("Yours sincerely,"),
-        spacer(14),
-        para(settings.clinician_name or "Clinician"),
-    ]
-    if settings.registration_number:
-        body.append(para(f"Registration no. {settings.registration_number}", "small"))
+    body += _amendments(bundle)
+    body += [para("Question", "h2"), para(letter.question)]
+    body += [spacer(10), para("Yours sincerely,"), spacer(14)]
+    body.append(para(bundle.author or "Clinician"))
     if visit.is_signed and visit.signed_at is not None:
         body.append(
             para(

@@ -44,7 +44,7 @@ def render_safety_card(bundle: VisitBundle) -> bytes:
     else:
         story.append(para(NO_ADVICE))
     story += [spacer(6), para(GENERAL, "muted")]
-    contact = " · ".join(p for p in (settings.clinician_name, settings.clinic_name) if p)
+    contact = " · ".join(p for p in (bundle.author, settings.clinic_name) if p)
     if contact:
         story.append(para(f"Your clinician: {contact}"))
     template = layout.FINAL if bundle.visit.is_signed else layout.DRAFT

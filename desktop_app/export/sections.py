@@ -73,17 +73,14 @@ def _logo(path: str) -> Any:
     return logo
 
 
-def letterhead(settings: Settings, title: str, width: float) -> list[Any]:
-    """Clinic name and address, clinician and registration number, logo on the right."""
+def letterhead(settings: Settings, title: str, width: float, author: str = "") -> list[Any]:
+    """Clinic name and address, the clinician the document is from, logo on the right."""
     from reportlab.platypus import Table
 
     lines = [rich(f"<b>{markup(settings.clinic_name or 'Clinic')}</b>", "body")]
     lines += [para(line, "small") for line in settings.clinic_address.splitlines() if line.strip()]
-    clinician = settings.clinician_name
-    if settings.registration_number:
-        clinician += f" · Registration no. {settings.registration_number}"
-    if clinician:
-        lines.append(para(clinician, "small"))
+    if author:
+        lines.append(para(author, "small"))
     head = Table(
         [[lines, _logo(settings.logo_path)]],
         colWidths=[width - 100, 100],
@@ -146,15 +143,29 @@ def complaint_section(kb: KnowledgeBase, visit: Visit) -> list[Any]:
     return [para("Presenting complaint", "h2"), para("; ".join(names) or "Not recorded.")]
 
 
-def history_section(kb: KnowledgeBase, visit: Visit) -> list[Any]:
-    """History answers as sentences, grouped by topic."""
+def history_section(kb: KnowledgeBase, visit: Visit, differential: Differential) -> list[Any]:
+    """History answers as sentences, grouped by topic; the "no" answers of the red-flag domains
+    screened negative are one line, 'Red flags screened: negative for …'."""
     out = [para("History", "h2")]
-    topics = w.history_topics(kb, visit.observations)
-    if not topics:
+    answers = visit.observations.answers
+    collapsed = {
+        kb.prompts[i].question
+        for i in sw.negative_screen_answers(kb, differential, answers)
+        if i in kb.prompts
+    }
+    topics = [
+        w.Topic(t.name, tuple((q, a) for q, a in t.sentences if q not in collapsed))
+        for t in w.history_topics(kb, visit.observations)
+    ]
+    topics = [t for t in topics if t.sentences]
+    negative = sw.screened_negative_line(sw.summarise_screening(kb, differential.screening))
+    if not topics and not negative:
         out.append(para("No history recorded.", "muted"))
     for topic in topics:
         out.append(para(topic.name, "h3"))
         out += [para(w.sentence(q, a)) for q, a in topic.sentences]
+    if negative:
+        out.append(para(negative))
     return out
 
 
@@ -346,7 +357,7 @@ def visit_sections(
     """Everything recorded for one visit, in reading order."""
     return [
         *complaint_section(kb, visit),
-        *history_section(kb, visit),
+        *history_section(kb, visit, differential),
         *exam_section(kb, visit, width),
         *body_chart_section(kb, visit, width),
         *measures_section(kb, visit, history, width),

@@ -22,7 +22,7 @@ def page_info(bundle: VisitBundle, title: str) -> layout.PageInfo:
         title=title,
         meta_title=f"{title}: {patient.name}, {format_date(bundle.visit.visit_date)}",
         subject=f"{title} for the visit of {format_date(bundle.visit.visit_date)}",
-        author=settings.clinician_name or settings.clinic_name or "Clinician",
+        author=bundle.author or settings.clinic_name or "Clinician",
         patient_line=f"{patient.name} · born {born}",
         footer_left=footer,
         page_size=settings.page_size,
@@ -37,7 +37,7 @@ def render_summary(bundle: VisitBundle) -> bytes:
     """The summary's PDF bytes: every page watermarked while the visit is unsigned."""
     width = body_width(bundle)
     story: list[Any] = [
-        *letterhead(bundle.settings, TITLE, width),
+        *letterhead(bundle.settings, TITLE, width, bundle.author),
         *patient_block(bundle.patient, bundle.visit, width),
         spacer(2),
         *visit_sections(

@@ -9,7 +9,7 @@ import traceback
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLocale
+from PySide6.QtCore import QLocale, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_app import paths
@@ -63,6 +63,14 @@ def open_window(root: App) -> MainWindow | None:
     return window
 
 
+def offer_set_up(window: MainWindow) -> None:
+    """The first-run set-up (clinic and clinician) while the database names no clinician."""
+    from desktop_app.gui.clinician_dialogs import FirstRunDialog
+
+    if window.isVisible() and window.ops.repo.needs_set_up():
+        FirstRunDialog(window.ops, window).exec()
+
+
 def _crash_handler(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
     """Bugs: log the traceback (no patient data in it) and tell the user; the data is saved."""
     log.error("unexpected error:\n%s", "".join(traceback.format_exception(kind, exc, tb)))
@@ -84,4 +92,5 @@ def run_gui(root: App) -> int:
     window = open_window(root)
     if window is None:
         return 2
+    QTimer.singleShot(0, lambda: offer_set_up(window))  # once the window is drawn
     return app.exec()

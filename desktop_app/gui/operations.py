@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from desktop_app.core import signing
 from desktop_app.core.errors import AppError, VisitLocked
 from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.core.observations import Mark, Observations
 from desktop_app.core.records import Amendment, MeasureResult, Patient, RedFlagAck, Settings, Visit
+from desktop_app.core.referral import ReferralLetter
 from desktop_app.core.signing import SigningRefused
+from desktop_app.gui.clinician_operations import ClinicianOperations
 from desktop_app.storage.backup import default_backup_dir, restore_database
 from desktop_app.storage.repository import Repository
 
@@ -48,7 +49,7 @@ def show_error(parent: QWidget | None, title: str, exc: AppError) -> None:
     QMessageBox.warning(parent, title, text)
 
 
-class Operations(QObject):
+class Operations(ClinicianOperations, QObject):
     """The user's actions on the open database."""
 
     patientsChanged = Signal()
@@ -223,45 +224,60 @@ class Operations(QObject):
         )
 
     def acknowledge_red_flag(
-        self, visit_id: int, flag_id: str, referred: bool, reason: str
+        self, visit_id: int, flag_id: str, referred: bool, reason: str, by: int
     ) -> RedFlagAck | None:
-        """Record that the clinician acted on a red flag (audited)."""
-        return self._run(
+        """Record that clinician `by` acted on a red flag (audited)."""
+        ack = self._run(
             "Could not record the acknowledgement",
-            lambda: self.repo.acknowledge_red_flag(visit_id, flag_id, referred, reason),
+            lambda: self.repo.acknowledge_red_flag(visit_id, flag_id, referred, reason, by=by),
         )
+        if ack is not None:
+            self._remember(by)
+        return ack
 
-    def sign(self, visit_id: int) -> Visit | None:
-        """Sign the visit as the clinician in Settings; storage refuses unacknowledged flags."""
+    def sign(self, visit_id: int, by: int) -> Visit | None:
+        """Sign the visit as clinician `by`; storage refuses unacknowledged flags."""
         signed = self._run(
             "Could not sign the visit",
-            lambda: self.repo.sign_visit(
-                visit_id, signer=signing.signer_name(self.repo.settings(), self.repo.actor)
-            ),
+            lambda: self.repo.sign_visit(visit_id, by=by),
             write=False,  # a refusal is not a failed save
         )
         if signed is not None:
+            self._remember(by)
             self.saveState.emit("saved")
             self.visitStatusChanged.emit(visit_id)
             self.patientsChanged.emit()
         return signed
 
-    def amend(self, visit_id: int, text: str, reason: str) -> Amendment | None:
-        """Add an amendment to a signed visit."""
+    def amend(self, visit_id: int, text: str, reason: str, by: int) -> Amendment | None:
+        """Add clinician `by`'s amendment to a signed visit."""
         amendment = self._run(
-            "Could not save the amendment", lambda: self.repo.amend_visit(visit_id, text, reason)
+            "Could not save the amendment",
+            lambda: self.repo.amend_visit(visit_id, text, reason, by=by),
         )
         if amendment is not None:
+            self._remember(by)
             self.visitStatusChanged.emit(visit_id)
         return amendment
 
-    def export(self, visit_id: int, kind: str, out: Path) -> Path | None:
-        """Write a PDF of the visit (summary, referral or history)."""
+    def export(
+        self,
+        visit_id: int,
+        kind: str,
+        out: Path,
+        *,
+        author: int | None = None,
+        letter: ReferralLetter | None = None,
+    ) -> Path | None:
+        """Write a PDF of the visit (summary, referral or history), from clinician `author`
+        (else whoever signed); a referral with its addressee, reason and question."""
         from desktop_app import reporting  # ReportLab loads only when exporting
 
         return self._run(
             "Could not export the PDF",
-            lambda: reporting.export_visit(self.repo, self.kb, visit_id, kind, out),
+            lambda: reporting.export_visit(
+                self.repo, self.kb, visit_id, kind, out, author=author, letter=letter
+            ),
             write=False,
         )
 

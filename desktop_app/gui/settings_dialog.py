@@ -1,10 +1,11 @@
-"""Settings: clinic, clinician, logo, page size, data location and backups."""
+"""Settings: clinic, its clinicians, logo, page size, data location and backups."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -14,6 +15,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -23,7 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import workstation
+from desktop_app.core.clinicians import Clinician
 from desktop_app.core.records import Settings
+from desktop_app.gui.clinician_dialogs import ClinicianDialog
 from desktop_app.gui.operations import Operations
 from desktop_app.gui.widgets import heading, hint, named
 from desktop_app.storage.backup import default_backup_dir
@@ -43,14 +48,12 @@ class SettingsDialog(QDialog):
         current = ops.repo.settings()
         self._settings = current
         layout = QVBoxLayout(self)
-        layout.addWidget(heading("Clinic and clinician", level=2))
+        layout.addWidget(heading("Clinic and clinicians", level=2))
         form = QFormLayout()
         self.clinic_name = named(QLineEdit(current.clinic_name), "Clinic name")
         self.clinic_address = named(QPlainTextEdit(current.clinic_address), "Clinic address")
         self.clinic_address.setTabChangesFocus(True)
         self.clinic_address.setFixedHeight(60)
-        self.clinician = named(QLineEdit(current.clinician_name), "Clinician name")
-        self.registration = named(QLineEdit(current.registration_number), "Registration number")
         self.logo = named(QLineEdit(current.logo_path), "Logo image file")
         browse = named(QPushButton("Choose…"), "Choose a logo image")
         browse.setAutoDefault(False)
@@ -66,8 +69,7 @@ class SettingsDialog(QDialog):
         self.keep.setValue(current.backups_to_keep)
         form.addRow("Clinic name", self.clinic_name)
         form.addRow("Address", self.clinic_address)
-        form.addRow("Clinician", self.clinician)
-        form.addRow("Registration no.", self.registration)
+        form.addRow("Clinicians", self._clinicians_box())
         form.addRow("Logo", logo_row)
         form.addRow("PDF page size", self.page_size)
         layout.addLayout(form)
@@ -114,12 +116,70 @@ class SettingsDialog(QDialog):
             self._settings,
             clinic_name=self.clinic_name.text().strip(),
             clinic_address=self.clinic_address.toPlainText().strip(),
-            clinician_name=self.clinician.text().strip(),
-            registration_number=self.registration.text().strip(),
             logo_path=self.logo.text().strip(),
             page_size=self.page_size.currentText(),
             backups_to_keep=self.keep.value(),
         )
+
+    def _clinicians_box(self) -> QWidget:
+        """The clinicians of this database, with Add and Edit (each saved, and audited, at
+        once)."""
+        box = QWidget()
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.clinician_list = named(QListWidget(), "Clinicians")
+        self.clinician_list.setMaximumHeight(90)
+        self.clinician_list.itemActivated.connect(lambda _item: self.edit_clinician())
+        buttons = QVBoxLayout()
+        self.add_clinician_button = named(QPushButton("Add clinician…"), "Add a clinician")
+        self.edit_clinician_button = named(QPushButton("Edit…"), "Edit the chosen clinician")
+        self.add_clinician_button.clicked.connect(self.add_clinician)
+        self.edit_clinician_button.clicked.connect(self.edit_clinician)
+        for button in (self.add_clinician_button, self.edit_clinician_button):
+            button.setAutoDefault(False)
+            button.setEnabled(not self.ops.repo.read_only)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        row.addWidget(self.clinician_list, 1)
+        row.addLayout(buttons)
+        self._show_clinicians()
+        return box
+
+    def _show_clinicians(self, select: int | None = None) -> None:
+        self.clinician_list.clear()
+        for clinician in self.ops.clinicians(include_inactive=True):
+            text = clinician.signature + ("" if clinician.active else " (no longer here)")
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, clinician)
+            self.clinician_list.addItem(item)
+            if clinician.id == select:
+                self.clinician_list.setCurrentItem(item)
+
+    def add_clinician(self) -> None:
+        dialog = ClinicianDialog(self)
+        if dialog.exec() == ClinicianDialog.DialogCode.Accepted:
+            name, profession, registration, _ = dialog.values()
+            added = self.ops.add_clinician(name, profession, registration)
+            if added is not None:
+                self._show_clinicians(added.id)
+
+    def edit_clinician(self) -> None:
+        item = self.clinician_list.currentItem()
+        if item is None:
+            return
+        clinician: Clinician = item.data(Qt.ItemDataRole.UserRole)
+        dialog = ClinicianDialog(self, clinician)
+        if dialog.exec() == ClinicianDialog.DialogCode.Accepted:
+            name, profession, registration, active = dialog.values()
+            changed = replace(
+                clinician,
+                name=name,
+                profession=profession,
+                registration_number=registration,
+                active=active,
+            )
+            if self.ops.update_clinician(changed) is not None:
+                self._show_clinicians(clinician.id)
 
     def _choose_logo(self) -> None:
         path, _ = QFileDialog.getOpenFileName(

@@ -12,7 +12,9 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QStackedWidget
 
 from desktop_app.core.records import Patient
+from desktop_app.core.referral import ReferralLetter, suggested
 from desktop_app.core.safety_wording import unanswered_screen_warning
+from desktop_app.gui.clinician_dialogs import choose_clinician
 from desktop_app.gui.dialogs import AmendDialog
 from desktop_app.gui.operations import Operations
 from desktop_app.gui.red_flag_banner import AcknowledgeDialog, RedFlagBanner
@@ -69,23 +71,31 @@ class VisitActions(QMainWindow):
         unscreened = (
             unanswered_screen_warning(self.ops.kb, differential) if differential is not None else ""
         )
+        signer = choose_clinician(self.ops, "Sign visit", self)
+        if signer is None:
+            return
         answer = QMessageBox.question(
             self,
             "Sign visit",
-            "Sign this visit now?\n\nAfter signing it cannot be changed; corrections are added "
-            "as amendments."
+            f"Sign this visit now as {signer.signature}?\n\nAfter signing it cannot be changed; "
+            "corrections are added as amendments."
             + (f"\n\n{unscreened}\n\nThis is recorded in the audit trail." if unscreened else ""),
         )
         assert self.editor.visit is not None
-        if answer == QMessageBox.StandardButton.Yes and self.ops.sign(self.editor.visit.id):
+        if answer == QMessageBox.StandardButton.Yes and self.ops.sign(
+            self.editor.visit.id, signer.id
+        ):
             self.editor.reload_visit()
 
     def amend_visit(self) -> None:
         if not self._visit_open() or self.editor.visit is None or not self.editor.visit.is_signed:
             return
+        author = choose_clinician(self.ops, "Amend signed visit", self)
+        if author is None:
+            return
         dialog = AmendDialog(self)
         if dialog.exec() == AmendDialog.DialogCode.Accepted and self.ops.amend(
-            self.editor.visit.id, *dialog.values()
+            self.editor.visit.id, *dialog.values(), author.id
         ):
             self.editor.reload_visit()
 
@@ -94,9 +104,12 @@ class VisitActions(QMainWindow):
         if self.editor.visit is None or differential is None:
             return
         flag = next(f for f in differential.red_flags if f.flag_id == flag_id)
+        clinician = choose_clinician(self.ops, "Acknowledge red flag", self)
+        if clinician is None:
+            return
         dialog = AcknowledgeDialog(flag, self)
         if dialog.exec() == AcknowledgeDialog.DialogCode.Accepted and self.ops.acknowledge_red_flag(
-            self.editor.visit.id, flag_id, *dialog.result_values()
+            self.editor.visit.id, flag_id, *dialog.result_values(), clinician.id
         ):
             self.editor.reload_visit()
 
@@ -107,14 +120,29 @@ class VisitActions(QMainWindow):
             return
         self.editor.flush()
         visit = self.editor.visit
+        default = self.ops.default_clinician()
+        author = None if visit.is_signed or default is None else default.id  # signed: the signer
+        letter: ReferralLetter | None = None
+        if kind == "referral":
+            from desktop_app.gui.referral_dialog import ReferralDialog
+
+            differential = self.editor.differential
+            if differential is None:
+                return
+            asked = ReferralDialog(
+                suggested(self.ops.kb, differential), self.ops.clinicians(), default, self
+            )
+            if asked.exec() != ReferralDialog.DialogCode.Accepted:
+                return
+            letter, author = asked.letter(), asked.author_id()
         folder = Path(str(self.store.value("export_dir", str(Path.home()))))
-        default = folder / f"{kind}-{visit.visit_date.isoformat()}-{visit.id}.pdf"
+        suggestion = folder / f"{kind}-{visit.visit_date.isoformat()}-{visit.id}.pdf"
         path, _ = QFileDialog.getSaveFileName(
-            self, "Export PDF", str(default), "PDF (*.pdf)", options=FILE_OPTIONS
+            self, "Export PDF", str(suggestion), "PDF (*.pdf)", options=FILE_OPTIONS
         )
         if not path:
             return
-        written = self.ops.export(visit.id, kind, Path(path))
+        written = self.ops.export(visit.id, kind, Path(path), author=author, letter=letter)
         if written is not None:
             self.store.setValue("export_dir", str(written.parent))
             self.statusBar().showMessage(f"PDF written: {written}", 8000)

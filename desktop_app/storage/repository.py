@@ -36,17 +36,15 @@ class Repository(FollowUpStore):
     # -- signing and amendments --------------------------------------------------------------
 
     @storage_call
-    def sign_visit(self, visit_id: int, *, signer: str) -> Visit:
-        """Sign the stored visit as `signer`: its differential, leader and content fingerprint.
+    def sign_visit(self, visit_id: int, *, by: int) -> Visit:
+        """Sign the stored visit as clinician `by`: its differential, leader and fingerprint.
 
         The differential is computed here, from what the database holds, inside the transaction
         that signs; an unacknowledged urgent or emergency red flag refuses the signature
         (core.signing), whoever calls.
         """
-        signer = clean_text(signer, "signer").strip()
-        if not signer:
-            raise InvalidObservation("A signature needs the signer's name (set it in Settings).")
         self._writable()
+        signer = self.acting_clinician(by)
         with self.db.atomic():
             self._require_draft(visit_id)
             self._claim_visit(visit_id)  # sign what this workstation saw, or say it changed
@@ -60,7 +58,7 @@ class Repository(FollowUpStore):
             row = signatures.signed_visit(
                 visit,
                 children,
-                signer=signer,
+                signer=signer.signature,
                 signed_at=now_text(),
                 differential_key=key,
                 leading=leading.name if leading else "",
@@ -69,7 +67,7 @@ class Repository(FollowUpStore):
             fingerprint = row["fingerprint"]
             audit.append(
                 self.db,
-                self.actor,
+                signer.actor,
                 "sign",
                 "visit",
                 visit_id,
@@ -79,7 +77,7 @@ class Repository(FollowUpStore):
             if unscreened:  # the GUI asked the signer to confirm; every caller leaves a record
                 audit.append(
                     self.db,
-                    self.actor,
+                    signer.actor,
                     signing.UNSCREENED_ACTION,
                     "visit",
                     visit_id,
@@ -88,13 +86,15 @@ class Repository(FollowUpStore):
         return self.get_visit(visit_id)
 
     @storage_call
-    def amend_visit(self, visit_id: int, text: str, reason: str) -> Amendment:
-        """Add an amendment (the way to correct a signed visit); audited with its hash."""
+    def amend_visit(self, visit_id: int, text: str, reason: str, *, by: int) -> Amendment:
+        """Add clinician `by`'s amendment (the way to correct a signed visit); audited with its
+        hash."""
         text = clean_text(text, "amendment").strip()
         reason = clean_text(reason, "reason for the amendment").strip()
         if not text or not reason:
             raise InvalidObservation("An amendment needs both its text and a reason.")
         self._writable()
+        author = self.acting_clinician(by)
         with self.db.atomic():
             if self.db.execute("SELECT 1 FROM visits WHERE id = ?", [visit_id]).fetchone() is None:
                 raise RecordNotFound(f"There is no visit with ID {visit_id}.")
@@ -102,7 +102,7 @@ class Repository(FollowUpStore):
                 "visit_id": visit_id,
                 "text": text,
                 "reason": reason,
-                "author": self.actor,
+                "author": author.signature,
                 "created_at": now_text(),
             }
             cursor = self.db.execute(
@@ -112,7 +112,7 @@ class Repository(FollowUpStore):
             )
             row["id"] = int(cursor.lastrowid or 0)
             detail = f"{audit.AMENDMENT_PREFIX}{row['id']} {audit.amendment_hash(row)}"
-            audit.append(self.db, self.actor, "amend", "visit", visit_id, detail)
+            audit.append(self.db, author.actor, "amend", "visit", visit_id, detail)
         return self._amendment(row)
 
     @staticmethod
@@ -135,14 +135,18 @@ class Repository(FollowUpStore):
     # -- audit -------------------------------------------------------------------------------
 
     @storage_call
-    def record_export(self, visit_id: int, kind: str, filename: str, sha256: str = "") -> bool:
-        """Audit a written export: kind, file type and the file's SHA-256 (never its name, which
-        can identify the patient). False (and a log line) when it could not be audited."""
+    def record_export(
+        self, visit_id: int, kind: str, filename: str, sha256: str = "", details: str = ""
+    ) -> bool:
+        """Audit a written export: kind, file type, the document's own details (a referral's
+        addressee, reason and question) and the file's SHA-256 (never its name, which can
+        identify the patient). False (and a log line) when it could not be audited."""
         if self.read_only:
             log.info("export of visit %s not audited: database is read-only", visit_id)
             return False
         suffix = Path(filename).suffix.lstrip(".").lower() or "file"
-        detail = f"{kind} ({suffix})" + (f" sha256 {sha256}" if sha256 else "")
+        detail = f"{kind} ({suffix})" + (f"; {details}" if details else "")
+        detail += f" sha256 {sha256}" if sha256 else ""  # last: verify --pdf looks it up
         try:
             with self._change("export", "visit", visit_id, detail):
                 pass

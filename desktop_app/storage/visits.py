@@ -22,8 +22,8 @@ from desktop_app.core.records import (
 )
 from desktop_app.core.validation import clean_text, validate_answer, validate_exam, validate_mark
 from desktop_app.storage import audit
+from desktop_app.storage.clinicians import ClinicianStore
 from desktop_app.storage.errors import RecordNotFound
-from desktop_app.storage.patients import PatientStore
 from desktop_app.storage.signatures import SIGNED
 from desktop_app.storage.store import dumps, now_text, storage_call
 
@@ -35,7 +35,7 @@ def _answer(text: str) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
 
-class VisitStore(PatientStore):
+class VisitStore(ClinicianStore):
     """Creating, reading and recording visits (drafts)."""
 
     # -- visits ------------------------------------------------------------------------------
@@ -226,7 +226,13 @@ class VisitStore(PatientStore):
             self._claim_visit(visit_id)
 
     def _visit_row_write(
-        self, visit_id: int, detail: str, sql: str, values: list[Any], action: str = "update"
+        self,
+        visit_id: int,
+        detail: str,
+        sql: str,
+        values: list[Any],
+        action: str = "update",
+        actor: str = "",
     ) -> None:
         """Insert or delete one recorded item; a delete that changes nothing is not audited."""
         self._writable()
@@ -237,7 +243,7 @@ class VisitStore(PatientStore):
                     self._require_draft(visit_id)
                     return
                 self._claim_visit(visit_id)
-                audit.append(self.db, self.actor, action, "visit", visit_id, detail)
+                audit.append(self.db, actor or self.actor, action, "visit", visit_id, detail)
         except sqlite3.IntegrityError as exc:
             if "FOREIGN KEY" in str(exc):
                 raise RecordNotFound(f"There is no visit with ID {visit_id}.") from None
@@ -366,9 +372,10 @@ class VisitStore(PatientStore):
 
     @storage_call
     def acknowledge_red_flag(
-        self, visit_id: int, flag_id: str, referred: bool, reason: str
+        self, visit_id: int, flag_id: str, referred: bool, reason: str, *, by: int
     ) -> RedFlagAck:
-        """Record that a red flag was seen and what was done; a reason is needed if not referred."""
+        """Record that a red flag was seen and what was done, by clinician `by`; a reason is
+        needed if not referred."""
         if flag_id not in self.kb.red_flags:
             raise InvalidObservation(f"Unknown red flag '{flag_id}'.")
         reason = clean_text(reason, "reason").strip()
@@ -377,7 +384,8 @@ class VisitStore(PatientStore):
                 "Give a reason for not referring the patient for "
                 f"'{self.kb.red_flags[flag_id].name}'."
             )
-        ack = RedFlagAck(flag_id, bool(referred), reason, self.actor, audit.now())
+        clinician = self.acting_clinician(by)
+        ack = RedFlagAck(flag_id, bool(referred), reason, clinician.name, audit.now())
         sql = (
             "INSERT INTO red_flag_acks (visit_id, flag_id, referred, reason, acknowledged_by, "
             "acknowledged_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (visit_id, flag_id) DO UPDATE "
@@ -393,5 +401,7 @@ class VisitStore(PatientStore):
             ack.acknowledged_at.isoformat(),
         ]
         detail = f"red flag {flag_id}: {'referred' if referred else 'not referred'}"
-        self._visit_row_write(visit_id, detail, sql, values, action="acknowledge")
+        self._visit_row_write(
+            visit_id, detail, sql, values, action="acknowledge", actor=clinician.actor
+        )
         return ack

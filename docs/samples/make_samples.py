@@ -17,10 +17,17 @@ from desktop_app.core.diagnosis import assess
 from desktop_app.core.knowledge import load_knowledge_base
 from desktop_app.core.observations import Mark
 from desktop_app.core.records import Settings
+from desktop_app.core.referral import ReferralLetter
 from desktop_app.reporting import export_visit
 from desktop_app.storage.repository import Repository
 
 HERE = Path(__file__).resolve().parent
+LETTER = ReferralLetter(
+    addressee="On-call orthopaedic registrar, Emergency Department, Leeds General Infirmary",
+    reason="New saddle numbness with left-sided sciatica: possible cauda equina syndrome.",
+    question="Please assess for cauda equina syndrome today, including an emergency MRI of the "
+    "lumbar spine.",
+)
 LEFT = "left"
 
 
@@ -46,11 +53,10 @@ def build(repo: Repository) -> int:
         Settings(
             clinic_name="Riverside Physiotherapy (sample)",
             clinic_address="12 Mill Lane\nLeeds LS1 4AB\n0113 496 0000",
-            clinician_name="Alex Morgan",
-            registration_number="PH000000",
             page_size="A4",
         )
     )
+    morgan = repo.add_clinician("Alex Morgan", "Physiotherapist", "PH000000").id
     patient = repo.create_patient(
         "Zoë Łukasiewicz", dt.date(1984, 3, 9), "female", clinic_id="RP-0042"
     )
@@ -100,7 +106,7 @@ def build(repo: Repository) -> int:
         "Explained post-injection fat atrophy; usually improves over "
         "12–24 months. Gluteal strengthening programme. Review in 6 weeks.",
     )
-    repo.sign_visit(first.id, signer="Alex Morgan")
+    repo.sign_visit(first.id, by=morgan)
 
     second = repo.create_visit(
         patient.id, "follow_up", ["buttock_pain"], visit_date=dt.date(2026, 11, 13)
@@ -134,16 +140,19 @@ def build(repo: Repository) -> int:
     )
     repo.save_measure(second.id, "nprs", {"current": 7})
     for alert in assess(kb, repo.get_visit(second.id).observations).red_flags:
-        repo.acknowledge_red_flag(second.id, alert.flag_id, True, "")
+        repo.acknowledge_red_flag(second.id, alert.flag_id, True, "", by=morgan)
     repo.save_plan(
         second.id,
         "Same-day emergency referral: the patient went to the Emergency "
         "Department with this letter. Phoned the on-call orthopaedic registrar at "
         "11:40.\nFollow up by phone tomorrow.",
     )
-    repo.sign_visit(second.id, signer="Alex Morgan")
+    repo.sign_visit(second.id, by=morgan)
     repo.amend_visit(
-        second.id, "Patient phoned: MRI done the same evening; admitted.", "Outcome of the referral"
+        second.id,
+        "Patient phoned: MRI done the same evening; admitted.",
+        "Outcome of the referral",
+        by=morgan,
     )
     return second.id
 
@@ -158,7 +167,8 @@ def main() -> None:
         for kind in ("summary", "referral"):
             for old in HERE.glob(f"sample-{kind}*.png"):
                 old.unlink()
-            pdf = export_visit(repo, kb, visit_id, kind, HERE / f"sample-{kind}.pdf")
+            letter = LETTER if kind == "referral" else None
+            pdf = export_visit(repo, kb, visit_id, kind, HERE / f"sample-{kind}.pdf", letter=letter)
             prefix = HERE / f"sample-{kind}"
             subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(prefix)], check=True)
             pages = sorted(HERE.glob(f"sample-{kind}-*.png"))

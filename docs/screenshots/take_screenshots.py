@@ -76,7 +76,9 @@ def main() -> None:
     assert first is not None
     window.open_visit(first.id)
     fill_visit(window, 6, red_flag=False)
-    ops.sign(first.id)
+    signer = ops.add_clinician("Alex Morgan", "Physiotherapist", "PH000000")
+    assert signer is not None
+    ops.sign(first.id, signer.id)
     second = ops.start_visit(patient, "follow_up", ["gluteal_depression"])
     assert second is not None
     window.show_patient(patient.id)

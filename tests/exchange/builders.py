@@ -9,6 +9,7 @@ from pathlib import Path
 from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.core.observations import Mark
 from desktop_app.storage.repository import Repository
+from tests.storage.helpers import signer
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ def clinic(path: Path, kb: KnowledgeBase) -> Clinic:
         repo.save_measure(signed.id, "visa_g", {"total": 55})
         repo.save_plan(signed.id, "Secret plan text: refer today.")
         _acknowledge_all(repo, signed.id, kb)
-        repo.sign_visit(signed.id, signer="Dr Test")
+        repo.sign_visit(signed.id, by=signer(repo))
         draft = repo.create_visit(patient.id, "follow_up", ["buttock_pain"], dt.date(2026, 4, 1))
         repo.save_measure(draft.id, "nprs", {"current": 3})
         return Clinic(path, patient.id, signed.id, draft.id)
@@ -45,4 +46,4 @@ def _acknowledge_all(repo: Repository, visit_id: int, kb: KnowledgeBase) -> None
     visit = repo.get_visit(visit_id)
     for alert in assess(kb, visit.observations).red_flags:
         if alert.flag_id not in visit.red_flag_acks:
-            repo.acknowledge_red_flag(visit_id, alert.flag_id, True, "")
+            repo.acknowledge_red_flag(visit_id, alert.flag_id, True, "", by=signer(repo))

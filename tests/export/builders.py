@@ -48,6 +48,9 @@ CASE = {
 PLAN = "Same-day referral to the emergency department for MRI.\nReview in 2 weeks."
 
 
+AUTHOR = "Alex Morgan, Physiotherapist, reg. no. PH123456"
+
+
 def knowledge_base() -> KnowledgeBase:
     return load_knowledge_base(paths.KNOWLEDGE_BASE)
 
@@ -56,8 +59,6 @@ def settings(page_size: str = "A4") -> Settings:
     return Settings(
         clinic_name="Riverside Physiotherapy",
         clinic_address="12 Mill Lane\nLeeds LS1 4AB",
-        clinician_name="Alex Morgan",
-        registration_number="PH123456",
         page_size=page_size,
     )
 
@@ -92,7 +93,7 @@ def signed(kb: KnowledgeBase, draft: Visit) -> Visit:
         draft,
         status="signed",
         signed_at=SIGNED_AT,
-        signed_by="Alex Morgan",
+        signed_by=AUTHOR,
         fingerprint=FINGERPRINT,
         signed_differential=assess(kb, draft.observations),
     )
@@ -129,7 +130,7 @@ def bundle(
             current.id,
             "Pain started in early October, not September.",
             "Patient corrected the date",
-            "Alex Morgan",
+            AUTHOR,
             SIGNED_AT + dt.timedelta(days=1),
         )
     ]
@@ -142,4 +143,5 @@ def bundle(
         differential,
         amendments if amended else [],
         [*history, current],
+        author=AUTHOR,
     )

@@ -51,6 +51,6 @@ def test_metadata_names_the_document(document: Path) -> None:
     with pikepdf.open(document) as doc:
         info = doc.docinfo
         assert "Zoë 王秀英" in str(info["/Title"])
-        assert str(info["/Author"]) == builders.settings().clinician_name
+        assert str(info["/Author"]) == builders.AUTHOR
         assert str(info["/Subject"])
         assert str(info["/CreationDate"]).startswith("D:20")

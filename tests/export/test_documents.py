@@ -127,7 +127,7 @@ def test_referral_is_one_page_with_why_findings_and_question(
     content = " ".join(pages[0].split())
     flag = kb.red_flags["cauda_equina"]
     assert flag.name in content
-    assert "Key findings" in content
+    assert "Findings" in content
     assert kb.conditions["cauda_equina_syndrome"].name in content  # the question asked
     assert bundle.patient.name in content
 

@@ -16,6 +16,7 @@ from desktop_app.core.records import Settings
 from desktop_app.reporting import load_bundle
 from desktop_app.storage.repository import Repository
 from tests.export.pdf_reading import page_texts, text
+from tests.storage.helpers import signer
 
 
 def run(*argv: str) -> int:
@@ -36,8 +37,13 @@ def database(kb: KnowledgeBase, tmp_path_factory: pytest.TempPathFactory) -> tup
         )
         repo.save_answer(first.id, "injection_history", "yes")
         repo.save_measure(first.id, "nprs", {"current": 7})
-        repo.sign_visit(first.id, signer="Alex Morgan")
-        repo.amend_visit(first.id, "Injection was in the left buttock.", "Clarified site")
+        repo.sign_visit(first.id, by=signer(repo, "Alex Morgan"))
+        repo.amend_visit(
+            first.id,
+            "Injection was in the left buttock.",
+            "Clarified site",
+            by=signer(repo, "Alex Morgan"),
+        )
         second = repo.create_visit(
             patient.id, "follow_up", ["buttock_pain"], visit_date=dt.date(2026, 11, 5)
         )
@@ -45,7 +51,9 @@ def database(kb: KnowledgeBase, tmp_path_factory: pytest.TempPathFactory) -> tup
         repo.save_exam(second.id, "active_piriformis", "right", "positive")
         repo.set_mark(second.id, Mark("deep_gluteal", "pain", "right"), True)
         repo.save_measure(second.id, "nprs", {"current": 5})
-        repo.acknowledge_red_flag(second.id, "cauda_equina", True, "")
+        repo.acknowledge_red_flag(
+            second.id, "cauda_equina", True, "", by=signer(repo, "Alex Morgan")
+        )
         repo.save_plan(second.id, "Emergency referral today.")
     return path, first.id, second.id
 

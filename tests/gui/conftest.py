@@ -26,6 +26,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.qt_log_ignore("propagateSizeHints"))
 
 
+GUI_CLINICIAN = ("Dr Jane Roe", "Physiotherapist", "PH123456")
+
+
 @pytest.fixture(scope="session")
 def kb() -> KnowledgeBase:
     # The GUI shows the shipped content; the tests look IDs up in it rather than copying text.
@@ -57,6 +60,8 @@ def open_app(qtbot: QtBot, db_path: Path, kb: KnowledgeBase) -> Iterator[Callabl
     def start() -> MainWindow:
         window = open_window(App(db=db_path, kb=kb))
         assert window is not None
+        if window.ops.repo.needs_set_up():  # as after the first-run set-up (tested on its own)
+            window.ops.repo.add_clinician(*GUI_CLINICIAN)
         qtbot.addWidget(window)
         if window.store.value("geometry") is None:  # a restart keeps the remembered geometry
             window.resize(1400, 900)

@@ -162,7 +162,6 @@ def test_amend_dialog_needs_text_and_reason(qtbot: QtBot) -> None:
 def test_settings_are_saved(window: MainWindow) -> None:
     def fill(dialog: SettingsDialog) -> None:
         dialog.clinic_name.setText("Physio Nord")
-        dialog.clinician.setText("Kim Lee")
         dialog.page_size.setCurrentText("Letter")
         dialog.keep.setValue(4)
         press_ok(dialog)
@@ -171,11 +170,7 @@ def test_settings_are_saved(window: MainWindow) -> None:
     window.open_settings()
     assert seen
     settings = window.ops.repo.settings()
-    assert (settings.clinic_name, settings.clinician_name, settings.page_size) == (
-        "Physio Nord",
-        "Kim Lee",
-        "Letter",
-    )
+    assert (settings.clinic_name, settings.page_size) == ("Physio Nord", "Letter")
     assert settings.backups_to_keep == 4
 
 

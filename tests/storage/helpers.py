@@ -25,6 +25,12 @@ TABLES = (
 )
 
 
+def signer(repo: Repository, name: str = "Dr Test") -> int:
+    """The ID of the clinician `name` of this database, added (as a physiotherapist) if new."""
+    found = [c.id for c in repo.clinicians() if c.name == name]
+    return found[0] if found else repo.add_clinician(name, "Physiotherapist", "PH000001").id
+
+
 def filled_visit(repo: Repository, patient_id: int, sign: bool = True) -> Visit:
     """A visit with answers, findings, a mark, a measure, a red flag acknowledged and a plan."""
     visit = repo.create_visit(patient_id, "initial", ["pain"], dt.date(2026, 1, 12))
@@ -35,10 +41,10 @@ def filled_visit(repo: Repository, patient_id: int, sign: bool = True) -> Visit:
     repo.save_exam(visit.id, "strength", "right", 3.5)
     repo.set_mark(visit.id, Mark("buttock", "depression", "left"), True)
     repo.save_measure(visit.id, "pain_scale", {"now": 7})
-    repo.acknowledge_red_flag(visit.id, "hot", False, "Seen by GP this morning")
+    repo.acknowledge_red_flag(visit.id, "hot", False, "Seen by GP this morning", by=signer(repo))
     repo.save_plan(visit.id, "Referral letter; review in 2 weeks.")
     if sign:
-        return repo.sign_visit(visit.id, signer="Dr Test")
+        return repo.sign_visit(visit.id, by=signer(repo))
     return repo.get_visit(visit.id)
 
 

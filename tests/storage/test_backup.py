@@ -13,7 +13,7 @@ from desktop_app.core.records import Patient
 from desktop_app.storage.backup import backups, restore_database, rotate_backups, startup_backup
 from desktop_app.storage.errors import DatabaseCorrupt, DatabaseLocked
 from desktop_app.storage.repository import Repository
-from tests.storage.helpers import filled_visit, table_contents
+from tests.storage.helpers import filled_visit, signer, table_contents
 
 
 def test_backup_then_restore_gives_back_identical_data(
@@ -21,7 +21,7 @@ def test_backup_then_restore_gives_back_identical_data(
 ) -> None:
     signed = filled_visit(repo, patient.id)
     draft = filled_visit(repo, patient.id, sign=False)
-    repo.amend_visit(signed.id, "Also tender on the right.", "Omitted")
+    repo.amend_visit(signed.id, "Also tender on the right.", "Omitted", by=signer(repo))
     backup = repo.backup_to(tmp_path / "backup.sqlite3")
     contents = table_contents(db_path)
     trail = repo.audit_trail()

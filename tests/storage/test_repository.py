@@ -13,7 +13,7 @@ from desktop_app.core.observations import Mark
 from desktop_app.core.records import Patient, Settings
 from desktop_app.storage.errors import RecordNotFound
 from desktop_app.storage.repository import Repository
-from tests.storage.helpers import filled_visit
+from tests.storage.helpers import filled_visit, signer
 
 
 def test_patient_round_trips(repo: Repository, patient: Patient) -> None:
@@ -57,7 +57,7 @@ def test_signed_visit_refuses_every_write(repo: Repository, patient: Patient) ->
     visit = repo.create_visit(patient.id, "initial", ["pain"])
     repo.save_answer(visit.id, "age", 70)
     differential = assess(repo.kb, repo.get_visit(visit.id).observations)
-    signed = repo.sign_visit(visit.id, signer="Dr Test")
+    signed = repo.sign_visit(visit.id, by=signer(repo))
     assert signed.is_signed and len(signed.fingerprint) == 64
     assert signed.signed_differential == differential
     writes = [
@@ -67,13 +67,15 @@ def test_signed_visit_refuses_every_write(repo: Repository, patient: Patient) ->
         lambda: repo.set_mark(visit.id, Mark("buttock", "pain", "both"), True),
         lambda: repo.save_plan(visit.id, "changed"),
         lambda: repo.set_presentations(visit.id, ["dent"]),
-        lambda: repo.sign_visit(visit.id, signer="Dr Test"),
+        lambda: repo.sign_visit(visit.id, by=signer(repo)),
     ]
     for write in writes:
         with pytest.raises(VisitLocked):
             write()
     assert repo.get_visit(visit.id) == signed
-    amendment = repo.amend_visit(visit.id, "Age 71, not 70.", "Transcription error")
+    amendment = repo.amend_visit(
+        visit.id, "Age 71, not 70.", "Transcription error", by=signer(repo)
+    )
     assert repo.amendments(visit.id) == [amendment]
     actions = [e.action for e in repo.audit_trail("visit", str(visit.id))]
     assert actions[-2:] == ["sign", "amend"]
@@ -82,7 +84,7 @@ def test_signed_visit_refuses_every_write(repo: Repository, patient: Patient) ->
 
 def test_settings_round_trip(repo: Repository) -> None:
     assert repo.settings() == Settings()
-    chosen = Settings("Glute Clinic", "1 High St", "A. Physio", "PH12345", "/logo.png", "Letter", 5)
+    chosen = Settings("Glute Clinic", "1 High St", "/logo.png", "Letter", 5)
     repo.save_settings(chosen)
     assert repo.settings() == chosen
     with pytest.raises(InvalidObservation, match="Page size"):
@@ -126,17 +128,17 @@ def test_measures_and_their_history(repo: Repository, patient: Patient) -> None:
 def test_red_flag_needs_a_reason_unless_referred(repo: Repository, patient: Patient) -> None:
     visit = repo.create_visit(patient.id, "initial", ["pain"])
     with pytest.raises(InvalidObservation, match="reason"):
-        repo.acknowledge_red_flag(visit.id, "hot", False, "  ")
-    ack = repo.acknowledge_red_flag(visit.id, "hot", True, "")
+        repo.acknowledge_red_flag(visit.id, "hot", False, "  ", by=signer(repo))
+    ack = repo.acknowledge_red_flag(visit.id, "hot", True, "", by=signer(repo))
     assert ack.acknowledged_by == "Dr Test" and ack.referred
     assert repo.get_visit(visit.id).red_flag_acks == {"hot": ack}
     with pytest.raises(InvalidObservation, match="no_such_flag"):
-        repo.acknowledge_red_flag(visit.id, "no_such_flag", True, "")
+        repo.acknowledge_red_flag(visit.id, "no_such_flag", True, "", by=signer(repo))
 
 
 def test_the_audit_log_records_actions_but_no_note_text(repo: Repository, patient: Patient) -> None:
     visit = filled_visit(repo, patient.id)
-    repo.amend_visit(visit.id, "Secret clinical detail", "Private reason")
+    repo.amend_visit(visit.id, "Secret clinical detail", "Private reason", by=signer(repo))
     repo.record_export(visit.id, "summary", "Zoë Łukasiewicz 2026-01-12.pdf")
     repo.update_patient(replace(patient, notes="Private note about the patient"))
     trail = repo.audit_trail()
@@ -152,7 +154,8 @@ def test_the_audit_log_records_actions_but_no_note_text(repo: Repository, patien
         "summary (pdf)",
     )
     assert trail[-1].detail.startswith("notes; demographics sha256 ")
-    assert all(e.actor == "Dr Test" for e in trail)
+    # Signing, amending and acknowledging name the clinician; other writes the process's actor.
+    assert {e.actor for e in trail} == {"Dr Test", "Dr Test (clinician 1)"}
 
 
 def test_clearing_removes_rather_than_storing_empty_answers(

@@ -11,13 +11,15 @@ import pytest
 from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.core.records import Patient, Visit
 from desktop_app.storage.repository import Repository
-from tests.storage.helpers import filled_visit
+from tests.storage.helpers import filled_visit, signer
 
 
 @pytest.fixture
 def signed(repo: Repository, patient: Patient) -> Visit:
     visit = filled_visit(repo, patient.id)
-    repo.amend_visit(visit.id, "The right side was also tender.", "Omitted at the visit")
+    repo.amend_visit(
+        visit.id, "The right side was also tender.", "Omitted at the visit", by=signer(repo)
+    )
     filled_visit(repo, patient.id, sign=False)
     assert repo.verify() == []
     return visit
