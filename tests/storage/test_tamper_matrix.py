@@ -24,7 +24,7 @@ import pytest
 from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.storage import anchor, audit
 from desktop_app.storage.repository import Repository
-from tests.storage.helpers import filled_visit
+from tests.storage.helpers import filled_visit, signer
 
 
 @dataclass
@@ -53,7 +53,9 @@ def scene(db_path: Path, kb: KnowledgeBase, tmp_path: Path) -> Iterator[Scene]:
     with Repository.open(db_path, kb, actor="Dr Test") as repo:
         patient = repo.create_patient("Zoë Łukasiewicz", dt.date(1980, 5, 17), "female", "C-1")
         signed = filled_visit(repo, patient.id)
-        repo.amend_visit(signed.id, "The right side was also tender.", "Omitted at the visit")
+        repo.amend_visit(
+            signed.id, "The right side was also tender.", "Omitted at the visit", by=signer(repo)
+        )
         draft = filled_visit(repo, patient.id, sign=False)
         lone = repo.create_patient("Lone Patient", dt.date(1990, 1, 2), "male", "C-2")
         episode = repo.create_episode(lone.id, "Hip pain")
