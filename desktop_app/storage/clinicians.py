@@ -30,7 +30,7 @@ class ClinicianStore(PatientStore):
         """The clinicians in name order (the active ones unless `include_inactive`)."""
         where = "" if include_inactive else " WHERE active = 1"
         rows = self.db.execute(
-            f"SELECT {COLUMNS} FROM clinicians{where} ORDER BY name COLLATE NOCASE, id"
+            f"SELECT {COLUMNS} FROM clinicians{where} ORDER BY lower(name), id"
         ).fetchall()
         return [_clinician(r) for r in rows]
 
