@@ -58,7 +58,7 @@ def test_the_letter_carries_what_was_accepted_and_the_amendment(
         assert "Body chart. Posterior thigh (left): pain." in content
         export = repo.audit_trail("visit", str(visit_id))[-1]
         assert export.action == "export"
-        assert export.detail == f"referral (pdf); {LETTER.audit_detail()}"
+        assert export.detail.startswith(f"referral (pdf); {LETTER.audit_detail()} sha256 ")
         assert LETTER.question in export.detail and repo.verify() == []
 
 

@@ -16,6 +16,7 @@ from desktop_app.core.observations import Mark
 from desktop_app.core.records import Patient
 from desktop_app.storage.database import migration_names, migrations
 from desktop_app.storage.repository import Repository
+from tests.storage.helpers import signer
 
 FIRST = dt.date(2026, 10, 5)
 SECOND = dt.date(2026, 10, 19)
@@ -135,7 +136,7 @@ def test_signed_activity_names_are_locked_and_fingerprinted(
 ) -> None:
     visit = repo.start_visit(patient.id, "initial", FIRST, ["pain"])
     repo.save_measure_labels(visit.id, "psfs", {"activity_1": "Walking"})
-    repo.sign_visit(visit.id, signer="A. Physio")
+    repo.sign_visit(visit.id, by=signer(repo, "A. Physio"))
     with pytest.raises(VisitLocked):
         repo.save_measure_labels(visit.id, "psfs", {"activity_1": "Running"})
     assert repo.verify() == []
@@ -152,7 +153,7 @@ def test_a_database_with_signed_visits_upgrades_to_0003_with_fingerprints_intact
         patient = repo.create_patient("Ann Old", dt.date(1970, 1, 1), "female")
         visit = repo.create_visit(patient.id, "initial", ["pain"], FIRST)
         repo.save_answer(visit.id, "sitting", "yes")
-        repo.sign_visit(visit.id, signer="A. Physio")
+        repo.sign_visit(visit.id, by=signer(repo, "A. Physio"))
     # Back to the schema before 0003: rebuild the file from the 0001-0002 schema with the rows.
     old_path = tmp_path / "before.sqlite3"
     old = Database(sqlite3.connect(old_path))

@@ -13,6 +13,7 @@ from desktop_app.export.pdfa import read_record
 from desktop_app.reporting import export_visit
 from desktop_app.storage.repository import Repository
 from tests.export import builders
+from tests.storage.helpers import signer
 from tests.storage.test_commands import run_command
 
 
@@ -29,7 +30,7 @@ def exported(db_path: Path, shipped: KnowledgeBase, tmp_path: Path) -> tuple[Pat
         visit = repo.create_visit(patient.id, "initial", ["buttock_pain"], dt.date(2026, 10, 1))
         repo.save_answer(visit.id, "saddle_anaesthesia", "no")
         repo.save_plan(visit.id, "Graded loading.")
-        repo.sign_visit(visit.id, signer="Alex Morgan")
+        repo.sign_visit(visit.id, by=signer(repo, "Alex Morgan"))
         draft = repo.create_visit(patient.id, "follow_up", ["buttock_pain"], dt.date(2026, 11, 1))
         pdf = export_visit(repo, shipped, visit.id, "summary", tmp_path / "summary.pdf")
         trail = repo.audit_trail("visit", str(visit.id))
