@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
+from desktop_app.core.dates import InvalidDate, PartialDate, check_range, from_iso
 from desktop_app.core.errors import InvalidObservation
 from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.core.observations import (
@@ -26,6 +27,7 @@ from desktop_app.core.observations import (
 )
 
 MAX_TEXT = 20_000  # characters in one free-text answer
+MAX_LINE = 200  # characters in a one-line value: a name, an identifier, a contact, a title
 
 
 def validate_answer(kb: KnowledgeBase, prompt_id: str, value: Any) -> Answer:
@@ -60,27 +62,70 @@ def validate_answer(kb: KnowledgeBase, prompt_id: str, value: Any) -> Answer:
             raise bad(f"expected a list drawn from {', '.join(sorted(options))}")
         return tuple(sorted(set(value)))
     if kind in ("number", "duration", "scale"):
-        number = _number(value)
-        lo, hi = prompt.minimum, prompt.maximum
-        if number is None or (lo is not None and number < lo) or (hi is not None and number > hi):
-            raise bad(f"expected a number from {lo:g} to {hi:g} {prompt.unit}".rstrip())
-        return int(number) if kind == "scale" or number.is_integer() else number
-    if kind == "date":
+        low = 0.0 if kind == "duration" and prompt.minimum is None else prompt.minimum
         try:
-            return dt.date.fromisoformat(str(value)).isoformat()
-        except ValueError:
-            raise bad("expected a date as YYYY-MM-DD") from None
+            number = number_in_range(value, low, prompt.maximum, prompt.unit, prompt.question)
+        except InvalidObservation:
+            raise bad(f"expected {range_text(low, prompt.maximum, prompt.unit)}") from None
+        return int(number) if kind == "scale" or number.is_integer() else number
+    if kind == "date":  # a remembered date: to the day, the month or the year
+        try:
+            return check_range(from_iso(str(value)), dt.date.today(), "date").iso()
+        except InvalidDate as error:
+            raise bad(f"{error} Expected a date as YYYY-MM-DD, YYYY-MM or YYYY") from None
     return clean_text(str(value), f"answer to '{prompt_id}'")
 
 
-def clean_text(text: str, what: str) -> str:
+def range_text(low: float | None, high: float | None, unit: str = "") -> str:
+    """'0 to 10 kg', 'at least 0 weeks', 'any number'."""
+    if low is not None and high is not None:
+        text = f"{low:g} to {high:g}"
+    elif low is not None:
+        text = f"at least {low:g}"
+    elif high is not None:
+        text = f"at most {high:g}"
+    else:
+        text = "any number"
+    return f"{text} {unit}".rstrip()
+
+
+def number_in_range(
+    value: Any, low: float | None, high: float | None, unit: str = "", what: str = "value"
+) -> float:
+    """The value as a finite float within [low, high]; InvalidObservation saying the range.
+
+    The one range check: the GUI's number fields show this message at the field, and storage,
+    case files and the command line refuse with it.
+    """
+    number = _number(value)
+    if number is None:
+        raise InvalidObservation(
+            f"'{value}' is not a number ({what}: {range_text(low, high, unit)})."
+        )
+    if (low is not None and number < low) or (high is not None and number > high):
+        shown = f"{number:g}"
+        raise InvalidObservation(
+            f"{shown} is out of range for {what}: {range_text(low, high, unit)}. Nothing was saved."
+        )
+    return number
+
+
+def clean_text(text: str, what: str, limit: int = MAX_TEXT) -> str:
     """Normalise to NFC and refuse control characters or absurd lengths."""
+    if not isinstance(text, str):
+        raise InvalidObservation(f"The {what} must be text, not {type(text).__name__}.")
     text = unicodedata.normalize("NFC", text)
-    if len(text) > MAX_TEXT:
-        raise InvalidObservation(f"The {what} is longer than {MAX_TEXT} characters.")
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in text):
+    if len(text) > limit:
+        raise InvalidObservation(f"The {what} is longer than {limit} characters.")
+    allowed = "\n\t" if limit > MAX_LINE else ""
+    if any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in text):
         raise InvalidObservation(f"The {what} contains control characters.")
     return text
+
+
+def clean_line(text: str, what: str) -> str:
+    """A one-line value (name, identifier, contact): trimmed, at most MAX_LINE characters."""
+    return clean_text(text, what, MAX_LINE).strip()
 
 
 def _number(value: Any) -> float | None:
@@ -110,16 +155,7 @@ def validate_exam(kb: KnowledgeBase, item_id: str, side: str, value: Any) -> Exa
                 "inconclusive."
             )
         return str(value)
-    number = _number(value)
-    lo, hi = item.minimum, item.maximum
-    assert lo is not None and hi is not None
-    if number is None or not lo <= number <= hi:
-        raise InvalidObservation(
-            f"'{value}' is not a valid measurement for '{item.name}': expected {lo:g} to {hi:g} "
-            f"{item.unit}".rstrip()
-            + "."
-        )
-    return number
+    return number_in_range(value, item.minimum, item.maximum, item.unit, item.name)
 
 
 def validate_mark(kb: KnowledgeBase, region: str, symptom: str, side: str) -> Mark:
@@ -130,6 +166,15 @@ def validate_mark(kb: KnowledgeBase, region: str, symptom: str, side: str) -> Ma
     if side not in (*SIDES, "both"):
         raise InvalidObservation(f"A mark's side is left, right or both, not '{side}'.")
     return Mark(region, symptom, side)
+
+
+def validate_date_of_birth(value: Any, today: dt.date | None = None) -> dt.date:
+    """A real calendar date from 1900 to today."""
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        raise InvalidObservation(f"'{value}' is not a date of birth (expected a calendar date).")
+    day = PartialDate(value.year, value.month, value.day)
+    check_range(day, today or dt.date.today(), "date of birth")
+    return value
 
 
 def observations_from_dict(kb: KnowledgeBase, data: Mapping[str, Any]) -> Observations:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from desktop_app.core.dates import from_iso
 from desktop_app.core.knowledge import Prompt
 from desktop_app.core.observations import NO_SIDE, UNKNOWN
 
@@ -69,6 +70,9 @@ def answer_text(prompt: Prompt, value: Any) -> str:
         return f"{_number(float(value))} out of 10"
     if kind in ("number", "duration"):
         return f"{_number(float(value))} {prompt.unit}".rstrip()
-    if kind == "date":
-        return format_date(dt.date.fromisoformat(str(value)))
+    if kind == "date":  # to the day, or a remembered month or year
+        day = from_iso(str(value))
+        if day.complete:
+            return format_date(day.first_day())
+        return f"{MONTHS[day.month - 1]} {day.year}" if day.month else str(day.year)
     return str(value)

@@ -10,7 +10,7 @@ from typing import Any
 
 from desktop_app.core.errors import InvalidObservation
 from desktop_app.core.records import SEXES, Episode, Patient, Settings
-from desktop_app.core.validation import clean_text
+from desktop_app.core.validation import clean_line, clean_text, validate_date_of_birth
 from desktop_app.storage import audit
 from desktop_app.storage.errors import RecordNotFound
 from desktop_app.storage.search import fold, name_query, name_sql, parse_date
@@ -65,21 +65,18 @@ class PatientStore(Store):
     def _patient_fields(
         self, name: str, date_of_birth: dt.date, sex: str, clinic_id: str, contact: str, notes: str
     ) -> dict[str, str]:
-        name = clean_text(name, "name").strip()
+        name = clean_line(name, "name")
         if not name:
             raise InvalidObservation("The patient's name is required.")
         if sex not in SEXES:
             raise InvalidObservation(f"Sex must be one of {', '.join(SEXES)}, not '{sex}'.")
-        if not isinstance(date_of_birth, dt.date) or not (
-            dt.date(1900, 1, 1) <= date_of_birth <= dt.date.today()
-        ):
-            raise InvalidObservation(f"'{date_of_birth}' is not a plausible date of birth.")
+        born = validate_date_of_birth(date_of_birth)
         return {
             "name": name,
-            "date_of_birth": date_of_birth.isoformat(),
+            "date_of_birth": born.isoformat(),
             "sex": sex,
-            "clinic_id": clean_text(clinic_id, "clinic identifier").strip(),
-            "contact": clean_text(contact, "contact"),
+            "clinic_id": clean_line(clinic_id, "clinic identifier"),
+            "contact": clean_line(contact, "contact"),
             "notes": clean_text(notes, "patient notes"),
             "search_name": fold(name),
         }
@@ -179,6 +176,16 @@ class PatientStore(Store):
         return [_patient(r) for r in rows[:limit]]
 
     @storage_call
+    def same_patients(self, name: str, date_of_birth: dt.date) -> list[Patient]:
+        """Stored patients with this name (case and accents folded) and date of birth."""
+        rows = self.db.execute(
+            f"SELECT {PATIENT_COLUMNS} FROM patients WHERE search_name = ? AND date_of_birth = ? "
+            "ORDER BY id",
+            [fold(name.strip()), date_of_birth.isoformat()],
+        ).fetchall()
+        return [_patient(r) for r in rows]
+
+    @storage_call
     def patient_count(self) -> int:
         """How many patients the database holds."""
         return int(self.db.execute("SELECT count(*) FROM patients").fetchone()[0])
@@ -197,7 +204,7 @@ class PatientStore(Store):
     @storage_call
     def create_episode(self, patient_id: int, title: str) -> Episode:
         """Start an episode of care (one complaint followed over time)."""
-        title = clean_text(title, "episode title").strip()
+        title = clean_line(title, "episode title")
         if not title:
             raise InvalidObservation("An episode needs a title.")
         self.get_patient(patient_id)
