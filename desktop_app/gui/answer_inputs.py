@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QDate, QLocale, Signal
-from PySide6.QtGui import QDoubleValidator
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
-    QLabel,
-    QLineEdit,
     QPlainTextEdit,
     QWidget,
 )
 
+from desktop_app.core.dates import from_iso
 from desktop_app.core.knowledge import Prompt
 from desktop_app.core.observations import UNKNOWN
 from desktop_app.core.wording import choices
+from desktop_app.gui.fields import DateField, NumberField
 from desktop_app.gui.widgets import ChoiceButtons, DebouncedText, named
 
-NO_DATE = QDate(1900, 1, 1)  # shown as "—": the date edit's "not recorded" value
 MAX_BUTTON_OPTIONS = 5  # more single-choice options than this use a drop-down list
 
 
@@ -106,65 +102,37 @@ class MultiInput(AnswerInput):
 
 
 class NumberInput(AnswerInput):
+    """A number or duration within the prompt's range (the range the core validates)."""
+
     def __init__(self, prompt: Prompt):
         super().__init__(prompt)
-        self.edit = named(QLineEdit(), prompt.question, f"Number in {prompt.unit}".strip())
-        low = prompt.minimum if prompt.minimum is not None else -1e9
-        high = prompt.maximum if prompt.maximum is not None else 1e9
-        self.edit.setValidator(QDoubleValidator(low, high, 2, self.edit))
-        self.edit.setMaximumWidth(110)
-        self.edit.setPlaceholderText("—")
-        self.edit.editingFinished.connect(self._emit)
-        self.layout_.addWidget(self.edit)
-        if prompt.unit:
-            self.layout_.addWidget(QLabel(prompt.unit))
-        self.layout_.addStretch(1)
-        self._shown = ""
-
-    def _emit(self) -> None:
-        text = self.edit.text().strip()
-        if text == self._shown:
-            return
-        self._shown = text
-        number = QLocale().toDouble(text)[0] if text else None
-        self.changed.emit(number)
+        low = 0.0 if prompt.answer_type == "duration" and prompt.minimum is None else prompt.minimum
+        self.field = NumberField(
+            prompt.question, low, prompt.maximum, prompt.unit, what=prompt.question.rstrip("?")
+        )
+        self.edit = self.field.edit
+        self.field.edited.connect(self.changed)
+        self.layout_.addWidget(self.field, 1)
 
     def set_value(self, value: Any) -> None:
-        self._shown = "" if value in (None, UNKNOWN) else QLocale().toString(float(value), "g", 6)
-        self.edit.setText(self._shown)
+        self.field.set_value(None if value in (None, UNKNOWN) else float(value))
 
     def focus_target(self) -> QWidget:
         return self.edit
 
 
 class DateInput(AnswerInput):
+    """A remembered date: to the day, or a month and year, or a year; never after today."""
+
     def __init__(self, prompt: Prompt):
         super().__init__(prompt)
-        self.edit = named(QDateEdit(), prompt.question)
-        self.edit.setCalendarPopup(True)
-        self.edit.setMinimumDate(NO_DATE)
-        self.edit.setSpecialValueText("—")
-        self.edit.setDisplayFormat(QLocale().dateFormat(QLocale.FormatType.ShortFormat))
-        self.edit.setDate(NO_DATE)
-        self.edit.editingFinished.connect(self._emit)
-        self.layout_.addWidget(self.edit)
-        self.layout_.addStretch(1)
-        self._shown = NO_DATE
-
-    def _emit(self) -> None:
-        day = self.edit.date()
-        if day == self._shown:
-            return
-        self._shown = day
-        self.changed.emit(None if day == NO_DATE else day.toString("yyyy-MM-dd"))
+        self.field = DateField(prompt.question, partial=True)
+        self.edit = self.field.edit
+        self.field.edited.connect(lambda day: self.changed.emit(None if day is None else day.iso()))
+        self.layout_.addWidget(self.field, 1)
 
     def set_value(self, value: Any) -> None:
-        if value in (None, UNKNOWN):
-            self._shown = NO_DATE
-        else:
-            day = dt.date.fromisoformat(str(value))
-            self._shown = QDate(day.year, day.month, day.day)
-        self.edit.setDate(self._shown)
+        self.field.set_value(None if value in (None, UNKNOWN) else from_iso(str(value)))
 
     def focus_target(self) -> QWidget:
         return self.edit

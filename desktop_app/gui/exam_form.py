@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QLocale, Signal
-from PySide6.QtGui import QDoubleValidator
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.knowledge import Accuracy, ExamItem, KnowledgeBase
 from desktop_app.core.observations import NO_SIDE, SIDES, Observations
+from desktop_app.gui.fields import NumberField
 from desktop_app.gui.widgets import ChoiceButtons, WrapLabel, clear_layout, heading, hint, named
 
 RESULTS = [("positive", "Positive"), ("negative", "Negative"), ("inconclusive", "Inconclusive")]
@@ -57,6 +57,7 @@ class SideResult(QWidget):
         side_label = "" if side == NO_SIDE else f", {side}"
         name = f"{item.name}{side_label}"
         self.edit: QLineEdit | None = None
+        self.field: NumberField | None = None
         self.buttons: ChoiceButtons | None = None
         layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -65,30 +66,16 @@ class SideResult(QWidget):
             self.buttons.chosen.connect(self.changed)
             layout.addWidget(self.buttons, 0, 0)
         else:
-            self.edit = named(QLineEdit(), name, f"Measurement in {item.unit}".strip())
-            low = item.minimum if item.minimum is not None else -1e9
-            high = item.maximum if item.maximum is not None else 1e9
-            self.edit.setValidator(QDoubleValidator(low, high, 2, self.edit))
-            self.edit.setPlaceholderText(f"— {item.unit}".strip())
-            self.edit.setMaximumWidth(120)
-            self.edit.editingFinished.connect(self._measured)
-            layout.addWidget(self.edit, 0, 0)
-            layout.setColumnStretch(1, 1)
-        self._shown = ""
-
-    def _measured(self) -> None:
-        assert self.edit is not None
-        text = self.edit.text().strip()
-        if text != self._shown:
-            self._shown = text
-            self.changed.emit(QLocale().toDouble(text)[0] if text else None)
+            self.field = NumberField(name, item.minimum, item.maximum, item.unit, what=item.name)
+            self.edit = self.field.edit
+            self.field.edited.connect(self.changed)
+            layout.addWidget(self.field, 0, 0)
 
     def set_value(self, value: Any) -> None:
         if self.buttons is not None:
             self.buttons.set_value(value)
-        elif self.edit is not None:
-            self._shown = "" if value is None else QLocale().toString(float(value), "g", 6)
-            self.edit.setText(self._shown)
+        elif self.field is not None:
+            self.field.set_value(None if value is None else float(value))
 
     def focus_target(self) -> QWidget:
         if self.buttons is not None:

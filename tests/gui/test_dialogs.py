@@ -31,7 +31,9 @@ def test_patient_dialog_requires_name_and_a_past_date_of_birth(qtbot: QtBot) -> 
     dialog.name.setText("Ana Ruiz")
     dialog.date_of_birth.setDate(QDate.currentDate().addDays(1))
     press_ok(dialog)
-    assert dialog.result() != QDialog.DialogCode.Accepted and "future" in dialog.error.text()
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert "future" in dialog.date_of_birth.message.text()
+    assert dialog.date_of_birth.message.isVisibleTo(dialog)
     dialog.date_of_birth.setDate(QDate(1990, 2, 28))
     dialog.clinic_id.setText("  A-7 ")
     press_ok(dialog)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, QLocale, Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.gui.dialogs import PatientDialog
+from desktop_app.gui.fields import date_format
 from desktop_app.gui.main_window import MainWindow
 from desktop_app.gui.visit_dialog import VisitDialog
 from tests.gui.conftest import answer_dialog
@@ -44,15 +46,19 @@ def test_keyboard_path_through_a_visit(
 ) -> None:
     activate(qtbot, window)
 
-    # Ctrl+N, type the name, Enter.
+    # Ctrl+N, type the name, Tab, type the date of birth as the locale writes it, Enter.
     def type_patient(dialog: PatientDialog) -> None:
         assert focused() is dialog.name
         qtbot.keyClicks(dialog.name, "Keyboard Kate")
-        qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
+        qtbot.keyClick(dialog.name, Qt.Key.Key_Tab)
+        assert focused() is dialog.date_of_birth.edit
+        qtbot.keyClicks(focused(), QLocale().toString(QDate(1974, 3, 14), date_format()))
+        qtbot.keyClick(focused(), Qt.Key.Key_Return)
 
     seen = answer_dialog(PatientDialog, type_patient)
     qtbot.keyClick(window, Qt.Key.Key_N, CTRL)
     assert seen and window.page.name.text() == "Keyboard Kate"
+    assert window.ops.repo.search_patients("kate")[0].date_of_birth == dt.date(1974, 3, 14)
     activate(qtbot, window)
 
     # Ctrl+Shift+N: Tab to the first complaint, Space, Enter.
