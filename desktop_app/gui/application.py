@@ -18,7 +18,7 @@ from desktop_app.gui.main_window import APP_TITLE, MainWindow
 from desktop_app.gui.operations import Operations
 from desktop_app.gui.preferences import adopt_database_choice, app_settings
 from desktop_app.gui.startup_checks import StartupChecks, run_in
-from desktop_app.gui.style import STYLE_SHEET
+from desktop_app.gui.style import apply_style
 from desktop_app.storage.database import defer_quick_check, unclean_shutdown
 
 if TYPE_CHECKING:  # the composition root hands itself down; the GUI never imports it
@@ -32,7 +32,7 @@ def configure(app: QApplication) -> None:
     app.setApplicationName(paths.APP_NAME)
     app.setApplicationDisplayName(APP_TITLE)
     app.setStyle("Fusion")
-    app.setStyleSheet(STYLE_SHEET)
+    apply_style(app)  # light or dark, as the system palette
     if QLocale.system().language() == QLocale.Language.C:
         # No locale configured (a bare kiosk or CI): "22 11 2026" is ambiguous; use day/month/year.
         QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QLabel,
     QLineEdit,
-    QListWidget,
     QListWidgetItem,
     QMenu,
     QMessageBox,
@@ -25,14 +24,15 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.errors import StorageError
 from desktop_app.core.records import Patient
-from desktop_app.gui.dialogs import PatientDialog
+from desktop_app.gui.dialogs import PatientDialog, duplicate_choice
 from desktop_app.gui.operations import Operations
+from desktop_app.gui.patient_list import PatientList
 from desktop_app.gui.patient_page import PatientPage
 from desktop_app.gui.red_flag_banner import RedFlagBanner
 from desktop_app.gui.settings_dialog import SettingsDialog
 from desktop_app.gui.visit_actions import VisitActions
 from desktop_app.gui.visit_dialog import VisitDialog
-from desktop_app.gui.widgets import heading, local_date, named
+from desktop_app.gui.widgets import heading, named
 
 if TYPE_CHECKING:
     from desktop_app.gui.startup_checks import StartupChecks
@@ -94,9 +94,7 @@ class MainWindow(VisitActions):
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self.refresh_patients)
         self.search.returnPressed.connect(self._open_first_match)
-        self.list = named(QListWidget(), "Patients")
-        self.list.setWordWrap(True)
-        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list = PatientList()
         self.list.itemActivated.connect(self._patient_chosen)
         self.list.itemClicked.connect(self._patient_chosen)
         self.new_patient_button = named(QPushButton("New patient"), "Create a new patient")
@@ -192,17 +190,7 @@ class MainWindow(VisitActions):
     def refresh_patients(self) -> None:
         """Reload the patient list for the current search text."""
         current = self.patient.id if self.patient else None
-        patients = self.ops.search_patients(self.search.text().strip())
-        self.list.clear()
-        for patient in patients:
-            label = f"{patient.name}\n{local_date(patient.date_of_birth)}"
-            if patient.clinic_id:
-                label += f" · {patient.clinic_id}"
-            item = QListWidgetItem(label)
-            item.setData(Qt.ItemDataRole.UserRole, patient.id)
-            self.list.addItem(item)
-            if patient.id == current:
-                self.list.setCurrentItem(item)
+        self.list.show_patients(self.ops.search_patients(self.search.text().strip()), current)
         if self.stack.currentWidget() is self.welcome:
             self._show_welcome()
 
@@ -225,6 +213,7 @@ class MainWindow(VisitActions):
             return
         self._flush_editor()
         self.patient = patient
+        self.list.select_patient(patient.id)  # the row highlighted is the patient shown
         self._remember(patient.id, None)
         self.page.show_patient(patient)
         self.show_patient_page()
@@ -250,7 +239,17 @@ class MainWindow(VisitActions):
         dialog = PatientDialog(self)
         if dialog.exec() != PatientDialog.DialogCode.Accepted:
             return
-        patient = self.ops.create_patient(*dialog.values())
+        values = dialog.values()
+        same = self.ops.same_patients(values[0], values[1])
+        if same:
+            choice = duplicate_choice(self, same)
+            if choice is None:
+                return
+            if choice:  # open the patient already recorded instead
+                self.search.clear()
+                self.show_patient(same[0].id)
+                return
+        patient = self.ops.create_patient(*values)
         if patient is not None:
             self.search.clear()
             self.show_patient(patient.id)

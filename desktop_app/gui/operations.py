@@ -135,6 +135,15 @@ class Operations(ClinicianOperations, QObject):
             "Could not open the patient", lambda: self.repo.get_patient(patient_id), write=False
         )
 
+    def same_patients(self, name: str, date_of_birth: dt.date) -> list[Patient]:
+        """Patients already recorded with this name and date of birth (a possible duplicate)."""
+        found = self._run(
+            "Could not check for duplicates",
+            lambda: self.repo.same_patients(name, date_of_birth),
+            write=False,
+        )
+        return found or []
+
     def search_patients(self, text: str) -> list[Patient]:
         """Patients matching a search (empty list after showing an error)."""
         found = self._run("Search failed", lambda: self.repo.search_patients(text), write=False)
