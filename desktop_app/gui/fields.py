@@ -101,7 +101,6 @@ class _Field(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         self.edit = named(edit or QLineEdit(), name, description)
         self.edit.editingFinished.connect(self.commit)
-        self.setFocusProxy(self.edit)
         row.addWidget(self.edit)
         self.row = row
         self.message = FieldMessage()

@@ -154,6 +154,7 @@ class MainWindow(VisitActions):
         self.save_action = self._action("&Visit", "&Save now", self.save_now, std.Save)
         self.sign_action = self._action("&Visit", "Si&gn…", self.sign_visit)
         self.amend_action = self._action("&Visit", "&Amend…", self.amend_visit)
+        self._action("&Visit", "Show or hide the &differential", self._toggle_panel, "Ctrl+D")
         self._action("&Help", "&How to start", self._show_help, std.HelpContents)
         from desktop_app.gui import exchange_actions  # FHIR, CSV, import and About
 
@@ -301,6 +302,11 @@ class MainWindow(VisitActions):
         else:
             self.store.setValue("last_visit", visit_id)
         self.store.sync()
+
+    def _toggle_panel(self) -> None:
+        """Ctrl+D: room for the form on a small screen, the differential back when wanted."""
+        if self._editor is not None and self.stack.currentWidget() is self._editor:
+            self._editor.panel_button.toggle()
 
     def save_now(self) -> None:
         """Ctrl+S: everything is autosaved; flush typing and say so."""

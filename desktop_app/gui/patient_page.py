@@ -103,6 +103,7 @@ class PatientPage(QWidget):
         self.name = heading("")
         self.details = QLabel()
         self.details.setObjectName("hint")
+        self.details.setWordWrap(True)  # a long contact never widens the window
         names = QVBoxLayout()
         names.addWidget(self.name)
         names.addWidget(self.details)

@@ -13,7 +13,6 @@ from typing import Any
 from PySide6.QtCore import QLocale, Qt, QTime, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QHBoxLayout,
     QLabel,
     QMenu,
     QProgressBar,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -38,7 +38,14 @@ from desktop_app.gui.measures_form import MeasuresForm
 from desktop_app.gui.operations import Operations
 from desktop_app.gui.plan_form import PlanForm
 from desktop_app.gui.red_flag_banner import RedFlagBanner
-from desktop_app.gui.widgets import local_date, local_datetime, named
+from desktop_app.gui.widgets import (
+    FlowLayout,
+    chain_focus,
+    focusables,
+    local_date,
+    local_datetime,
+    named,
+)
 
 EXPORT_KINDS = (
     ("summary", "Visit summary (PDF)…"),
@@ -86,7 +93,7 @@ class VisitEditor(QWidget):
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
-        header = QHBoxLayout()
+        header = FlowLayout()  # the buttons wrap below the title on a narrow window
         self.back = named(QPushButton("← Patient"), "Back to the patient page")
         self.back.setAutoDefault(False)
         self.back.clicked.connect(self.backRequested)
@@ -98,7 +105,7 @@ class VisitEditor(QWidget):
         self.saved = QLabel()
         self.saved.setObjectName("saved")
         self.completion = QProgressBar()
-        self.completion.setFixedWidth(140)
+        self.completion.setFixedWidth(120)
         self.completion.setFormat("%p% recorded")
         self.completion.setAccessibleName("Completion of the assessment")
         self.sign_button = named(QPushButton("Sign…"), "Sign the visit")
@@ -110,20 +117,27 @@ class VisitEditor(QWidget):
         for kind, label in EXPORT_KINDS:
             menu.addAction(label, partial(self.exportRequested.emit, kind))
         self.export_button.setMenu(menu)
+        self.panel_button = named(QPushButton("Differential"), "Show or hide the differential")
+        self.panel_button.setCheckable(True)
+        self.panel_button.setChecked(True)
+        self.panel_button.setToolTip("Show or hide the differential panel (Ctrl+D)")
         header.addWidget(self.back)
-        header.addWidget(self.title, 1)
+        header.addWidget(self.title)
         for part in (
             self.completion,
             self.sign_button,
             self.amend_button,
             self.export_button,
+            self.panel_button,
+            self.status,
+            self.saved,
         ):
             header.addWidget(part)
             if isinstance(part, QPushButton):
                 part.setAutoDefault(False)
         layout.addLayout(header)
 
-        complaints = QHBoxLayout()
+        complaints = FlowLayout()  # wraps: long complaint names never widen the window
         complaints.addWidget(QLabel("Presenting complaint:"))
         self.presentation_boxes: dict[str, QCheckBox] = {}
         for presentation in self.kb.presentations.values():
@@ -132,9 +146,6 @@ class VisitEditor(QWidget):
             box.clicked.connect(self._presentations_edited)
             complaints.addWidget(box)
             self.presentation_boxes[presentation.id] = box
-        complaints.addStretch(1)
-        complaints.addWidget(self.status)
-        complaints.addWidget(self.saved)
         layout.addLayout(complaints)
 
         self.history = HistoryForm(self.kb)
@@ -155,15 +166,25 @@ class VisitEditor(QWidget):
             self.measures,
             self.plan,
         )
-        for title, section in zip(TABS, sections, strict=True):
-            self.tabs.addTab(section if section is self.chart else _scroll(section), title)
+        self._areas = [_scroll(section) for section in sections]  # any section fits any screen
+        for title, area in zip(TABS, self._areas, strict=True):
+            area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the fields in it take focus, not it
+            self.tabs.addTab(area, title)
+        self.tabs.setFocusProxy(None)  # type: ignore[arg-type]  # the bar, in its place in Tab
+        self.tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.tabs.tabBar().setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        for arrow in self.tabs.tabBar().findChildren(QToolButton):
+            arrow.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # arrow keys scroll the bar
         self.panel = DifferentialPanel(self.kb)
         self.panel.nextTestChosen.connect(self.go_to_item)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.tabs)
         side = _scroll(self.panel)
         side.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        side.setMinimumWidth(300)
+        side.setMinimumWidth(260)
+        side.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.panel_button.toggled.connect(side.setVisible)
+        self.side = side
         splitter.addWidget(side)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
@@ -207,6 +228,17 @@ class VisitEditor(QWidget):
         self.history.show_observations(self.obs)
         self.exam.show_observations(self.obs)
         self.chart.show_marks(self.obs.marks)
+        self._order_focus()
+
+    def _order_focus(self) -> None:
+        """Tab follows the screen: header, complaints, the section shown, then the differential
+        (the forms are built after the panel, so Qt's creation order visited it first)."""
+        order: list[QWidget] = [self.back, self.sign_button, self.amend_button]
+        order += [self.export_button, self.panel_button, *self.presentation_boxes.values()]
+        order.append(self.tabs.tabBar())
+        for area in self._areas:
+            order += focusables(area)
+        chain_focus([*order, *focusables(self.panel)])
 
     def _apply_editable(self) -> None:
         assert self.visit is not None
