@@ -1,4 +1,8 @@
-"""A small line chart of one outcome measure across the patient's visits."""
+"""One outcome measure across the patient's visits, as drawn in the PDF summary.
+
+As on screen (gui/trend_chart.py): rounded scores above the points, visit dates under the axis,
+and a shaded band of the first score ± the MCID (a point outside it moved by at least the MCID).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from desktop_app.core.knowledge import Measure
+from desktop_app.core.measures import format_score
 from desktop_app.export.fonts import BOLD, REGULAR, draw_text
 from desktop_app.export.styles import INK, MUTED, RULE
 from desktop_app.export.wording import MONTHS
@@ -16,22 +21,28 @@ if TYPE_CHECKING:
     from reportlab.pdfgen.canvas import Canvas
 
 LINE = (0.13, 0.35, 0.78)
+BAND = (0.85, 0.94, 0.86)  # pale green, printed under the grid
+TITLE_SIZE, TEXT_SIZE = 9.5, 7.5
 
 
 def _short(day: dt.date) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year % 100:02d}"
 
 
+def caption(measure: Measure) -> str:
+    better = "higher is better" if measure.higher_is_better else "lower is better"
+    return f"{better}; shaded: within the MCID ({measure.mcid.value:g}) of the first score"
+
+
 def measure_chart_flowable(
-    measure: Measure, points: Sequence[tuple[dt.date, float]], width: float, height: float = 96
+    measure: Measure, points: Sequence[tuple[dt.date, float]], width: float, height: float = 150
 ) -> Any:
     """A flowable: scores (y, the measure's full range) against visits in date order (x)."""
     from reportlab.platypus import Flowable
 
-    left, bottom, top, right = 26.0, 16.0, 16.0, 10.0
+    left, bottom, top, right = 30.0, 22.0, 34.0, 22.0
     lo, hi = measure.minimum, measure.maximum
     span = (hi - lo) or 1.0
-    caption = f"{measure.name} ({'higher' if measure.higher_is_better else 'lower'} is better)"
 
     class MeasureChart(Flowable):  # type: ignore[misc]
         def wrap(self, _aw: float, _ah: float) -> tuple[float, float]:
@@ -40,37 +51,56 @@ def measure_chart_flowable(
         def draw(self) -> None:
             canvas: Canvas = self.canv
             plot_w, plot_h = width - left - right, height - bottom - top
-            canvas.setFillColorRGB(*INK)
-            draw_text(canvas, 0, height - 9, caption, BOLD, 7.5)
-            canvas.setStrokeColorRGB(*RULE)
-            canvas.setLineWidth(0.4)
-            canvas.setFillColorRGB(*MUTED)
-            for value in (lo, (lo + hi) / 2, hi):
-                y = bottom + (value - lo) / span * plot_h
-                canvas.line(left, y, left + plot_w, y)
-                draw_text(canvas, left - 4, y - 2.5, f"{value:g}", REGULAR, 6.5, align="right")
 
-            inset = 14.0  # keeps the first and last value labels clear of the axis labels
+            def y_of(value: float) -> float:
+                return bottom + (value - lo) / span * plot_h
 
             def x_of(n: int) -> float:
                 if len(points) == 1:
                     return left + plot_w / 2
-                return left + inset + n * (plot_w - 2 * inset) / (len(points) - 1)
+                return left + n * plot_w / (len(points) - 1)
 
-            xy = [
-                (x_of(n), bottom + (score - lo) / span * plot_h)
-                for n, (_, score) in enumerate(points)
-            ]
+            canvas.setFillColorRGB(*INK)
+            draw_text(canvas, 0, height - TITLE_SIZE, measure.name, BOLD, TITLE_SIZE)
+            canvas.setFillColorRGB(*MUTED)
+            draw_text(canvas, 0, height - TITLE_SIZE - 11, caption(measure), REGULAR, TEXT_SIZE)
+            if points:
+                first = points[0][1]
+                band_lo = y_of(max(lo, first - measure.mcid.value))
+                band_hi = y_of(min(hi, first + measure.mcid.value))
+                canvas.setFillColorRGB(*BAND)
+                canvas.rect(left, band_lo, plot_w, band_hi - band_lo, stroke=0, fill=1)
+            canvas.setStrokeColorRGB(*RULE)
+            canvas.setLineWidth(0.4)
+            canvas.setFillColorRGB(*MUTED)
+            for value in (lo, (lo + hi) / 2, hi):
+                y = y_of(value)
+                canvas.line(left, y, left + plot_w, y)
+                draw_text(
+                    canvas,
+                    left - 4,
+                    y - 2.5,
+                    format_score(value),
+                    REGULAR,
+                    TEXT_SIZE,
+                    align="right",
+                )
+            xy = [(x_of(n), y_of(score)) for n, (_, score) in enumerate(points)]
             canvas.setStrokeColorRGB(*LINE)
-            canvas.setLineWidth(1.2)
+            canvas.setLineWidth(1.4)
             for (x1, y1), (x2, y2) in itertools.pairwise(xy):
                 canvas.line(x1, y1, x2, y2)
-            for (x, y), (day, score) in zip(xy, points, strict=True):
+            # Dates where they fit: at most one per 40 points of width, always the last.
+            step = max(1, int(len(points) * 40 / max(plot_w, 1)) + 1)
+            for n, ((x, y), (day, score)) in enumerate(zip(xy, points, strict=True)):
                 canvas.setFillColorRGB(*LINE)
-                canvas.circle(x, y, 2, stroke=0, fill=1)
+                canvas.circle(x, y, 2.4, stroke=0, fill=1)
                 canvas.setFillColorRGB(*INK)
-                draw_text(canvas, x, y + 4, f"{score:g}", REGULAR, 6.5, align="centre")
-                canvas.setFillColorRGB(*MUTED)
-                draw_text(canvas, x, bottom - 10, _short(day), REGULAR, 6, align="centre")
+                draw_text(canvas, x, y + 5, format_score(score), REGULAR, TEXT_SIZE, align="centre")
+                if n % step == 0 or n == len(points) - 1:
+                    canvas.setFillColorRGB(*MUTED)
+                    draw_text(
+                        canvas, x, bottom - 12, _short(day), REGULAR, TEXT_SIZE, align="centre"
+                    )
 
     return MeasureChart()

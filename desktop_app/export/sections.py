@@ -9,7 +9,7 @@ from typing import Any
 from desktop_app.core import safety_wording as sw
 from desktop_app.core.diagnosis import ConditionResult, Differential, format_probability
 from desktop_app.core.knowledge import KnowledgeBase
-from desktop_app.core.measures import change
+from desktop_app.core.measures import change, format_change
 from desktop_app.core.records import Amendment, Patient, Settings, Visit
 from desktop_app.export import wording as w
 from desktop_app.export.body_chart import body_chart_flowable
@@ -221,13 +221,15 @@ def measures_section(
             verdict = "improved" if c.improved else ("worse" if c.delta else "no change")
             mcid = "reaches" if c.important else "below"
             moved = (
-                f"{c.delta:+.1f}".replace("+0.0", "0").replace(".0", "")
-                + f": {verdict}, {mcid} the minimal important change "
-                f"({measure.mcid.value:g})"
-            )
+                format_change(c.delta) if c.delta else "0"
+            ) + f": {verdict}, {mcid} the minimal important change ({measure.mcid.value:g})"
         rows.append((measure.name, score, moved))
+        labels = visit.measure_labels.get(measure_id, {})
+        for key, label in sorted(labels.items()):  # the PSFS activities, each with its score
+            value = result.responses.get(key)
+            rows.append((f"    {label}", "—" if value is None else w.score_text(value), ""))
         if len(points) >= 2:
-            charts.append(measure_chart_flowable(measure, points, min(width * 0.6, 300)))
+            charts.append(measure_chart_flowable(measure, points, min(width, 420)))
     out.append(table(rows, [width * 0.4, width * 0.22, width * 0.38]))
     for chart in charts:
         out += [spacer(6), chart]

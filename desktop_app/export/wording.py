@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from desktop_app.core.diagnosis import AppliedFinding
 from desktop_app.core.knowledge import ExamItem, KnowledgeBase
+from desktop_app.core.measures import format_score
 from desktop_app.core.observations import NO_SIDE, Observations
 from desktop_app.core.records import Amendment, RedFlagAck, Visit
 from desktop_app.core.visibility import displayed
@@ -138,7 +139,7 @@ def finding_text(finding: AppliedFinding) -> str:
 
 
 def score_text(value: float) -> str:
-    return f"{round(value, 1):g}"
+    return format_score(value)
 
 
 def measure_points(

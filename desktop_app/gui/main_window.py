@@ -274,11 +274,13 @@ class MainWindow(VisitActions):
         if self.patient is None:
             self.statusBar().showMessage("Choose or create a patient first.", 5000)
             return
-        first = not self.ops.repo.list_visits(self.patient.id)
-        dialog = VisitDialog(self.ops.kb, first, self)
+        visits = self.ops.repo.list_visits(self.patient.id)
+        previous = self.ops.open_visit(visits[0].id) if visits else None
+        dialog = VisitDialog(self.ops.kb, previous, self)
         if dialog.exec() != VisitDialog.DialogCode.Accepted:
             return
-        visit = self.ops.start_visit(self.patient, *dialog.values())
+        visit_type, presentations = dialog.values()
+        visit = self.ops.start_visit(self.patient, visit_type, presentations, dialog.day())
         if visit is not None:
             self.open_visit(visit.id)
 

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from functools import partial
+
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -15,11 +21,47 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.knowledge import KnowledgeBase, Measure
 from desktop_app.core.measure_suggestions import MeasureSuggestion
-from desktop_app.core.measures import TOTAL, change, score
+from desktop_app.core.measures import (
+    MAX_LABEL,
+    PREFILLED_FROM_HISTORY,
+    TOTAL,
+    change,
+    format_change,
+    format_score,
+    item_key,
+    prefill_from_history,
+    score,
+)
 from desktop_app.core.records import MeasureResult
-from desktop_app.gui.widgets import heading, hint, named
+from desktop_app.gui.widgets import DebouncedText, heading, hint, named
 
 NOT_ANSWERED = -1  # the spin boxes' "—" value (measure items never go below 0)
+
+
+class ScoreSpin(QSpinBox):
+    """A spin box that lets an out-of-range number be typed, then refuses it out loud.
+
+    QSpinBox silently swallows the keystroke that leaves its range (14 became 1); here the
+    typed text stays until Enter or Tab, then `refused(text)` is emitted and the box returns
+    to the recorded value. Values are committed on Enter or Tab, not on every keystroke.
+    """
+
+    refused = Signal(str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setKeyboardTracking(False)
+
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
+        result = super().validate(text, pos)
+        if result[0] == QValidator.State.Invalid and text.strip().lstrip("-").isdigit():
+            return QValidator.State.Intermediate, text, pos
+        return result
+
+    def fixup(self, text: str) -> str:
+        if text.strip() and text.strip() != self.specialValueText():
+            self.refused.emit(text.strip())
+        return str(super().fixup(text))
 
 
 def item_keys(measure: Measure) -> list[tuple[str, str, float, float]]:
@@ -28,7 +70,7 @@ def item_keys(measure: Measure) -> list[tuple[str, str, float, float]]:
         return [(TOTAL, "Total score from the paper form", measure.minimum, measure.maximum)]
     if measure.patient_specific:
         return [
-            (f"activity_{n}", f"Activity {n} (0–10)", 0.0, 10.0)
+            (item_key(n), f"Activity {n} (0–10)", 0.0, 10.0)
             for n in range(1, measure.max_items + 1)
         ]
     return [(i.id, i.text, i.minimum, i.maximum) for i in measure.items]
@@ -38,6 +80,7 @@ class MeasureBox(QFrame):
     """One measure: a spin box per item, the score and the change since the previous visit."""
 
     responsesChanged = Signal(str, dict)
+    labelsChanged = Signal(str, dict)  # a patient-specific measure's item names
 
     def __init__(self, measure: Measure):
         super().__init__()
@@ -55,25 +98,92 @@ class MeasureBox(QFrame):
         if measure.instructions:
             layout.addWidget(hint(measure.instructions), 1, 0, 1, 2)
         self.spins: dict[str, QSpinBox] = {}
+        self.names: dict[str, DebouncedText] = {}
+        self.name_edits: dict[str, QLineEdit] = {}
         for n, (key, label, low, high) in enumerate(item_keys(measure), start=2):
-            text = QLabel(label)
-            text.setWordWrap(True)
-            spin = named(QSpinBox(), f"{measure.name}: {label}")
+            text: QWidget = QLabel(label)
+            if measure.patient_specific:
+                text = self._name_field(key, n - 1)
+            else:
+                text.setWordWrap(True)  # type: ignore[attr-defined]
+            spin = named(ScoreSpin(), f"{measure.name}: {label}")
             spin.setRange(NOT_ANSWERED, int(high))
             spin.setSpecialValueText("—")
             spin.setValue(NOT_ANSWERED)
             spin.setMinimumWidth(80)
             spin.setProperty("low", int(low))
             spin.valueChanged.connect(self._edited)
-            text.setBuddy(spin)
+            spin.refused.connect(partial(self._refused, label, low, high))
+            if isinstance(text, QLabel):
+                text.setBuddy(spin)
             layout.addWidget(text, n, 0)
             layout.addWidget(spin, n, 1)
             self.spins[key] = spin
         self.score_label = QLabel()
         self.score_label.setObjectName("score")
         layout.addWidget(self.score_label, len(self.spins) + 2, 0, 1, 2)
+        self.message = QLabel()
+        self.message.setObjectName("error")
+        self.message.setWordWrap(True)
+        self.message.hide()
+        layout.addWidget(self.message, len(self.spins) + 4, 0, 1, 2)
+        self.offered: dict[str, float] = {}
+        self.use_history = named(
+            QPushButton(), f"{measure.name}: fill in from the history", "Fills in the scale"
+        )
+        self.use_history.setAutoDefault(False)
+        self.use_history.clicked.connect(self._take_offer)
+        self.use_history.hide()
+        layout.addWidget(self.use_history, len(self.spins) + 3, 0, 1, 2)
         layout.setColumnStretch(0, 1)
         self._silent = False
+
+    def _refused(self, label: str, low: float, high: float, text: str) -> None:
+        self.message.setText(
+            f"Not saved: {label.split(' (')[0]} must be from {low:g} to {high:g}, not {text}."
+        )
+        self.message.show()
+
+    def _name_field(self, key: str, n: int) -> QLineEdit:
+        edit = named(QLineEdit(), f"{self.measure.name}: name of activity {n}")
+        edit.setPlaceholderText(f"Activity {n}: name it (e.g. climbing stairs)")
+        edit.setMaxLength(MAX_LABEL)
+        names = DebouncedText(edit)
+        names.committed.connect(self._names_edited)
+        self.names[key] = names
+        self.name_edits[key] = edit
+        return edit
+
+    def labels(self) -> dict[str, str]:
+        return {key: edit.text() for key, edit in self.name_edits.items()}
+
+    def _names_edited(self) -> None:
+        if not self._silent:
+            self.labelsChanged.emit(self.measure.id, self.labels())
+            self.show_score()
+
+    def show_labels(self, labels: Mapping[str, str]) -> None:
+        """Show the item names the record holds (no signal)."""
+        for key, names in self.names.items():
+            names.set_text(labels.get(key, ""))
+        self.show_score()
+
+    def flush(self) -> None:
+        for names in self.names.values():
+            names.flush()
+
+    def offer(self, offered: dict[str, float] | None, source: str) -> None:
+        """Offer responses from the history (an explicit click fills them in), or none."""
+        self.offered = offered or {}
+        shown = ", ".join(format_score(v) for v in self.offered.values())
+        self.use_history.setText(f"Use the history's answer: {source} {shown}")
+        unchanged = self.offered == {k: v for k, v in self.responses().items() if k in self.offered}
+        self.use_history.setVisible(bool(self.offered) and not unchanged)
+
+    def _take_offer(self) -> None:
+        for key, value in self.offered.items():
+            self.spins[key].setValue(int(value))  # each change is saved as typed would be
+        self.use_history.hide()
 
     def responses(self) -> dict[str, float]:
         return {
@@ -82,6 +192,7 @@ class MeasureBox(QFrame):
 
     def _edited(self) -> None:
         if not self._silent:
+            self.message.hide()
             self.responsesChanged.emit(self.measure.id, self.responses())
             self.show_score()
 
@@ -102,12 +213,19 @@ class MeasureBox(QFrame):
             )
             return
         text = (
-            f"Score: <b>{current.value:g}</b> ({self.measure.minimum:g}–{self.measure.maximum:g})"
+            f"Score: <b>{format_score(current.value)}</b> "
+            f"({self.measure.minimum:g}–{self.measure.maximum:g})"
         )
+        named_keys = {key for key, label in self.labels().items() if label.strip()}
+        unrated = named_keys - set(self.responses())
+        if unrated:  # a PSFS mean over fewer activities than the patient named
+            text += (
+                f" · {len(named_keys) - len(unrated)} of {len(named_keys)} named activities rated"
+            )
         if self.previous is not None:
             moved = change(self.measure, self.previous, current.value)
             direction = "better" if moved.improved else ("worse" if moved.delta else "unchanged")
-            text += f" · since last visit {moved.delta:+g} ({direction})"
+            text += f" · since last visit {format_change(moved.delta)} ({direction})"
             if moved.important:
                 text += (
                     f" <span style='color:#1b7f3b'>✔ exceeds the MCID of "
@@ -120,14 +238,17 @@ class MeasuresForm(QWidget):
     """All measures; emits `responsesChanged(measure_id, responses)`."""
 
     responsesChanged = Signal(str, dict)
+    labelsChanged = Signal(str, dict)
 
     def __init__(self, kb: KnowledgeBase, parent: QWidget | None = None):
         super().__init__(parent)
+        self.kb = kb
         layout = QVBoxLayout(self)
         self.boxes: dict[str, MeasureBox] = {}
         for measure in kb.measures.values():
             box = MeasureBox(measure)
             box.responsesChanged.connect(self.responsesChanged)
+            box.labelsChanged.connect(self.labelsChanged)
             layout.addWidget(box)
             self.boxes[measure.id] = box
         layout.addStretch(1)
@@ -142,3 +263,22 @@ class MeasuresForm(QWidget):
     def show_results(self, results: dict[str, MeasureResult], previous: dict[str, float]) -> None:
         for measure_id, box in self.boxes.items():
             box.show_result(results.get(measure_id), previous.get(measure_id))
+
+    def show_labels(self, labels: Mapping[str, Mapping[str, str]]) -> None:
+        for measure_id, box in self.boxes.items():
+            box.show_labels(labels.get(measure_id, {}))
+
+    def offer_history(self, answers: Mapping[str, object]) -> None:
+        """Offer the responses history answers give (NPRS from the current pain)."""
+        for box in self.boxes.values():
+            offered = prefill_from_history(box.measure, answers)
+            sources = [
+                self.kb.prompts[p].question
+                for (m, _), p in PREFILLED_FROM_HISTORY.items()
+                if m == box.measure.id and p in self.kb.prompts
+            ]
+            box.offer(offered, ", ".join(sources))
+
+    def flush(self) -> None:
+        for box in self.boxes.values():
+            box.flush()

@@ -151,12 +151,16 @@ class Operations(ClinicianOperations, QObject):
 
     # -- visits -----------------------------------------------------------------------------
     def start_visit(
-        self, patient: Patient, visit_type: str, presentations: Sequence[str]
+        self,
+        patient: Patient,
+        visit_type: str,
+        presentations: Sequence[str],
+        visit_date: dt.date | None = None,
     ) -> Visit | None:
-        """Create a visit, pre-filling age (date of birth) and sex (record) when the KB asks."""
+        """Start a visit (a follow-up from the last one), pre-filling age and sex if asked."""
 
         def create() -> Visit:
-            visit = self.repo.create_visit(patient.id, visit_type, list(presentations))
+            visit = self.repo.start_visit(patient.id, visit_type, visit_date, list(presentations))
             asked = {p.id for p in self.kb.prompts_for(list(presentations))}
             prefilled = False
             if AGE_PROMPT in asked:
@@ -217,6 +221,23 @@ class Operations(ClinicianOperations, QObject):
         return self._run(
             "Could not save the outcome measure",
             lambda: self.repo.save_measure(visit_id, measure_id, responses),
+        )
+
+    def save_measure_labels(
+        self, visit_id: int, measure_id: str, labels: dict[str, str]
+    ) -> dict[str, str] | None:
+        """Save the names of a patient-specific measure's items (the PSFS activities)."""
+        return self._run(
+            "Could not save the activity names",
+            lambda: self.repo.save_measure_labels(visit_id, measure_id, labels),
+        )
+
+    def previous_visit(self, visit_id: int) -> Visit | None:
+        """The visit before this one, for the "Since last visit" view (None for the first)."""
+        return self._run(
+            "Could not read the previous visit",
+            lambda: self.repo.previous_visit(visit_id),
+            write=False,
         )
 
     def save_plan(self, visit_id: int, text: str) -> bool:

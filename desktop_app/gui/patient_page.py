@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from itertools import pairwise
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -20,71 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.knowledge import Measure
 from desktop_app.core.records import Patient
 from desktop_app.core.wording import visit_type_name
 from desktop_app.gui.operations import Operations
+from desktop_app.gui.trend_chart import TrendChart
 from desktop_app.gui.widgets import clear_layout, heading, hint, local_date, named
-
-
-class TrendChart(QWidget):
-    """A small line chart of one measure's scores across visits."""
-
-    def __init__(self, measure: Measure, points: list[tuple[dt.date, float]]):
-        super().__init__()
-        self.measure = measure
-        self.points = points
-        self.setMinimumSize(260, 130)
-        self.setMaximumSize(420, 170)
-        better = "higher is better" if measure.higher_is_better else "lower is better"
-        self.setToolTip(
-            f"{measure.name}: "
-            + ", ".join(f"{local_date(d)} {v:g}" for d, v in points)
-            + f" ({better})"
-        )
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        area = QRectF(self.rect()).adjusted(30, 22, -10, -18)
-        painter.setPen(QColor("#333"))
-        painter.drawText(
-            QRectF(0, 0, self.width(), 20), Qt.AlignmentFlag.AlignLeft, self.measure.name
-        )
-        painter.setPen(QPen(QColor("#bbb"), 1))
-        painter.drawRect(area)
-        low, high = self.measure.minimum, self.measure.maximum
-        painter.setPen(QColor("#666"))
-        painter.drawText(
-            QRectF(0, area.top() - 6, 26, 14), Qt.AlignmentFlag.AlignRight, f"{high:g}"
-        )
-        painter.drawText(
-            QRectF(0, area.bottom() - 8, 26, 14), Qt.AlignmentFlag.AlignRight, f"{low:g}"
-        )
-        span = (high - low) or 1
-        count = len(self.points)
-        xy = [
-            QPointF(
-                area.left() + (area.width() * (n / (count - 1)) if count > 1 else area.width() / 2),
-                area.bottom() - (value - low) / span * area.height(),
-            )
-            for n, (_, value) in enumerate(self.points)
-        ]
-        painter.setPen(QPen(QColor("#2f6db5"), 2))
-        for a, b in pairwise(xy):
-            painter.drawLine(a, b)
-        painter.setBrush(QColor("#2f6db5"))
-        for point in xy:
-            painter.drawEllipse(point, 3.5, 3.5)
-        if self.points:
-            painter.setPen(QColor("#333"))
-            last_day, last = self.points[-1]
-            painter.drawText(
-                QRectF(area.left(), area.bottom() + 2, area.width(), 16),
-                Qt.AlignmentFlag.AlignRight,
-                f"latest {last:g} ({local_date(last_day)})",
-            )
-        painter.end()
 
 
 class PatientPage(QWidget):
@@ -184,7 +122,7 @@ class PatientPage(QWidget):
             history = self.ops.repo.measure_history(self.patient.id, measure.id)
             if history:
                 chart = TrendChart(measure, [(d, s) for d, _, s in history])
-                self.trend_layout.addWidget(chart, charts // 3, charts % 3)
+                self.trend_layout.addWidget(chart, charts // 2, charts % 2)
                 charts += 1
         if not charts:
             self.trend_layout.addWidget(

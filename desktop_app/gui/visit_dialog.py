@@ -1,10 +1,18 @@
-"""The new-visit dialog: visit type and presenting complaint(s)."""
+"""The new-visit dialog: visit type, date and presenting complaint(s).
+
+A follow-up, re-assessment or discharge starts from the previous visit (storage start_visit):
+its complaint is ticked here, and the dialog says what else comes with it.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from PySide6.QtCore import QDate, QLocale
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDateEdit,
     QDialog,
     QFormLayout,
     QLabel,
@@ -12,27 +20,40 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.follow_up import CONTINUING_TYPES
 from desktop_app.core.knowledge import KnowledgeBase
-from desktop_app.core.records import VISIT_TYPES
+from desktop_app.core.records import VISIT_TYPES, Visit
 from desktop_app.core.wording import visit_type_name
 from desktop_app.gui.dialogs import REQUIRED, dialog_buttons, error_label
-from desktop_app.gui.widgets import named
+from desktop_app.gui.widgets import hint, local_date, named
 
 
 class VisitDialog(QDialog):
-    """New visit: its type and presenting complaint(s) (at least one)."""
+    """New visit: its type, its date (today or earlier) and presenting complaint(s)."""
 
-    def __init__(self, kb: KnowledgeBase, first_visit: bool, parent: QWidget | None = None):
+    def __init__(
+        self, kb: KnowledgeBase, previous: Visit | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("New visit")
+        self.previous = previous
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.visit_type = named(QComboBox(), "Visit type")
         for visit_type in VISIT_TYPES:
             self.visit_type.addItem(visit_type_name(visit_type), visit_type)
-        self.visit_type.setCurrentIndex(0 if first_visit else 1)
+        self.visit_type.setCurrentIndex(VISIT_TYPES.index("follow_up" if previous else "initial"))
         form.addRow("Visit type", self.visit_type)
+        today = QDate.currentDate()
+        self.visit_date = named(QDateEdit(today), "Visit date (today or earlier)")
+        self.visit_date.setDisplayFormat(QLocale().dateFormat(QLocale.FormatType.ShortFormat))
+        self.visit_date.setCalendarPopup(True)
+        self.visit_date.setMaximumDate(today)
+        self.visit_date.setMinimumDate(QDate(1900, 1, 1))
+        form.addRow("Visit date", self.visit_date)
         layout.addLayout(form)
+        self.carried = hint("")
+        layout.addWidget(self.carried)
         layout.addWidget(QLabel("Presenting complaint (one or more)" + REQUIRED))
         self.presentations: dict[str, QCheckBox] = {}
         for presentation in kb.presentations.values():
@@ -45,16 +66,43 @@ class VisitDialog(QDialog):
         buttons = dialog_buttons(self, "Start visit")
         buttons.accepted.connect(self._accept)
         layout.addWidget(buttons)
+        self.visit_type.currentIndexChanged.connect(self._type_changed)
+        self._type_changed()
+
+    def _continues(self) -> bool:
+        return self.previous is not None and self.visit_type.currentData() in CONTINUING_TYPES
+
+    def _type_changed(self) -> None:
+        """A continuing visit ticks the last complaint and says what comes with it."""
+        if self._continues():
+            assert self.previous is not None
+            for pid, box in self.presentations.items():
+                box.setChecked(pid in self.previous.observations.presentations)
+            self.carried.setText(
+                f"Starts from the visit of {local_date(self.previous.visit_date)}: its presenting "
+                "complaint, PSFS activities and body chart are carried forward; its positive "
+                "findings are listed for re-test under “Since last visit”."
+            )
+        else:
+            self.carried.setText("An initial assessment starts empty." if self.previous else "")
+        self.carried.setVisible(bool(self.carried.text()))
 
     def _accept(self) -> None:
         if not self.chosen():
             self.error.setText("Choose at least one presenting complaint.")
+        elif self.visit_date.date() > QDate.currentDate():
+            self.error.setText("The visit date cannot be in the future.")
+            self.visit_date.setFocus()
         else:
             self.accept()
 
     def chosen(self) -> list[str]:
         return [pid for pid, box in self.presentations.items() if box.isChecked()]
 
+    def day(self) -> dt.date:
+        picked = self.visit_date.date()
+        return dt.date(picked.year(), picked.month(), picked.day())
+
     def values(self) -> tuple[str, list[str]]:
-        """(visit type, presentations)."""
+        """(visit type, presentations); the date is day()."""
         return str(self.visit_type.currentData()), self.chosen()

@@ -7,6 +7,7 @@ stored; the editor shows those and recomputes the differential from them after e
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
@@ -26,9 +27,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.diagnosis import Differential, assess
+from desktop_app.core.follow_up import since_last_visit
 from desktop_app.core.measure_suggestions import suggested_measures
 from desktop_app.core.observations import Mark, Observations
-from desktop_app.core.records import Patient, Visit
+from desktop_app.core.records import MeasureResult, Patient, Visit
 from desktop_app.core.wording import visit_type_name
 from desktop_app.gui.body_chart import BodyChartPanel
 from desktop_app.gui.differential_panel import DifferentialPanel
@@ -37,6 +39,7 @@ from desktop_app.gui.history_form import HistoryForm
 from desktop_app.gui.measures_form import MeasuresForm
 from desktop_app.gui.operations import Operations
 from desktop_app.gui.plan_form import PlanForm
+from desktop_app.gui.progress_view import ProgressView
 from desktop_app.gui.red_flag_banner import RedFlagBanner
 from desktop_app.gui.widgets import (
     FlowLayout,
@@ -53,7 +56,7 @@ EXPORT_KINDS = (
     ("history", "Patient history (PDF)…"),
     ("safety-card", "Patient safety-net card (PDF)…"),
 )
-TABS = ("History", "Examination", "Body chart", "Outcome measures", "Plan")
+TABS = ("History", "Examination", "Body chart", "Outcome measures", "Plan", "Since last visit")
 
 
 def _scroll(widget: QWidget) -> QScrollArea:
@@ -156,6 +159,12 @@ class VisitEditor(QWidget):
         self.chart.markToggled.connect(self._mark_toggled)
         self.measures = MeasuresForm(self.kb)
         self.measures.responsesChanged.connect(self._measure_edited)
+        self.measures.labelsChanged.connect(self._labels_edited)
+        self.progress = ProgressView(self.kb)
+        self.progress.retestRequested.connect(partial(self.go_to_item, "exam"))
+        self.progress.confirmRequested.connect(self._exam_edited)
+        self.previous: Visit | None = None
+        self.results: dict[str, MeasureResult] = {}
         self.plan = PlanForm(self.kb)
         self.plan.planChanged.connect(self._plan_edited)
         self.tabs = named(QTabWidget(), "Sections of the visit")
@@ -165,6 +174,7 @@ class VisitEditor(QWidget):
             self.chart,
             self.measures,
             self.plan,
+            self.progress,
         )
         self._areas = [_scroll(section) for section in sections]  # any section fits any screen
         for title, area in zip(TABS, self._areas, strict=True):
@@ -214,6 +224,11 @@ class VisitEditor(QWidget):
             if history:
                 previous[measure_id] = history[-1]
         self.measures.show_results(visit.measures, previous)
+        self.measures.show_labels(visit.measure_labels)
+        self.measures.offer_history(self.obs.answers)
+        self.results = dict(visit.measures)
+        self.previous = self.ops.previous_visit(visit.id)
+        self._show_progress()
         self.plan.show_plan(visit.plan)
         self.plan.show_amendments(self.ops.repo.amendments(visit.id) if visit.is_signed else [])
         self._leader = ""
@@ -306,6 +321,16 @@ class VisitEditor(QWidget):
     # -- edits ------------------------------------------------------------------------------
     # Each edit is saved; the observations shown are the ones storage returns (`self.obs` is
     # only ever replaced by those), so the screen cannot count what the database did not keep.
+    def _show_progress(self) -> None:
+        """The "Since last visit" tab, from what this visit and the one before hold."""
+        if self.visit is None:
+            return
+        if self.previous is None:
+            self.progress.show_progress(None, self.editable)
+            return
+        now = replace(self.visit, observations=self.obs, measures=self.results)
+        self.progress.show_progress(since_last_visit(self.kb, self.previous, now), self.editable)
+
     def _stored(self, obs: Observations | None) -> bool:
         """Take the observations storage returned after an edit (None: the edit failed)."""
         if obs is None:
@@ -318,11 +343,14 @@ class VisitEditor(QWidget):
         saved = self._stored(self.ops.save_answer(self.visit.id, prompt_id, value))
         self.history.show_answer(prompt_id, self.obs)  # a value storage cleaned or refused
         if saved:
+            self.measures.offer_history(self.obs.answers)
             self.refresh()
 
     def _exam_edited(self, item_id: str, side: str, value: Any) -> None:
         assert self.visit is not None
         if self._stored(self.ops.save_exam(self.visit.id, item_id, side, value)):
+            self.exam.show_observations(self.obs)  # also when confirmed from "Since last visit"
+            self._show_progress()
             self.refresh()
         else:
             self.exam.show_observations(self.obs)
@@ -335,7 +363,17 @@ class VisitEditor(QWidget):
 
     def _measure_edited(self, measure_id: str, responses: dict[str, float]) -> None:
         assert self.visit is not None
-        self.ops.save_measure(self.visit.id, measure_id, responses)
+        result = self.ops.save_measure(self.visit.id, measure_id, responses)
+        if result is not None:
+            self.results[measure_id] = result
+            self._show_progress()
+        self.measures.offer_history(self.obs.answers)
+
+    def _labels_edited(self, measure_id: str, labels: dict[str, str]) -> None:
+        assert self.visit is not None
+        stored = self.ops.save_measure_labels(self.visit.id, measure_id, labels)
+        if stored is not None:
+            self.measures.boxes[measure_id].show_labels(stored)
 
     def _plan_edited(self, text: str) -> None:
         assert self.visit is not None
@@ -365,6 +403,7 @@ class VisitEditor(QWidget):
         if self.visit is not None and self.editable:
             self.history.flush()
             self.plan.flush()
+            self.measures.flush()
 
     def _show_save_state(self, state: str) -> None:
         failed = state != "saved"

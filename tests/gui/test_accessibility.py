@@ -57,7 +57,7 @@ def test_main_window_and_visit_editor_controls_are_named(
 
 
 def test_dialog_controls_are_named(qtbot: QtBot, window: MainWindow, kb: KnowledgeBase) -> None:
-    dialogs = [PatientDialog(), VisitDialog(kb, True), AmendDialog(), SettingsDialog(window.ops)]
+    dialogs = [PatientDialog(), VisitDialog(kb), AmendDialog(), SettingsDialog(window.ops)]
     for dialog in dialogs:
         qtbot.addWidget(dialog)
         assert unnamed_controls(dialog) == [], type(dialog).__name__

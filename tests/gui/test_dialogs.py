@@ -92,7 +92,7 @@ def test_editing_a_patient_can_be_cancelled_and_is_off_when_read_only(
 
 
 def test_visit_dialog_needs_a_presenting_complaint(qtbot: QtBot, kb: KnowledgeBase) -> None:
-    dialog = VisitDialog(kb, first_visit=True)
+    dialog = VisitDialog(kb)
     qtbot.addWidget(dialog)
     press_ok(dialog)
     assert dialog.result() != QDialog.DialogCode.Accepted and dialog.error.text()

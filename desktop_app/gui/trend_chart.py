@@ -1,0 +1,135 @@
+"""One outcome measure's scores across visits: dates on the axis, rounded values, the MCID band.
+
+The shaded band is the first score ± the measure's minimal clinically important difference: a
+later point outside it has changed by at least the MCID since the first visit. Colours come from
+the palette, so the chart reads under light and dark themes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from itertools import pairwise
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from desktop_app.core.knowledge import Measure
+from desktop_app.core.measures import format_score
+from desktop_app.gui.widgets import local_date
+
+LINE = QColor("#2f6db5")
+BAND = QColor(46, 160, 67, 48)  # translucent green: reads on light and dark backgrounds
+
+
+def caption(measure: Measure) -> str:
+    better = "higher is better" if measure.higher_is_better else "lower is better"
+    return f"{better}; shaded: within the MCID ({measure.mcid.value:g}) of the first score"
+
+
+class TrendChart(QWidget):
+    """A line chart of one measure's scores, oldest visit on the left."""
+
+    def __init__(self, measure: Measure, points: list[tuple[dt.date, float]]):
+        super().__init__()
+        self.measure = measure
+        self.points = points
+        self.setMinimumSize(340, 230)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setAccessibleName(f"{measure.name} across visits")
+        self.setToolTip(
+            f"{measure.name}: "
+            + ", ".join(f"{local_date(d)} {format_score(v)}" for d, v in points)
+            + f" ({caption(measure)})"
+        )
+
+    def sizeHint(self) -> QSize:
+        return QSize(460, 250)
+
+    def _y(self, area: QRectF, value: float) -> float:
+        low, high = self.measure.minimum, self.measure.maximum
+        return area.bottom() - (value - low) / ((high - low) or 1) * area.height()
+
+    def _x(self, area: QRectF, n: int) -> float:
+        if len(self.points) == 1:
+            return area.center().x()
+        return area.left() + area.width() * n / (len(self.points) - 1)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        ink = self.palette().color(QPalette.ColorRole.WindowText)
+        muted = self.palette().color(QPalette.ColorRole.PlaceholderText)
+        metrics = painter.fontMetrics()
+        line = metrics.height()
+        title_font = QFont(painter.font())
+        title_font.setBold(True)
+        painter.setFont(title_font)
+        painter.setPen(ink)
+        flags = Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap
+        title = QRectF(0, 0, self.width(), line * 2.2)
+        used = painter.boundingRect(title, flags, self.measure.name)
+        painter.drawText(title, flags, self.measure.name)
+        painter.setFont(self.font())
+        painter.setPen(muted)
+        note = QRectF(0, used.bottom(), self.width(), line * 2.2)
+        used_note = painter.boundingRect(note, flags, caption(self.measure))
+        painter.drawText(note, flags, caption(self.measure))
+        low, high = self.measure.minimum, self.measure.maximum
+        left = metrics.horizontalAdvance(format_score(high)) + 6
+        half_date = metrics.horizontalAdvance(local_date(dt.date(2000, 12, 28))) / 2 + 4
+        area = QRectF(self.rect()).adjusted(
+            max(left + 8, half_date), used_note.bottom() + line * 1.4, -half_date, -line * 1.8
+        )
+        if self.points:
+            first = self.points[0][1]
+            band_low = max(low, first - self.measure.mcid.value)
+            band_high = min(high, first + self.measure.mcid.value)
+            top, bottom = self._y(area, band_high), self._y(area, band_low)
+            painter.fillRect(QRectF(area.left(), top, area.width(), bottom - top), BAND)
+        painter.setPen(QPen(muted, 1))
+        for value in (low, (low + high) / 2, high):
+            y = self._y(area, value)
+            painter.drawLine(QPointF(area.left(), y), QPointF(area.right(), y))
+            painter.drawText(
+                QRectF(0, y - line / 2, left, line),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                format_score(value),
+            )
+        xy = [QPointF(self._x(area, n), self._y(area, v)) for n, (_, v) in enumerate(self.points)]
+        painter.setPen(QPen(LINE, 2))
+        for a, b in pairwise(xy):
+            painter.drawLine(a, b)
+        painter.setBrush(LINE)
+        for point in xy:
+            painter.drawEllipse(point, 4, 4)
+        self._labels(painter, area, xy, ink, muted, line)
+        painter.end()
+
+    def _labels(
+        self,
+        painter: QPainter,
+        area: QRectF,
+        xy: list[QPointF],
+        ink: QColor,
+        muted: QColor,
+        line: int,
+    ) -> None:
+        """Each score above its point; dates under the axis, as many as fit side by side."""
+        metrics = painter.fontMetrics()
+        widest = max((metrics.horizontalAdvance(local_date(d)) for d, _ in self.points), default=0)
+        step = max(1, int((widest + 12) * len(xy) / max(area.width(), 1)) + 1)
+        for n, (point, (day, value)) in enumerate(zip(xy, self.points, strict=True)):
+            painter.setPen(ink)
+            painter.drawText(
+                QRectF(point.x() - 40, point.y() - line - 4, 80, line),
+                Qt.AlignmentFlag.AlignCenter,
+                format_score(value),
+            )
+            if n % step == 0 or n == len(xy) - 1:
+                painter.setPen(muted)
+                painter.drawText(
+                    QRectF(point.x() - widest, area.bottom() + 4, widest * 2, line),
+                    Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
+                    local_date(day),
+                )

@@ -1,0 +1,166 @@
+"""A follow-up as a physiotherapist does it: it starts from the last visit, typed in real widgets.
+
+PSFS activities named and scored at the first visit come back named; the last positive test is
+offered for re-test beside its last value and recorded only when the clinician says so; NPRS is
+filled from the history's current pain only on request; a future visit date is refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QLineEdit, QPushButton, QSpinBox, QTableWidget
+from pytestqt.qtbot import QtBot
+
+from desktop_app.core.knowledge import KnowledgeBase
+from desktop_app.core.observations import Mark
+from desktop_app.gui.main_window import MainWindow
+from desktop_app.gui.visit_dialog import VisitDialog
+from desktop_app.gui.visit_editor import TABS
+from tests.gui.conftest import answer_dialog, press_ok
+from tests.gui.flows import activate, click, create_patient, start_visit
+
+COMPLAINT = "buttock_pain"
+
+
+def _positive_test(kb: KnowledgeBase) -> str:
+    return next(
+        i.id
+        for i in kb.exam_items_for([COMPLAINT])
+        if i.sided and i.result_type == "binary" and not i.retired
+    )
+
+
+def _type_into(qtbot: QtBot, widget: QLineEdit | QSpinBox, text: str) -> None:
+    """Select what the field shows, type over it and press Tab, as a user does."""
+    widget.setFocus()
+    widget.selectAll()
+    qtbot.keyClicks(widget, text)
+    qtbot.keyClick(widget, Qt.Key.Key_Tab)
+
+
+def _row(table: QTableWidget, first: str) -> int:
+    return next(r for r in range(table.rowCount()) if table.item(r, 0).text() == first)
+
+
+def _cells(table: QTableWidget, row: int, start: int = 2) -> list[str]:
+    return [table.item(row, c).text() for c in (start, start + 1)]
+
+
+def _psfs(window: MainWindow) -> dict[str, float]:
+    return window.ops.repo.get_visit(window.editor.visit.id).measures["psfs"].responses
+
+
+def test_a_follow_up_starts_from_the_last_visit(
+    qtbot: QtBot, window: MainWindow, kb: KnowledgeBase
+) -> None:
+    create_patient(window, "Maria Follow", QDate(1974, 3, 14))
+    start_visit(window, [COMPLAINT])
+    activate(qtbot, window)
+    editor, repo = window.editor, window.ops.repo
+    first = editor.visit.id
+    # The first visit: two PSFS activities named and scored, typed as a user types.
+    editor.tabs.setCurrentIndex(TABS.index("Outcome measures"))
+    psfs = editor.measures.boxes["psfs"]
+    _type_into(qtbot, psfs.name_edits["activity_1"], "Climbing stairs")
+    _type_into(qtbot, psfs.name_edits["activity_2"], "Sitting in the car")
+    _type_into(qtbot, psfs.spins["activity_1"], "4")
+    _type_into(qtbot, psfs.spins["activity_2"], "6")
+    editor.flush()
+    stored = repo.get_visit(first)
+    assert stored.measure_labels["psfs"] == {
+        "activity_1": "Climbing stairs",
+        "activity_2": "Sitting in the car",
+    }
+    assert stored.measures["psfs"].score == 5
+    # A positive test on the left, and a body-chart mark.
+    test = _positive_test(kb)
+    editor.tabs.setCurrentIndex(TABS.index("Examination"))
+    click(qtbot, editor.exam.rows[test].sides["left"].buttons.buttons["positive"])
+    region = kb.body_chart.regions[0].id
+    symptom = kb.body_chart.symptoms[0].id
+    window.ops.toggle_mark(first, Mark(region, symptom, "left"), True)
+
+    # The follow-up: the dialog ticks the last complaint and refuses tomorrow.
+    def fill(dialog: VisitDialog) -> None:
+        assert dialog.visit_type.currentData() == "follow_up"
+        assert dialog.chosen() == [COMPLAINT]
+        assert "carried forward" in dialog.carried.text()
+        dialog.visit_date.setDate(QDate.currentDate().addDays(1))
+        assert dialog.visit_date.date() == QDate.currentDate()  # no future date is held
+        press_ok(dialog)
+
+    window.show_patient_page()
+    seen = answer_dialog(VisitDialog, fill)
+    window.new_visit()
+    assert seen
+    activate(qtbot, window)
+    follow = repo.get_visit(window.editor.visit.id)
+    assert follow.id != first and follow.visit_type == "follow_up"
+    assert follow.visit_date == dt.date.today()
+    assert follow.observations.presentations == (COMPLAINT,)
+    assert follow.measure_labels["psfs"]["activity_1"] == "Climbing stairs"
+    assert follow.observations.marks == (Mark(region, symptom, "left"),)
+    assert test not in follow.observations.exam  # not copied as today's finding
+    assert follow.measures == {}
+
+    editor = window.editor
+    psfs = editor.measures.boxes["psfs"]
+    assert psfs.name_edits["activity_2"].text() == "Sitting in the car"
+    assert "since last visit" not in psfs.score_label.text()  # not scored yet today
+    editor.tabs.setCurrentIndex(TABS.index("Since last visit"))
+    table = editor.progress.findings
+    row = _row(table, kb.exam_items[test].name)
+    assert _cells(table, row) == ["Positive", "not re-tested yet"]
+    same = table.cellWidget(row, 4).findChildren(QPushButton)[1]
+    assert same.text() == "Same as last visit"
+    click(qtbot, same)
+    assert repo.get_visit(follow.id).observations.exam[test] == {"left": "positive"}
+    assert _cells(table, _row(table, kb.exam_items[test].name)) == ["Positive", "Positive"]
+
+    # Scoring PSFS today shows the change beside the last score, rounded.
+    editor.tabs.setCurrentIndex(TABS.index("Outcome measures"))
+    for key, value in (("activity_1", "7"), ("activity_2", "8")):
+        _type_into(qtbot, psfs.spins[key], value)
+    assert "since last visit +2.5" in psfs.score_label.text()
+    assert repo.get_visit(follow.id).measures["psfs"].score == 7.5
+    measures = editor.progress.measures
+    assert _cells(measures, _row(measures, kb.measures["psfs"].name), 1) == ["5", "7.5"]
+
+
+def test_nprs_is_filled_from_current_pain_only_when_asked(qtbot: QtBot, window: MainWindow) -> None:
+    create_patient(window, "Pain Now", QDate(1980, 1, 1))
+    start_visit(window, [COMPLAINT])
+    activate(qtbot, window)
+    editor, repo = window.editor, window.ops.repo
+    nprs = editor.measures.boxes["nprs"]
+    assert nprs.use_history.isHidden()
+    editor.history.answerChanged.emit("current_pain", 7)  # as the history's scale emits it
+    assert repo.get_visit(editor.visit.id).observations.answers["current_pain"] == 7
+    assert "nprs" not in repo.get_visit(editor.visit.id).measures  # never silently
+    editor.tabs.setCurrentIndex(TABS.index("Outcome measures"))
+    assert not nprs.use_history.isHidden() and "7" in nprs.use_history.text()
+    click(qtbot, nprs.use_history)
+    assert repo.get_visit(editor.visit.id).measures["nprs"].score == 7
+    assert nprs.use_history.isHidden()
+
+
+def test_psfs_scores_out_of_range_are_not_held(qtbot: QtBot, window: MainWindow) -> None:
+    create_patient(window, "Range Check", QDate(1980, 1, 1))
+    start_visit(window, [COMPLAINT])
+    activate(qtbot, window)
+    editor = window.editor
+    editor.tabs.setCurrentIndex(TABS.index("Outcome measures"))
+    box = editor.measures.boxes["psfs"]
+    spin = box.spins["activity_1"]
+    _type_into(qtbot, spin, "6")
+    assert _psfs(window) == {"activity_1": 6}
+    _type_into(qtbot, spin, "11")  # not bent to 1, and not saved
+    assert spin.value() == 6 and box.message.isVisible()
+    assert "must be from 0 to 10, not 11" in box.message.text()
+    assert _psfs(window) == {"activity_1": 6}
+    nprs = editor.measures.boxes["nprs"]
+    _type_into(qtbot, nprs.spins["current"], "14")
+    assert "nprs" not in window.ops.repo.get_visit(editor.visit.id).measures
+    assert nprs.spins["current"].text() == "—" and "not 14" in nprs.message.text()
