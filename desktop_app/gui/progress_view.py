@@ -121,6 +121,11 @@ class ProgressView(QWidget):
         self.measures.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
 
     def _show_findings(self, findings: tuple[Retest, ...], editable: bool) -> None:
+        for row in range(self.findings.rowCount()):  # Qt deletes replaced buttons later: hide now
+            old = self.findings.cellWidget(row, 4)
+            if old is not None:
+                old.hide()
+        self.findings.setRowCount(0)
         self.findings.setRowCount(len(findings))
         for row, found in enumerate(findings):
             item = self.kb.exam_items[found.item_id]
