@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -67,7 +68,7 @@ class PatientPage(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.activated.connect(lambda index: self._open(index.row()))
         self.table.cellDoubleClicked.connect(lambda r, _c: self._open(r))
-        layout.addWidget(self.table, 2)
+        layout.addWidget(self.table, 1)
         self.empty = hint(
             "No visits yet: click “New visit…” (Ctrl+Shift+N) to start the first one."
         )
@@ -77,7 +78,12 @@ class PatientPage(QWidget):
         self.trend_layout = QGridLayout(self.trends)
         self.trend_layout.setContentsMargins(0, 0, 0, 0)
         self.trend_layout.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        layout.addWidget(self.trends, 1)
+        charts = QScrollArea()  # any number of charts, never a minimum taller than the screen
+        charts.setWidgetResizable(True)
+        charts.setFrameShape(QScrollArea.Shape.NoFrame)
+        charts.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        charts.setWidget(self.trends)
+        layout.addWidget(charts, 2)
         self._visit_ids: list[int] = []
 
     def show_patient(self, patient: Patient) -> None:

@@ -34,7 +34,7 @@ class TrendChart(QWidget):
         super().__init__()
         self.measure = measure
         self.points = points
-        self.setMinimumSize(340, 230)
+        self.setMinimumSize(300, 230)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setAccessibleName(f"{measure.name} across visits")
         self.setToolTip(

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, QLocale
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QFormLayout,
     QLabel,
@@ -20,11 +18,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.dates import PartialDate
 from desktop_app.core.follow_up import CONTINUING_TYPES
 from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.core.records import VISIT_TYPES, Visit
 from desktop_app.core.wording import visit_type_name
 from desktop_app.gui.dialogs import REQUIRED, dialog_buttons, error_label
+from desktop_app.gui.fields import DateField
 from desktop_app.gui.widgets import hint, local_date, named
 
 
@@ -44,12 +44,10 @@ class VisitDialog(QDialog):
             self.visit_type.addItem(visit_type_name(visit_type), visit_type)
         self.visit_type.setCurrentIndex(VISIT_TYPES.index("follow_up" if previous else "initial"))
         form.addRow("Visit type", self.visit_type)
-        today = QDate.currentDate()
-        self.visit_date = named(QDateEdit(today), "Visit date (today or earlier)")
-        self.visit_date.setDisplayFormat(QLocale().dateFormat(QLocale.FormatType.ShortFormat))
-        self.visit_date.setCalendarPopup(True)
-        self.visit_date.setMaximumDate(today)
-        self.visit_date.setMinimumDate(QDate(1900, 1, 1))
+        # Typed in the locale's order or picked from a calendar at today; no future date.
+        self.visit_date = DateField("Visit date (today or earlier)", what="visit date")
+        today = dt.date.today()
+        self.visit_date.set_value(PartialDate(today.year, today.month, today.day))
         form.addRow("Visit date", self.visit_date)
         layout.addLayout(form)
         self.carried = hint("")
@@ -88,11 +86,12 @@ class VisitDialog(QDialog):
         self.carried.setVisible(bool(self.carried.text()))
 
     def _accept(self) -> None:
-        if not self.chosen():
-            self.error.setText("Choose at least one presenting complaint.")
-        elif self.visit_date.date() > QDate.currentDate():
-            self.error.setText("The visit date cannot be in the future.")
+        typed = self.visit_date.commit()  # Enter in another field: read the date typed
+        if not typed or self.visit_date.day() is None:
+            self.error.setText("Enter the visit date: today or an earlier day.")
             self.visit_date.setFocus()
+        elif not self.chosen():
+            self.error.setText("Choose at least one presenting complaint.")
         else:
             self.accept()
 
@@ -100,8 +99,7 @@ class VisitDialog(QDialog):
         return [pid for pid, box in self.presentations.items() if box.isChecked()]
 
     def day(self) -> dt.date:
-        picked = self.visit_date.date()
-        return dt.date(picked.year(), picked.month(), picked.day())
+        return self.visit_date.day() or dt.date.today()
 
     def values(self) -> tuple[str, list[str]]:
         """(visit type, presentations); the date is day()."""

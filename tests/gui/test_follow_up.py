@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QLocale, Qt
 from PySide6.QtWidgets import QLineEdit, QPushButton, QSpinBox, QTableWidget
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.core.observations import Mark
+from desktop_app.gui.fields import date_format
 from desktop_app.gui.main_window import MainWindow
+from desktop_app.gui.trend_chart import TrendChart
 from desktop_app.gui.visit_dialog import VisitDialog
 from desktop_app.gui.visit_editor import TABS
 from tests.gui.conftest import answer_dialog, press_ok
@@ -87,8 +89,13 @@ def test_a_follow_up_starts_from_the_last_visit(
         assert dialog.visit_type.currentData() == "follow_up"
         assert dialog.chosen() == [COMPLAINT]
         assert "carried forward" in dialog.carried.text()
-        dialog.visit_date.setDate(QDate.currentDate().addDays(1))
-        assert dialog.visit_date.date() == QDate.currentDate()  # no future date is held
+        tomorrow = QDate.currentDate().addDays(1)
+        field = dialog.visit_date
+        field.edit.selectAll()
+        qtbot.keyClicks(field.edit, QLocale().toString(tomorrow, date_format()))  # typed
+        press_ok(dialog)
+        assert dialog.isVisible() and "future" in field.message.text()  # refused at the field
+        assert dialog.day() == dt.date.today()  # the date held is still today's
         press_ok(dialog)
 
     window.show_patient_page()
@@ -164,3 +171,24 @@ def test_psfs_scores_out_of_range_are_not_held(qtbot: QtBot, window: MainWindow)
     _type_into(qtbot, nprs.spins["current"], "14")
     assert "nprs" not in window.ops.repo.get_visit(editor.visit.id).measures
     assert nprs.spins["current"].text() == "—" and "not 14" in nprs.message.text()
+
+
+def test_trend_charts_scroll_instead_of_growing_the_window(window: MainWindow) -> None:
+    """At 150 % on 1366x768 every chart added must not raise the page's minimum height."""
+    create_patient(window, "Many Measures", QDate(1980, 1, 1))
+    assert window.patient is not None
+    repo = window.ops.repo
+    for n in range(2):
+        visit = repo.start_visit(
+            window.patient.id, "follow_up" if n else "initial", None, [COMPLAINT]
+        )
+        repo.save_measure(visit.id, "nprs", {"current": 6 - n})
+    window.show_patient(window.patient.id)
+    one = window.page.minimumSizeHint().height()
+    for n, visit_summary in enumerate(reversed(repo.list_visits(window.patient.id))):
+        repo.save_measure(visit_summary.id, "psfs", {"activity_1": 3 + n})
+        repo.save_measure(visit_summary.id, "visa_g", {"total": 40 + 10 * n})
+    window.show_patient(window.patient.id)
+    charts = window.page.trends.findChildren(TrendChart)
+    assert len(charts) == 3
+    assert window.page.minimumSizeHint().height() == one
