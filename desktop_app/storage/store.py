@@ -175,6 +175,9 @@ class Store:
             prepare(server, read_only=read_only)
             role = server.raw.execute("SELECT session_user").fetchone()
             actor = str(role[0] if role else "")
+        except sqlite3.Error as exc:
+            server.close()
+            raise mapped(exc, Path(server.label)) from None
         except BaseException:
             server.close()
             raise

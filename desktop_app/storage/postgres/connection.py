@@ -88,7 +88,8 @@ class PgDatabase:
                 application_name="gluteal-assess",
             )
         except psycopg.Error as exc:
-            raise translated(exc, self.label) from None
+            error = translated(exc, self.label)
+            raise getattr(error, "storage_error", None) or error from None
         conn.execute(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
         if self.read_only:
             conn.execute("SET default_transaction_read_only = on")
