@@ -12,6 +12,7 @@ from desktop_app.workstation import db_argument
 COMMAND_MODULES = [
     "desktop_app.commands.knowledge",
     "desktop_app.commands.storage",
+    "desktop_app.commands.server",
     "desktop_app.commands.export",
     "desktop_app.commands.exchange",
     "desktop_app.commands.validate",

@@ -54,6 +54,11 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
+    url = app_of(args).server_url()
+    if url is not None:  # a clinic server: into a scratch database (commands/server.py)
+        from desktop_app.commands.server import run_server_restore
+
+        return run_server_restore(args, url)
     target = app_of(args).database_path()
     from desktop_app.storage.backup import restore_database
 

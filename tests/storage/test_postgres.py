@@ -40,7 +40,7 @@ def test_a_fresh_database_is_migrated_by_its_owner_and_recorded(
     pg_cluster: pg_server.Cluster, kb: KnowledgeBase
 ) -> None:
     name = new_database(pg_cluster, migrated=False)
-    with pytest.raises(StorageError, match="needs upgrading.*administrator"):
+    with pytest.raises(StorageError, match=r"needs upgrading.*administrator"):
         Repository.open_server(pg_cluster.url(name, CLINICIAN), kb)
     Repository.open_server(pg_cluster.url(name, ADMIN), kb).close()
     with psycopg.connect(pg_cluster.url(name, ADMIN)) as conn:
@@ -68,9 +68,9 @@ def test_the_server_refuses_to_change_signed_visits_and_the_log_even_for_its_own
                 with pytest.raises(psycopg.Error, match="visit_locked"):
                     conn.execute(sql, [visit.id])
             for sql in ("UPDATE audit_log SET actor = 'x'", "DELETE FROM audit_log"):
-                with pytest.raises(psycopg.Error, match="append_only|permission denied"):
+                with pytest.raises(psycopg.Error, match=r"append_only|permission denied"):
                     conn.execute(sql)
-            with pytest.raises(psycopg.Error, match="append_only|permission denied"):
+            with pytest.raises(psycopg.Error, match=r"append_only|permission denied"):
                 conn.execute("TRUNCATE audit_log CASCADE")
 
 

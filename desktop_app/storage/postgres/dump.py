@@ -61,3 +61,34 @@ def dump(db: PgDatabase, dest: Path) -> Path:
     finally:
         partial.unlink(missing_ok=True)
     return dest
+
+
+def restore_to_scratch(db: PgDatabase, src: Path, stamp: str) -> str:
+    """Restore the pg_dump file src into a new database beside db's; returns its name.
+
+    The clinic database itself is never touched: the scratch copy is verified by the caller,
+    and the administrator switches to it by renaming (docs/clinic-server.md).
+    """
+    if not src.is_file():
+        raise StorageError(f"There is no backup file at {src}. Nothing was restored.")
+    current = db.raw.execute("SELECT current_database()").fetchone()
+    name = f"{current[0] if current else 'gluteal'}_restored_{stamp}"[:63]
+    try:
+        db.raw.execute(f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING UTF8')
+    except Exception as exc:
+        raise StorageError(
+            f"Cannot create the scratch database {name} on {db.label} ({exc}). Restore as the "
+            "admin role (it needs CREATEDB). Nothing was restored."
+        ) from None
+    target = database_url(db.url, name)
+    _run(
+        [tool("pg_restore"), "--no-owner", "--exit-on-error", f"--dbname={target}", str(src)],
+        f"Restoring {src.name} into {name}",
+    )
+    return name
+
+
+def database_url(url: str, name: str) -> str:
+    """The same connection URL, for another database on the same server."""
+    base, _, query = url.partition("?")
+    return base.rsplit("/", 1)[0] + "/" + name + (f"?{query}" if query else "")
