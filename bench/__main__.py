@@ -30,6 +30,7 @@ METRICS = (
     "cold_start",
     "search",
     "memory",
+    "postgres",  # the clinic server beside the file (bench/postgres.py, issue 16)
 )
 
 
