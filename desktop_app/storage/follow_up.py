@@ -119,6 +119,7 @@ class FollowUpStore(VisitStore):
             return clean
         with self._change("update", "visit", visit_id, f"item names {measure_id}"):
             self._require_draft(visit_id)
+            self._claim_visit(visit_id)  # another workstation's change is never overwritten
             self.db.execute(
                 "DELETE FROM measure_labels WHERE visit_id = ? AND measure_id = ?",
                 [visit_id, measure_id],

@@ -42,7 +42,10 @@ def test_a_file_moves_to_the_server_unchanged_and_searches_the_same(
     with Repository.open(path, kb, actor="Dr File", create=True) as repo:
         for n, name in enumerate(NAMES):
             patient = repo.create_patient(name, dt.date(1980, 5, 1 + n), "other", f"C-{n}")
-            filled_visit(repo, patient.id, sign=n % 2 == 0)
+            visit = filled_visit(repo, patient.id, sign=False)
+            repo.save_measure_labels(visit.id, "psfs", {"activity_1": "Sitting to drive"})
+            if n % 2 == 0:
+                repo.sign_visit(visit.id, signer="Dr File")
         repo.amend_visit(1, "Later note", "Omitted")
         on_file = _search(repo)
     database = new_database(pg_cluster, migrated=False)

@@ -12,7 +12,8 @@ from desktop_app.core.errors import StorageError
 from desktop_app.storage import audit
 from desktop_app.storage.repository import Repository
 
-# Parents before children; tables added later by other migrations follow, in name order.
+# Parents before children; tables added later by other migrations follow, in name order, then
+# the audit log.
 ORDER = (
     "settings",
     "patients",
@@ -25,8 +26,8 @@ ORDER = (
     "measure_results",
     "red_flag_acks",
     "amendments",
-    "audit_log",
 )
+LAST = "audit_log"  # after every record (and after the signed visits are signed again)
 DERIVED = {"patient_name_prefixes", "_sqlite_migrations"}  # rebuilt by the server itself
 BATCH = 2000
 
@@ -39,7 +40,8 @@ class Transfer:
 
 def tables(source: Repository) -> list[str]:
     names = [t for t in source.db.table_names() if t not in DERIVED and not t.startswith("sqlite")]
-    return [t for t in ORDER if t in names] + sorted(set(names) - set(ORDER))
+    rest = sorted(set(names) - set(ORDER) - {LAST})
+    return [t for t in ORDER if t in names] + rest + ([LAST] if LAST in names else [])
 
 
 def _rows(repo: Repository, table: str) -> Iterable[tuple[Any, ...]]:
@@ -88,7 +90,17 @@ def copy(
     names = tables(source)
     signed: list[int] = []
     with target.batch():
-        for table in names:
+        for table in [*names, ""]:
+            if table in (LAST, ""):  # every recorded item is in: sign the signed visits again
+                for start in range(0, len(signed), BATCH):
+                    chunk = signed[start : start + BATCH]
+                    marks = ", ".join("?" * len(chunk))
+                    target.db.execute(
+                        f"UPDATE visits SET status = 'signed' WHERE id IN ({marks})", chunk
+                    )
+                signed = []
+            if not table:
+                break
             if progress:
                 progress(table)
             columns = _columns(source, table)
@@ -107,14 +119,6 @@ def copy(
                     batch = []
             if batch:
                 target.db.conn.executemany(sql, batch)
-            if table == "red_flag_acks" or (table == names[-1] and signed):
-                for start in range(0, len(signed), BATCH):
-                    chunk = signed[start : start + BATCH]
-                    marks = ", ".join("?" * len(chunk))
-                    target.db.execute(
-                        f"UPDATE visits SET status = 'signed' WHERE id IN ({marks})", chunk
-                    )
-                signed = []
     return compare(source, target, names, verified=verified)
 
 
