@@ -8,6 +8,7 @@ from typing import Any
 from desktop_app.core.errors import VisitConflict
 from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.storage.repository import Repository
+from tests.storage.helpers import signer
 
 
 def workstation(
@@ -21,6 +22,7 @@ def workstation(
     own: list[int] = []
     with Repository.open_server(url, kb) as repo:
         patient = repo.create_patient(f"Client {number}", dt.date(1970, 1, 1 + number), "other")
+        clinician = signer(repo, f"Clinician {number}")
         for n in range(rounds):
             repo.get_visit(shared)  # what this workstation shows
             barrier.wait()
@@ -35,7 +37,7 @@ def workstation(
             repo.save_answer(visit.id, "sitting", "yes")
             repo.save_answer(visit.id, "age", 40 + n)
             repo.save_exam(visit.id, "test_a", "left", "positive")
-            repo.sign_visit(visit.id, signer=f"Clinician {number}")
-            repo.amend_visit(visit.id, f"Round {n}", "Concurrency test")
+            repo.sign_visit(visit.id, by=clinician)
+            repo.amend_visit(visit.id, f"Round {n}", "Concurrency test", by=clinician)
             own.append(visit.id)
     return {"saved": saved, "conflicts": conflicts, "own": own, "patient": patient.id}

@@ -14,7 +14,7 @@ from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.storage.repository import Repository
 from tests import pg_server
 from tests.storage.conftest import ADMIN, CLINICIAN, new_database
-from tests.storage.helpers import filled_visit
+from tests.storage.helpers import filled_visit, signer
 
 NAMES = ("Zoë Łukasiewicz", "Γιώργος Παπαδόπουλος", "山田 太郎", "Anna Kowalczyk", "Zoe Adams")
 QUERIES = ("zoe", "Łuk", "lukasiewicz", "γιωργος", "ΠΑΠΑ", "山田", "太", "kow", "zo ad", "1980")
@@ -45,8 +45,8 @@ def test_a_file_moves_to_the_server_unchanged_and_searches_the_same(
             visit = filled_visit(repo, patient.id, sign=False)
             repo.save_measure_labels(visit.id, "psfs", {"activity_1": "Sitting to drive"})
             if n % 2 == 0:
-                repo.sign_visit(visit.id, signer="Dr File")
-        repo.amend_visit(1, "Later note", "Omitted")
+                repo.sign_visit(visit.id, by=signer(repo))
+        repo.amend_visit(1, "Later note", "Omitted", by=signer(repo))
         on_file = _search(repo)
     database = new_database(pg_cluster, migrated=False)
     admin = pg_cluster.url(database, ADMIN)

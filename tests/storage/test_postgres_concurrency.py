@@ -45,9 +45,9 @@ def test_concurrent_workstations_lose_nothing_and_keep_one_chain(
         assert all(repo.get_visit(v).is_signed for v in own)
         assert all(len(repo.amendments(v)) == 1 for v in own)
         trail = repo.audit_trail()
-        # Per client: a patient, then per round its shared save (if it won), and for its own
-        # visit: create (+ episode), 3 answers, sign, amend.
-        expected = CLIENTS + ROUNDS + CLIENTS * ROUNDS * 7
+        # Per client: a patient and its clinician, then per round its shared save (if it won),
+        # and for its own visit: create (+ episode), 3 answers, sign, amend.
+        expected = CLIENTS * 2 + ROUNDS + CLIENTS * ROUNDS * 7
         assert len(trail) - entries_before == expected
         assert [e.id for e in trail] == list(range(1, len(trail) + 1))
         assert repo.verify() == []

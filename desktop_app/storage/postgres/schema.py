@@ -21,7 +21,6 @@ GUARDS = (
     ("differentials", "differentials_no_update"),
     ("audit_log", "audit_log_no_update"),
     ("audit_log", "audit_log_no_truncate"),
-    ("audit_log", "audit_log_actor"),
     ("answers", "answers_signed"),
     ("exam_findings", "exam_findings_signed"),
     ("body_marks", "body_marks_signed"),
