@@ -59,16 +59,20 @@ Outcome = tuple[Any, str]  # value, label
 def candidates(kb: KnowledgeBase, obs: Observations) -> list[Candidate]:
     """Unrecorded, shown prompts and untested exam items of the visit's presentations."""
     presentations = obs.presentations or tuple(kb.presentations)
-    found: list[Candidate] = []
-    for prompt in kb.prompts_for(presentations):
-        if prompt.answer_type in UNPROPOSED_TYPES or prompt.id in obs.answers:
-            continue
-        if not is_shown(kb, prompt.id, obs):
-            continue
-        found.append(("answer", prompt.id, prompt.question))
-    for item in kb.exam_items_for(presentations):
-        if not obs.exam.get(item.id):
-            found.append(("exam", item.id, item.name))
+    static = store(kb).static
+    key = ("asked", presentations)
+    asked = static.get(key)
+    if asked is None:
+        prompts = [
+            p for p in kb.prompts_for(presentations) if p.answer_type not in UNPROPOSED_TYPES
+        ]
+        asked = static[key] = (prompts, kb.exam_items_for(presentations))
+    found: list[Candidate] = [
+        ("answer", prompt.id, prompt.question)
+        for prompt in asked[0]
+        if prompt.id not in obs.answers and is_shown(kb, prompt.id, obs)
+    ]
+    found += [("exam", item.id, item.name) for item in asked[1] if not obs.exam.get(item.id)]
     return found
 
 
@@ -261,7 +265,10 @@ def expected_change_tests(
     weight = {cid: v / scale for cid, v in p.items()}
     none_weight = 1 - sum(weight.values())
     scored: list[tuple[NextTest, list[tuple[str, dict[str, float]]]]] = []
+    leaders = set(base)
     for kind, item_id, name in cands:
+        if leaders.isdisjoint(kb.conditions_by_item.get((kind, item_id), ())):
+            continue  # the item moves none of the leaders
         links: dict[str, list[int]] = {}
         for cid, n in kb.links_by_item.get((kind, item_id), ()):
             if cid in base:
