@@ -105,7 +105,7 @@ def number_in_range(
     if (low is not None and number < low) or (high is not None and number > high):
         shown = f"{number:g}"
         raise InvalidObservation(
-            f"{shown} is out of range for {what}: {range_text(low, high, unit)}. Nothing was saved."
+            f"{shown} is out of range for {what}: {range_text(low, high, unit)}."
         )
     return number
 

@@ -123,10 +123,9 @@ def duplicate_choice(parent: QWidget, same: list[Patient]) -> bool | None:
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle("Possible duplicate patient")
-    box.setText(
-        f"{len(same)} patient record(s) named {first.name}, born "
-        f"{local_date(first.date_of_birth)}, already exist" + (f" (ID {ids})." if ids else ".")
-    )
+    who = f"named {first.name}, born {local_date(first.date_of_birth)}"
+    text = f"A patient {who} is" if len(same) == 1 else f"{len(same)} patients {who} are"
+    box.setText(f"{text} already recorded" + (f" (ID {ids})." if ids else "."))
     box.setInformativeText(
         "Open the existing record, or create another only if this is a different person."
     )

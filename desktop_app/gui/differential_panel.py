@@ -26,6 +26,7 @@ from desktop_app.core.safety_wording import (
     summarise_screening,
 )
 from desktop_app.gui.condition_list import ConditionList
+from desktop_app.gui.style import colour
 from desktop_app.gui.widgets import heading, hint, named
 
 NEXT_TESTS = 3
@@ -89,7 +90,7 @@ class DifferentialPanel(QWidget):
         self.screened.setAccessibleName("Red flags screened negative")
         layout.addWidget(self.screened)
         self.unscreened = hint("")
-        self.unscreened.setStyleSheet("color: #8a4b00;")
+        self.unscreened.setStyleSheet(f"color: {colour('warning')};")
         self.unscreened.setAccessibleName("Red flags not yet screened")
         layout.addWidget(self.unscreened)
         self.title = heading("Differential")
@@ -138,7 +139,9 @@ class DifferentialPanel(QWidget):
                     button.setAccessibleName(f"Go to next best test: {label}")
                     button.setProperty("safety", test.safety)
                     button.setStyleSheet(
-                        "QPushButton { color: #7a0016; font-weight: 700; }" if test.safety else ""
+                        f"QPushButton {{ color: {colour('safety')}; font-weight: 700; }}"
+                        if test.safety
+                        else ""
                     )
             button.setVisible(visible)
         self.next_title.setVisible(not snapshot)

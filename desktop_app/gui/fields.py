@@ -97,8 +97,12 @@ class _Field(QWidget):
 
     def __init__(self, name: str, description: str = "", edit: QLineEdit | None = None) -> None:
         super().__init__()
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
+        column = QVBoxLayout(self)  # the field, then its message below it at any width
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        row = QHBoxLayout()
+        column.addLayout(row)
+        self.column = column
         self.edit = named(edit or QLineEdit(), name, description)
         self.edit.editingFinished.connect(self.commit)
         row.addWidget(self.edit)
@@ -108,7 +112,8 @@ class _Field(QWidget):
         self._shown = ""
 
     def _finish_row(self) -> None:
-        self.row.addWidget(self.message, 1)
+        self.row.addStretch(1)
+        self.column.addWidget(self.message)
 
     def commit(self) -> bool:
         """Read the typed text now; False (and the message) if it was refused."""

@@ -53,7 +53,6 @@ class HistoryForm(QWidget):
         """Create the rows for the chosen presentations (only when the presentations change)."""
         clear_layout(self._layout)
         self.rows = {}
-        topic = None
         prompts = self.kb.prompts_for(list(presentations))
         self._layout.addWidget(
             hint(
@@ -63,15 +62,20 @@ class HistoryForm(QWidget):
                 else "Choose a presenting complaint above to see its questions."
             )
         )
-        for prompt in prompts:
-            if prompt.topic != topic:
-                topic = prompt.topic
-                self._layout.addWidget(heading(topic, level=2))
-            row = PromptRow(prompt)
-            row.input.changed.connect(lambda value, pid=prompt.id: self._edited(pid, value))
-            self.rows[prompt.id] = row
-            self._layout.addWidget(row)
+        by_topic: dict[str, list[Prompt]] = {}  # two complaints' lists interleave topics:
+        for prompt in prompts:  # one heading per topic, in first-asked order (as the PDFs do)
+            by_topic.setdefault(prompt.topic, []).append(prompt)
+        for topic, group in by_topic.items():
+            self._layout.addWidget(heading(topic, level=2))
+            for prompt in group:
+                self._add_row(prompt)
         self._layout.addStretch(1)
+
+    def _add_row(self, prompt: Prompt) -> None:
+        row = PromptRow(prompt)
+        row.input.changed.connect(lambda value, pid=prompt.id: self._edited(pid, value))
+        self.rows[prompt.id] = row
+        self._layout.addWidget(row)
 
     def _edited(self, prompt_id: str, value: Any) -> None:
         self.answerChanged.emit(prompt_id, value)

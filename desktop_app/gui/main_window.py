@@ -115,7 +115,8 @@ class MainWindow(VisitActions):
         for page in (self.welcome, self.page):
             self.stack.addWidget(page)
         self.splitter.addWidget(self.stack)
-        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(0, 1)  # the list gives up a little room on a small
+        self.splitter.setStretchFactor(1, 4)  # window, the visit most of it
         self.splitter.setSizes([260, 1100])
         outer.addWidget(self.splitter, 1)
         self.setCentralWidget(central)

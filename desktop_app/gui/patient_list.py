@@ -7,17 +7,20 @@ Thai…) no longer pushes the date of birth out of its row.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt
-from PySide6.QtGui import QFont, QTextLayout
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPalette, QTextLayout
 from PySide6.QtWidgets import (
+    QApplication,
     QListWidget,
     QListWidgetItem,
+    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QWidget,
 )
 
 from desktop_app.core.records import Patient
+from desktop_app.gui.style import colour
 from desktop_app.gui.widgets import local_date, named
 
 ROW_PADDING = 18  # the style sheet's item padding (2 × 6 px), border and breathing room
@@ -34,14 +37,50 @@ def text_height(text: str, font: QFont) -> float:
 
 
 class RowDelegate(QStyledItemDelegate):
-    """Rows as tall as their two lines are drawn."""
+    """Rows as tall as their two lines are drawn; each line laid out on its own, so the date's
+    digits never take the name's script (and a font that may lack them)."""
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        item = QStyleOptionViewItem(option)
+        self.initStyleOption(item, index)
+        name, _, second = str(index.data(Qt.ItemDataRole.DisplayRole) or "").partition("\n")
+        item.text = ""  # (its copy has the line break as U+2028)
+        widget = item.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, item, painter, widget)
+        rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, item, widget)
+        selected = bool(item.state & QStyle.StateFlag.State_Selected)
+        metrics = QFontMetricsF(item.font)
+        top = rect.top() + (rect.height() - self._height(name, second, item.font)) / 2
+        painter.save()
+        painter.setFont(item.font)
+        text = item.palette.color(QPalette.ColorRole.Text)
+        pens = (text, QColor(colour("hint")))
+        if selected:
+            pens = (QColor(colour("selected_text")),) * 2
+        for line, pen in zip((name, second), pens, strict=True):
+            painter.setPen(pen)
+            height = text_height(line, item.font)
+            shown = metrics.elidedText(line, Qt.TextElideMode.ElideRight, rect.width())
+            painter.drawText(QRectF(rect.left(), top, rect.width(), height), shown)
+            top += height
+        painter.restore()
+
+    @staticmethod
+    def _height(name: str, second: str, font: QFont) -> float:
+        return text_height(name, font) + text_height(second, font)
 
     def sizeHint(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> QSize:
         base = super().sizeHint(option, index)
-        lines = str(index.data(Qt.ItemDataRole.DisplayRole) or "").split("\n")
-        needed = sum(text_height(line, option.font) for line in lines) + ROW_PADDING
+        name, _, second = str(index.data(Qt.ItemDataRole.DisplayRole) or "").partition("\n")
+        needed = self._height(name, second, option.font) + ROW_PADDING
         return QSize(1, max(base.height(), int(needed + 0.999)))
 
 

@@ -30,6 +30,8 @@ LIGHT = {
     "selected_text": "#10263d",
     "link": "#2f6db5",
     "next_test": "#1d4f8c",
+    "safety": "#7a0016",
+    "warning": "#8a4b00",
 }
 DARK = {
     "heading": "#e6edf5",
@@ -49,6 +51,8 @@ DARK = {
     "selected_text": "#ffffff",
     "link": "#8ab8f0",
     "next_test": "#9cc4f2",
+    "safety": "#ff9e9e",
+    "warning": "#f2b66d",
 }
 
 TEMPLATE = Template("""

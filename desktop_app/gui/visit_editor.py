@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QTabWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -183,8 +182,8 @@ class VisitEditor(QWidget):
         self.tabs.setFocusProxy(None)  # type: ignore[arg-type]  # the bar, in its place in Tab
         self.tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.tabs.tabBar().setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        for arrow in self.tabs.tabBar().findChildren(QToolButton):
-            arrow.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # arrow keys scroll the bar
+        self.tabs.setUsesScrollButtons(False)  # every tab in view, names shortened if need be
+        self.tabs.setElideMode(Qt.TextElideMode.ElideRight)
         self.panel = DifferentialPanel(self.kb)
         self.panel.nextTestChosen.connect(self.go_to_item)
         splitter = QSplitter(Qt.Orientation.Horizontal)

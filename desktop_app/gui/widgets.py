@@ -22,7 +22,6 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QLayout,
     QLayoutItem,
@@ -120,9 +119,7 @@ class ChoiceButtons(QWidget):
         self, options: Sequence[tuple[Any, str]], name: str, parent: QWidget | None = None
     ):
         super().__init__(parent)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
+        layout = FlowLayout(self, spacing=2)  # long option lists wrap on a narrow window
         self._value: Any = None
         self.buttons: dict[Any, QPushButton] = {}
         for value, label in options:
@@ -135,7 +132,6 @@ class ChoiceButtons(QWidget):
             button.clicked.connect(partial(self._clicked, value))
             layout.addWidget(button)
             self.buttons[value] = button
-        layout.addStretch(1)
 
     def value(self) -> Any:
         return self._value
@@ -211,6 +207,7 @@ class FlowLayout(QLayout):
     def __init__(self, parent: QWidget | None = None, spacing: int = 6) -> None:
         super().__init__(parent)
         self._items: list[QLayoutItem] = []
+        self._heights: dict[int, int] = {}
         self.setContentsMargins(0, 0, 0, 0)
         self.setSpacing(spacing)
 
@@ -233,7 +230,13 @@ class FlowLayout(QLayout):
         return True
 
     def heightForWidth(self, width: int) -> int:
-        return self._place(QRect(0, 0, width, 0), move=False)
+        if width not in self._heights:  # asked many times per layout pass
+            self._heights[width] = self._place(QRect(0, 0, width, 0), move=False)
+        return self._heights[width]
+
+    def invalidate(self) -> None:
+        self._heights.clear()
+        super().invalidate()
 
     def setGeometry(self, rect: QRect) -> None:
         super().setGeometry(rect)
@@ -255,7 +258,15 @@ class FlowLayout(QLayout):
             if item.isEmpty():
                 continue
             hint = item.sizeHint()
-            if x > rect.x() and x + hint.width() > rect.right() + 1:
+            label = item.widget()
+            room = rect.right() + 1 - x
+            if isinstance(label, QLabel) and label.wordWrap():  # the rest of the line, wrapped
+                want = label.fontMetrics().horizontalAdvance(label.text()) + 4
+                if x > rect.x() and room < min(want, 160):
+                    x, y, line, room = rect.x(), y + line + gap, 0, rect.width()
+                width = max(1, min(want, room))
+                hint = QSize(width, label.heightForWidth(width))
+            elif x > rect.x() and hint.width() > room:
                 x, y, line = rect.x(), y + line + gap, 0
             if move:
                 item.setGeometry(QRect(QPoint(x, y), hint))

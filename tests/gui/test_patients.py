@@ -34,7 +34,7 @@ def test_the_new_patient_is_the_one_selected(window: MainWindow) -> None:
 
 def click_button(text: str):  # type: ignore[no-untyped-def]
     def fill(box: QMessageBox) -> None:
-        assert "already exist" in box.text()
+        assert "already recorded" in box.text()
         next(b for b in box.buttons() if b.text() == text).click()
 
     return fill
