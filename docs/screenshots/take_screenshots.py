@@ -1,8 +1,9 @@
 """Take the README screenshots: `xvfb-run -a .venv/bin/python docs/screenshots/take_screenshots.py`.
 
 Builds a throw-away database with one patient and two visits (Seed A's post-injection scenario with
-a saddle-numbness red flag), then saves PNGs of the main screens next to this file. Set
-QT_SCALE_FACTOR=1.5 SUFFIX=-150 WINDOW=1280x720 to check 150 % scaling on a 1920x1080 screen.
+a saddle-numbness red flag), then saves PNGs of the main screens next to this file. WINDOW is the
+window size in logical pixels, SUFFIX names the set, THEME=dark applies a dark system palette;
+README.md lists the commands for each set (1366x768 at 100 % and 150 %, dark).
 """
 
 from __future__ import annotations
@@ -13,13 +14,15 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QThread
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QDate, QLocale, QSettings, QThread, QTimer
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from desktop_app.app import App
 from desktop_app.core.observations import Mark
 from desktop_app.gui.application import configure, open_window
-from desktop_app.gui.dialogs import PatientDialog
+from desktop_app.gui.dialogs import PatientDialog, duplicate_choice
+from desktop_app.gui.fields import date_format
 from desktop_app.gui.main_window import MainWindow
 from desktop_app.gui.red_flag_banner import AcknowledgeDialog
 from desktop_app.gui.visit_editor import TABS
@@ -33,6 +36,27 @@ def shot(widget: QWidget, name: str) -> None:
         QApplication.processEvents()
         QThread.msleep(30)
     widget.grab().save(str(OUT / f"{name}{SUFFIX}.png"))
+
+
+def dark_palette() -> QPalette:
+    """A dark system palette as GNOME, macOS or Windows 11 dark mode hand it to Qt."""
+    palette = QPalette()
+    for role, colour in (
+        (QPalette.ColorRole.Window, "#202124"),
+        (QPalette.ColorRole.WindowText, "#e8eaed"),
+        (QPalette.ColorRole.Base, "#292a2d"),
+        (QPalette.ColorRole.AlternateBase, "#303134"),
+        (QPalette.ColorRole.Text, "#e8eaed"),
+        (QPalette.ColorRole.Button, "#303134"),
+        (QPalette.ColorRole.ButtonText, "#e8eaed"),
+        (QPalette.ColorRole.Highlight, "#8ab4f8"),
+        (QPalette.ColorRole.HighlightedText, "#202124"),
+        (QPalette.ColorRole.ToolTipBase, "#303134"),
+        (QPalette.ColorRole.ToolTipText, "#e8eaed"),
+        (QPalette.ColorRole.PlaceholderText, "#9aa0a6"),
+    ):
+        palette.setColor(role, QColor(colour))
+    return palette
 
 
 def fill_visit(window: MainWindow, pain: int, red_flag: bool) -> None:
@@ -50,28 +74,45 @@ def fill_visit(window: MainWindow, pain: int, red_flag: bool) -> None:
     next(iter(editor.measures.boxes["nprs"].spins.values())).setValue(pain)
 
 
+def grab_and_close(app: QApplication, name: str) -> None:
+    box = app.activeModalWidget()
+    if isinstance(box, QMessageBox):
+        shot(box, name)
+        box.reject()
+
+
 def main() -> None:
     app = QApplication(sys.argv)
+    if os.environ.get("THEME") == "dark":
+        app.setStyle("Fusion")
+        app.setPalette(dark_palette())
     configure(app)
     workdir = Path(tempfile.mkdtemp())
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(workdir))
     window = open_window(App(db=workdir / "visits.sqlite3"))
     assert window is not None
-    width, height = os.environ.get("WINDOW", "1440x900").split("x")
+    width, height = os.environ.get("WINDOW", "1366x768").split("x")
     window.resize(int(width), int(height))
     shot(window, "01-welcome")
 
     dialog = PatientDialog(window)
     dialog.name.setText("Maria Example")
     dialog.show()
+    dialog.date_of_birth.edit.setText("31/02/1984")  # typed, refused at the field
+    dialog.date_of_birth.commit()
     shot(dialog, "02-new-patient")
+    dialog.date_of_birth.edit.setText(QLocale().toString(QDate(1984, 3, 12), date_format()))
+    dialog.date_of_birth.commit()
+    dialog.date_of_birth.open_calendar()
+    shot(dialog.date_of_birth.popup, "02b-date-calendar")
+    dialog.date_of_birth.popup.hide()
     dialog.close()
 
     ops = window.ops
     patient = ops.create_patient("Maria Example", dt.date(1984, 3, 12), "female", "GA-0042")
     assert patient is not None
-    for other in ("Zoë Łukasiewicz", "Jonas Berg", "Aiko Tanaka"):
-        ops.create_patient(other, dt.date(1975, 7, 1), "unknown")
+    for other in ("Zoë Łukasiewicz", "Jonas Berg", "山田 太郎", "सुनीता शर्मा"):
+        ops.create_patient(other, dt.date(1975, 7, 1), "unknown", "GA-0107")
     first = ops.start_visit(patient, "initial", ["gluteal_depression"])
     assert first is not None
     window.open_visit(first.id)
@@ -92,6 +133,13 @@ def main() -> None:
     shot(window, "08-exam-details")
     editor.go_to_item("exam", "gt_palpation")
     shot(window, "08-exam-details")
+    editor.go_to_item("answer", "age_years")
+    age = editor.history.rows["age_years"].input.edit  # type: ignore[attr-defined]
+    age.setText("300")
+    age.editingFinished.emit()  # refused: "Not saved" at the field, the stored age shown
+    editor.tabs.setCurrentIndex(TABS.index("History"))
+    editor.go_to_item("answer", "age_years")
+    shot(window, "12-refused-value")
     assert editor.differential is not None
     ack = AcknowledgeDialog(editor.differential.red_flags[0], window)
     ack.show()
@@ -99,6 +147,8 @@ def main() -> None:
     ack.close()
     window.show_patient(patient.id)
     shot(window, "10-patient-page")
+    QTimer.singleShot(300, lambda: grab_and_close(app, "13-duplicate-warning"))
+    duplicate_choice(window, [patient])
     window.open_visit(first.id)
     editor.tabs.setCurrentIndex(TABS.index("History"))
     shot(window, "11-signed-visit")
