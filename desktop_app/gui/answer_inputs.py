@@ -18,7 +18,7 @@ from desktop_app.core.knowledge import Prompt
 from desktop_app.core.observations import UNKNOWN
 from desktop_app.core.wording import choices
 from desktop_app.gui.fields import DateField, NumberField
-from desktop_app.gui.widgets import ChoiceButtons, DebouncedText, named
+from desktop_app.gui.widgets import ChoiceButtons, DebouncedText, FlowLayout, named
 
 MAX_BUTTON_OPTIONS = 5  # more single-choice options than this use a drop-down list
 
@@ -63,6 +63,10 @@ class ComboInput(AnswerInput):
     def __init__(self, prompt: Prompt):
         super().__init__(prompt)
         self.combo = named(QComboBox(), prompt.question)
+        self.combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.combo.setMinimumContentsLength(16)  # long options are shortened, listed in full
         self.combo.addItem("—", None)
         for option in prompt.options:
             self.combo.addItem(option.label, option.id)
@@ -81,12 +85,14 @@ class MultiInput(AnswerInput):
     def __init__(self, prompt: Prompt):
         super().__init__(prompt)
         self.boxes: dict[str, QCheckBox] = {}
+        flow = QWidget()
+        wrap = FlowLayout(flow)  # many options wrap on a narrow window
         for option in prompt.options:
             box = named(QCheckBox(option.label), f"{prompt.question}: {option.label}")
             box.clicked.connect(self._emit)
-            self.layout_.addWidget(box)
+            wrap.addWidget(box)
             self.boxes[option.id] = box
-        self.layout_.addStretch(1)
+        self.layout_.addWidget(flow, 1)
 
     def _emit(self) -> None:
         chosen = tuple(i for i, box in self.boxes.items() if box.isChecked())

@@ -309,7 +309,7 @@ class MainWindow(VisitActions):
     def _toggle_panel(self) -> None:
         """Ctrl+D: room for the form on a small screen, the differential back when wanted."""
         if self._editor is not None and self.stack.currentWidget() is self._editor:
-            self._editor.panel_button.toggle()
+            self._editor.panel_button.click()  # as the button: the choice is the user's
 
     def save_now(self) -> None:
         """Ctrl+S: everything is autosaved; flush typing and say so."""

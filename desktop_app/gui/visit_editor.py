@@ -12,6 +12,7 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QLocale, Qt, QTime, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QLabel,
@@ -42,11 +43,13 @@ from desktop_app.gui.progress_view import ProgressView
 from desktop_app.gui.red_flag_banner import RedFlagBanner
 from desktop_app.gui.widgets import (
     FlowLayout,
+    FoldButton,
     chain_focus,
     focusables,
     local_date,
     local_datetime,
     named,
+    tabs_in_view,
 )
 
 EXPORT_KINDS = (
@@ -55,6 +58,7 @@ EXPORT_KINDS = (
     ("history", "Patient history (PDF)…"),
     ("safety-card", "Patient safety-net card (PDF)…"),
 )
+NARROW = 820  # logical pixels: below this the differential starts folded (Ctrl+D shows it)
 TABS = ("History", "Examination", "Body chart", "Outcome measures", "Plan", "Since last visit")
 
 
@@ -119,10 +123,7 @@ class VisitEditor(QWidget):
         for kind, label in EXPORT_KINDS:
             menu.addAction(label, partial(self.exportRequested.emit, kind))
         self.export_button.setMenu(menu)
-        self.panel_button = named(QPushButton("Differential"), "Show or hide the differential")
-        self.panel_button.setCheckable(True)
-        self.panel_button.setChecked(True)
-        self.panel_button.setToolTip("Show or hide the differential panel (Ctrl+D)")
+        self.panel_button = FoldButton("Differential", "Show or hide the differential (Ctrl+D)")
         header.addWidget(self.back)
         header.addWidget(self.title)
         for part in (
@@ -179,11 +180,7 @@ class VisitEditor(QWidget):
         for title, area in zip(TABS, self._areas, strict=True):
             area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the fields in it take focus, not it
             self.tabs.addTab(area, title)
-        self.tabs.setFocusProxy(None)  # type: ignore[arg-type]  # the bar, in its place in Tab
-        self.tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.tabs.tabBar().setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        self.tabs.setUsesScrollButtons(False)  # every tab in view, names shortened if need be
-        self.tabs.setElideMode(Qt.TextElideMode.ElideRight)
+        tabs_in_view(self.tabs)
         self.panel = DifferentialPanel(self.kb)
         self.panel.nextTestChosen.connect(self.go_to_item)
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -243,6 +240,11 @@ class VisitEditor(QWidget):
         self.exam.show_observations(self.obs)
         self.chart.show_marks(self.obs.marks)
         self._order_focus()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """On a narrow window the form gets the room until the user shows the differential."""
+        super().resizeEvent(event)
+        self.panel_button.fit(self.width() >= NARROW)
 
     def _order_focus(self) -> None:
         """Tab follows the screen: header, complaints, the section shown, then the differential

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
+    QTabWidget,
     QWidget,
 )
 
@@ -290,3 +291,33 @@ def chain_focus(widgets: Sequence[QWidget]) -> None:
     """Make Tab visit the widgets in this order."""
     for first, second in itertools.pairwise(widgets):
         QWidget.setTabOrder(first, second)
+
+
+def tabs_in_view(tabs: QTabWidget) -> None:
+    """Every tab in view (names shortened if need be); the bar takes focus in its own place."""
+    tabs.setFocusProxy(None)  # type: ignore[arg-type]
+    tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    tabs.tabBar().setFocusPolicy(Qt.FocusPolicy.TabFocus)
+    tabs.setUsesScrollButtons(False)
+    tabs.setElideMode(Qt.TextElideMode.ElideRight)
+
+
+class FoldButton(QPushButton):
+    """Shows or hides a panel; folds it by itself on a narrow window until the user chooses."""
+
+    def __init__(self, text: str, tip: str) -> None:
+        super().__init__(text)
+        named(self, tip.split(" (")[0], tip)
+        self.setToolTip(tip)
+        self.setCheckable(True)
+        self.setChecked(True)
+        self._chosen = False
+        self.clicked.connect(self._choose)
+
+    def _choose(self) -> None:
+        self._chosen = True
+
+    def fit(self, room: bool) -> None:
+        """Show the panel when there is room, hide it when not, unless the user has chosen."""
+        if not self._chosen:
+            self.setChecked(room)
