@@ -118,4 +118,14 @@ VASCULAR_AND_MASS_PAIRS: dict[str, tuple[Case, Case]] = {
             {"thigh_mass": RIGHT_NEG, "palpable_mass": RIGHT_NEG},
         ),
     ),
+    "high_risk_vital_signs": (
+        visit({"fever": "yes"}, {"heart_rate": 134, "systolic_bp": 118}),
+        # A nervous patient with a fast-normal pulse and normal pressure.
+        visit({"fever": "no"}, {"heart_rate": 104, "systolic_bp": 128, "respiratory_rate": 16}),
+    ),
+    "unable_to_bear_weight": (
+        visit({"minor_trauma": "yes", "unable_to_bear_weight": "yes", "age_years": 81}),
+        # Painful but walking after the same fall.
+        visit({"minor_trauma": "yes", "unable_to_bear_weight": "no", "age_years": 81}),
+    ),
 }

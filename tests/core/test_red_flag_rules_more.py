@@ -68,3 +68,44 @@ def test_the_avulsion_mechanism_with_posterior_thigh_pain_raises_the_avulsion_fl
         marks,
     )
     assert "hamstring_avulsion" not in fired(shipped, sprint)
+
+
+def test_grade_3_weakness_of_any_key_leg_muscle_is_severe_motor_loss(shipped):
+    for item in ("hip_flexion_mrc", "knee_extension_mrc", "knee_flexion_mrc", "ehl_mrc"):
+        weak = visit({**SCIATICA, "symptom_duration": 1}, {item: {"right": 3}})
+        assert fired(shipped, weak).get("severe_motor_deficit") == "emergency", item
+        mild = visit(
+            {**SCIATICA, "symptom_duration": 6, "progressive_weakness": "no"}, {item: {"right": 4}}
+        )
+        alerts = fired(shipped, mild)
+        assert "severe_motor_deficit" not in alerts, item
+        assert alerts.get("neurological_deficit") == "routine", item
+
+
+def test_reduced_anal_tone_is_suspected_cauda_equina_syndrome(shipped):
+    data = visit(SCIATICA, {"anal_tone_reduced": "positive"})
+    assert fired(shipped, data).get("cauda_equina") == "emergency"
+
+
+def test_fever_with_a_high_risk_pulse_is_the_infection_emergency(shipped):
+    data = visit({"fever": "yes", "systemically_unwell": "no"}, {"heart_rate": 132})
+    assert fired(shipped, data).get("infection_systemic") == "emergency"
+
+
+def test_an_older_patient_who_cannot_bear_weight_needs_imaging_today_even_without_a_fall(shipped):
+    data = visit({"trauma_or_fall": "no", "unable_to_bear_weight": "yes", "age_years": 79})
+    assert fired(shipped, data).get("unable_to_bear_weight") == "emergency"
+    young = visit({"trauma_or_fall": "no", "unable_to_bear_weight": "yes", "age_years": 30})
+    assert "unable_to_bear_weight" not in fired(shipped, young)
+
+
+def test_a_recent_spinal_injection_or_infection_is_a_risk_factor_not_an_alarm_alone(shipped):
+    source = {"infection_source_recent": "yes"}
+    with_fever = fired(shipped, visit({**source, "fever": "yes"}))
+    assert with_fever.get("infection_systemic") == "emergency"
+    with_deficit = visit({**source, "fever": "no"}, {"neuro_myotomes": RIGHT_POS})
+    assert fired(shipped, with_deficit).get("infection_neurological") == "emergency"
+    with_night_pain = fired(shipped, visit({**source, "night_pain": "yes"}))
+    assert with_night_pain.get("infection") == "urgent"
+    alone = fired(shipped, visit(source))
+    assert not {"infection", "infection_systemic", "infection_neurological"} & set(alone)
