@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
-from desktop_app.core.errors import KnowledgeBaseError
+from desktop_app.core.errors import InvalidObservation, KnowledgeBaseError
 from desktop_app.core.knowledge import BodyChart
-from desktop_app.core.observations import SIDES, Mark
+from desktop_app.core.observations import SIDES, Mark, RegionDetail
 
-VIEWS = ("posterior", "lateral")
+VIEWS = ("posterior", "lateral", "anterior")
 SVG_NS = "http://www.w3.org/2000/svg"
 # One colour per symptom type, in the knowledge base's order (presentation, not content).
 PALETTE = ("#d9534f", "#7b52ab", "#2f7ed8", "#e69138", "#3c9d5d", "#8a6d3b")
@@ -242,3 +242,44 @@ def hex_rgb(colour: str) -> tuple[float, float, float]:
     """'#d9534f' -> (0.85, 0.33, 0.31)."""
     value = colour.lstrip("#")
     return (int(value[0:2], 16) / 255, int(value[2:4], 16) / 255, int(value[4:6], 16) / 255)
+
+
+INTENSITY_MAX = 10  # a marked region's intensity: 0 (none) to 10 (worst imaginable)
+
+
+def check_detail(
+    chart: BodyChart,
+    region: str,
+    side: str,
+    intensity: int | None,
+    qualities: Iterable[str],
+) -> RegionDetail:
+    """A region's intensity and qualities checked against the chart, qualities in its order."""
+    if region not in {r.id for r in chart.regions}:
+        raise InvalidObservation(f"Unknown body-chart region '{region}'.")
+    if side not in (*SIDES, "both"):
+        raise InvalidObservation(f"Side must be left, right or both, not '{side}'.")
+    if intensity is not None and (
+        isinstance(intensity, bool)
+        or not isinstance(intensity, int)
+        or not 0 <= intensity <= INTENSITY_MAX
+    ):
+        raise InvalidObservation(
+            f"Intensity must be a whole number from 0 to {INTENSITY_MAX}, not {intensity!r}."
+        )
+    chosen = set(qualities)
+    known = [q.id for q in chart.qualities]
+    unknown = sorted(chosen - set(known))
+    if unknown:
+        raise InvalidObservation(f"Unknown symptom quality: {', '.join(unknown)}.")
+    return RegionDetail(intensity, tuple(q for q in known if q in chosen))
+
+
+def detail_text(chart: BodyChart, detail: RegionDetail | None) -> str:
+    """'6/10, burning, pins and needles' (screen and paper alike); '' when nothing is recorded."""
+    if detail is None:
+        return ""
+    labels = {q.id: q.label for q in chart.qualities}
+    parts = [] if detail.intensity is None else [f"{detail.intensity}/{INTENSITY_MAX}"]
+    parts += [labels.get(q, q).lower() for q in detail.qualities]
+    return ", ".join(parts)

@@ -7,7 +7,7 @@ that is not side-specific uses the side ``"none"``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 SIDES = ("left", "right")
@@ -31,6 +31,19 @@ class Mark:
 
 
 @dataclass(frozen=True)
+class RegionDetail:
+    """How the symptoms of one marked region (and side) are: intensity 0-10 (None: not rated)
+    and qualities (knowledge-base IDs, in its order)."""
+
+    intensity: int | None = None
+    qualities: tuple[str, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return self.intensity is None and not self.qualities
+
+
+@dataclass(frozen=True)
 class Observations:
     """Everything recorded for one visit, keyed by knowledge-base IDs."""
 
@@ -38,16 +51,17 @@ class Observations:
     answers: Mapping[str, Answer] = field(default_factory=dict)
     exam: Mapping[str, Mapping[str, ExamValue]] = field(default_factory=dict)
     marks: tuple[Mark, ...] = ()
+    regions: Mapping[tuple[str, str], RegionDetail] = field(default_factory=dict)  # (region, side)
 
     def with_answer(self, prompt_id: str, value: Answer) -> Observations:
         answers = dict(self.answers)
         answers[prompt_id] = value
-        return Observations(self.presentations, answers, self.exam, self.marks)
+        return replace(self, answers=answers)
 
     def with_exam(self, item_id: str, side: str, value: ExamValue) -> Observations:
         exam = {key: dict(sides) for key, sides in self.exam.items()}
         exam.setdefault(item_id, {})[side] = value
-        return Observations(self.presentations, self.answers, exam, self.marks)
+        return replace(self, exam=exam)
 
     def is_recorded(self, kind: str, item_id: str) -> bool:
         if kind == "answer":

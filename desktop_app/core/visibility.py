@@ -32,7 +32,7 @@ def _settled(kb: KnowledgeBase, obs: Observations, *, retired: bool) -> Observat
     if not retired:
         exam = {iid: sides for iid, sides in exam.items() if not kb.is_retired("exam", iid)}
     while True:
-        current = Observations(obs.presentations, answers, exam, obs.marks)
+        current = Observations(obs.presentations, answers, exam, obs.marks, obs.regions)
         hidden = [pid for pid in answers if not is_shown(kb, pid, current, retired=retired)]
         if not hidden:
             return current

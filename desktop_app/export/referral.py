@@ -31,13 +31,10 @@ def _exam_sentences(bundle: VisitBundle) -> list[str]:
 
 
 def _chart_sentences(bundle: VisitBundle) -> list[str]:
-    """One sentence per marked region and side: 'Left posterior thigh: pain.'"""
-    by_place: dict[tuple[str, str], list[str]] = {}
-    for region, side, symptom in w.mark_rows(bundle.kb, bundle.visit.observations):
-        by_place.setdefault((region, side), []).append(symptom.lower())
+    """One sentence per marked region and side: 'Posterior thigh (left): pain, 6/10, burning.'"""
     return [
-        f"{region} ({side.lower()}): {', '.join(symptoms)}."
-        for (region, side), symptoms in by_place.items()
+        f"{region} ({side.lower()}): {', '.join(p for p in (symptoms.lower(), rated) if p)}."
+        for region, side, symptoms, rated in w.region_rows(bundle.kb, bundle.visit.observations)
     ]
 
 

@@ -186,14 +186,17 @@ def body_chart_section(kb: KnowledgeBase, visit: Visit, width: float) -> list[An
     from reportlab.platypus import KeepTogether
 
     out = [para("Body chart", "h2")]
-    rows = w.mark_rows(kb, visit.observations)
+    rows = w.region_rows(kb, visit.observations)
     if not rows:
         return [*out, para("No symptoms marked.", "muted")]
-    drawing = body_chart_flowable(kb.body_chart, visit.observations.marks, min(width, 400))
+    drawing = body_chart_flowable(kb.body_chart, visit.observations.marks, min(width, 460))
     return [
         KeepTogether([*out, drawing]),
         spacer(4),
-        table([("Region", "Side", "Symptom"), *rows], [width * 0.5, width * 0.12, width * 0.38]),
+        table(
+            [("Region", "Side", "Symptom", "Intensity and quality"), *rows],
+            [width * 0.36, width * 0.1, width * 0.27, width * 0.27],
+        ),
     ]
 
 

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from desktop_app.core.body_chart import detail_text
 from desktop_app.core.diagnosis import AppliedFinding
 from desktop_app.core.knowledge import ExamItem, KnowledgeBase
 from desktop_app.core.measures import format_score
@@ -108,6 +109,27 @@ def mark_rows(kb: KnowledgeBase, obs: Observations) -> list[tuple[str, str, str]
             symptoms.get(m.symptom, m.symptom),
         )
         for m in marks
+    ]
+
+
+def region_rows(kb: KnowledgeBase, obs: Observations) -> list[tuple[str, str, str, str]]:
+    """(region, side, symptoms, intensity and quality) for each marked region and side."""
+    grouped: dict[tuple[str, str], list[str]] = {}
+    keys: dict[tuple[str, str], tuple[str, str]] = {}
+    regions = {r.name: r.id for r in kb.body_chart.regions}
+    sides = {name: side for side, name in SIDE_NAMES.items()}
+    for region, side, symptom in mark_rows(kb, obs):
+        grouped.setdefault((region, side), []).append(symptom)
+        keys[(region, side)] = (regions.get(region, region), sides.get(side, side))
+    return [
+        (
+            region,
+            side,
+            ", ".join(symptoms),
+            detail_text(kb.body_chart, obs.regions.get(keys[place])),
+        )
+        for place, symptoms in grouped.items()
+        for region, side in [place]
     ]
 
 

@@ -1,4 +1,4 @@
-"""Clickable body chart: posterior and lateral views; marks feed the differential.
+"""Clickable body chart: posterior, lateral and anterior views; marks feed the differential.
 
 The drawing, its regions, palette and fill rule are core.body_chart's model, which the PDF draws
 too; this module only renders it (QSvgRenderer) and turns clicks into marks.
@@ -6,16 +6,21 @@ too; this module only renders it (QSvgRenderer) and turns clicks into marks.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from html import escape
+
 from PySide6.QtCore import QByteArray, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QRadioButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -23,7 +28,7 @@ from PySide6.QtWidgets import (
 from desktop_app import paths
 from desktop_app.core import body_chart as chart
 from desktop_app.core.knowledge import KnowledgeBase
-from desktop_app.core.observations import SIDES, Mark
+from desktop_app.core.observations import SIDES, Mark, RegionDetail
 from desktop_app.gui.widgets import hint, named
 
 
@@ -130,22 +135,31 @@ class ChartView(QWidget):
 
 
 class BodyChartPanel(QWidget):
-    """Symptom chooser, the two views and a list of marks. Emits `markToggled(mark, present)`."""
+    """Symptom chooser, the three views, the chosen region's intensity and quality, and a list of
+    marks. Emits `markToggled(mark, present)` and `detailChanged(region, side, intensity,
+    qualities)`.
+
+    A click marks the region with the chosen symptom, or selects it when it is marked already
+    (in whichever view it was marked): a click never removes a mark; Remove does.
+    """
 
     markToggled = Signal(object, bool)
+    detailChanged = Signal(str, str, object, object)  # region, side, int | None, tuple[str, ...]
 
     def __init__(self, kb: KnowledgeBase, parent: QWidget | None = None):
         super().__init__(parent)
         self.kb = kb
         self.marks: set[Mark] = set()
+        self.regions: dict[tuple[str, str], RegionDetail] = {}
+        self.selected: tuple[str, str] | None = None
         self.editable = True
         self.region_names = {r.id: r.name for r in kb.body_chart.regions}
         self.colours = chart.symptom_colours(kb.body_chart)
         layout = QVBoxLayout(self)
         layout.addWidget(
             hint(
-                "Choose a symptom, then click the region on the drawing. "
-                "Click a marked region again to remove the mark."
+                "Choose a symptom, then click the region on any view. Click a marked region to "
+                "rate its intensity and quality; Remove takes the chosen symptom's mark away."
             )
         )
         chooser = QHBoxLayout()
@@ -170,6 +184,8 @@ class BodyChartPanel(QWidget):
             view.regionClicked.connect(self._clicked)
             views.addWidget(view, 1)
         layout.addLayout(views, 1)
+        self._loading = False  # while the detail row shows stored values, not the user's edits
+        layout.addLayout(self._detail_row())
         # Keyboard alternative to clicking the drawing.
         keys = QHBoxLayout()
         self.region_box = named(QComboBox(), "Region to mark")
@@ -198,23 +214,104 @@ class BodyChartPanel(QWidget):
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
 
+    def _detail_row(self) -> QHBoxLayout:
+        """The selected region: its intensity (0-10, or not rated), qualities and Remove."""
+        row = QHBoxLayout()
+        self.selected_label = QLabel("Select a marked region to rate it.")
+        self.intensity = named(QSpinBox(), "Intensity of the selected region, 0 to 10")
+        self.intensity.setRange(-1, chart.INTENSITY_MAX)
+        self.intensity.setSpecialValueText("not rated")
+        self.intensity.setValue(-1)
+        self.intensity.valueChanged.connect(lambda _v: self._detail_edited())
+        row.addWidget(self.selected_label)
+        row.addWidget(QLabel("Intensity"))
+        row.addWidget(self.intensity)
+        self.quality_boxes: dict[str, QCheckBox] = {}
+        for quality in self.kb.body_chart.qualities:
+            box = named(QCheckBox(quality.label), f"Quality: {quality.label}")
+            box.toggled.connect(lambda _on: self._detail_edited())
+            self.quality_boxes[quality.id] = box
+            row.addWidget(box)
+        self.remove_button = named(
+            QPushButton("Remove"), "Remove the chosen symptom's mark from the selected region"
+        )
+        self.remove_button.setAutoDefault(False)
+        self.remove_button.clicked.connect(self._remove)
+        row.addWidget(self.remove_button)
+        row.addStretch(1)
+        self._show_selection()
+        return row
+
     def symptom(self) -> str:
         button = self.symptom_group.checkedButton()
         return str(button.property("symptom")) if button is not None else ""
 
     def _clicked(self, region: str, side: str) -> None:
-        if side in SIDES:
-            self._toggle(region, side)
+        if side not in SIDES or not self.editable:
+            return
+        mark = Mark(region, self.symptom(), side)
+        self.selected = (region, side)
+        if mark not in self.marks:
+            self.markToggled.emit(mark, True)
+        self._show_selection()
 
     def _toggle(self, region: str, side: str) -> None:
         if not self.editable:
             return
         mark = Mark(region, self.symptom(), side)
+        self.selected = (region, side)
         self.markToggled.emit(mark, mark not in self.marks)
 
-    def show_marks(self, marks: tuple[Mark, ...]) -> None:
-        """Colour marked regions by the model's fill rule (as the PDF does)."""
+    def _remove(self) -> None:
+        if self.selected is not None and self.editable:
+            mark = Mark(self.selected[0], self.symptom(), self.selected[1])
+            if mark in self.marks:
+                self.markToggled.emit(mark, False)
+
+    def _marked(self, place: tuple[str, str] | None) -> bool:
+        return place is not None and any((m.region, m.side) == place for m in self.marks)
+
+    def _detail_edited(self) -> None:
+        if self._loading or not self.editable or not self._marked(self.selected):
+            return
+        assert self.selected is not None
+        value = self.intensity.value()
+        qualities = tuple(q for q, box in self.quality_boxes.items() if box.isChecked())
+        self.detailChanged.emit(
+            self.selected[0], self.selected[1], None if value < 0 else value, qualities
+        )
+
+    def _show_selection(self) -> None:
+        """The detail row shows the selected region's stored intensity and qualities."""
+        marked = self._marked(self.selected)
+        detail = self.regions.get(self.selected) if self.selected else None
+        self._loading = True
+        try:
+            self.intensity.setValue(
+                -1 if detail is None or detail.intensity is None else detail.intensity
+            )
+            for quality, box in self.quality_boxes.items():
+                box.setChecked(detail is not None and quality in detail.qualities)
+        finally:
+            self._loading = False
+        for widget in (self.intensity, self.remove_button, *self.quality_boxes.values()):
+            widget.setEnabled(marked and self.editable)
+        if marked and self.selected is not None:
+            region, side = self.selected
+            self.selected_label.setText(
+                f"<b>{escape(self.region_names.get(region, region))} ({side})</b>"
+            )
+        else:
+            self.selected_label.setText("Select a marked region to rate it.")
+
+    def show_marks(
+        self,
+        marks: tuple[Mark, ...],
+        regions: Mapping[tuple[str, str], RegionDetail] | None = None,
+    ) -> None:
+        """Colour marked regions by the model's fill rule (as the PDF does) in every view."""
         self.marks = set(marks)
+        self.regions = dict(regions or {})
         fills = chart.fills(self.kb.body_chart, self.marks)
         dots = chart.dots(self.kb.body_chart, self.marks)
         for view in self.views.values():
@@ -223,9 +320,12 @@ class BodyChartPanel(QWidget):
                 {e: c for e, c in dots.items() if e in view.shapes},
             )
         labels = {s.id: s.label for s in self.kb.body_chart.symptoms}
-        lines = [
-            f"{labels.get(m.symptom, m.symptom)}: {self.region_names.get(m.region, m.region)}"
-            f" ({m.side})"
-            for m in sorted(self.marks)
-        ]
+        lines = []
+        for m in sorted(self.marks):
+            rated = chart.detail_text(self.kb.body_chart, self.regions.get((m.region, m.side)))
+            lines.append(
+                f"{labels.get(m.symptom, m.symptom)}: {self.region_names.get(m.region, m.region)}"
+                f" ({m.side})" + (f" — {rated}" if rated else "")
+            )
         self.summary.setText("Marked: " + "; ".join(lines) if lines else "No marks yet.")
+        self._show_selection()

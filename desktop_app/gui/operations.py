@@ -214,6 +214,20 @@ class Operations(ClinicianOperations, QObject):
             lambda: self.repo.set_mark(visit_id, mark, present),
         )
 
+    def set_region_detail(
+        self,
+        visit_id: int,
+        region: str,
+        side: str,
+        intensity: int | None,
+        qualities: tuple[str, ...],
+    ) -> Observations | None:
+        """Record a marked region's intensity (0-10) and qualities."""
+        return self._run(
+            "Could not save the body-chart details",
+            lambda: self.repo.set_region_detail(visit_id, region, side, intensity, qualities),
+        )
+
     def save_measure(
         self, visit_id: int, measure_id: str, responses: dict[str, float]
     ) -> MeasureResult | None:

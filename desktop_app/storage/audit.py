@@ -54,10 +54,11 @@ CHILD_TABLES = {
     "measure_results": "measure_id, responses, score",
     "red_flag_acks": "flag_id, referred, reason, acknowledged_by, acknowledged_at",
     "measure_labels": "measure_id, item_key, label",
+    "body_region_details": "region, side, intensity, qualities",
 }
 # Tables added after visits were first signed: in the fingerprint only when the visit has rows in
 # them, so that a visit signed before they existed keeps the fingerprint it was signed with.
-LATER_CHILD_TABLES = frozenset({"measure_labels"})
+LATER_CHILD_TABLES = frozenset({"measure_labels", "body_region_details"})
 
 
 def canonical_json(data: Any) -> str:

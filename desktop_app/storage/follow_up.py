@@ -86,6 +86,13 @@ class FollowUpStore(VisitStore):
             f"SELECT ?, {names} FROM body_marks WHERE visit_id = ?",
             [target, source],
         ).rowcount
+        # A region's qualities travel with its marks; its intensity is rated again at this visit.
+        self.db.execute(
+            "INSERT INTO body_region_details (visit_id, region, side, intensity, qualities) "
+            "SELECT ?, region, side, NULL, qualities FROM body_region_details "
+            "WHERE visit_id = ? AND qualities <> '[]'",
+            [target, source],
+        )
         labels = self.db.execute(
             "INSERT INTO measure_labels (visit_id, measure_id, item_key, label) "
             "SELECT ?, measure_id, item_key, label FROM measure_labels WHERE visit_id = ?",

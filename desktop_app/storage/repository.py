@@ -20,6 +20,7 @@ from desktop_app.core.records import Amendment, AuditEntry, Visit
 from desktop_app.core.validation import clean_text
 from desktop_app.storage import anchor, audit, pdf_record, signatures, verification
 from desktop_app.storage.backup import copy_database
+from desktop_app.storage.body_chart import BodyChartStore
 from desktop_app.storage.chain import Progress
 from desktop_app.storage.errors import RecordNotFound
 from desktop_app.storage.follow_up import FollowUpStore
@@ -30,7 +31,7 @@ from desktop_app.storage.verification import Report
 log = logging.getLogger(__name__)
 
 
-class Repository(FollowUpStore):
+class Repository(FollowUpStore, BodyChartStore):
     """Patients, episodes, visits, amendments and the audit log of one database file."""
 
     # -- signing and amendments --------------------------------------------------------------

@@ -12,7 +12,7 @@ from desktop_app.core.diagnosis import Differential
 from desktop_app.core.errors import InvalidObservation, VisitLocked
 from desktop_app.core.follow_up import check_visit_date
 from desktop_app.core.measures import score
-from desktop_app.core.observations import ExamValue, Mark, Observations
+from desktop_app.core.observations import ExamValue, Mark, Observations, RegionDetail
 from desktop_app.core.records import (
     VISIT_TYPES,
     MeasureResult,
@@ -201,7 +201,15 @@ class VisitStore(ClinicianStore):
                 )
             )
         )
-        return Observations(tuple(presentations), answers, exam, marks)
+        regions = {
+            (region, side): RegionDetail(intensity, tuple(json.loads(qualities)))
+            for region, side, intensity, qualities in run(
+                "SELECT region, side, intensity, qualities FROM body_region_details "
+                "WHERE visit_id = ?",
+                [visit_id],
+            )
+        }
+        return Observations(tuple(presentations), answers, exam, marks, regions)
 
     def _require_draft(self, visit_id: int) -> None:
         row = self.db.execute("SELECT status FROM visits WHERE id = ?", [visit_id]).fetchone()

@@ -139,6 +139,8 @@ def build(repo: Repository) -> int:
         ],
     )
     repo.save_measure(second.id, "nprs", {"current": 7})
+    repo.set_region_detail(second.id, "deep_gluteal", LEFT, 7, ("burning", "sharp"))
+    repo.set_region_detail(second.id, "lower_leg", LEFT, 4, ("numbness", "pins_and_needles"))
     for alert in assess(kb, repo.get_visit(second.id).observations).red_flags:
         repo.acknowledge_red_flag(second.id, alert.flag_id, True, "", by=morgan)
     repo.save_plan(

@@ -42,7 +42,7 @@ def test_a_click_hits_the_region_under_the_pointer(panel: BodyChartPanel) -> Non
         assert chart.element_at(QPointF(2, 2)) == ""  # the margin is no region
 
 
-def test_clicking_toggles_a_mark_of_the_chosen_symptom(
+def test_clicking_marks_and_never_unmarks_remove_does(
     qtbot: QtBot, panel: BodyChartPanel, kb: KnowledgeBase
 ) -> None:
     emitted: list[tuple[Mark, bool]] = []
@@ -57,4 +57,7 @@ def test_clicking_toggles_a_mark_of_the_chosen_symptom(
     panel.show_marks((mark,))
     assert chart.fills == {element: panel.colours[symptom.id]}
     qtbot.mouseClick(chart, Qt.MouseButton.LeftButton, pos=chart.centre_of(element).toPoint())
+    assert emitted == [(mark, True)]  # a click on a marked region selects it
+    assert panel.selected == (mark.region, "left") and panel.remove_button.isEnabled()
+    qtbot.mouseClick(panel.remove_button, Qt.MouseButton.LeftButton)
     assert emitted[-1] == (mark, False)

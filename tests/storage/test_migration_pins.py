@@ -9,6 +9,9 @@ SHIPPED = {
     "0002_name_prefixes.sql": "616d65b463fe1779fbe326ce35249d543ca35e53e34b6483707e392b831e83b8",
     "0003_follow_ups.sql": "c03b0d93d64c1f605f1e0c1013700f2c1f9a7f087a4af78a8dcc9db9e5226228",
     "0004_clinicians.sql": "b31523b1af6097ea3c227a856b10b7b2648786f1938f5a1acd8facd458e3d1a4",
+    "0005_body_region_details.sql": (
+        "f563d13f5ca7b8bb01a1d80caebfd80bae0102cd69120573f402a404a990f011"
+    ),
     "0008_visit_version.sql": "001f5855e2edc101dc998af7faa7ed0d2551a5e01bb9f2cfcc14b732487abe6f",
 }
 

@@ -291,7 +291,7 @@ def _measure_fit(e: Entry) -> MeasureFit | None:
 
 def build_body_chart(directory: Path) -> BodyChart:
     name = "body_chart.yaml"
-    root = Entry(name, "(file)", read_yaml(directory, name), {"regions", "symptoms"})
+    root = Entry(name, "(file)", read_yaml(directory, name), {"regions", "symptoms", "qualities"})
     regions = tuple(
         Region(r.text("id"), r.text("name"), r.strings("views"))
         for n, raw in enumerate(root.get("regions", list), start=1)
@@ -302,7 +302,12 @@ def build_body_chart(directory: Path) -> BodyChart:
         for n, raw in enumerate(root.get("symptoms", list), start=1)
         for s in [Entry(name, f"symptom {n}", raw, {"id", "label"})]
     )
-    return BodyChart(regions, symptoms)
+    qualities = tuple(
+        Option(q.text("id"), q.text("label"))
+        for n, raw in enumerate(root.get("qualities", list, []), start=1)
+        for q in [Entry(name, f"quality {n}", raw, {"id", "label"})]
+    )
+    return BodyChart(regions, symptoms, qualities)
 
 
 # The list-of-entries files: (file, keys an entry may have besides ``id``, builder).

@@ -236,6 +236,7 @@ class Region:
 class BodyChart:
     regions: tuple[Region, ...]
     symptoms: tuple[Option, ...]
+    qualities: tuple[Option, ...] = ()  # how a marked region's symptoms feel
 
 
 @dataclass(frozen=True)
