@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from reportlab.pdfgen.canvas import Canvas
 
 LEGEND_H = 16.0
-GAP = 12.0  # between the two views
+GAP = 12.0  # between the views
 
 
 def symptom_colours(body: BodyChart) -> dict[str, str]:
@@ -92,7 +92,7 @@ def draw_view(
 
 
 def body_chart_flowable(body: BodyChart, marks: Sequence[Mark], width: float) -> Any:
-    """A flowable drawing the posterior and lateral views and a symptom legend."""
+    """A flowable drawing every view of the body chart and a symptom legend."""
     from reportlab.platypus import Flowable
 
     views = [chart.load_view(paths.BODY_CHART, name) for name in chart.VIEWS]

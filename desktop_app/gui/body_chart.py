@@ -214,10 +214,16 @@ class BodyChartPanel(QWidget):
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
 
-    def _detail_row(self) -> QHBoxLayout:
-        """The selected region: its intensity (0-10, or not rated), qualities and Remove."""
+    def _detail_row(self) -> QVBoxLayout:
+        """The selected region: its intensity (0-10, or not rated) and Remove, then its
+        qualities on a line of their own (the panel stays narrow)."""
+        rows = QVBoxLayout()
         row = QHBoxLayout()
+        qualities = QHBoxLayout()
+        rows.addLayout(row)
+        rows.addLayout(qualities)
         self.selected_label = QLabel("Select a marked region to rate it.")
+        self.selected_label.setWordWrap(True)  # a long region name must not widen the panel
         self.intensity = named(QSpinBox(), "Intensity of the selected region, 0 to 10")
         self.intensity.setRange(-1, chart.INTENSITY_MAX)
         self.intensity.setSpecialValueText("not rated")
@@ -231,7 +237,7 @@ class BodyChartPanel(QWidget):
             box = named(QCheckBox(quality.label), f"Quality: {quality.label}")
             box.toggled.connect(lambda _on: self._detail_edited())
             self.quality_boxes[quality.id] = box
-            row.addWidget(box)
+            qualities.addWidget(box)
         self.remove_button = named(
             QPushButton("Remove"), "Remove the chosen symptom's mark from the selected region"
         )
@@ -239,8 +245,9 @@ class BodyChartPanel(QWidget):
         self.remove_button.clicked.connect(self._remove)
         row.addWidget(self.remove_button)
         row.addStretch(1)
+        qualities.addStretch(1)
         self._show_selection()
-        return row
+        return rows
 
     def symptom(self) -> str:
         button = self.symptom_group.checkedButton()

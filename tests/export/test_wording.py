@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from desktop_app import paths
-from desktop_app.core.body_chart import load_view
+from desktop_app.core.body_chart import VIEWS, load_view
 from desktop_app.core.knowledge import KnowledgeBase, Prompt
 from desktop_app.core.observations import Observations
 from desktop_app.export.wording import (
@@ -55,8 +55,7 @@ def test_exam_table_lists_only_recorded_results(kb: KnowledgeBase) -> None:
 
 def test_every_body_chart_region_has_a_place_in_each_of_its_views(kb: KnowledgeBase) -> None:
     placed = {
-        view: {shape.id for shape in load_view(paths.BODY_CHART, view).shapes}
-        for view in ("posterior", "lateral")
+        view: {shape.id for shape in load_view(paths.BODY_CHART, view).shapes} for view in VIEWS
     }
     missing = [
         (region.id, view, side)
