@@ -49,9 +49,22 @@ class VisitActions(QMainWindow):
             editor.amendRequested.connect(self.amend_visit)
             editor.exportRequested.connect(self.export_visit)
             editor.acknowledgeRequested.connect(self.acknowledge_flag)
+            editor.chart.detailChanged.connect(self.save_region_detail)
             self.stack.addWidget(editor)
             self._editor = editor
         return self._editor
+
+    def save_region_detail(
+        self, region: str, side: str, intensity: int | None, qualities: tuple[str, ...]
+    ) -> None:
+        """A marked region's intensity and qualities, saved; the chart shows what is stored."""
+        editor = self.editor
+        if editor.visit is None:
+            return
+        obs = self.ops.set_region_detail(editor.visit.id, region, side, intensity, qualities)
+        if obs is not None:
+            editor.obs = obs
+        editor.chart.show_marks(editor.obs.marks, editor.obs.regions)
 
     def _flush_editor(self) -> None:
         if self._editor is not None:

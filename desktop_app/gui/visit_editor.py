@@ -157,7 +157,6 @@ class VisitEditor(QWidget):
         self.exam.resultChanged.connect(self._exam_edited)
         self.chart = BodyChartPanel(self.kb)
         self.chart.markToggled.connect(self._mark_toggled)
-        self.chart.detailChanged.connect(self._detail_edited)
         self.measures = MeasuresForm(self.kb)
         self.measures.responsesChanged.connect(self._measure_edited)
         self.measures.labelsChanged.connect(self._labels_edited)
@@ -362,13 +361,6 @@ class VisitEditor(QWidget):
         if self._stored(self.ops.toggle_mark(self.visit.id, mark, present)):
             self.chart.show_marks(self.obs.marks, self.obs.regions)
             self.refresh()
-
-    def _detail_edited(
-        self, region: str, side: str, intensity: int | None, qualities: tuple[str, ...]
-    ) -> None:
-        assert self.visit is not None
-        self._stored(self.ops.set_region_detail(self.visit.id, region, side, intensity, qualities))
-        self.chart.show_marks(self.obs.marks, self.obs.regions)
 
     def _measure_edited(self, measure_id: str, responses: dict[str, float]) -> None:
         assert self.visit is not None
