@@ -81,10 +81,10 @@ class App:
             return Repository.open_server(url, self.knowledge_base(), read_only=read_only)
 
         path = self.database_path()
-        if must_exist and not path.is_file():
-            from desktop_app.storage.impostor import refuse
+        from desktop_app.storage.impostor import is_empty, refuse
 
-            refuse(path)  # names the latest backup when a database was there before
+        if must_exist and (not path.is_file() or is_empty(path)):
+            refuse(path, allow_fresh=False)  # names the latest backup if a database was there
             raise DatabaseMissing(f"There is no database at {path}. Check the --db path.")
         return Repository.open(
             path,

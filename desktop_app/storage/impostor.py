@@ -57,9 +57,15 @@ def latest_backup(path: Path) -> tuple[Path, int] | None:
     return None
 
 
-def refuse(path: Path) -> None:
-    """Raise DatabaseMissing if path is empty, or missing where a database has been."""
+def refuse(path: Path, *, allow_fresh: bool = True) -> None:
+    """Raise DatabaseMissing if path is empty, or missing where a database has been.
+
+    With `allow_fresh`, a 0-byte file with no trace of a database ever being there (a first
+    start killed before SQLite wrote its header) is let through to be initialised.
+    """
     if is_empty(path):
+        if allow_fresh and not evidence(path):
+            return
         problem = f"The database {path} is an empty file (0 bytes)"
     elif not path.exists() and evidence(path):
         problem = f"There is no database at {path}, but one was there before"

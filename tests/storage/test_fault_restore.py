@@ -27,7 +27,7 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(os.name != "posix", reason="SIGKILL and fork are POSIX"),
 ]
-STEPS = ("journal written", "old database kept", "log moved", "renamed")
+STEPS = ("journal written", "old database kept", "log moved", "renamed", "anchored")
 
 
 def _in_child(action, report: int) -> None:  # type: ignore[no-untyped-def]
