@@ -47,7 +47,10 @@ def register(sub: Any) -> None:
 
 
 def run_backup(args: argparse.Namespace) -> int:
-    with app_of(args).open_repository(must_exist=True) as repo:
+    from desktop_app.storage.database import defer_quick_check
+
+    with defer_quick_check(), app_of(args).open_repository(must_exist=True) as repo:
+        # No quick_check first: the copy gets the full integrity_check before it is named.
         dest = repo.backup_to(args.out, replace=args.force)
     print(f"Backed up {repo.path} to {dest}.")
     return 0
@@ -84,7 +87,9 @@ def run_verify_pdf(args: argparse.Namespace) -> int:
         return 2
     record = read_record(args.pdf)
     digest = hashlib.sha256(args.pdf.read_bytes()).hexdigest()
-    with app_of(args).open_repository(must_exist=True, read_only=True) as repo:
+    from desktop_app.storage.database import defer_quick_check
+
+    with defer_quick_check(), app_of(args).open_repository(must_exist=True, read_only=True) as repo:
         problems, findings = repo.check_export(record, digest)
     for finding in findings:
         print(finding)
@@ -100,7 +105,10 @@ def run_verify_pdf(args: argparse.Namespace) -> int:
 def run_verify(args: argparse.Namespace) -> int:
     if args.pdf is not None:
         return run_verify_pdf(args)
-    with app_of(args).open_repository(must_exist=True) as repo:
+    from desktop_app.storage.database import defer_quick_check
+
+    # verify runs SQLite's full integrity_check itself (a full run): no quick_check before it.
+    with defer_quick_check(), app_of(args).open_repository(must_exist=True) as repo:
         report = repo.verify_report(incremental=args.incremental, progress=_progress)
     print("\r", end="", file=sys.stderr)
     for note in report.notes:

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import sqlite3
 
+from desktop_app.core.errors import StorageError
 from desktop_app.core.records import Patient
 from desktop_app.storage import audit
 from desktop_app.storage.patients import PATIENT_COLUMNS, _patient
@@ -59,5 +61,12 @@ def record_exchange(
     if repo.read_only:
         log.info("%s of %s %s not audited: database is read-only", action, entity, entity_id)
         return
-    with repo.batch():
-        audit.append(repo.db, repo.actor, action, entity, entity_id, detail)
+    inside = repo.db.conn.in_transaction  # part of an import: fails with it
+    try:
+        with repo.batch():
+            audit.append(repo.db, repo.actor, action, entity, entity_id, detail)
+    except (StorageError, sqlite3.Error) as exc:
+        if inside:
+            raise
+        # An export already written stays reported as written: the log says why not audited.
+        log.warning("%s of %s %s written but not audited: %s", action, entity, entity_id, exc)

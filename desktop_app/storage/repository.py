@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -151,7 +152,7 @@ class Repository(FollowUpStore, BodyChartStore):
         try:
             with self._change("export", "visit", visit_id, detail):
                 pass
-        except StorageError as exc:  # the file was written: say so, and why it is not audited
+        except (StorageError, sqlite3.Error) as exc:  # written: say so, and why not audited
             log.warning("export of visit %s written but not audited: %s", visit_id, exc)
             return False
         return True
@@ -233,6 +234,6 @@ class Repository(FollowUpStore, BodyChartStore):
             try:
                 with self._change("backup", "database", "", f"to {dest.name}"):
                     pass
-            except StorageError as exc:
+            except (StorageError, sqlite3.Error) as exc:  # e.g. the database's disk is full
                 log.warning("backup written but not audited: %s", type(exc).__name__)
         return dest

@@ -1,0 +1,65 @@
+"""Scale: commands read the whole file only when they need to; verify reports its progress."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from desktop_app.app import COMMAND_ACTOR, App
+from desktop_app.cli import build_parser
+from desktop_app.core.knowledge import KnowledgeBase
+from desktop_app.storage import chain, database
+from desktop_app.storage.repository import Repository
+from tests.storage.helpers import filled_visit
+
+
+def run(*argv: str) -> int:
+    args = build_parser().parse_args(list(argv))
+    args.app = App(db=args.db, actor=COMMAND_ACTOR)
+    return int(args.func(args))
+
+
+@pytest.fixture
+def closed_db(db_path: Path, kb: KnowledgeBase) -> Path:
+    with Repository.open(db_path, kb, actor="Dr Test") as repo:
+        patient = repo.create_patient("Scale Test", dt.date(1980, 1, 1), "male")
+        filled_visit(repo, patient.id)
+    return db_path
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["backup", "--out", "{tmp}/copy.sqlite3"], ["verify"], ["verify", "--incremental"]],
+    ids=["backup", "verify", "verify-incremental"],
+)
+def test_commands_skip_the_up_front_quick_check_on_a_cleanly_closed_file(
+    closed_db: Path,
+    kb: KnowledgeBase,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    command: list[str],
+) -> None:
+    checks: list[str] = []
+    real = database.damage
+    monkeypatch.setattr(database, "damage", lambda conn: checks.append("quick") or real(conn))
+    argv = [a.format(tmp=tmp_path) for a in command]
+    assert run("--db", str(closed_db), *argv) == 0
+    assert checks == []
+    Path(f"{closed_db}-wal").write_bytes(b"")  # what a killed writer leaves behind
+    assert run("--db", str(closed_db), *[a.replace("copy", "copy2") for a in argv]) == 0
+    assert checks == ["quick"]  # a file not closed cleanly is still checked at once
+
+
+def test_verify_reports_progress_by_stage(
+    closed_db: Path, kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(chain, "ROWS_PER_REPORT", 5)
+    seen: list[tuple[str, int, int]] = []
+    with Repository.open(closed_db, kb) as repo:
+        assert repo.verify_report(progress=lambda *p: seen.append(p)).problems == []
+    stages = {stage for stage, _, _ in seen}
+    assert stages == {"audit entries", "signed visits"}
+    assert all(done <= total for _, done, total in seen)
+    assert ("signed visits", 1, 1) in seen
