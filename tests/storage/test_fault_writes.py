@@ -31,7 +31,7 @@ from desktop_app.core.observations import Mark
 from desktop_app.core.records import Settings
 from desktop_app.storage.backup import backups, default_backup_dir, startup_backup
 from desktop_app.storage.repository import Repository
-from tests.storage.helpers import filled_visit
+from tests.storage.helpers import filled_visit, signer
 
 KILLS_PER_KIND = 16
 pytestmark = [
@@ -94,7 +94,7 @@ def _measure(repo: Repository, ctx: Context, n: int) -> str:
 
 
 def _ack(repo: Repository, ctx: Context, n: int) -> str:
-    repo.acknowledge_red_flag(ctx["draft"], "hot", False, f"Reason {n}")
+    repo.acknowledge_red_flag(ctx["draft"], "hot", False, f"Reason {n}", by=ctx["clinician"])
     return f"Reason {n}"
 
 
@@ -135,7 +135,8 @@ def _signed(repo: Repository, ctx: Context, facts: list[str]) -> None:
 
 
 def _amend(repo: Repository, ctx: Context, n: int) -> str:
-    return str(repo.amend_visit(ctx["signed"], f"Amendment {n}", "Killed test").id)
+    amendment = repo.amend_visit(ctx["signed"], f"Amendment {n}", "Killed", by=ctx["clinician"])
+    return str(amendment.id)
 
 
 def _amended(repo: Repository, ctx: Context, facts: list[str]) -> None:
@@ -145,7 +146,8 @@ def _amended(repo: Repository, ctx: Context, facts: list[str]) -> None:
 
 def _backup(repo: Repository, ctx: Context, n: int) -> str:
     folder = default_backup_dir(repo.path)
-    return str(repo.backup_to(folder / f"manual-{n:04d}.sqlite3"))
+    # A killed writer may have made its next copy before reporting it: names never repeat.
+    return str(repo.backup_to(folder / f"manual-{os.getpid()}-{n:04d}.sqlite3"))
 
 
 def _backups(repo: Repository, ctx: Context, facts: list[str]) -> None:
@@ -218,7 +220,13 @@ def _world(db_path: Path, kb: KnowledgeBase) -> Context:
         patient = repo.create_patient("Fault Suite", dt.date(1975, 6, 1), "female")
         signed = filled_visit(repo, patient.id)
         draft = repo.create_visit(patient.id, "follow_up", ["pain"])
-        return {"patient": patient.id, "signed": signed.id, "draft": draft.id}
+        clinician = signer(repo)
+        return {
+            "patient": patient.id,
+            "signed": signed.id,
+            "draft": draft.id,
+            "clinician": clinician,
+        }
 
 
 @pytest.mark.parametrize("kind", KINDS, ids=[k.name for k in KINDS])

@@ -50,7 +50,9 @@ def test_an_old_unkeyed_database_verifies_and_is_sealed(
     filled_visit(repo, patient.id)
     repo.close()
     _unkeyed(db_path)
-    last = sqlite3.connect(db_path).execute("SELECT max(id) FROM audit_log").fetchone()[0]
+    conn = sqlite3.connect(db_path)
+    last = conn.execute("SELECT max(id) FROM audit_log").fetchone()[0]
+    conn.close()
     with Repository.open(db_path, kb) as reopened:
         report = reopened.verify_report()
         assert report.problems == []

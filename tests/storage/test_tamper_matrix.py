@@ -16,7 +16,7 @@ import shutil
 import signal
 import sqlite3
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -37,9 +37,12 @@ class Scene:
     lone: int  # a patient with no visits
     episode: int  # an episode with no visits
     backup: Path  # a backup taken before the last changes
+    opened: list[sqlite3.Connection] = field(default_factory=list)
 
     def sql(self) -> sqlite3.Connection:
+        """The attacker's connection (closed before verify runs)."""
         conn = sqlite3.connect(self.db_path, isolation_level=None)
+        self.opened.append(conn)
         names = conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%RAISE(ABORT%'"
         ).fetchall()
@@ -63,10 +66,15 @@ def scene(db_path: Path, kb: KnowledgeBase, tmp_path: Path) -> Iterator[Scene]:
         repo.save_plan(draft.id, "Review in a week.")
         repo.create_patient("Newest Patient", dt.date(1970, 3, 4), "other")
         assert repo.verify() == []
-    yield Scene(db_path, kb, signed.id, draft.id, patient.id, lone.id, episode.id, backup)
+    scene = Scene(db_path, kb, signed.id, draft.id, patient.id, lone.id, episode.id, backup)
+    yield scene
+    for conn in scene.opened:
+        conn.close()
 
 
 def problems_of(scene: Scene) -> list[str]:
+    for conn in scene.opened:
+        conn.close()
     with Repository.open(scene.db_path, scene.kb) as repo:
         return repo.verify()
 
