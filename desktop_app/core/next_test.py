@@ -11,8 +11,9 @@
      the pain and deficit not yet asked).
    More urgent rules first, then the more probable condition, then knowledge-base order; the
    first item of each rule comes before a second item of any rule.
-2. Expected change. For every other unrecorded item that reads one of the LEADING candidates
-   (raw posterior), each possible result is simulated, re-scoring only the conditions the item
+2. Expected change. For every other unrecorded item that reads one of the leaders (the
+   conditions that lead the differential as displayed, one per leading group: core.ranking),
+   each possible result is simulated, re-scoring only the conditions the item
    touches (`kb.conditions_by_item`). A result's predicted probability is a mixture over the
    leaders and "none of them", weighted by their probabilities: without a leader every result is
    equally likely (no base rates are recorded); under a leader each result's chance is that base
@@ -45,7 +46,6 @@ from desktop_app.core.safety import MUST_EXCLUDE_URGENCIES, URGENCY_ORDER
 from desktop_app.core.scoring import Score, rescore
 from desktop_app.core.visibility import is_shown
 
-LEADING = 3  # how many top candidates the expected change is summed over
 # A dangerous condition at 5 % or more deserves its screen even when nothing recorded raised it
 # (estimate: well above the < 1 % base rate of serious pathology in primary-care back pain).
 PLAUSIBLE_FLOOR = 0.05
@@ -140,15 +140,16 @@ def next_best_tests(
     obs: Observations,
     scores: dict[str, Score],
     fired_ids: set[str],
+    leaders: tuple[str, ...],
     limit: int = 3,
 ) -> tuple[NextTest, ...]:
-    """Up to `limit` safety tests, then up to `limit` by expected change (a display shows the
-    first few, so safety always shows first)."""
+    """Up to `limit` safety tests, then up to `limit` by expected change across `leaders`
+    (core.ranking.leaders); a display shows the first few, so safety always shows first."""
     cands = candidates(kb, obs)
     safety = safety_tests(kb, obs, scores, fired_ids, cands)
     taken = {(t.kind, t.item_id) for t in safety}
-    rest = expected_change_tests(kb, obs, scores, [c for c in cands if c[:2] not in taken], limit)
-    return tuple(safety[:limit] + rest)
+    rest = [c for c in cands if c[:2] not in taken]
+    return tuple(safety[:limit] + expected_change_tests(kb, obs, scores, leaders, rest, limit))
 
 
 def _plausible(flag: RedFlag, seen: list[Any], scores: dict[str, Score]) -> bool:
@@ -255,19 +256,19 @@ def expected_change_tests(
     kb: KnowledgeBase,
     obs: Observations,
     scores: dict[str, Score],
+    leaders: tuple[str, ...],
     cands: list[Candidate],
     limit: int = 3,
 ) -> list[NextTest]:
-    ranked = sorted(scores.values(), key=lambda s: (-s.log_odds, s.condition.name, s.condition.id))
-    base = {s.condition.id: s.log_odds for s in ranked[:LEADING]}
+    base = {cid: scores[cid].log_odds for cid in leaders}
     p = {cid: probability(lo) for cid, lo in base.items()}
     scale = max(1.0, sum(p.values()))  # conditions are not exclusive: keep weights within 1
     weight = {cid: v / scale for cid, v in p.items()}
     none_weight = 1 - sum(weight.values())
     scored: list[tuple[NextTest, list[tuple[str, dict[str, float]]]]] = []
-    leaders = set(base)
+    leading = set(base)
     for kind, item_id, name in cands:
-        if leaders.isdisjoint(kb.conditions_by_item.get((kind, item_id), ())):
+        if leading.isdisjoint(kb.conditions_by_item.get((kind, item_id), ())):
             continue  # the item moves none of the leaders
         links: dict[str, list[int]] = {}
         for cid, n in kb.links_by_item.get((kind, item_id), ()):

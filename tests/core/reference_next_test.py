@@ -13,7 +13,6 @@ from dataclasses import replace
 from desktop_app.core.differential import NextTest
 from desktop_app.core.knowledge import KnowledgeBase, RedFlag
 from desktop_app.core.next_test import (
-    LEADING,
     PLAUSIBLE_FLOOR,
     Candidate,
     candidates,
@@ -31,12 +30,14 @@ def reference_next_best_tests(
     obs: Observations,
     scores: dict[str, Score],
     fired_ids: set[str],
+    leaders: tuple[str, ...],
     limit: int = 3,
 ) -> tuple[NextTest, ...]:
     cands = candidates(kb, obs)
     safety = _safety_tests(kb, obs, scores, fired_ids, cands)
     taken = {(t.kind, t.item_id) for t in safety}
-    rest = _expected_change(kb, obs, scores, [c for c in cands if c[:2] not in taken], limit)
+    rest = [c for c in cands if c[:2] not in taken]
+    rest = _expected_change(kb, obs, scores, leaders, rest, limit)
     return tuple(safety[:limit] + rest)
 
 
@@ -104,11 +105,11 @@ def _expected_change(
     kb: KnowledgeBase,
     obs: Observations,
     scores: dict[str, Score],
+    leaders: tuple[str, ...],
     cands: list[Candidate],
     limit: int,
 ) -> list[NextTest]:
-    ranked = sorted(scores.values(), key=lambda s: (-s.log_odds, s.condition.name, s.condition.id))
-    base = {s.condition.id: s.log_odds for s in ranked[:LEADING]}
+    base = {cid: scores[cid].log_odds for cid in leaders}
     p = {cid: probability(lo) for cid, lo in base.items()}
     scale = max(1.0, sum(p.values()))
     weight = {cid: v / scale for cid, v in p.items()}

@@ -18,7 +18,8 @@ from desktop_app.core.diagnosis import visible
 from desktop_app.core.knowledge import KnowledgeBase, load_knowledge_base
 from desktop_app.core.next_test import candidates, hypothetical, next_best_tests, outcomes
 from desktop_app.core.observations import Observations
-from desktop_app.core.safety import fired_flags
+from desktop_app.core.ranking import leaders
+from desktop_app.core.safety import fired_flags, must_exclude
 from desktop_app.core.scoring import score
 from tests.core.reference_next_test import reference_next_best_tests
 from tests.core.strategies import observations
@@ -36,9 +37,12 @@ STEPS = settings(MANY, max_examples=40)
 def _both(kb: KnowledgeBase, obs: Observations, limit: int) -> None:
     obs = visible(kb, obs)
     scores = {c.id: score(c, obs) for c in kb.conditions.values()}
-    fired = {f.id for f in fired_flags(kb, obs)}
-    expected = reference_next_best_tests(kb, obs, scores, fired, limit)
-    assert next_best_tests(kb, obs, scores, fired, limit) == expected
+    flags = fired_flags(kb, obs)
+    fired = {f.id for f in flags}
+    excluded = must_exclude(kb, flags, {cid: s.posterior for cid, s in scores.items()})
+    chosen = leaders(scores, excluded)  # the panel's leaders (core.ranking), shared by both
+    expected = reference_next_best_tests(kb, obs, scores, fired, chosen, limit)
+    assert next_best_tests(kb, obs, scores, fired, chosen, limit) == expected
 
 
 @MANY

@@ -1,0 +1,128 @@
+"""The order of the differential and its leaders: one rule for the panel, the PDF and the next test.
+
+Order of the rows (flat, ready for display):
+1. Must exclude now: the conditions of every fired urgent or emergency rule (emergencies first),
+   above the probabilistic ranking, so the list, the banner and the next best test agree.
+2. Then the groups the record points to: those with at least one supporting finding (a recorded
+   finding with LR > 1 for the condition or one of its children), by probability, highest first.
+3. Last, the groups with no supporting finding ("no specific findings yet"), by probability.
+   Probabilities are not normalised, so evidence for one condition never lowers another: without
+   this tier a common condition that nothing in the record favours would lead on its prior alone
+   over a condition the findings point to. Its probability is still shown as computed.
+Name, then ID, break ties.
+Nesting: a child (condition with `parent`) is never ranked on its own; it follows its parent,
+children ordered the same way (a must-exclude child first). A group containing a must-exclude
+child is placed in the must-exclude tier as a whole.
+
+Group probability rule: a parent row carries max(parent's own posterior, best child's posterior).
+A child is a subtype of its parent, so the parent can never be less probable than any child; the
+maximum is used rather than a combination of the children (noisy-OR) because children share
+most of their findings with each other and with the parent, and combining them would count that
+evidence twice.
+
+The leaders (what the next best test tries to separate) are the first LEADING groups in this
+order, one condition each: the member that places its group (the must-exclude member in that
+tier, otherwise the member whose probability the group row carries, the parent on a tie). So the
+next test works on the conditions the clinician sees at the top, never on a near-duplicate child
+of a group already counted, nor on a condition that leads on its prior alone while the record
+points elsewhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from desktop_app.core.differential import AppliedFinding, ConditionResult, MustExclude
+from desktop_app.core.probability import displayed
+from desktop_app.core.scoring import Score
+
+LEADING = 3  # how many leading groups the next best test separates
+
+RankKey = tuple[int, float, str, str]
+
+
+def _row(s: Score) -> ConditionResult:
+    found = [
+        AppliedFinding(link.label, truth, lr, link.source, link.estimate)
+        for link, truth, lr in s.applied
+    ]
+    supporting = tuple(sorted((f for f in found if f.lr > 1), key=lambda f: (-f.lr, f.label)))
+    c = s.condition
+    return ConditionResult(
+        condition_id=c.id,
+        name=c.name,
+        urgency=c.urgency,
+        prior=s.prior,
+        posterior=displayed(s.posterior, s.prior),
+        supporting=supporting,
+        opposing=tuple(sorted((f for f in found if f.lr < 1), key=lambda f: (f.lr, f.label))),
+        parent=c.parent,
+        specific=bool(supporting),
+        raw_posterior=s.posterior,
+        base_prior=s.base_prior,
+    )
+
+
+def _with_group(parent: ConditionResult, children: list[ConditionResult]) -> ConditionResult:
+    """The parent row carrying its group's probability (module docstring)."""
+    if not children:
+        return parent
+    group_raw = max([parent.raw_posterior, *(c.raw_posterior for c in children)])
+    shown = max([displayed(group_raw, parent.prior), *(c.posterior for c in children)])
+    return replace(
+        parent,
+        posterior=shown,
+        raw_posterior=group_raw,
+        specific=parent.specific or any(c.specific for c in children),
+    )
+
+
+def ordered_rows(
+    scores: dict[str, Score], excluded: tuple[MustExclude, ...]
+) -> tuple[ConditionResult, ...]:
+    """Must-exclude groups first (in `excluded` order), then specific groups, then the rest, each
+    by probability (module docstring)."""
+    return tuple(r for _, parent, kids in _groups(scores, excluded) for r in (parent, *kids))
+
+
+def leaders(
+    scores: dict[str, Score], excluded: tuple[MustExclude, ...], n: int = LEADING
+) -> tuple[str, ...]:
+    """The condition IDs the next best test separates: one per leading group (module docstring)."""
+    rank = {m.condition_id: k for k, m in enumerate(excluded)}
+    chosen = []
+    for _, parent, kids in _groups(scores, excluded)[:n]:
+        members = [scores[parent.condition_id], *(scores[k.condition_id] for k in kids)]
+        tier = [s for s in members if s.condition.id in rank]
+        if tier:
+            chosen.append(min(tier, key=lambda s: rank[s.condition.id]).condition.id)
+        else:  # max() keeps the first of equals: the parent, then the children in display order
+            chosen.append(max(members, key=lambda s: s.posterior).condition.id)
+    return tuple(chosen)
+
+
+def _groups(
+    scores: dict[str, Score], excluded: tuple[MustExclude, ...]
+) -> list[tuple[RankKey, ConditionResult, list[ConditionResult]]]:
+    rank = {m.condition_id: n for n, m in enumerate(excluded)}
+    rows = {cid: _row(s) for cid, s in scores.items()}
+    children: dict[str, list[ConditionResult]] = {}
+    for row in rows.values():
+        if row.parent is not None:
+            children.setdefault(row.parent, []).append(row)
+
+    def key(row: ConditionResult) -> RankKey:
+        if row.condition_id in rank:
+            return (0, rank[row.condition_id], "", "")
+        return (1 if row.specific else 2, -row.raw_posterior, row.name, row.condition_id)
+
+    groups = []
+    for row in rows.values():
+        if row.parent is not None:
+            continue
+        kids = sorted(children.get(row.condition_id, []), key=key)
+        lead = min([key(row), *(key(k) for k in kids)])
+        parent = _with_group(row, kids)
+        groups.append((lead if lead[0] == 0 else key(parent), parent, kids))
+    groups.sort(key=lambda g: g[0])
+    return groups
