@@ -190,7 +190,9 @@ ALL_ANSWER_TYPES = {
     "text",
 }
 # Measures whose item text has no verified embedding licence (clinical-evidence.md §2).
-UNLICENSED = {"visa_g", "visa_h", "ihot12", "odi", "rmdq"}
+UNLICENSED = {"visa_g", "visa_h", "ihot12", "odi", "rmdq"} | {
+    f"hoos_{s}" for s in ("pain", "symptoms", "adl", "sport", "qol")
+}
 
 
 @pytest.fixture(scope="module")
