@@ -1,0 +1,92 @@
+"""Benign mimics a physiotherapist sees every week: each stays quiet where its serious twin fires.
+
+Each test pairs an ordinary outpatient story that an over-broad trigger used to alarm on with the
+serious presentation the same rule exists for, so narrowing a rule can never silence the latter.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop_app import paths
+from desktop_app.core.diagnosis import assess
+from desktop_app.core.knowledge import KnowledgeBase, load_knowledge_base
+from desktop_app.core.validation import observations_from_dict
+from tests.core.red_flag_pairs import RIGHT_POS, SCIATICA, Case, visit
+
+
+@pytest.fixture(scope="module")
+def shipped() -> KnowledgeBase:
+    return load_knowledge_base(paths.KNOWLEDGE_BASE)
+
+
+def fired(kb: KnowledgeBase, data: Case) -> dict[str, str]:
+    result = assess(kb, observations_from_dict(kb, data))
+    return {alert.flag_id: alert.urgency for alert in result.red_flags}
+
+
+def pain_at(region: str) -> list[dict[str, str]]:
+    return [{"region": region, "symptom": "pain", "side": "right"}]
+
+
+def test_a_cancer_survivor_with_years_of_stable_sciatica_gets_the_tumour_review_only(shipped):
+    stable = {**SCIATICA, "history_of_cancer": "yes", "age_years": 64, "symptom_duration": 104}
+    quiet = fired(
+        shipped, visit({**stable, "progressive_symptoms": "no"}, {"neuro_reflexes": RIGHT_POS})
+    )
+    assert "metastatic_cord_compression" not in quiet and quiet.get("tumour") == "urgent"
+    # NHS Lothian: new nerve-root pain, or the same pain getting worse, goes to the MSCC pathway.
+    new = fired(shipped, visit({**stable, "symptom_duration": 4}))
+    assert new.get("metastatic_cord_compression") == "emergency"
+    worse = fired(shipped, visit({**stable, "progressive_symptoms": "yes"}))
+    assert worse.get("metastatic_cord_compression") == "emergency"
+    # Weakness on examination counts whatever the duration.
+    weak = fired(shipped, visit(stable, {"ankle_dorsiflexion_mrc": {"right": 4}}))
+    assert weak.get("metastatic_cord_compression") == "emergency"
+
+
+def test_a_blood_thinner_with_a_stable_sciatic_deficit_is_not_a_buttock_bleed(shipped):
+    on_apixaban = {**SCIATICA, "anticoagulant_use": "yes", "age_years": 78, "symptom_duration": 52}
+    stable = visit(
+        {**on_apixaban, "severe_pain_out_of_proportion": "no"}, {"ehl_mrc": {"right": 4}}
+    )
+    assert "gluteal_compartment_syndrome" not in fired(shipped, stable)
+    # The same patient after a fall, or with severe pain: a bleed into the buttock until excluded.
+    fall = visit({**on_apixaban, "minor_trauma": "yes"}, {"ehl_mrc": {"right": 4}})
+    assert fired(shipped, fall).get("gluteal_compartment_syndrome") == "emergency"
+    severe = visit({**on_apixaban, "severe_pain_out_of_proportion": "yes"})
+    assert fired(shipped, severe).get("gluteal_compartment_syndrome") == "emergency"
+
+
+def test_sciatica_that_began_before_a_long_operation_is_not_post_operative_compression(shipped):
+    before = {**SCIATICA, "recent_surgery": "yes", "surgery_hours": 3, "symptom_duration": 104}
+    assert "gluteal_compartment_syndrome" not in fired(shipped, visit(before))
+    # Worsening pain after the operation still fires it (Khalifa 2020).
+    worse = visit({**before, "progressive_symptoms": "yes"})
+    assert fired(shipped, worse).get("gluteal_compartment_syndrome") == "emergency"
+    new = visit({**before, "symptom_duration": 0.5})
+    assert fired(shipped, new).get("gluteal_compartment_syndrome") == "emergency"
+
+
+def test_a_runner_with_gluteal_tendinopathy_after_a_load_increase_raises_no_fracture_alarm(
+    shipped,
+):
+    runner = {
+        "age_years": 44,
+        "running_sport": "yes",
+        "running_load_increase": "yes",
+        "pain_weight_bearing": "yes",
+        "lateral_hip_pain": "yes",
+    }
+    tendon = visit(runner, {"single_leg_stance": RIGHT_POS}, pain_at("greater_trochanter"))
+    assert "bone_stress_injury" not in fired(shipped, tendon)
+    hamstring = visit({**runner, "lateral_hip_pain": "no"}, None, pain_at("ischial_tuberosity"))
+    assert "bone_stress_injury" not in fired(shipped, hamstring)
+    # The same load story with groin or sacral pain is a femoral neck or sacral stress fracture
+    # until excluded (Robertson and Wood 2017; Kahanov 2011).
+    for region in ("groin", "sacroiliac"):
+        alerts = fired(shipped, visit({**runner, "lateral_hip_pain": "no"}, None, pain_at(region)))
+        assert alerts.get("bone_stress_injury") == "urgent", region
+    # And a painful hop fires it wherever the pain was drawn.
+    hop = visit(runner, {"hop_test_pain": RIGHT_POS}, pain_at("greater_trochanter"))
+    assert fired(shipped, hop).get("bone_stress_injury") == "urgent"
