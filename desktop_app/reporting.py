@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
 from desktop_app.core.clinicians import Clinician
@@ -46,6 +47,14 @@ def load_bundle(
     )
 
 
+@dataclass(frozen=True)
+class Exported:
+    """A written export: the file, and why it is not in the audit log ("" when it is)."""
+
+    path: Path
+    not_audited: str = ""
+
+
 def export_visit(
     repo: Repository,
     kb: KnowledgeBase,
@@ -56,11 +65,26 @@ def export_visit(
     author: int | None = None,
     letter: ReferralLetter | None = None,
 ) -> Path:
+    """Write the visit's PDF of the given kind and audit it (see write_export); its path."""
+    return write_export(repo, kb, visit_id, kind, out, author=author, letter=letter).path
+
+
+def write_export(
+    repo: Repository,
+    kb: KnowledgeBase,
+    visit_id: int,
+    kind: str,
+    out: Path,
+    *,
+    author: int | None = None,
+    letter: ReferralLetter | None = None,
+) -> Exported:
     """Write the visit's PDF of the given kind, stamped with the record, and audit the export
     (with a referral's addressee, reason and question).
 
     The stamp (visit, fingerprint, audit head) and the audit entry (the file's SHA-256) let
-    `verify --pdf FILE` tell this exact file from an altered one.
+    `verify --pdf FILE` tell this exact file from an altered one. A file written but not
+    audited (the database's disk is full) is still written: the result says why.
     """
     clinician = repo.clinician(author) if author is not None else None
     letter = clean_letter(letter) if letter is not None else None
@@ -68,5 +92,4 @@ def export_visit(
     written = write_pdf(kind, bundle, Path(out), repo.record_stamp(visit_id))
     digest = hashlib.sha256(written.read_bytes()).hexdigest()
     details = letter.audit_detail() if letter is not None else ""
-    repo.record_export(visit_id, kind, written.name, digest, details)
-    return written
+    return Exported(written, repo.record_export(visit_id, kind, written.name, digest, details))

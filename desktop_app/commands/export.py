@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ def register(sub: Any) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from desktop_app.reporting import export_visit
+    from desktop_app.reporting import write_export
     from desktop_app.storage.database import defer_quick_check
 
     app = app_of(args)
@@ -33,6 +34,12 @@ def run_export(args: argparse.Namespace) -> int:
         from desktop_app.storage.outputs import check_output
 
         check_output(args.out, repo.path, force=args.force, what="PDF")
-        written = export_visit(repo, app.knowledge_base(), args.visit, args.kind, args.out)
-    print(f"Wrote {args.kind} of visit {args.visit} to {written}")
+        done = write_export(repo, app.knowledge_base(), args.visit, args.kind, args.out)
+    print(f"Wrote {args.kind} of visit {args.visit} to {done.path}")
+    if done.not_audited:  # the file is complete; the log lacks its entry
+        print(
+            f"warning: {done.path} was written but not audited: {done.not_audited} The file is "
+            "complete, but the audit log has no entry for this export: note it by hand.",
+            file=sys.stderr,
+        )
     return 0

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from sqlite_utils import Database
 
 from desktop_app.core.errors import StorageError
-from desktop_app.storage import anchor, audit, private, restore
+from desktop_app.storage import anchor, audit, partials, private, restore
 from desktop_app.storage.database import (
     WriterLock,
     check_schema,
@@ -34,7 +34,7 @@ def _stamp() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
 
 
-PARTIAL = ".partial"
+PARTIAL = partials.SUFFIX
 
 
 def copy_database(conn: sqlite3.Connection, dest: Path, source: Path) -> Path:
@@ -45,6 +45,11 @@ def copy_database(conn: sqlite3.Connection, dest: Path, source: Path) -> Path:
     """
     private.make_dir(dest.parent)
     partial = dest.with_name(dest.name + PARTIAL)
+    with partials.recorded(partial):  # a kill leaves it recorded: the next start removes it
+        return _copy(conn, dest, partial, source)
+
+
+def _copy(conn: sqlite3.Connection, dest: Path, partial: Path, source: Path) -> Path:
     try:
         private.create_file(partial)
         target = sqlite3.connect(partial)
@@ -94,7 +99,8 @@ def backups(db_path: Path, backup_dir: Path) -> list[Path]:
 
 
 def remove_partials(db_path: Path, backup_dir: Path | None = None) -> None:
-    """Remove copies left by a backup killed part-way (run at each start)."""
+    """Remove copies left by a backup killed part-way (run at each start), wherever written."""
+    partials.remove_recorded()
     folder = backup_dir or default_backup_dir(db_path)
     for partial in folder.glob(f"*{SUFFIX}{PARTIAL}") if folder.is_dir() else []:
         partial.unlink(missing_ok=True)

@@ -49,7 +49,8 @@ def check(db: Database, record: str | None, file_sha256: str) -> tuple[list[str]
     if entry is None:
         problems.append(
             f"This file is not one this database exported for visit {visit_id}: it was changed "
-            "after export, or comes from another database."
+            "after export, comes from another database, or was written when its export could "
+            "not be audited (the export then said so)."
         )
     else:
         findings.append(f"Exported as {entry[1]} at {entry[0]} (audit entry {entry[2]}).")

@@ -23,6 +23,7 @@ from desktop_app.storage import anchor, audit, pdf_record, signatures, verificat
 from desktop_app.storage.backup import copy_database
 from desktop_app.storage.body_chart import BodyChartStore
 from desktop_app.storage.chain import Progress
+from desktop_app.storage.database import mapped
 from desktop_app.storage.errors import RecordNotFound
 from desktop_app.storage.follow_up import FollowUpStore
 from desktop_app.storage.outputs import check_output
@@ -139,13 +140,13 @@ class Repository(FollowUpStore, BodyChartStore):
     @storage_call
     def record_export(
         self, visit_id: int, kind: str, filename: str, sha256: str = "", details: str = ""
-    ) -> bool:
+    ) -> str:
         """Audit a written export: kind, file type, the document's own details (a referral's
         addressee, reason and question) and the file's SHA-256 (never its name, which can
-        identify the patient). False (and a log line) when it could not be audited."""
+        identify the patient). "" when audited, else why it could not be (also logged)."""
         if self.read_only:
             log.info("export of visit %s not audited: database is read-only", visit_id)
-            return False
+            return self.read_only_reason
         suffix = Path(filename).suffix.lstrip(".").lower() or "file"
         detail = f"{kind} ({suffix})" + (f"; {details}" if details else "")
         detail += f" sha256 {sha256}" if sha256 else ""  # last: verify --pdf looks it up
@@ -153,9 +154,12 @@ class Repository(FollowUpStore, BodyChartStore):
             with self._change("export", "visit", visit_id, detail):
                 pass
         except (StorageError, sqlite3.Error) as exc:  # written: say so, and why not audited
-            log.warning("export of visit %s written but not audited: %s", visit_id, exc)
-            return False
-        return True
+            error = mapped(exc, self.path) if isinstance(exc, sqlite3.Error) else exc
+            log.warning("export of visit %s written but not audited: %s", visit_id, error)
+            if isinstance(error, StorageError):
+                return str(error)
+            return f"the audit log could not be written ({type(exc).__name__})."
+        return ""
 
     @storage_call
     def record_stamp(self, visit_id: int) -> str:

@@ -36,15 +36,17 @@ def storage_call(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate
     def wrapper(self: S, /, *args: P.args, **kwargs: P.kwargs) -> R:
         try:
             result = method(self, *args, **kwargs)
+            self._settle_versions(committed=True)
             self._after_write()
             return result
-        except sqlite3.IntegrityError as exc:
-            if "visit_locked" in str(exc):
+        except BaseException as exc:
+            self._settle_versions(committed=False)  # rolled back: so are the versions it read
+            if isinstance(exc, sqlite3.IntegrityError) and "visit_locked" in str(exc):
                 raise VisitLocked(
                     "This visit is signed and can no longer be changed. Add an amendment instead."
                 ) from None
-            raise
-        except sqlite3.Error as exc:
+            if not isinstance(exc, sqlite3.Error) or isinstance(exc, sqlite3.IntegrityError):
+                raise
             error = mapped(exc, self.path)
             if error is exc:
                 raise
@@ -84,6 +86,7 @@ class Store:
         self._lock = lock
         self.server = server  # the clinic server's connection; None for an SQLite file
         self._versions: dict[int, int] = {}  # draft visit ID -> the version this copy last read
+        self._pending: dict[int, int] = {}  # the same, read inside a transaction not yet ended
         self._changes = db.conn.total_changes
         self._head = audit.head(db)
 
@@ -203,8 +206,23 @@ class Store:
     # -- optimistic versions of draft visits (migration 0008) ---------------------------------
 
     def _saw_version(self, visit_id: int, version: int) -> None:
-        """Remember the version of a visit as last read (or written) by this copy."""
-        self._versions[visit_id] = int(version)
+        """Remember the version of a visit as last read (or written) by this copy.
+
+        Inside a transaction it counts only once committed: a write refused part-way (a full
+        disk) must not leave this copy a version ahead, or its next save is a false conflict.
+        """
+        if self.db.conn.in_transaction:
+            self._pending[visit_id] = int(version)
+        else:
+            self._versions[visit_id] = int(version)
+
+    def _settle_versions(self, *, committed: bool) -> None:
+        """At the end of the outermost transaction: keep what it read, or forget it."""
+        if not self._pending or self.db.conn.in_transaction:
+            return
+        if committed:
+            self._versions.update(self._pending)
+        self._pending.clear()
 
     def _claim_visit(self, visit_id: int) -> None:
         """Inside a write: raise the draft's version, refusing one changed since it was read.
@@ -213,7 +231,7 @@ class Store:
         VisitConflict (who changed it and when) instead of silently overwriting it. A visit this
         copy has not read yet (a command) is claimed at whatever version it has.
         """
-        expected = self._versions.get(visit_id)
+        expected = self._pending.get(visit_id, self._versions.get(visit_id))
         sql = "UPDATE visits SET version = version + 1 WHERE id = ? AND status = 'draft'"
         params: list[Any] = [visit_id]
         if expected is not None:

@@ -46,3 +46,20 @@ def test_a_backup_elsewhere_is_written_when_the_database_disk_is_full(
     else:
         assert trail[-1].action == "backup"
     assert not list(dest.parent.glob("*.partial"))
+
+
+@pytest.mark.sqlite_only
+def test_after_a_full_disk_the_next_save_is_not_a_false_conflict(
+    repo: Repository, patient: Patient
+) -> None:
+    """The refused save was rolled back, and so is the version this copy thought it wrote."""
+    visit = filled_visit(repo, patient.id, sign=False)
+    pages = repo.db.execute("PRAGMA page_count").fetchone()[0]
+    repo.db.execute(f"PRAGMA max_page_count = {pages}")
+    with pytest.raises(DiskFull):
+        for n in range(200):
+            repo.save_plan(visit.id, f"Plan {n}. " + "x" * 3000)
+    repo.db.execute("PRAGMA max_page_count = 1073741823")  # space freed
+    repo.save_plan(visit.id, "After the disk was freed.")
+    assert repo.get_visit(visit.id).plan == "After the disk was freed."
+    assert repo.verify() == []
