@@ -154,10 +154,9 @@ def run_assess(args: argparse.Namespace) -> int:
 
 def format_differential(result: Differential, top: int = 8) -> str:
     from desktop_app.core.diagnosis import format_probability
+    from desktop_app.core.safety_wording import flag_heading
 
-    lines = []
-    for alert in result.red_flags:
-        lines.append(f"RED FLAG [{alert.urgency.upper()}] {alert.name}: {alert.action}")
+    lines = [f"{flag_heading(a.urgency, a.name)}. {a.action}" for a in result.red_flags]
     for m in result.must_exclude:
         lines.append(f"MUST EXCLUDE NOW [{m.urgency.upper()}] {m.name} ({m.flag_name})")
     if result.red_flags:

@@ -14,6 +14,14 @@ from desktop_app.core.differential import Differential, MustExclude, NextTest, S
 from desktop_app.core.knowledge import KnowledgeBase
 
 LEVEL_WORDS = {"emergency": "Emergency", "urgent": "Urgent", "routine": "Routine review"}
+# How a fired rule is headed on paper, as the banner heads it on screen: emergency and urgent are
+# alarms that need an acknowledgement, a routine review is an information notice.
+FLAG_HEADINGS = {
+    "emergency": "RED FLAG — EMERGENCY",
+    "urgent": "RED FLAG — URGENT",
+    "routine": "Routine review (information, not an alarm)",
+}
+ACKNOWLEDGED_LEVELS = ("emergency", "urgent")
 MUST_EXCLUDE_TITLE = "Must exclude now"
 SAFETY_NET_TITLE = "If any of these happen, seek help"
 
@@ -78,6 +86,11 @@ def screening_counts_line(summary: ScreeningSummary) -> str:
     if summary.fired:
         parts.append(f"{len(summary.fired)} raised")
     return "Red-flag screening: " + ", ".join(parts) + "."
+
+
+def flag_heading(urgency: str, name: str) -> str:
+    """A fired rule's heading with its level, e.g. 'RED FLAG — URGENT: Possible infection'."""
+    return f"{FLAG_HEADINGS.get(urgency, FLAG_HEADINGS['urgent'])}: {name}"
 
 
 def must_exclude_line(row: MustExclude) -> str:

@@ -12,7 +12,7 @@ from desktop_app.export import wording as w
 from desktop_app.export.bundle import VisitBundle
 from desktop_app.export.fonts import markup
 from desktop_app.export.sections import letterhead, para, patient_block, rich, spacer
-from desktop_app.export.styles import page_size
+from desktop_app.export.styles import flag_style, page_size
 from desktop_app.export.summary import body_width, page_info
 
 TITLE = "Referral letter"
@@ -113,14 +113,11 @@ def render_referral(bundle: VisitBundle) -> bytes:
         para(letter.reason),
     ]
     for alert in bundle.differential.red_flags:
-        body.append(
-            rich(
-                f"RED FLAG — {markup(alert.name)} ({alert.urgency.upper()}). "
-                f"{markup(alert.action)}",
-                "alert",
-            )
-        )
-        body.append(para(w.acknowledgement_text(visit.red_flag_acks.get(alert.flag_id)), "small"))
+        heading = sw.flag_heading(alert.urgency, alert.name)
+        body.append(rich(f"{markup(heading)}. {markup(alert.action)}", flag_style(alert.urgency)))
+        if alert.urgency in sw.ACKNOWLEDGED_LEVELS:
+            ack = w.acknowledgement_text(visit.red_flag_acks.get(alert.flag_id))
+            body.append(para(ack, "small"))
     body.append(para("Findings", "h2"))
     topics = finding_topics(bundle)
     body += [

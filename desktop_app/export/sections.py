@@ -15,7 +15,7 @@ from desktop_app.export import wording as w
 from desktop_app.export.body_chart import body_chart_flowable
 from desktop_app.export.fonts import REGULAR, markup
 from desktop_app.export.measure_chart import measure_chart_flowable
-from desktop_app.export.styles import RULE, SHADE, colour, styles, table_style
+from desktop_app.export.styles import RULE, SHADE, colour, flag_style, styles, table_style
 
 log = logging.getLogger(__name__)
 
@@ -264,7 +264,10 @@ def _safety_lines(kb: KnowledgeBase, differential: Differential) -> list[Any]:
     out: list[Any] = []
     if differential.must_exclude:
         out.append(para(sw.MUST_EXCLUDE_TITLE, "h3"))
-        out += [rich(markup(sw.must_exclude_line(m)), "alert") for m in differential.must_exclude]
+        out += [
+            rich(markup(sw.must_exclude_line(m)), flag_style(m.urgency))
+            for m in differential.must_exclude
+        ]
     summary = sw.summarise_screening(kb, differential.screening)
     for line in (sw.screened_negative_line(summary), sw.not_screened_line(summary)):
         if line:
@@ -282,10 +285,13 @@ def differential_section(
     """Red flags with urgency, action and acknowledgement, then the leading conditions."""
     out = [para("Assessment", "h2")]
     for alert in differential.red_flags:
-        out.append(rich(f"RED FLAG — {markup(alert.name)} ({alert.urgency.upper()})", "alert"))
+        out.append(
+            rich(markup(sw.flag_heading(alert.urgency, alert.name)), flag_style(alert.urgency))
+        )
         out.append(rich(f"<i>Action:</i> {markup(alert.action)}"))
-        ack = w.acknowledgement_text(visit.red_flag_acks.get(alert.flag_id))
-        out.append(rich(f"<i>Acknowledged:</i> {markup(ack)}"))
+        if alert.urgency in sw.ACKNOWLEDGED_LEVELS:
+            ack = w.acknowledgement_text(visit.red_flag_acks.get(alert.flag_id))
+            out.append(rich(f"<i>Acknowledged:</i> {markup(ack)}"))
         out.append(spacer(3))
     if kb is not None:
         out += _safety_lines(kb, differential)

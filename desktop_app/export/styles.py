@@ -16,6 +16,7 @@ MUTED = (0.38, 0.38, 0.42)
 RULE = (0.75, 0.75, 0.78)
 SHADE = (0.93, 0.94, 0.96)
 ALERT = (0.70, 0.08, 0.08)
+CAUTION = (0.60, 0.33, 0.00)  # amber, dark enough to read on white: an urgent flag
 WATERMARK = (0.86, 0.86, 0.86)  # opaque light grey, drawn under the content (PDF/A: no alpha)
 
 
@@ -41,6 +42,7 @@ class Styles:
     cell: ParagraphStyle
     cell_bold: ParagraphStyle
     alert: ParagraphStyle
+    caution: ParagraphStyle
 
 
 @cache
@@ -90,7 +92,17 @@ def styles() -> Styles:
             "cell_bold", parent=body, fontName=BOLD, fontSize=8.5, leading=10.5
         ),
         alert=ParagraphStyle("alert", parent=body, fontName=BOLD, textColor=alert),
+        caution=ParagraphStyle("caution", parent=body, fontName=BOLD, textColor=Color(*CAUTION)),
     )
+
+
+FLAG_STYLES = {"emergency": "alert", "urgent": "caution", "routine": "body"}
+
+
+def flag_style(urgency: str) -> str:
+    """The paragraph style of a fired rule: red for an emergency, amber for urgent, plain text
+    for a routine review (the three levels look different on paper as on screen)."""
+    return FLAG_STYLES.get(urgency, "caution")
 
 
 def colour(rgb: tuple[float, float, float]) -> Any:
