@@ -20,6 +20,7 @@ from desktop_app.core.errors import InvalidObservation, StorageError
 from desktop_app.core.records import Amendment, AuditEntry, Visit
 from desktop_app.core.validation import clean_text
 from desktop_app.storage import anchor, audit, pdf_record, signatures, verification
+from desktop_app.storage.accounts import AccountStore
 from desktop_app.storage.backup import copy_database
 from desktop_app.storage.body_chart import BodyChartStore
 from desktop_app.storage.chain import Progress
@@ -33,7 +34,7 @@ from desktop_app.storage.verification import Report
 log = logging.getLogger(__name__)
 
 
-class Repository(FollowUpStore, BodyChartStore):
+class Repository(FollowUpStore, BodyChartStore, AccountStore):
     """Patients, episodes, visits, amendments and the audit log of one database file."""
 
     # -- signing and amendments --------------------------------------------------------------

@@ -13,6 +13,7 @@ SHIPPED = {
         "f563d13f5ca7b8bb01a1d80caebfd80bae0102cd69120573f402a404a990f011"
     ),
     "0008_visit_version.sql": "001f5855e2edc101dc998af7faa7ed0d2551a5e01bb9f2cfcc14b732487abe6f",
+    "0011_user_accounts.sql": "2e552925b51735f7dfb5de2f3c4e4985be44f5c292429715929425ad960887d2",
 }
 
 
