@@ -12,7 +12,7 @@ from desktop_app import paths
 from desktop_app.core.diagnosis import assess
 from desktop_app.core.knowledge import KnowledgeBase, load_knowledge_base
 from desktop_app.core.validation import observations_from_dict
-from tests.core.red_flag_pairs import RIGHT_POS, SCIATICA, Case, visit
+from tests.core.red_flag_pairs import RIGHT_NEG, RIGHT_POS, SCIATICA, Case, visit
 
 
 @pytest.fixture(scope="module")
@@ -90,3 +90,104 @@ def test_a_runner_with_gluteal_tendinopathy_after_a_load_increase_raises_no_frac
     # And a painful hop fires it wherever the pain was drawn.
     hop = visit(runner, {"hop_test_pain": RIGHT_POS}, pain_at("greater_trochanter"))
     assert fired(shipped, hop).get("bone_stress_injury") == "urgent"
+
+
+# Everyday outpatients, each as a physiotherapist records them: none may raise an urgent or
+# emergency alarm (a routine review notice is allowed where a weak flag is present).
+EVERYDAY = {
+    "gluteal tendinopathy, 52-year-old woman": visit(
+        {
+            "age_years": 52,
+            "sex": "female",
+            "lateral_hip_pain": "yes",
+            "pain_lying_on_side": "yes",
+            "stairs_limited": "yes",
+            "walking_limited": "yes",
+            "symptom_duration": 30,
+            "trauma_or_fall": "no",
+        },
+        {"single_leg_stance": RIGHT_POS},
+        pain_at("greater_trochanter"),
+    ),
+    "proximal hamstring tendinopathy in a runner": visit(
+        {
+            "age_years": 34,
+            "running_sport": "yes",
+            "pain_with_running": "yes",
+            "running_load_increase": "yes",
+            "pain_on_sitting": "yes",
+            "symptom_duration": 12,
+        },
+        {"ischial_palpation": RIGHT_POS},
+        pain_at("ischial_tuberosity"),
+    ),
+    "acute unilateral sciatica, 6 weeks": visit(
+        {
+            **SCIATICA,
+            "age_years": 41,
+            "symptom_duration": 6,
+            "bilateral_leg_symptoms": "no",
+            "progressive_weakness": "no",
+            "saddle_anaesthesia": "no",
+            "bladder_bowel_change": "no",
+            "history_of_cancer": "no",
+            "fever": "no",
+        },
+        {"slr": RIGHT_POS},
+    ),
+    "hip osteoarthritis, 70-year-old": visit(
+        {
+            "age_years": 70,
+            "groin_pain": "yes",
+            "pain_weight_bearing": "yes",
+            "walking_limited": "yes",
+            "symptom_duration": 104,
+            "trauma_or_fall": "no",
+            "osteoporosis": "no",
+            "long_term_steroids": "no",
+        },
+        {"hip_internal_rotation_reduced": RIGHT_POS},
+        pain_at("groin"),
+    ),
+    "post-partum sacroiliac pain": visit(
+        {
+            "age_years": 31,
+            "sex": "female",
+            "pregnancy_postpartum": "yes",
+            "pain_weight_bearing": "yes",
+            "pain_rising_from_sitting": "yes",
+            "symptom_duration": 10,
+        },
+        None,
+        pain_at("sacroiliac"),
+    ),
+    "hamstring strain after a sprint, no gap or bruising": visit(
+        {
+            "age_years": 24,
+            "sudden_effort_onset": "yes",
+            "onset_type": "sharp",
+            "pop_and_bruising": "no",
+            "symptom_duration": 1,
+        },
+        {"palpable_tendon_gap": RIGHT_NEG, "posterior_thigh_bruising": RIGHT_NEG},
+        pain_at("posterior_thigh"),
+    ),
+    "piriformis syndrome in an office worker": visit(
+        {
+            **SCIATICA,
+            "age_years": 38,
+            "pain_on_sitting": "yes",
+            "sitting_tolerance": 20,
+            "symptom_duration": 20,
+            "bilateral_leg_symptoms": "no",
+        },
+        None,
+        pain_at("deep_gluteal"),
+    ),
+}
+
+
+@pytest.mark.parametrize("story", sorted(EVERYDAY))
+def test_an_everyday_outpatient_raises_no_urgent_or_emergency_alarm(shipped, story):
+    alarms = {f: u for f, u in fired(shipped, EVERYDAY[story]).items() if u != "routine"}
+    assert not alarms, story
