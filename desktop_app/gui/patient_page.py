@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.records import Patient
 from desktop_app.core.wording import visit_type_name
 from desktop_app.gui.operations import Operations
-from desktop_app.gui.trend_chart import TrendChart
+from desktop_app.gui.trend_chart import CHART_MIN_WIDTH, TrendChart
 from desktop_app.gui.widgets import clear_layout, heading, hint, local_date, named
 
 
@@ -37,7 +38,19 @@ class PatientPage(QWidget):
         super().__init__(parent)
         self.ops = ops
         self.patient: Patient | None = None
-        layout = QVBoxLayout(self)
+        # The whole page scrolls: its minimum height never adds to the window's (the stacked
+        # pages' largest minimum is the window's, also while a visit is shown).
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        area = QScrollArea()
+        area.setWidgetResizable(True)
+        area.setFrameShape(QScrollArea.Shape.NoFrame)
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        body = QWidget()
+        area.setWidget(body)
+        outer.addWidget(area)
+        layout = QVBoxLayout(body)
         top = QHBoxLayout()
         self.name = heading("")
         self.details = QLabel()
@@ -66,6 +79,7 @@ class PatientPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.setMinimumHeight(6 * self.table.verticalHeader().defaultSectionSize())
         self.table.activated.connect(lambda index: self._open(index.row()))
         self.table.cellDoubleClicked.connect(lambda r, _c: self._open(r))
         layout.addWidget(self.table, 1)
@@ -78,13 +92,10 @@ class PatientPage(QWidget):
         self.trend_layout = QGridLayout(self.trends)
         self.trend_layout.setContentsMargins(0, 0, 0, 0)
         self.trend_layout.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        charts = QScrollArea()  # any number of charts, never a minimum taller than the screen
-        charts.setWidgetResizable(True)
-        charts.setFrameShape(QScrollArea.Shape.NoFrame)
-        charts.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        charts.setWidget(self.trends)
-        layout.addWidget(charts, 2)
+        layout.addWidget(self.trends, 2)
         self._visit_ids: list[int] = []
+        self._charts: list[TrendChart] = []
+        self._columns = 0
 
     def show_patient(self, patient: Patient) -> None:
         """Fill the page from the database."""
@@ -123,17 +134,33 @@ class PatientPage(QWidget):
         self.table.setCurrentCell(-1, -1)
         self.empty.setVisible(not visits)
         clear_layout(self.trend_layout)
-        charts = 0
+        self._charts = []
         for measure in self.ops.kb.measures.values():
             history = self.ops.repo.measure_history(self.patient.id, measure.id)
             if history:
-                chart = TrendChart(measure, [(d, s) for d, _, s in history])
-                self.trend_layout.addWidget(chart, charts // 2, charts % 2)
-                charts += 1
-        if not charts:
+                self._charts.append(TrendChart(measure, [(d, s) for d, _, s in history]))
+        self._columns = 0
+        self._place_charts()
+        if not self._charts:
             self.trend_layout.addWidget(
                 hint("Scores appear here once an outcome measure is recorded.")
             )
+
+    def _place_charts(self) -> None:
+        """Two charts side by side when they fit at their minimum width, else one column."""
+        room = self.width() - 2 * self.trend_layout.spacing() - 40
+        columns = 2 if room >= 2 * CHART_MIN_WIDTH else 1
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for chart in self._charts:
+            self.trend_layout.removeWidget(chart)
+        for n, chart in enumerate(self._charts):
+            self.trend_layout.addWidget(chart, n // columns, n % columns)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_charts()
 
     def _open(self, row: int) -> None:
         if 0 <= row < len(self._visit_ids):

@@ -19,6 +19,7 @@ from desktop_app.core.measures import format_score
 from desktop_app.gui.widgets import local_date
 
 LINE = QColor("#2f6db5")
+CHART_MIN_WIDTH = 300
 BAND = QColor(46, 160, 67, 48)  # translucent green: reads on light and dark backgrounds
 
 
@@ -34,7 +35,7 @@ class TrendChart(QWidget):
         super().__init__()
         self.measure = measure
         self.points = points
-        self.setMinimumSize(300, 230)
+        self.setMinimumSize(CHART_MIN_WIDTH, 230)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setAccessibleName(f"{measure.name} across visits")
         self.setToolTip(

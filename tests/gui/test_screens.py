@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import Counter
 
-import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
@@ -21,12 +20,6 @@ def open_full_visit(window: MainWindow) -> None:
     start_visit(window, list(window.ops.kb.presentations))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open: since the trend charts of b34b480 the patient page needs 302 logical pixels of "
-    "height, so the window's minimum is 346 > 324 (1366x768 at 200 % less title and task bars); "
-    "it passed before that landing and fits 1366x768 at 150 % (512)",
-)
 def test_the_window_fits_the_smallest_screen_with_a_visit_open(window: MainWindow) -> None:
     open_full_visit(window)
     for page in (window.editor, window.page):
