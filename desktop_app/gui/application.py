@@ -17,6 +17,7 @@ from desktop_app.core.errors import AppError
 from desktop_app.gui.main_window import APP_TITLE, MainWindow
 from desktop_app.gui.operations import Operations
 from desktop_app.gui.preferences import adopt_database_choice, app_settings
+from desktop_app.gui.session_lock import SessionLock
 from desktop_app.gui.startup_checks import StartupChecks, run_in
 from desktop_app.gui.style import apply_style
 from desktop_app.storage.database import defer_quick_check, unclean_shutdown
@@ -58,6 +59,7 @@ def open_window(root: App) -> MainWindow | None:
         return None
     window = MainWindow(Operations(repo, kb, reopen=root.open_repository), app_settings())
     window.show()
+    SessionLock(window).start()  # asks for a PIN once clinicians have one (owned by window)
     if repo.server is None:  # a clinic server checks itself; its admin backs it up (pg_dump)
         run_in(window, StartupChecks(db_path, check=not checked_at_open, backup_keep=keep))
     return window

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -54,6 +54,8 @@ CHOOSE = "<h2>Choose a patient</h2><p>Select a patient on the left, or search wi
 class MainWindow(VisitActions):
     """The application window over one open database."""
 
+    patientOpened = Signal(int)  # a patient's record was opened (gui/session_lock.py audits it)
+
     def __init__(self, ops: Operations, settings: QSettings, parent: QWidget | None = None):
         super().__init__(parent)
         self.ops = ops
@@ -62,6 +64,7 @@ class MainWindow(VisitActions):
         self.patient: Patient | None = None
         self._editor: VisitEditor | None = None
         self.startup_checks: StartupChecks | None = None
+        self.may_open_settings: Callable[[], bool] = lambda: True  # an admin's PIN, once in use
         self._build()
         self._actions()
         self._apply_read_only()
@@ -219,6 +222,7 @@ class MainWindow(VisitActions):
         self._remember(patient.id, None)
         self.page.show_patient(patient)
         self.show_patient_page()
+        self.patientOpened.emit(patient.id)
 
     def show_patient_page(self) -> None:
         self._flush_editor()
@@ -318,7 +322,8 @@ class MainWindow(VisitActions):
 
     # -- settings, help, state --------------------------------------------------------------
     def open_settings(self) -> None:
-        SettingsDialog(self.ops, self).exec()
+        if self.may_open_settings():
+            SettingsDialog(self.ops, self).exec()
 
     def _database_replaced(self) -> None:
         self.patient = None

@@ -1,0 +1,109 @@
+"""The idle lock as a clinician meets it: typing, walking away, coming back with a PIN; nothing
+typed is lost, every unlock and opened record is in the audit log, Settings need an admin."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QDialogButtonBox
+from pytestqt.qtbot import QtBot
+
+from desktop_app.gui.main_window import MainWindow
+from desktop_app.gui.session_lock import PinDialog, SessionLock
+from desktop_app.gui.settings_dialog import SettingsDialog
+from desktop_app.gui.visit_editor import TABS
+from tests.gui.conftest import answer_dialog
+from tests.gui.flows import activate, create_patient, start_visit
+
+
+class Clock:
+    """The lock's clock, moved by the test (the lock itself never reads the wall clock here)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _lock(window: MainWindow) -> tuple[SessionLock, Clock]:
+    lock = window.findChild(SessionLock)
+    assert lock is not None
+    clock = Clock()
+    lock._now = clock
+    lock._clock.touch(clock.now)
+    return lock, clock
+
+
+def _unlock_with(qtbot: QtBot, dialog: PinDialog, pin: str) -> None:
+    dialog.pin.clear()
+    qtbot.keyClicks(dialog.pin, pin)
+    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+
+
+def test_an_idle_window_locks_keeps_what_was_typed_and_unlocks_with_a_pin(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    repo = window.ops.repo
+    jane = repo.clinicians()[0]
+    repo.set_pin(jane.id, "4711", by=jane.id)
+    lock, clock = _lock(window)
+    create_patient(window, "Lock Tester", QDate(1980, 1, 1))
+    start_visit(window, ["gluteal_depression"])
+    activate(qtbot, window)
+    editor = window.editor
+    editor.tabs.setCurrentIndex(TABS.index("Plan"))
+    editor.plan.edit.setFocus()
+    qtbot.keyClicks(editor.plan.edit, "Gluteal loading, review in 2 wk")
+
+    clock.now += 4 * 60  # not yet: the default is 5 idle minutes
+    lock.check()
+    assert lock.dialog is None
+    clock.now += 61
+    lock.check()  # what the idle timer does when it fires
+
+    dialog = lock.dialog
+    assert dialog is not None and dialog.isVisible() and dialog.isModal()
+    visit_id = editor.visit.id
+    assert repo.get_visit(visit_id).plan == "Gluteal loading, review in 2 wk"  # saved at lock
+    dialog.reject()  # Escape does not unlock
+    assert dialog.isVisible()
+    _unlock_with(qtbot, dialog, "0000")
+    assert "not Dr Jane Roe's PIN" in dialog.error.text() and dialog.isVisible()
+    _unlock_with(qtbot, dialog, "4711")
+    assert lock.dialog is None and lock.clinician == jane
+    assert editor.plan.edit.toPlainText() == "Gluteal loading, review in 2 wk"  # still on screen
+    assert [e.action for e in repo.audit_trail()][-2:] == ["unlock refused", "unlock"]
+
+    window.show_patient(editor.visit.patient_id)  # opening the record again, as Jane
+    view = repo.audit_trail()[-1]
+    assert (view.action, view.entity, view.actor) == ("view", "patient", jane.actor)
+    assert repo.verify() == []
+
+
+def test_settings_open_only_to_an_admins_pin_once_accounts_are_in_use(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    repo = window.ops.repo
+    jane = repo.clinicians()[0]
+    sam = repo.add_clinician("Sam Lee", "Physiotherapist", "PH000002")
+    repo.set_pin(jane.id, "4711", by=jane.id)  # the first PIN: Jane is the admin
+    repo.set_pin(sam.id, "2222", by=jane.id, by_pin="4711")
+    errors: list[str] = []
+
+    def as_sam(dialog: PinDialog) -> None:
+        dialog.who.setCurrentIndex(dialog.who.findData(sam.id))
+        assert dialog.who.currentIndex() == -1  # only admins are offered
+        dialog.who.addItem(sam.name, sam.id)  # and one typed in anyway is refused
+        dialog.who.setCurrentIndex(dialog.who.findData(sam.id))
+        _unlock_with(qtbot, dialog, "2222")
+        errors.append(dialog.error.text())
+
+    answer_dialog(PinDialog, as_sam)
+    window.open_settings()  # refused: the PIN dialog was cancelled after Sam's try
+    assert "not an admin" in errors[0]
+
+    opened: list[SettingsDialog] = []
+    answer_dialog(PinDialog, lambda dialog: _unlock_with(qtbot, dialog, "4711"))
+    answer_dialog(SettingsDialog, lambda dialog: opened.append(dialog))
+    window.open_settings()
+    assert len(opened) == 1
