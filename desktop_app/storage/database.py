@@ -91,8 +91,12 @@ def connect(path: Path, *, read_only: bool = False, create: bool = True) -> sqli
     uri = f"file:{quote(str(path.resolve()))}?mode={mode}"
     try:
         conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)
+    except sqlite3.Error as exc:
+        raise mapped(exc, path) from None
+    try:
         conn.execute("PRAGMA foreign_keys = ON")
     except sqlite3.Error as exc:
+        conn.close()
         raise mapped(exc, path) from None
     return conn
 

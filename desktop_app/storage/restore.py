@@ -62,7 +62,11 @@ def copy_in(src: Path, temp: Path, audit_restore: Callable[[Database], None]) ->
     """Copy src into a new file temp, migrate it, append the restore entry; temp is complete."""
     private.create_file(temp)
     source = connect(src, read_only=True)
-    target = sqlite3.connect(temp)
+    try:
+        target = sqlite3.connect(temp)
+    except sqlite3.Error as exc:
+        source.close()
+        raise mapped(exc, temp) from None
     try:
 
         def progress(_status: int, _remaining: int, _total: int) -> None:

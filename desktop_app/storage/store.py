@@ -157,10 +157,16 @@ class Store:
             if lock is not None:
                 lock.release()
             raise
-        store = cls(db, path, kb, actor, reason, lock)
-        store._head = (-1, "")  # anchor the head as found (a first open, or just sealed)
-        store._changes = -1
-        store._after_write()
+        try:
+            store = cls(db, path, kb, actor, reason, lock)
+            store._head = (-1, "")  # anchor the head as found (a first open, or just sealed)
+            store._changes = -1
+            store._after_write()
+        except BaseException:  # never a connection or the writer lock left open
+            conn.close()
+            if lock is not None:
+                lock.release()
+            raise
         return store
 
     @classmethod

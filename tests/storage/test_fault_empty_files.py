@@ -118,7 +118,9 @@ def test_damage_that_quick_check_misses_is_never_backed_up(
     )
     conn.commit()
     conn.close()
-    assert sqlite3.connect(db_path).execute("PRAGMA quick_check").fetchone()[0] == "ok"
+    check = sqlite3.connect(db_path)
+    assert check.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+    check.close()
     with pytest.raises(DatabaseCorrupt, match="No backup was written"):
         rotate_backups(db_path, folder, keep=1)
     assert backups(db_path, folder) == [real]
