@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import partial
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -14,7 +12,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -33,35 +30,8 @@ from desktop_app.core.measures import (
     score,
 )
 from desktop_app.core.records import MeasureResult
+from desktop_app.gui.fields import NumberField
 from desktop_app.gui.widgets import DebouncedText, heading, hint, named
-
-NOT_ANSWERED = -1  # the spin boxes' "—" value (measure items never go below 0)
-
-
-class ScoreSpin(QSpinBox):
-    """A spin box that lets an out-of-range number be typed, then refuses it out loud.
-
-    QSpinBox silently swallows the keystroke that leaves its range (14 became 1); here the
-    typed text stays until Enter or Tab, then `refused(text)` is emitted and the box returns
-    to the recorded value. Values are committed on Enter or Tab, not on every keystroke.
-    """
-
-    refused = Signal(str)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setKeyboardTracking(False)
-
-    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
-        result = super().validate(text, pos)
-        if result[0] == QValidator.State.Invalid and text.strip().lstrip("-").isdigit():
-            return QValidator.State.Intermediate, text, pos
-        return result
-
-    def fixup(self, text: str) -> str:
-        if text.strip() and text.strip() != self.specialValueText():
-            self.refused.emit(text.strip())
-        return str(super().fixup(text))
 
 
 def item_keys(measure: Measure) -> list[tuple[str, str, float, float]]:
@@ -77,7 +47,11 @@ def item_keys(measure: Measure) -> list[tuple[str, str, float, float]]:
 
 
 class MeasureBox(QFrame):
-    """One measure: a spin box per item, the score and the change since the previous visit."""
+    """One measure: a number field per item, the score and the change since the previous visit.
+
+    The fields are the shared NumberField: a number outside the item's range is refused at the
+    field ("Not saved: …") and the field shows the recorded value again.
+    """
 
     responsesChanged = Signal(str, dict)
     labelsChanged = Signal(str, dict)  # a patient-specific measure's item names
@@ -97,7 +71,7 @@ class MeasureBox(QFrame):
         layout.addLayout(top, 0, 0, 1, 2)
         if measure.instructions:
             layout.addWidget(hint(measure.instructions), 1, 0, 1, 2)
-        self.spins: dict[str, QSpinBox] = {}
+        self.fields: dict[str, NumberField] = {}
         self.names: dict[str, DebouncedText] = {}
         self.name_edits: dict[str, QLineEdit] = {}
         for n, (key, label, low, high) in enumerate(item_keys(measure), start=2):
@@ -106,27 +80,18 @@ class MeasureBox(QFrame):
                 text = self._name_field(key, n - 1)
             else:
                 text.setWordWrap(True)  # type: ignore[attr-defined]
-            spin = named(ScoreSpin(), f"{measure.name}: {label}")
-            spin.setRange(NOT_ANSWERED, int(high))
-            spin.setSpecialValueText("—")
-            spin.setValue(NOT_ANSWERED)
-            spin.setMinimumWidth(80)
-            spin.setProperty("low", int(low))
-            spin.valueChanged.connect(self._edited)
-            spin.refused.connect(partial(self._refused, label, low, high))
+            field = NumberField(
+                f"{measure.name}: {label}", low, high, whole=True, what=label.split(" (")[0]
+            )
+            field.edited.connect(lambda _value: self._edited())
             if isinstance(text, QLabel):
-                text.setBuddy(spin)
+                text.setBuddy(field.edit)
             layout.addWidget(text, n, 0)
-            layout.addWidget(spin, n, 1)
-            self.spins[key] = spin
+            layout.addWidget(field, n, 1)
+            self.fields[key] = field
         self.score_label = QLabel()
         self.score_label.setObjectName("score")
-        layout.addWidget(self.score_label, len(self.spins) + 2, 0, 1, 2)
-        self.message = QLabel()
-        self.message.setObjectName("error")
-        self.message.setWordWrap(True)
-        self.message.hide()
-        layout.addWidget(self.message, len(self.spins) + 4, 0, 1, 2)
+        layout.addWidget(self.score_label, len(self.fields) + 2, 0, 1, 2)
         self.offered: dict[str, float] = {}
         self.use_history = named(
             QPushButton(), f"{measure.name}: fill in from the history", "Fills in the scale"
@@ -134,15 +99,9 @@ class MeasureBox(QFrame):
         self.use_history.setAutoDefault(False)
         self.use_history.clicked.connect(self._take_offer)
         self.use_history.hide()
-        layout.addWidget(self.use_history, len(self.spins) + 3, 0, 1, 2)
+        layout.addWidget(self.use_history, len(self.fields) + 3, 0, 1, 2)
         layout.setColumnStretch(0, 1)
-        self._silent = False
-
-    def _refused(self, label: str, low: float, high: float, text: str) -> None:
-        self.message.setText(
-            f"Not saved: {label.split(' (')[0]} must be from {low:g} to {high:g}, not {text}."
-        )
-        self.message.show()
+        layout.setColumnMinimumWidth(1, 180)  # room for a refusal message beside a narrow field
 
     def _name_field(self, key: str, n: int) -> QLineEdit:
         edit = named(QLineEdit(), f"{self.measure.name}: name of activity {n}")
@@ -158,9 +117,8 @@ class MeasureBox(QFrame):
         return {key: edit.text() for key, edit in self.name_edits.items()}
 
     def _names_edited(self) -> None:
-        if not self._silent:
-            self.labelsChanged.emit(self.measure.id, self.labels())
-            self.show_score()
+        self.labelsChanged.emit(self.measure.id, self.labels())
+        self.show_score()
 
     def show_labels(self, labels: Mapping[str, str]) -> None:
         """Show the item names the record holds (no signal)."""
@@ -171,6 +129,8 @@ class MeasureBox(QFrame):
     def flush(self) -> None:
         for names in self.names.values():
             names.flush()
+        for field in self.fields.values():
+            field.commit()
 
     def offer(self, offered: dict[str, float] | None, source: str) -> None:
         """Offer responses from the history (an explicit click fills them in), or none."""
@@ -182,27 +142,21 @@ class MeasureBox(QFrame):
 
     def _take_offer(self) -> None:
         for key, value in self.offered.items():
-            self.spins[key].setValue(int(value))  # each change is saved as typed would be
+            self.fields[key].set_value(value)
         self.use_history.hide()
+        self._edited()  # saved as if typed
 
     def responses(self) -> dict[str, float]:
-        return {
-            k: float(s.value()) for k, s in self.spins.items() if s.value() >= s.property("low")
-        }
+        return {k: value for k, f in self.fields.items() if (value := f.value()) is not None}
 
     def _edited(self) -> None:
-        if not self._silent:
-            self.message.hide()
-            self.responsesChanged.emit(self.measure.id, self.responses())
-            self.show_score()
+        self.responsesChanged.emit(self.measure.id, self.responses())
+        self.show_score()
 
     def show_result(self, result: MeasureResult | None, previous: float | None) -> None:
         self.previous = previous
-        self._silent = True
-        for key, spin in self.spins.items():
-            value = result.responses.get(key) if result else None
-            spin.setValue(NOT_ANSWERED if value is None else int(value))
-        self._silent = False
+        for key, field in self.fields.items():
+            field.set_value(result.responses.get(key) if result else None)
         self.show_score()
 
     def show_score(self) -> None:

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -24,7 +23,7 @@ from desktop_app.core.records import Patient
 from desktop_app.core.wording import visit_type_name
 from desktop_app.gui.operations import Operations
 from desktop_app.gui.trend_chart import CHART_MIN_WIDTH, TrendChart
-from desktop_app.gui.widgets import clear_layout, heading, hint, local_date, named
+from desktop_app.gui.widgets import clear_layout, heading, hint, local_date, named, scrolled
 
 
 class PatientPage(QWidget):
@@ -42,13 +41,10 @@ class PatientPage(QWidget):
         # pages' largest minimum is the window's, also while a visit is shown).
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        area = QScrollArea()
-        area.setWidgetResizable(True)
-        area.setFrameShape(QScrollArea.Shape.NoFrame)
+        body = QWidget()
+        area = scrolled(body)
         area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        body = QWidget()
-        area.setWidget(body)
         outer.addWidget(area)
         layout = QVBoxLayout(body)
         top = QHBoxLayout()

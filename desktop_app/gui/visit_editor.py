@@ -11,7 +11,7 @@ from dataclasses import replace
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QLocale, Qt, QTime, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -44,11 +44,13 @@ from desktop_app.gui.red_flag_banner import RedFlagBanner
 from desktop_app.gui.widgets import (
     FlowLayout,
     FoldButton,
+    SaveState,
     chain_focus,
     focusables,
     local_date,
     local_datetime,
     named,
+    scrolled,
     tabs_in_view,
 )
 
@@ -60,14 +62,6 @@ EXPORT_KINDS = (
 )
 NARROW = 820  # logical pixels: below this the differential starts folded (Ctrl+D shows it)
 TABS = ("History", "Examination", "Body chart", "Outcome measures", "Plan", "Since last visit")
-
-
-def _scroll(widget: QWidget) -> QScrollArea:
-    area = QScrollArea()
-    area.setWidgetResizable(True)
-    area.setFrameShape(QScrollArea.Shape.NoFrame)
-    area.setWidget(widget)
-    return area
 
 
 class VisitEditor(QWidget):
@@ -92,7 +86,7 @@ class VisitEditor(QWidget):
         self.last_refresh_ms = 0.0
         self._leader = ""
         self._build()
-        ops.saveState.connect(self._show_save_state)
+        ops.saveState.connect(self.saved.show_state)
         banner.acknowledgeRequested.connect(self.acknowledgeRequested)
 
     # -- layout -----------------------------------------------------------------------------
@@ -108,8 +102,7 @@ class VisitEditor(QWidget):
         self.title.setWordWrap(True)  # a long name wraps instead of widening the window
         self.status = QLabel()
         self.status.setObjectName("status")
-        self.saved = QLabel()
-        self.saved.setObjectName("saved")
+        self.saved = SaveState()
         self.completion = QProgressBar()
         self.completion.setFixedWidth(120)
         self.completion.setFormat("%p% recorded")
@@ -176,7 +169,7 @@ class VisitEditor(QWidget):
             self.plan,
             self.progress,
         )
-        self._areas = [_scroll(section) for section in sections]  # any section fits any screen
+        self._areas = [scrolled(section) for section in sections]  # any section fits any screen
         for title, area in zip(TABS, self._areas, strict=True):
             area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the fields in it take focus, not it
             self.tabs.addTab(area, title)
@@ -185,7 +178,7 @@ class VisitEditor(QWidget):
         self.panel.nextTestChosen.connect(self.go_to_item)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.tabs)
-        side = _scroll(self.panel)
+        side = scrolled(self.panel)
         side.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         side.setMinimumWidth(260)
         side.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -368,6 +361,8 @@ class VisitEditor(QWidget):
         if result is not None:
             self.results[measure_id] = result
             self._show_progress()
+        box = self.measures.boxes[measure_id]
+        box.show_result(self.results.get(measure_id), box.previous)  # what the record holds
         self.measures.offer_history(self.obs.answers)
 
     def _labels_edited(self, measure_id: str, labels: dict[str, str]) -> None:
@@ -405,15 +400,3 @@ class VisitEditor(QWidget):
             self.history.flush()
             self.plan.flush()
             self.measures.flush()
-
-    def _show_save_state(self, state: str) -> None:
-        failed = state != "saved"
-        if failed:
-            self.saved.setText("⚠ Not saved")
-        else:
-            now = QLocale().toString(QTime.currentTime(), QLocale.FormatType.ShortFormat)
-            self.saved.setText(f"✔ Saved {now}")
-        if self.saved.property("failed") != failed:  # restyling costs a layout pass: only on change
-            self.saved.setProperty("failed", failed)
-            self.saved.style().unpolish(self.saved)
-            self.saved.style().polish(self.saved)

@@ -18,6 +18,7 @@ from PySide6.QtCore import (
     QRect,
     QSize,
     Qt,
+    QTime,
     QTimer,
     Signal,
 )
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QTabWidget,
     QWidget,
@@ -300,6 +302,35 @@ def tabs_in_view(tabs: QTabWidget) -> None:
     tabs.tabBar().setFocusPolicy(Qt.FocusPolicy.TabFocus)
     tabs.setUsesScrollButtons(False)
     tabs.setElideMode(Qt.TextElideMode.ElideRight)
+
+
+def scrolled(widget: QWidget) -> QScrollArea:
+    """The widget in a frameless scroll area that resizes it: any section fits any screen."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setWidget(widget)
+    return area
+
+
+class SaveState(QLabel):
+    """ "✔ Saved 10:42" or "⚠ Not saved", after each autosave."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("saved")
+
+    def show_state(self, state: str) -> None:
+        failed = state != "saved"
+        if failed:
+            self.setText("⚠ Not saved")
+        else:
+            now = QLocale().toString(QTime.currentTime(), QLocale.FormatType.ShortFormat)
+            self.setText(f"✔ Saved {now}")
+        if self.property("failed") != failed:  # restyling costs a layout pass: only on change
+            self.setProperty("failed", failed)
+            self.style().unpolish(self)
+            self.style().polish(self)
 
 
 class FoldButton(QPushButton):

@@ -71,7 +71,9 @@ def fill_visit(window: MainWindow, pain: int, red_flag: bool) -> None:
     assert negative is not None
     negative.buttons["negative"].click()
     editor._mark_toggled(Mark("upper_outer_buttock", "depression", "right"), True)
-    next(iter(editor.measures.boxes["nprs"].spins.values())).setValue(pain)
+    field = editor.measures.boxes["nprs"].fields["current"]
+    field.edit.setText(str(pain))
+    field.commit()
 
 
 def grab_and_close(app: QApplication, name: str) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QAbstractButton, QWidget
+from PySide6.QtWidgets import QAbstractButton, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop_app.gui.dialogs import PatientDialog
@@ -15,6 +15,15 @@ from tests.gui.conftest import answer_dialog, press_ok
 def click(qtbot: QtBot, button: QAbstractButton) -> None:
     assert button.isEnabled() and button.isVisible(), button.accessibleName()
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def type_into(qtbot: QtBot, edit: QLineEdit, text: str) -> None:
+    """Select what the field shows, type over it and press Tab, as a user does."""
+    assert edit.isVisible(), edit.accessibleName()
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, text)
+    qtbot.keyClick(edit, Qt.Key.Key_Tab)
 
 
 def activate(qtbot: QtBot, window: QWidget) -> None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, QLocale, Qt
-from PySide6.QtWidgets import QLineEdit, QPushButton, QSpinBox, QTableWidget
+from PySide6.QtCore import QDate, QLocale
+from PySide6.QtWidgets import QPushButton, QTableWidget
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.knowledge import KnowledgeBase
@@ -21,7 +21,7 @@ from desktop_app.gui.trend_chart import TrendChart
 from desktop_app.gui.visit_dialog import VisitDialog
 from desktop_app.gui.visit_editor import TABS
 from tests.gui.conftest import answer_dialog, press_ok
-from tests.gui.flows import activate, click, create_patient, start_visit
+from tests.gui.flows import activate, click, create_patient, start_visit, type_into
 
 COMPLAINT = "buttock_pain"
 
@@ -32,14 +32,6 @@ def _positive_test(kb: KnowledgeBase) -> str:
         for i in kb.exam_items_for([COMPLAINT])
         if i.sided and i.result_type == "binary" and not i.retired
     )
-
-
-def _type_into(qtbot: QtBot, widget: QLineEdit | QSpinBox, text: str) -> None:
-    """Select what the field shows, type over it and press Tab, as a user does."""
-    widget.setFocus()
-    widget.selectAll()
-    qtbot.keyClicks(widget, text)
-    qtbot.keyClick(widget, Qt.Key.Key_Tab)
 
 
 def _row(table: QTableWidget, first: str) -> int:
@@ -65,10 +57,10 @@ def test_a_follow_up_starts_from_the_last_visit(
     # The first visit: two PSFS activities named and scored, typed as a user types.
     editor.tabs.setCurrentIndex(TABS.index("Outcome measures"))
     psfs = editor.measures.boxes["psfs"]
-    _type_into(qtbot, psfs.name_edits["activity_1"], "Climbing stairs")
-    _type_into(qtbot, psfs.name_edits["activity_2"], "Sitting in the car")
-    _type_into(qtbot, psfs.spins["activity_1"], "4")
-    _type_into(qtbot, psfs.spins["activity_2"], "6")
+    type_into(qtbot, psfs.name_edits["activity_1"], "Climbing stairs")
+    type_into(qtbot, psfs.name_edits["activity_2"], "Sitting in the car")
+    type_into(qtbot, psfs.fields["activity_1"].edit, "4")
+    type_into(qtbot, psfs.fields["activity_2"].edit, "6")
     editor.flush()
     stored = repo.get_visit(first)
     assert stored.measure_labels["psfs"] == {
@@ -129,7 +121,7 @@ def test_a_follow_up_starts_from_the_last_visit(
     # Scoring PSFS today shows the change beside the last score, rounded.
     editor.tabs.setCurrentIndex(TABS.index("Outcome measures"))
     for key, value in (("activity_1", "7"), ("activity_2", "8")):
-        _type_into(qtbot, psfs.spins[key], value)
+        type_into(qtbot, psfs.fields[key].edit, value)
     assert "since last visit +2.5" in psfs.score_label.text()
     assert repo.get_visit(follow.id).measures["psfs"].score == 7.5
     measures = editor.progress.measures
@@ -160,17 +152,21 @@ def test_psfs_scores_out_of_range_are_not_held(qtbot: QtBot, window: MainWindow)
     editor = window.editor
     editor.tabs.setCurrentIndex(TABS.index("Outcome measures"))
     box = editor.measures.boxes["psfs"]
-    spin = box.spins["activity_1"]
-    _type_into(qtbot, spin, "6")
+    field = box.fields["activity_1"]
+    type_into(qtbot, field.edit, "6")
     assert _psfs(window) == {"activity_1": 6}
-    _type_into(qtbot, spin, "11")  # not bent to 1, and not saved
-    assert spin.value() == 6 and box.message.isVisible()
-    assert "must be from 0 to 10, not 11" in box.message.text()
+    type_into(qtbot, field.edit, "11")  # not bent to 1, and not saved
+    assert field.edit.text() == "6" and field.message.isVisible()
+    assert field.message.text() == "Not saved: 11 is out of range for Activity 1: 0 to 10."
     assert _psfs(window) == {"activity_1": 6}
     nprs = editor.measures.boxes["nprs"]
-    _type_into(qtbot, nprs.spins["current"], "14")
+    type_into(qtbot, nprs.fields["current"].edit, "14")
     assert "nprs" not in window.ops.repo.get_visit(editor.visit.id).measures
-    assert nprs.spins["current"].text() == "—" and "not 14" in nprs.message.text()
+    assert nprs.fields["current"].edit.text() == ""
+    assert nprs.fields["current"].message.text().startswith("Not saved: 14 is out of range")
+    type_into(qtbot, nprs.fields["current"].edit, "4.5")  # a scale of whole numbers
+    assert "nprs" not in window.ops.repo.get_visit(editor.visit.id).measures
+    assert "not a whole number" in nprs.fields["current"].message.text()
 
 
 def test_trend_charts_scroll_instead_of_growing_the_window(window: MainWindow) -> None:

@@ -12,7 +12,7 @@ from desktop_app.core.predicates import AnswerIs
 from desktop_app.gui.main_window import MainWindow
 from desktop_app.gui.patient_page import TrendChart
 from desktop_app.gui.visit_editor import TABS
-from tests.gui.flows import activate, click, create_patient, start_visit
+from tests.gui.flows import activate, click, create_patient, start_visit, type_into
 
 
 @pytest.fixture
@@ -81,11 +81,15 @@ def test_measure_change_since_last_visit_and_trend(
 ) -> None:
     measure = kb.measures["nprs"]
     first = visit_window.editor
-    next(iter(first.measures.boxes["nprs"].spins.values())).setValue(8)
+    activate(qtbot, visit_window)
+    first.tabs.setCurrentIndex(TABS.index("Outcome measures"))
+    type_into(qtbot, first.measures.boxes["nprs"].fields["current"].edit, "8")
     visit_window.show_patient_page()
     start_visit(visit_window, ["gluteal_depression"])
+    activate(qtbot, visit_window)
+    visit_window.editor.tabs.setCurrentIndex(TABS.index("Outcome measures"))
     box = visit_window.editor.measures.boxes["nprs"]
-    next(iter(box.spins.values())).setValue(int(8 - measure.mcid.value))
+    type_into(qtbot, box.fields["current"].edit, f"{8 - measure.mcid.value:g}")
     assert "exceeds the MCID" in box.score_label.text() and "better" in box.score_label.text()
     visit_window.show_patient_page()
     page = visit_window.page

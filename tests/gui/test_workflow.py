@@ -15,7 +15,7 @@ from desktop_app.gui.main_window import MainWindow
 from desktop_app.gui.red_flag_banner import AcknowledgeDialog
 from desktop_app.gui.visit_editor import TABS
 from tests.gui.conftest import Recorder, answer_dialog, press_ok
-from tests.gui.flows import click, create_patient, start_visit
+from tests.gui.flows import activate, click, create_patient, start_visit, type_into
 
 PATIENT = "Zoë Łukasiewicz"
 
@@ -96,7 +96,8 @@ def test_visit_from_new_patient_to_amended_record(
     # An outcome measure with its live score.
     editor.tabs.setCurrentIndex(TABS.index("Outcome measures"))
     nprs = editor.measures.boxes["nprs"]
-    next(iter(nprs.spins.values())).setValue(3)
+    activate(qtbot, window)
+    type_into(qtbot, nprs.fields["current"].edit, "3")
     assert "<b>3</b>" in nprs.score_label.text()
     assert repo.get_visit(visit_id).measures["nprs"].score == 3
 
