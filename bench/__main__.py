@@ -31,6 +31,7 @@ METRICS = (
     "search",
     "memory",
     "postgres",  # the clinic server beside the file (bench/postgres.py, issue 16)
+    "verify",  # full and incremental verify on a 1 GB-class file (bench/verify.py, issue 14)
 )
 
 
