@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
 from desktop_app.core.knowledge import Accuracy, ExamItem, KnowledgeBase
 from desktop_app.core.observations import NO_SIDE, SIDES, Observations
 from desktop_app.gui.fields import NumberField
-from desktop_app.gui.widgets import ChoiceButtons, WrapLabel, clear_layout, heading, hint, named
+from desktop_app.gui.kept_rows import KeptRows
+from desktop_app.gui.widgets import ChoiceButtons, WrapLabel, heading, hint, named
 
 RESULTS = [("positive", "Positive"), ("negative", "Negative"), ("inconclusive", "Inconclusive")]
 
@@ -129,37 +130,52 @@ class ExamForm(QWidget):
     def __init__(self, kb: KnowledgeBase, parent: QWidget | None = None):
         super().__init__(parent)
         self.kb = kb
-        self.rows: dict[str, ExamRow] = {}
+        self.rows: dict[str, ExamRow] = {}  # the chosen presentations' rows, in order
+        self._made: dict[str, ExamRow] = {}  # every row made so far, shown or not
+        self._headings: dict[str, QWidget] = {}
         self._layout = QVBoxLayout(self)
         self._layout.setSpacing(4)
+        self._hint = hint("")
+        self._layout.addWidget(self._hint)
+        self._kept = KeptRows(self._layout)
 
     def build(self, presentations: tuple[str, ...]) -> None:
-        """Create the checklist for the chosen presentations, grouped by region."""
-        clear_layout(self._layout)
-        self.rows = {}
+        """Lay out the checklist for the chosen presentations, grouped by region.
+
+        Rows and region headings are made once and kept (gui/kept_rows.py).
+        """
         items = self.kb.exam_items_for(list(presentations))
-        self._layout.addWidget(
-            hint(
-                "Record each test per side. Click a chosen result again to clear it: a test "
-                "without a result is “not assessed” and never counts as evidence."
-                if items
-                else "Choose a presenting complaint above to see its tests."
-            )
+        self._hint.setText(
+            "Record each test per side. Click a chosen result again to clear it: a test "
+            "without a result is “not assessed” and never counts as evidence."
+            if items
+            else "Choose a presenting complaint above to see its tests."
         )
+        for row in self.rows.values():
+            row.info.setChecked(False)  # a row shown again starts folded, as a new one did
+        self.rows = {}
+        widgets: list[QWidget] = []
         by_region: dict[str, list[ExamItem]] = {}
         for exam_item in items:
             by_region.setdefault(exam_item.region, []).append(exam_item)
         for region, region_items in by_region.items():
-            self._layout.addWidget(heading(region, level=2))
-            for exam_item in region_items:
-                row = ExamRow(self.kb, exam_item)
-                for side, result in row.sides.items():
-                    result.changed.connect(
-                        lambda value, i=exam_item.id, s=side: self.resultChanged.emit(i, s, value)
-                    )
-                self.rows[exam_item.id] = row
-                self._layout.addWidget(row)
-        self._layout.addStretch(1)
+            if region not in self._headings:
+                self._headings[region] = heading(region, level=2)
+            widgets.append(self._headings[region])
+            widgets += [self._row(exam_item) for exam_item in region_items]
+        self._kept.arrange(widgets, [*self._headings.values(), *self._made.values()])
+
+    def _row(self, exam_item: ExamItem) -> ExamRow:
+        row = self._made.get(exam_item.id)
+        if row is None:
+            row = ExamRow(self.kb, exam_item)
+            for side, result in row.sides.items():
+                result.changed.connect(
+                    lambda value, i=exam_item.id, s=side: self.resultChanged.emit(i, s, value)
+                )
+            self._made[exam_item.id] = row
+        self.rows[exam_item.id] = row
+        return row
 
     def show_observations(self, obs: Observations) -> None:
         for item_id, row in self.rows.items():

@@ -11,7 +11,8 @@ from desktop_app.core.knowledge import KnowledgeBase, Prompt
 from desktop_app.core.observations import Observations
 from desktop_app.core.visibility import displayed, is_shown
 from desktop_app.gui.answer_inputs import AnswerInput, make_input
-from desktop_app.gui.widgets import WrapLabel, clear_layout, heading, hint
+from desktop_app.gui.kept_rows import KeptRows
+from desktop_app.gui.widgets import WrapLabel, heading, hint
 
 
 class PromptRow(QFrame):
@@ -45,37 +46,47 @@ class HistoryForm(QWidget):
     def __init__(self, kb: KnowledgeBase, parent: QWidget | None = None):
         super().__init__(parent)
         self.kb = kb
-        self.rows: dict[str, PromptRow] = {}
+        self.rows: dict[str, PromptRow] = {}  # the chosen presentations' rows, in order
+        self._made: dict[str, PromptRow] = {}  # every row made so far, shown or not
+        self._headings: dict[str, QWidget] = {}
         self._layout = QVBoxLayout(self)
         self._layout.setSpacing(4)
+        self._hint = hint("")
+        self._layout.addWidget(self._hint)
+        self._kept = KeptRows(self._layout)
 
     def build(self, presentations: tuple[str, ...]) -> None:
-        """Create the rows for the chosen presentations (only when the presentations change)."""
-        clear_layout(self._layout)
-        self.rows = {}
+        """Lay out the rows of the chosen presentations (only when the presentations change).
+
+        Rows and topic headings are made once and kept (gui/kept_rows.py).
+        """
         prompts = self.kb.prompts_for(list(presentations))
-        self._layout.addWidget(
-            hint(
-                "Click a chosen answer again to clear it; an unanswered question counts as "
-                "unknown, never as “no”."
-                if prompts
-                else "Choose a presenting complaint above to see its questions."
-            )
+        self._hint.setText(
+            "Click a chosen answer again to clear it; an unanswered question counts as "
+            "unknown, never as “no”."
+            if prompts
+            else "Choose a presenting complaint above to see its questions."
         )
+        self.rows = {}
+        widgets: list[QWidget] = []
         by_topic: dict[str, list[Prompt]] = {}  # two complaints' lists interleave topics:
         for prompt in prompts:  # one heading per topic, in first-asked order (as the PDFs do)
             by_topic.setdefault(prompt.topic, []).append(prompt)
         for topic, group in by_topic.items():
-            self._layout.addWidget(heading(topic, level=2))
-            for prompt in group:
-                self._add_row(prompt)
-        self._layout.addStretch(1)
+            if topic not in self._headings:
+                self._headings[topic] = heading(topic, level=2)
+            widgets.append(self._headings[topic])
+            widgets += [self._add_row(prompt) for prompt in group]
+        self._kept.arrange(widgets, [*self._headings.values(), *self._made.values()])
 
-    def _add_row(self, prompt: Prompt) -> None:
-        row = PromptRow(prompt)
-        row.input.changed.connect(lambda value, pid=prompt.id: self._edited(pid, value))
+    def _add_row(self, prompt: Prompt) -> PromptRow:
+        row = self._made.get(prompt.id)
+        if row is None:
+            row = PromptRow(prompt)
+            row.input.changed.connect(lambda value, pid=prompt.id: self._edited(pid, value))
+            self._made[prompt.id] = row
         self.rows[prompt.id] = row
-        self._layout.addWidget(row)
+        return row
 
     def _edited(self, prompt_id: str, value: Any) -> None:
         self.answerChanged.emit(prompt_id, value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
 from PySide6.QtCore import Signal
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.diagnosis import RedFlagAlert
 from desktop_app.core.records import RedFlagAck
 from desktop_app.core.signing import needs_acknowledgement
-from desktop_app.gui.widgets import clear_layout, hint, local_datetime, named
+from desktop_app.gui.widgets import hint, local_datetime, named
 
 # Three levels that look different at a glance: an emergency cannot be missed, an urgent flag is
 # strong but not an alarm, a routine review is an information notice. Every rule sets its text
@@ -52,8 +53,87 @@ QPushButton#flagButton { background: white; color: #7a0016; font-weight: 700;
 """
 
 
+class FlagRow(QFrame):
+    """One raised flag: name and action, then the acknowledgement or its button.
+
+    Updated in place: a row keeps its widgets (and the focus on its button) while its flag stays
+    raised; only the texts and properties that changed are set, since every restyle costs a
+    layout pass of the window.
+    """
+
+    def __init__(self, flag_id: str, on_acknowledge: Callable[[str], None]):
+        super().__init__()
+        self.flag_id = flag_id
+        self.setObjectName("flagRow")
+        grid = QGridLayout(self)
+        grid.setContentsMargins(10, 6, 10, 6)
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        self.text.setObjectName("flagText")
+        grid.addWidget(self.text, 0, 0)
+        self.status = QLabel()
+        self.status.setObjectName("flagText")
+        self.status.setWordWrap(True)
+        self.status.setVisible(False)
+        grid.addWidget(self.status, 0, 1)
+        self.button = QPushButton("Acknowledge…")
+        self.button.setObjectName("flagButton")
+        self.button.setAutoDefault(False)
+        self.button.setVisible(False)
+        self.button.clicked.connect(lambda _=False: on_acknowledge(self.flag_id))
+        grid.addWidget(self.button, 0, 1)
+        grid.setColumnStretch(0, 1)
+        self._shown: tuple[RedFlagAlert, RedFlagAck | None, bool] | None = None
+
+    def show_flag(self, flag: RedFlagAlert, ack: RedFlagAck | None, editable: bool) -> None:
+        """Show this flag's current state (nothing is touched when it did not change)."""
+        if self._shown == (flag, ack, editable):
+            return
+        self._shown = (flag, ack, editable)
+        icon, level = LEVELS.get(flag.urgency, LEVELS["urgent"])
+        pending = needs_acknowledgement(flag) and ack is None
+        if self.property("level") != flag.urgency or self.property("pending") != pending:
+            self.setProperty("level", flag.urgency)
+            self.setProperty("pending", pending)
+            self.style().unpolish(self)
+            self.style().polish(self)
+            for label in (self.text, self.status):  # the rule colours them by the row's level
+                label.style().unpolish(label)
+                label.style().polish(label)
+        _set_text(
+            self.text, f"<b>{icon} {level} — {escape(flag.name)}</b><br>{escape(flag.action)}"
+        )
+        self.text.setAccessibleName(f"{level.lower()} red flag: {flag.name}")
+        if ack is not None:
+            done = "Referred" if ack.referred else f"Not referred: {ack.reason}"
+            _set_text(
+                self.status,
+                f"✔ {escape(done)}<br><small>{escape(ack.acknowledged_by)}, "
+                f"{local_datetime(ack.acknowledged_at)}</small>",
+            )
+        self.status.setVisible(ack is not None)
+        asks = ack is None and editable and needs_acknowledgement(flag)
+        if asks:
+            named(self.button, f"Acknowledge red flag: {flag.name}")
+        self.button.setVisible(asks)
+
+    @property
+    def asks(self) -> bool:
+        """True while the row offers its Acknowledge button."""
+        return not self.button.isHidden()
+
+
+def _set_text(label: QLabel, text: str) -> None:
+    if label.text() != text:  # a new text costs the label a layout of its rich text
+        label.setText(text)
+
+
 class RedFlagBanner(QFrame):
-    """One row per raised flag, styled by urgency: name, action, acknowledgement or a button."""
+    """One row per raised flag, styled by urgency: name, action, acknowledgement or a button.
+
+    Rows are kept per flag and updated in place; a flag that stops firing hides its row, to be
+    shown again if it fires again (deleting and rebuilding every row was most of a click's cost).
+    """
 
     acknowledgeRequested = Signal(str)
 
@@ -69,72 +149,63 @@ class RedFlagBanner(QFrame):
             (),
             True,
         )
-        self.buttons: dict[str, QPushButton] = {}
-        self.rows: dict[str, QFrame] = {}
+        self._rows: dict[str, FlagRow] = {}  # every row made so far, shown or hidden
+        self._order: list[str] = []  # the flag ids in the layout's order
+        self.buttons: dict[str, QPushButton] = {}  # the raised flags' Acknowledge buttons
+        self.rows: dict[str, QFrame] = {}  # the raised flags' rows
         self.setVisible(False)
 
     def reset(self) -> None:
-        """Hide the banner (no visit open); the next show_flags redraws it."""
+        """Hide the banner (no visit open); the next show_flags shows the rows again."""
         self._shown = ((), (), True)
-        self._clear()
-        self.setVisible(False)
-
-    def _clear(self) -> None:
-        clear_layout(self._layout)
         self.buttons = {}
         self.rows = {}
+        for row in self._rows.values():
+            row.setVisible(False)
+        self.setVisible(False)
 
     def show_flags(
         self, flags: tuple[RedFlagAlert, ...], acks: dict[str, RedFlagAck], editable: bool
     ) -> None:
-        """Rebuild only when the flags or their acknowledgements change."""
+        """Update the rows in place, and only when the flags or their acknowledgements change."""
         key = (flags, tuple(sorted(acks.items())), editable)
         if key == self._shown:
             return
         self._shown = key
-        self._clear()
         pending = any(needs_acknowledgement(f) and f.flag_id not in acks for f in flags)
-        self.setProperty("pending", pending)
-        self.style().unpolish(self)
-        self.style().polish(self)
+        if self.property("pending") != pending:
+            self.setProperty("pending", pending)
+            self.style().unpolish(self)
+            self.style().polish(self)
+        raised = [f.flag_id for f in flags]
+        self._arrange(raised)
         for flag in flags:
-            self._layout.addWidget(self._row(flag, acks.get(flag.flag_id), editable))
+            self._rows[flag.flag_id].show_flag(flag, acks.get(flag.flag_id), editable)
+        self.rows = {fid: self._rows[fid] for fid in raised}
+        self.buttons = {fid: self._rows[fid].button for fid in raised if self._rows[fid].asks}
+        shown = set(raised)
+        for fid, row in self._rows.items():
+            if row.isHidden() == (fid in shown):
+                row.setVisible(fid in shown)
         self.setVisible(bool(flags))
 
-    def _row(self, flag: RedFlagAlert, ack: RedFlagAck | None, editable: bool) -> QFrame:
-        icon, level = LEVELS.get(flag.urgency, LEVELS["urgent"])
-        row = QFrame()
-        row.setObjectName("flagRow")
-        row.setProperty("level", flag.urgency)
-        row.setProperty("pending", needs_acknowledgement(flag) and ack is None)
-        grid = QGridLayout(row)
-        grid.setContentsMargins(10, 6, 10, 6)
-        text = QLabel(f"<b>{icon} {level} — {escape(flag.name)}</b><br>{escape(flag.action)}")
-        text.setWordWrap(True)
-        text.setObjectName("flagText")
-        text.setAccessibleName(f"{level.lower()} red flag: {flag.name}")
-        grid.addWidget(text, 0, 0)
-        if ack is not None:
-            done = "Referred" if ack.referred else f"Not referred: {ack.reason}"
-            status = QLabel(
-                f"✔ {escape(done)}<br><small>{escape(ack.acknowledged_by)}, "
-                f"{local_datetime(ack.acknowledged_at)}</small>"
-            )
-            status.setObjectName("flagText")
-            status.setWordWrap(True)
-            grid.addWidget(status, 0, 1)
-        elif editable and needs_acknowledgement(flag):
-            button = named(QPushButton("Acknowledge…"), f"Acknowledge red flag: {flag.name}")
-            button.setObjectName("flagButton")
-            button.setAutoDefault(False)
-            button.clicked.connect(
-                lambda _=False, f=flag.flag_id: self.acknowledgeRequested.emit(f)
-            )
-            grid.addWidget(button, 0, 1)
-            self.buttons[flag.flag_id] = button
-        grid.setColumnStretch(0, 1)
-        self.rows[flag.flag_id] = row
-        return row
+    def _arrange(self, raised: list[str]) -> None:
+        """Make the missing rows and put the raised ones first, in the order given."""
+        for fid in raised:
+            if fid not in self._rows:
+                row = FlagRow(fid, self.acknowledgeRequested.emit)
+                row.setVisible(False)
+                self._rows[fid] = row
+                self._layout.addWidget(row)
+                self._order.append(fid)
+        if self._order[: len(raised)] == raised:
+            return
+        rest = [fid for fid in self._order if fid not in set(raised)]
+        for index, fid in enumerate([*raised, *rest]):  # moves only: no row is rebuilt
+            if self._layout.indexOf(self._rows[fid]) != index:
+                self._layout.removeWidget(self._rows[fid])
+                self._layout.insertWidget(index, self._rows[fid])
+        self._order = [*raised, *rest]
 
 
 class AcknowledgeDialog(QDialog):

@@ -1,0 +1,44 @@
+"""Form rows made once and re-arranged when the presenting complaints change (issue 17).
+
+Building a form's rows again on every complaint change froze the window for up to a second;
+moving rows that already exist costs a layout pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from PySide6.QtWidgets import QBoxLayout, QWidget
+
+
+class KeptRows:
+    """The rows of a box layout after its first item (the form's hint), then a stretch."""
+
+    def __init__(self, layout: QBoxLayout) -> None:
+        self.layout = layout
+        self._shown: list[QWidget] = []
+        self._left_out: set[QWidget] = set()  # hidden because their complaint is not chosen
+
+    def arrange(self, widgets: list[QWidget], made: Iterable[QWidget]) -> None:
+        """Lay out ``widgets`` in order and hide the other ``made`` ones (kept for later).
+
+        Each widget is raised in turn, so the order of the form's children, which Tab and
+        `focusables` follow, is the order on screen, as it was when the rows were built anew.
+        """
+        if widgets == self._shown:
+            return
+        while self.layout.count() > 1:
+            self.layout.takeAt(1)  # the widget stays a child of the form
+        for widget in widgets:
+            self.layout.addWidget(widget)
+            widget.raise_()
+            if widget in self._left_out:  # the show-when rules hide it again if they must
+                self._left_out.discard(widget)
+                widget.setVisible(True)
+        self.layout.addStretch(1)
+        chosen = set(widgets)
+        for widget in made:
+            if widget not in chosen and widget not in self._left_out:
+                self._left_out.add(widget)
+                widget.setVisible(False)
+        self._shown = list(widgets)
