@@ -26,6 +26,7 @@ METRICS = (
     "panel_refresh",
     "autosave",
     "open_patient",
+    "history_pdf",
     "pdf_export",
     "cold_start",
     "search",

@@ -115,3 +115,46 @@ def patients_database(
     partial.rename(path)
     ctx.log(f"[bench] built in {time.perf_counter() - started:.0f} s")
     return path
+
+
+WORKSPACE = ROOT / "bench" / "workspace.py"
+VISIT_COUNTS = (1, 20, 200, 2000)  # patients of the open-patient and history-PDF figures
+
+
+def many_visits_database(ctx: Context) -> tuple[Path, dict[int, int]]:
+    """A cached database of one patient per count in VISIT_COUNTS (each visit with answers and
+    two scored outcome measures); returns its path and the patient id for each count.
+
+    Callers copy it before writing (an export is audited).
+    """
+    from bench.workspace import knowledge_base, open_repository, patient_with_visits
+
+    digest = hashlib.sha256(repr(VISIT_COUNTS).encode())
+    for source in [*sorted((ROOT / "db" / "migrations").glob("*.sql")), WORKSPACE]:
+        digest.update(source.read_bytes())
+    path = ctx.cache_dir / f"many-visits-{digest.hexdigest()[:12]}.sqlite3"
+    if not path.exists():
+        for stale in ctx.cache_dir.glob("many-visits-*"):
+            stale.unlink()
+        # A name never used before: the app refuses a missing file where one was seen (anchor).
+        partial = path.with_name(f"{path.stem}-{time.time_ns()}.partial")
+        started = time.perf_counter()
+        ctx.log(f"[bench] building {path.name} (patients with {VISIT_COUNTS} visits, cached) ...")
+        with open_repository(partial, knowledge_base()) as repo:
+            for count in VISIT_COUNTS:
+                patient_with_visits(repo, count, measures=2)
+        conn = sqlite3.connect(partial)
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.close()
+        Path(f"{partial}.lock").unlink(missing_ok=True)
+        partial.rename(path)
+        ctx.log(f"[bench] built in {time.perf_counter() - started:.0f} s")
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    ids = dict(
+        conn.execute(
+            "SELECT count(v.id), p.id FROM patients p JOIN visits v "
+            "ON v.patient_id = p.id GROUP BY p.id"
+        ).fetchall()
+    )
+    conn.close()
+    return path, {count: ids[count] for count in VISIT_COUNTS}

@@ -24,19 +24,29 @@ def open_repository(path: Path, kb: KnowledgeBase) -> Repository:
     return Repository.open(path, kb)
 
 
-def patient_with_visits(repo: Repository, visits: int) -> int:
-    """A synthetic patient with ``visits`` visits a week apart, each with a few answers."""
+def patient_with_visits(repo: Repository, visits: int, *, measures: int = 0) -> int:
+    """A synthetic patient with ``visits`` visits a day apart, each with a few answers and
+    the first ``measures`` outcome measures of the knowledge base scored (one trend chart each)."""
     kb = repo.kb
     recorded = list(answers(kb).items())[:5]
     presentations = list(kb.presentations)[:1]
+    scored = [m for m in kb.measures.values() if m.items and not m.patient_specific][:measures]
     with repo.batch():
-        patient = repo.create_patient("Bench Many-Visits", BIRTH, "female", clinic_id="B-200")
+        patient = repo.create_patient(
+            f"Bench Visits-{visits}", BIRTH, "female", clinic_id=f"B-{visits}"
+        )
         for n in range(visits):
             kind = "initial" if n == 0 else "follow_up"
-            day = FIRST_VISIT + dt.timedelta(weeks=n)
+            day = FIRST_VISIT + dt.timedelta(days=n)  # 2000 visits end in 2025
             visit = repo.create_visit(patient.id, kind, presentations, visit_date=day)
             for prompt_id, value in recorded:
                 repo.save_answer(visit.id, prompt_id, value)
+            for measure in scored:  # scores that wander between the items' bounds
+                responses = {
+                    i.id: i.minimum + (n * 7 + k) % int(i.maximum - i.minimum + 1)
+                    for k, i in enumerate(measure.items)
+                }
+                repo.save_measure(visit.id, measure.id, responses)
     return patient.id
 
 

@@ -221,10 +221,11 @@ class MainWindow(VisitActions):
         self.list.select_patient(patient.id)  # the row highlighted is the patient shown
         self._remember(patient.id, None)
         self.page.show_patient(patient)
-        self.show_patient_page()
+        self.show_patient_page(filled=True)
         self.patientOpened.emit(patient.id)
 
-    def show_patient_page(self) -> None:
+    def show_patient_page(self, filled: bool = False) -> None:
+        """Back to the patient page (filled: show_patient has just filled it, once)."""
         self._flush_editor()
         self.banner.reset()
         if self.patient is not None:
@@ -232,7 +233,8 @@ class MainWindow(VisitActions):
         if self.patient is None:
             self._show_welcome()
             return
-        self.page.refresh()
+        if not filled:
+            self.page.refresh()
         self.stack.setCurrentWidget(self.page)
         self.page.new_visit.setFocus()
 
