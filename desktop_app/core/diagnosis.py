@@ -64,12 +64,14 @@ def assess(kb: KnowledgeBase, obs: Observations) -> Differential:
     fired = fired_flags(kb, obs)
     fired_ids = {f.id for f in fired}
     excluded = must_exclude(kb, fired, raw)
+    lead = leaders(scores, excluded)
     return Differential(
         kb.version,
         ordered_rows(scores, excluded),
         alerts(fired),
-        next_best_tests(kb, obs, scores, fired_ids, leaders(scores, excluded)),
+        next_best_tests(kb, obs, scores, fired_ids, lead),
         excluded,
         screening(kb, obs, fired_ids),
         safety_net(kb, obs, fired_ids),
+        lead,
     )

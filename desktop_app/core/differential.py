@@ -1,7 +1,7 @@
 """The differential as data: what `diagnosis.assess` returns and a signed visit stores.
 
 `Differential.from_dict` reads every snapshot shape ever signed: keys added later (nesting,
-must-exclude, screening, safety net) default to empty, so an old visit still renders.
+must-exclude, screening, safety net, leaders) default to empty, so an old visit still renders.
 """
 
 from __future__ import annotations
@@ -113,10 +113,18 @@ class Differential:
     must_exclude: tuple[MustExclude, ...] = ()
     screening: tuple[Screening, ...] = ()
     safety_net: tuple[SafetyNet, ...] = ()
+    leaders: tuple[str, ...] = ()  # one condition per leading group (core.ranking.leaders)
 
     @property
     def leading(self) -> ConditionResult | None:
         return self.conditions[0] if self.conditions else None
+
+    def leading_groups(self, n: int) -> tuple[str, ...]:
+        """The first n leaders, one condition per group; a snapshot signed before leaders were
+        stored gives its first n top-level rows, the groups as the panel shows them."""
+        if self.leaders:
+            return self.leaders[:n]
+        return tuple(c.condition_id for c in self.conditions if c.parent is None)[:n]
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data: the snapshot stored when a visit is signed."""
@@ -132,6 +140,7 @@ class Differential:
             tuple(_build(MustExclude, m) for m in data.get("must_exclude", ())),
             tuple(_screening(s) for s in data.get("screening", ())),
             tuple(_build(SafetyNet, s) for s in data.get("safety_net", ())),
+            tuple(data.get("leaders", ())),
         )
 
 

@@ -20,12 +20,13 @@ maximum is used rather than a combination of the children (noisy-OR) because chi
 most of their findings with each other and with the parent, and combining them would count that
 evidence twice.
 
-The leaders (what the next best test tries to separate) are the first LEADING groups in this
-order, one condition each: the member that places its group (the must-exclude member in that
-tier, otherwise the member whose probability the group row carries, the parent on a tie). So the
-next test works on the conditions the clinician sees at the top, never on a near-duplicate child
-of a group already counted, nor on a condition that leads on its prior alone while the record
-points elsewhere.
+The leaders (what the next best test tries to separate, and whose next steps the plan offers;
+stored as `Differential.leaders`) are the first LEADING groups in this order, one condition
+each: the member that places its group (the must-exclude member in that tier, otherwise the
+member whose probability the group row carries, the parent on a tie). So the next test and the
+plan work on the conditions the clinician sees at the top, never on a near-duplicate child of a
+group already counted, nor on a condition that leads on its prior alone while the record points
+elsewhere.
 """
 
 from __future__ import annotations

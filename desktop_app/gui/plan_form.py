@@ -13,7 +13,7 @@ from desktop_app.core.knowledge import KnowledgeBase, NextSteps
 from desktop_app.core.records import Amendment
 from desktop_app.gui.widgets import DebouncedText, heading, local_datetime, named
 
-SUGGESTED_CONDITIONS = 2  # next steps are offered for this many leading conditions
+SUGGESTED_CONDITIONS = 2  # next steps are offered for this many leading groups
 USUAL_PRACTICE = "usual practice"  # next steps marked `estimate` in the knowledge base
 
 
@@ -57,8 +57,8 @@ class PlanForm(QWidget):
         self.text.set_text(text)
 
     def show_suggestions(self, differential: Differential) -> None:
-        """Next steps of the leading conditions, from the knowledge base."""
-        leaders = tuple(c.condition_id for c in differential.conditions[:SUGGESTED_CONDITIONS])
+        """Next steps of the leading conditions (one per group, core.ranking), from the KB."""
+        leaders = differential.leading_groups(SUGGESTED_CONDITIONS)
         if leaders == self._leaders:
             return
         self._leaders = leaders

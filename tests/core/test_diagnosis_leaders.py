@@ -127,3 +127,14 @@ def test_the_leaders_are_one_member_of_each_of_the_panels_first_groups(obs):
     result = assess(NESTED, obs)
     group_of = {c.condition_id: c.parent or c.condition_id for c in result.conditions}
     assert [group_of[cid] for cid in _leaders(NESTED, obs)] == _top_groups(result)
+    assert result.leaders == _leaders(NESTED, obs)  # what the plan offers next steps for
+
+
+def test_a_snapshot_signed_before_leaders_were_stored_offers_its_first_groups(tmp_path):
+    kb = _kb(tmp_path, _beta_under_alpha)
+    result = assess(kb, Observations(("pain",), {"sitting": "yes"}))
+    assert result.leading_groups(2) == ("beta", "common")
+    stored = result.to_dict()
+    del stored["leaders"]
+    old = Differential.from_dict(stored)
+    assert old.leaders == () and old.leading_groups(2) == ("alpha", "common")

@@ -29,7 +29,7 @@ def test_usual_practice_steps_are_labelled_and_cited_ones_name_their_source(
     )
     differential = assess(kb, Observations(("gluteal_depression", "buttock_pain")))
     by_id = {c.condition_id: c for c in differential.conditions}
-    leading = replace(differential, conditions=(by_id[usual], by_id[cited]))
+    leading = replace(differential, conditions=(by_id[usual], by_id[cited]), leaders=(usual, cited))
     plan = PlanForm(kb)
     qtbot.addWidget(plan)
     plan.show_suggestions(leading)
