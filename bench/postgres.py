@@ -86,7 +86,7 @@ def _search(
         statistics.median(app),
         statistics.median(floor),
         FLOOR_IS,
-        f"{len(found)} shown, the same patients in the same order as on SQLite; two statements "
+        f"{len(found)} shown, the same patients in the same order as on SQLite; one statement "
         f"per search, one round trip to the server (SELECT 1) {trip:.2f} ms here.",
         p95=p95(app),
     )

@@ -14,8 +14,10 @@ import logging
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from desktop_app import paths
+from desktop_app.core.errors import InvalidObservation
 
 log = logging.getLogger(__name__)
 DATABASE_KEY = "database"
@@ -70,6 +72,40 @@ def choose_database(path: Path | str) -> None:
     """Use this database file or server URL from the next start (window and commands)."""
     value = path if is_server(path) else str(Path(path).absolute())
     _write({**_read(), DATABASE_KEY: value})
+
+
+def clean_server_url(text: str) -> str:
+    """A clinic server's connection URL as typed, checked; InvalidObservation saying what is wrong.
+
+    A password is refused: it would sit in plain text in workstation.json. libpq reads it from
+    the user's pgpass file (~/.pgpass, or PGPASSFILE) or a service file (?service=NAME).
+    """
+    url = text.strip()
+    if not is_server(url):
+        raise InvalidObservation(
+            "Enter the clinic server as postgresql://ROLE@SERVER/DATABASE (for example "
+            "postgresql://Ann%20Smith@clinic-server/gluteal)."
+        )
+    parts = urlsplit(url)
+    if parts.password is not None or "password=" in parts.query.lower():
+        raise InvalidObservation(
+            "Leave the password out of the URL: it would be stored in plain text. Keep it in "
+            "your pgpass file (~/.pgpass; see docs/clinic-server.md)."
+        )
+    try:
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        raise InvalidObservation(f"The port in {parts.netloc} is not a number.") from None
+    if not parts.path.strip("/") and "service=" not in parts.query.lower():
+        raise InvalidObservation("Add the database name after the server: …@SERVER/DATABASE.")
+    return url
+
+
+def choose_server(text: str) -> str:
+    """Use this clinic server from the next start (window and commands); the URL as saved."""
+    url = clean_server_url(text)
+    choose_database(url)
+    return url
 
 
 def server_url(explicit: Path | str | None) -> str | None:

@@ -15,12 +15,20 @@ import shutil
 import socket
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
+
+if TYPE_CHECKING:
+    from desktop_app.core.knowledge import KnowledgeBase
 
 SUPERUSER = "postgres"
 MIN_VERSION = 15
+ADMIN = "gluteal_admin"  # owns the databases and runs the migrations; never a superuser
+CLINICIAN = "Dr Test"  # a clinician's own login role: the audit actor on the server
+TEMPLATE = "gluteal_template"
 
 
 def server_bin() -> Path | None:
@@ -133,3 +141,41 @@ def start() -> Cluster:
                 f"{Path(step[0]).name} failed: {(done.stderr or done.stdout).strip()} {log}"
             )
     return cluster
+
+
+@contextlib.contextmanager
+def clinic(kb: KnowledgeBase) -> Iterator[Cluster]:
+    """A running cluster set up as docs/clinic-server.md says (the admin, the clinicians' group
+    role, one clinician's login) with a migrated template database; pytest skips when none can
+    be started, and fails instead where PostgreSQL is required (GLUTEAL_REQUIRE_POSTGRESQL)."""
+    import psycopg
+    import pytest
+
+    from desktop_app.storage.repository import Repository
+
+    try:
+        cluster = start()
+    except RuntimeError as exc:
+        if os.environ.get("GLUTEAL_REQUIRE_POSTGRESQL"):
+            pytest.fail(f"PostgreSQL is required here but cannot be started: {exc}")
+        pytest.skip(f"no PostgreSQL server can be started: {exc}")
+    try:
+        with psycopg.connect(cluster.url(), autocommit=True) as su:
+            su.execute(f"CREATE ROLE {ADMIN} LOGIN CREATEDB")
+            su.execute("CREATE ROLE gluteal_clinician NOLOGIN")
+            su.execute(f'CREATE ROLE "{CLINICIAN}" LOGIN IN ROLE gluteal_clinician')
+            su.execute(f"CREATE DATABASE {TEMPLATE} OWNER {ADMIN}")
+        Repository.open_server(cluster.url(TEMPLATE, ADMIN), kb).close()
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+def new_database(cluster: Cluster, name: str, *, migrated: bool = True) -> str:
+    """A fresh database owned by the admin role (migrated: a copy of the template)."""
+    import psycopg
+
+    template = TEMPLATE if migrated else "template0"
+    with psycopg.connect(cluster.url(), autocommit=True) as su:
+        su.execute(f"CREATE DATABASE {name} TEMPLATE {template} OWNER {ADMIN}")
+    return name

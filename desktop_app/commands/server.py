@@ -1,5 +1,6 @@
 """Clinic-server commands: migrate (the admin upgrades the schema), migrate-to-server (an SQLite
-file into an empty server database) and the server's restore (into a scratch database)."""
+file into an empty server database), clinician-role (tie a clinician to their login) and the
+server's restore (into a scratch database)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,15 @@ def register(sub: Any) -> None:
     )
     move.add_argument("url", metavar="URL", help="postgresql://ADMIN@HOST/DATABASE (empty)")
     move.set_defaults(func=run_migrate_to_server)
+    tie = sub.add_parser(
+        "clinician-role",
+        help="tie a clinician to their own login role on the clinic server (the admin's; "
+        "without arguments: list the ties)",
+    )
+    tie.add_argument("clinician", nargs="?", type=int, metavar="ID", help="the clinician's ID")
+    tie.add_argument("role", nargs="?", metavar="ROLE", help="their login role on the server")
+    tie.add_argument("--remove", action="store_true", help="untie the clinician from any role")
+    tie.set_defaults(func=run_clinician_role)
 
 
 def _server(args: argparse.Namespace) -> str:
@@ -62,6 +72,23 @@ def run_migrate_to_server(args: argparse.Namespace) -> int:
     for table, count in result.counts.items():
         print(f"  {table}: {count} rows, sha256 {result.fingerprints[table][:16]}… (same)")
     print(f"Copied {source.path} into {label}: every table matches and verify is clean.")
+    return 0
+
+
+def run_clinician_role(args: argparse.Namespace) -> int:
+    _server(args)
+    from desktop_app.core.errors import InvalidObservation
+
+    app = app_of(args)
+    with app.open_repository(read_only=args.clinician is None) as repo:
+        if args.clinician is not None:
+            if bool(args.role) == args.remove:
+                raise InvalidObservation("Give the login ROLE to tie, or --remove (not both).")
+            repo.tie_clinician_role(args.clinician, None if args.remove else args.role)
+        ties = repo.clinician_roles()
+        for clinician in repo.clinicians(include_inactive=True):
+            role = ties.get(clinician.id)
+            print(f"{clinician.id}\t{clinician.name}\t{role or '(no login of their own)'}")
     return 0
 
 

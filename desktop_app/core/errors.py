@@ -51,5 +51,10 @@ class VisitConflict(StorageError):
     """The draft was changed elsewhere (another workstation) after this copy last read it."""
 
 
+class PatientConflict(StorageError):
+    """The patient's details were changed elsewhere (another workstation) after this copy read
+    them; the message names who and when."""
+
+
 class ExportError(AppError):
     """A PDF could not be written."""

@@ -34,6 +34,9 @@ class Patient:
     clinic_id: str = ""
     contact: str = ""
     notes: str = ""
+    # The stored version these details were read at (migration 0009): an edit saved from them is
+    # refused if another workstation changed the patient since. 0: not read from a database.
+    version: int = 0
 
     def age_on(self, day: dt.date) -> int:
         years = day.year - self.date_of_birth.year

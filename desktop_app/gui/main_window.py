@@ -270,7 +270,9 @@ class MainWindow(VisitActions):
         if dialog.exec() != PatientDialog.DialogCode.Accepted:
             return
         patient = self.ops.update_patient(self.patient, *dialog.values())
-        if patient is not None:
+        if patient is None:  # not saved (e.g. changed on another workstation): show what is stored
+            self.show_patient(self.patient.id)
+        else:
             self.patient = patient
             self.page.show_patient(patient)
             self.statusBar().showMessage("Patient details saved.", 4000)

@@ -120,6 +120,7 @@ class Operations(ClinicianOperations, QObject):
                     sex=sex,
                     clinic_id=clinic_id,
                     contact=contact,
+                    version=patient.version,  # refused if changed elsewhere since it was shown
                 )
             )
             return self.repo.get_patient(patient.id)

@@ -1,11 +1,14 @@
-"""Settings: clinic, its clinicians, logo, page size, data location and backups."""
+"""Settings: clinic, its clinicians, logo, page size, data location (a file or the clinic
+server) and backups."""
 
 from __future__ import annotations
 
+import logging
+import threading
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, Signal, SignalInstance
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -19,6 +22,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
+    QProgressBar,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -27,12 +31,14 @@ from PySide6.QtWidgets import (
 
 from desktop_app import workstation
 from desktop_app.core.clinicians import Clinician
+from desktop_app.core.errors import AppError
 from desktop_app.core.records import Settings
 from desktop_app.gui.clinician_dialogs import ClinicianDialog
 from desktop_app.gui.operations import Operations
 from desktop_app.gui.widgets import heading, hint, named
 from desktop_app.storage.backup import default_backup_dir
 
+log = logging.getLogger(__name__)
 PAGE_SIZES = ("A4", "Letter")
 FILE_OPTIONS = QFileDialog.Option.DontUseNativeDialog  # same widgets on every OS, testable
 
@@ -84,6 +90,8 @@ class SettingsDialog(QDialog):
         database_row.addWidget(location, 1)
         database_row.addWidget(choose)
         data.addRow("Database", database_row)
+        self.server = ClinicServerBox(ops, self)
+        data.addRow("Clinic server", self.server)
         self.backup_folder = default_backup_dir(ops.repo.path)
         data.addRow("Backups", QLabel(str(self.backup_folder)))
         data.addRow("Keep", self.keep)
@@ -227,3 +235,116 @@ class SettingsDialog(QDialog):
         )
         if answer == QMessageBox.StandardButton.Yes and self.ops.restore(Path(path)):
             self.message.setText("The backup was restored.")
+
+
+class ServerTest(QObject):
+    """One "Test connection" on a worker thread (up to the connect timeout); its signals arrive
+    in the GUI thread."""
+
+    passed = Signal(str)  # what was found
+    failed = Signal(str)  # the plain-language reason
+
+    def __init__(self, url: str, parent: QObject) -> None:
+        super().__init__(parent)
+        self.url = url
+        self._thread = threading.Thread(target=self._run, name="server-test", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def wait(self, timeout_s: float | None = None) -> bool:
+        """Block until the test ends (tests, closing); True if it has ended."""
+        self._thread.join(timeout_s)
+        return not self._thread.is_alive()
+
+    def _run(self) -> None:
+        from desktop_app.storage.postgres.probe import check_server  # psycopg only when asked
+
+        try:
+            found = check_server(self.url)
+        except AppError as exc:
+            self._say(self.failed, str(exc))
+            return
+        except Exception:  # a bug: logged, and said plainly rather than left spinning
+            log.exception("clinic server test failed")
+            self._say(self.failed, "The test failed unexpectedly (details are in the log).")
+            return
+        self._say(self.failed if found.pending else self.passed, found.summary)
+
+    @staticmethod
+    def _say(signal: SignalInstance, text: str) -> None:
+        try:
+            signal.emit(text)
+        except RuntimeError:  # the dialog was closed while the test ran: nobody to tell
+            log.info("clinic server test ended after its dialog closed")
+
+
+class ClinicServerBox(QWidget):
+    """The clinic server (PostgreSQL) to use instead of a file: its URL, tested, then saved to
+    this workstation's settings (desktop_app/workstation.py) for the next start."""
+
+    def __init__(self, ops: Operations, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        current = ops.repo.server.url if ops.repo.server is not None else ""
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.url = named(
+            QLineEdit(current or workstation.chosen_server() or ""),
+            "Clinic server URL",
+            "postgresql://ROLE@SERVER/DATABASE; the password stays in your pgpass file",
+        )
+        self.url.setPlaceholderText("postgresql://ROLE@SERVER/DATABASE")
+        self.test_button = named(QPushButton("Test connection"), "Test the clinic server")
+        self.use_button = named(QPushButton("Use this server"), "Use this clinic server")
+        row = QHBoxLayout()
+        row.addWidget(self.url, 1)
+        for button in (self.test_button, self.use_button):
+            button.setAutoDefault(False)
+            row.addWidget(button)
+        self.test_button.clicked.connect(lambda: self.test(save=False))
+        self.use_button.clicked.connect(lambda: self.test(save=True))
+        self.progress = named(QProgressBar(), "Testing the clinic server")
+        self.progress.setRange(0, 0)  # busy: a connection attempt has no steps to count
+        self.progress.setMaximumHeight(8)
+        self.progress.setTextVisible(False)
+        self.progress.hide()
+        self.message = named(hint(""), "Clinic server result")
+        column.addLayout(row)
+        column.addWidget(self.progress)
+        column.addWidget(self.message)
+        self.worker: ServerTest | None = None
+
+    def test(self, *, save: bool) -> None:
+        """Test the URL typed (off the GUI thread); `save`: use it from the next start if good."""
+        try:
+            url = workstation.clean_server_url(self.url.text())
+        except AppError as exc:
+            self.message.setText(str(exc))
+            return
+        self._busy(True)
+        self.message.setText("Testing the connection…")
+        self.worker = ServerTest(url, self)
+        self.worker.passed.connect(lambda text: self._passed(url, text, save))
+        self.worker.failed.connect(lambda text: self._failed(text, save))
+        self.worker.start()
+
+    def _passed(self, url: str, text: str, save: bool) -> None:
+        self._busy(False)
+        if not save:
+            self.message.setText(text)
+            return
+        try:
+            workstation.choose_server(url)
+        except (AppError, OSError) as exc:
+            self.message.setText(f"{text} It could not be saved: {exc}")
+            return
+        self.message.setText(f"{text} From the next start the app opens this clinic server.")
+
+    def _failed(self, text: str, save: bool) -> None:
+        self._busy(False)
+        self.message.setText(f"Not saved: {text}" if save else text)
+
+    def _busy(self, busy: bool) -> None:
+        self.progress.setVisible(busy)
+        for widget in (self.url, self.test_button, self.use_button):
+            widget.setEnabled(not busy)

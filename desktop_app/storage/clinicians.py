@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from desktop_app.core.clinicians import Clinician, clean_clinician
-from desktop_app.core.errors import InvalidObservation
+from desktop_app.core.errors import InvalidObservation, StorageError
 from desktop_app.core.records import Settings
 from desktop_app.storage import audit
 from desktop_app.storage.errors import RecordNotFound
@@ -77,12 +77,19 @@ class ClinicianStore(PatientStore):
         )
         self.clinician(clinician.id)  # RecordNotFound for an unknown ID
         detail = "details" if clinician.active else "details; inactive"
-        with self._change("update", "clinician", clinician.id, detail):
-            self.db.execute(
-                "UPDATE clinicians SET name = ?, profession = ?, registration_number = ?, "
-                "active = ?, updated_at = ? WHERE id = ?",
-                [name, profession, number, int(clinician.active), now_text(), clinician.id],
-            )
+        before = self.actor
+        if clinician.id == self.logged_in:  # this login's own name: its audit actor follows,
+            self.actor = replace(clinician, name=name).actor  # from this entry on (the server's)
+        try:
+            with self._change("update", "clinician", clinician.id, detail):
+                self.db.execute(
+                    "UPDATE clinicians SET name = ?, profession = ?, registration_number = ?, "
+                    "active = ?, updated_at = ? WHERE id = ?",
+                    [name, profession, number, int(clinician.active), now_text(), clinician.id],
+                )
+        except BaseException:
+            self.actor = before
+            raise
         return replace(clinician, name=name, profession=profession, registration_number=number)
 
     @storage_call
@@ -107,4 +114,64 @@ class ClinicianStore(PatientStore):
             raise InvalidObservation(
                 "Choose who signs from the clinicians of this database (add them in Settings)."
             )
+        if self.server is not None:
+            self._may_act_as(clinician)
         return clinician
+
+    def _may_act_as(self, clinician: Clinician) -> None:
+        """On a server: a login tied to a clinician acts only as them; another login only as a
+        clinician tied to no login (the server checks the same, db/postgresql/0010)."""
+        if self.logged_in is not None and clinician.id != self.logged_in:
+            me = self.clinician(self.logged_in)
+            raise InvalidObservation(
+                f"You are logged in to the clinic server as {me.name}: you can sign, amend and "
+                f"acknowledge only as yourself, not as {clinician.name}."
+            )
+        if self.logged_in is None and clinician.id in self.clinician_roles():
+            raise InvalidObservation(
+                f"{clinician.name} signs from their own login to the clinic server: this "
+                "workstation's login cannot act in their name."
+            )
+
+    # -- clinicians tied to the server's login roles (migration 0010; the admin's) -----------
+
+    def _server_only(self) -> None:
+        if self.server is None:
+            raise StorageError(
+                "Clinicians are tied to login roles only on a clinic server; a database file "
+                "has no logins."
+            )
+
+    @storage_call
+    def clinician_roles(self) -> dict[int, str]:
+        """Clinician ID -> the server login role tied to them ({} on a file)."""
+        if self.server is None:
+            return {}
+        rows = self.db.execute("SELECT clinician_id, role FROM clinician_roles").fetchall()
+        return {int(r[0]): str(r[1]) for r in rows}
+
+    @storage_call
+    def tie_clinician_role(self, clinician_id: int, role: str | None) -> None:
+        """Tie a clinician to a server login role (None: untie), audited; the admin's act."""
+        self._server_only()
+        clinician = self.clinician(clinician_id)
+        self._writable()
+        role = role.strip() if role else None
+        if role is not None:
+            found = self.db.execute(
+                "SELECT rolcanlogin FROM pg_roles WHERE rolname = ?", [role]
+            ).fetchone()
+            if found is None or not found[0]:
+                raise InvalidObservation(
+                    f"The clinic server has no login role {role!r}: create it first "
+                    "(docs/clinic-server.md, step 2)."
+                )
+        detail = f"login role {role}" if role else "login role removed"
+        with self._change("tie_role", "clinician", clinician.id, detail):
+            self.db.execute("DELETE FROM clinician_roles WHERE clinician_id = ?", [clinician.id])
+            if role is not None:
+                self.db.execute("DELETE FROM clinician_roles WHERE role = ?", [role])
+                self.db.execute(
+                    "INSERT INTO clinician_roles (clinician_id, role) VALUES (?, ?)",
+                    [clinician.id, role],
+                )

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, fields
 from typing import Any
 
-from desktop_app.core.errors import InvalidObservation
+from desktop_app.core.errors import InvalidObservation, PatientConflict
 from desktop_app.core.records import SEXES, Episode, Patient, Settings
 from desktop_app.core.validation import clean_line, clean_text, validate_date_of_birth
 from desktop_app.storage import audit
@@ -16,9 +16,15 @@ from desktop_app.storage.errors import RecordNotFound
 from desktop_app.storage.search import fold, name_query, name_sql, parse_date
 from desktop_app.storage.store import Store, dumps, now_text, storage_call
 
-PATIENT_COLUMNS = "id, name, date_of_birth, sex, clinic_id, contact, notes"
+PATIENT_COLUMNS = "id, name, date_of_birth, sex, clinic_id, contact, notes, version"
 BY_CLINIC_ID = f"SELECT {PATIENT_COLUMNS} FROM patients WHERE clinic_id = ? COLLATE NOCASE LIMIT ?"
 P_COLUMNS = ", ".join("p." + c for c in PATIENT_COLUMNS.split(", "))
+# The two parts of a search in one statement: (part, the patient's columns, the name it sorts by).
+ID_PART = (
+    f"SELECT 0 AS part, {PATIENT_COLUMNS}, search_name FROM patients "
+    "WHERE clinic_id = ? COLLATE NOCASE ORDER BY search_name, id LIMIT ?"
+)
+NAME_PART = f"1 AS part, {P_COLUMNS}, x.search_name"
 
 
 _date = dt.date.fromisoformat
@@ -26,7 +32,7 @@ _date = dt.date.fromisoformat
 
 def _patient(row: Sequence[Any]) -> Patient:
     # A plain function: search builds up to 50 of these per keystroke.
-    return Patient(row[0], row[1], _date(row[2]), row[3], row[4], row[5], row[6])
+    return Patient(row[0], row[1], _date(row[2]), row[3], row[4], row[5], row[6], row[7])
 
 
 class PatientStore(Store):
@@ -109,7 +115,11 @@ class PatientStore(Store):
 
     @storage_call
     def update_patient(self, patient: Patient) -> None:
-        """Save a patient's details; the audit entry names the fields changed, not their values."""
+        """Save a patient's details; the audit entry names the fields changed, not their values.
+
+        Saved only over the version `patient` was read at (PatientConflict, naming who changed
+        it and when, if another workstation did since); version 0 saves over any.
+        """
         row = self._patient_fields(
             patient.name,
             patient.date_of_birth,
@@ -128,12 +138,20 @@ class PatientStore(Store):
             return
         detail = audit.demographics_detail({**row, "id": patient.id}, ", ".join(changed))
         with self._change("update", "patient", patient.id, detail):
-            self.db.execute(
+            saved = self.db.execute(
                 "UPDATE patients SET name = :name, date_of_birth = :date_of_birth, sex = :sex, "
                 "clinic_id = :clinic_id, contact = :contact, notes = :notes, "
-                "search_name = :search_name, updated_at = :at WHERE id = :id",
-                {**row, "at": now_text(), "id": patient.id},
+                "search_name = :search_name, updated_at = :at, version = version + 1 "
+                "WHERE id = :id AND (:version = 0 OR version = :version)",
+                {**row, "at": now_text(), "id": patient.id, "version": patient.version},
             )
+            if saved.rowcount != 1:
+                raise PatientConflict(
+                    f"{old.name}'s details were changed on another workstation"
+                    f"{self._last_change('patient', patient.id)} after you opened them. Your "
+                    "change was not saved, so theirs is not lost: check the details shown now, "
+                    "then make your change again."
+                )
 
     @storage_call
     def get_patient(self, patient_id: int) -> Patient:
@@ -164,16 +182,23 @@ class PatientStore(Store):
                 [born.isoformat(), limit],
             ).fetchall()
             return [_patient(r) for r in rows]
-        # Exact identifier matches first, then name matches in name order.
-        rows = run(BY_CLINIC_ID, [text, limit]).fetchall()
+        # Exact identifier matches first, then name matches in name order: one statement, so
+        # one round trip to a clinic server per keystroke.
         query = name_query(text)
-        if query and len(rows) < limit:
-            by_name = run(
-                name_sql(query, P_COLUMNS), [query.prefix, *query.patterns, limit]
-            ).fetchall()
-            seen = {r[0] for r in rows}
-            rows += [r for r in by_name if r[0] not in seen]
-        return [_patient(r) for r in rows[:limit]]
+        if query is None:
+            return [_patient(r) for r in run(BY_CLINIC_ID, [text, limit]).fetchall()]
+        rows = run(
+            f"SELECT * FROM ({ID_PART}) AS by_id UNION ALL SELECT * FROM "
+            f"({name_sql(query, NAME_PART)}) AS by_name ORDER BY 1, 10, 2",
+            [text, limit, query.prefix, *query.patterns, limit],
+        ).fetchall()
+        seen: set[int] = set()
+        found = []
+        for row in rows:  # a patient whose identifier and name both match is listed once
+            if row[1] not in seen:
+                seen.add(row[1])
+                found.append(_patient(row[1:]))
+        return found[:limit]
 
     @storage_call
     def same_patients(self, name: str, date_of_birth: dt.date) -> list[Patient]:

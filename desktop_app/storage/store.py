@@ -45,6 +45,12 @@ def storage_call(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate
                 raise VisitLocked(
                     "This visit is signed and can no longer be changed. Add an amendment instead."
                 ) from None
+            if isinstance(exc, sqlite3.IntegrityError) and "actor_not_session" in str(exc):
+                raise StorageError(  # the server's own check (db/postgresql/0010)
+                    "The clinic server refused to record this in that clinician's name: your "
+                    "login may act only as the clinician it is tied to (the tie or the name may "
+                    "have changed since the app started). Nothing was saved: restart the app."
+                ) from None
             if not isinstance(exc, sqlite3.Error) or isinstance(exc, sqlite3.IntegrityError):
                 raise
             error = mapped(exc, self.path)
@@ -85,6 +91,8 @@ class Store:
         self.read_only_reason = read_only_reason
         self._lock = lock
         self.server = server  # the clinic server's connection; None for an SQLite file
+        # The clinician the server login is tied to (migration 0010): the only one it acts as.
+        self.logged_in: int | None = None
         self._versions: dict[int, int] = {}  # draft visit ID -> the version this copy last read
         self._pending: dict[int, int] = {}  # the same, read inside a transaction not yet ended
         self._changes = db.conn.total_changes
@@ -173,8 +181,9 @@ class Store:
     def open_server(cls, url: str, kb: KnowledgeBase, *, read_only: bool = False) -> Self:
         """Connect to a clinic server (PostgreSQL) and bring its schema up to date if ours.
 
-        The audit actor is the server's name for the connection (the clinician's own role):
-        the server authenticated it, so a workstation cannot write in another's name.
+        The audit actor is the clinician the login role is tied to (`clinician-role`), else the
+        server's name for the login: the server authenticated it, and checks every audit
+        entry's actor, so a workstation cannot write in another's name.
         """
         from desktop_app.storage.postgres.connection import PgDatabase
         from desktop_app.storage.postgres.schema import prepare
@@ -182,8 +191,12 @@ class Store:
         server = PgDatabase(url, read_only=read_only)
         try:
             prepare(server, read_only=read_only)
-            role = server.raw.execute("SELECT session_user").fetchone()
-            actor = str(role[0] if role else "")
+            row = server.raw.execute(
+                "SELECT session_user, session_clinician(), clinician_actor(session_clinician())"
+            ).fetchone()
+            assert row is not None
+            logged_in = None if row[1] is None else int(row[1])
+            actor = str(row[2] if logged_in is not None else row[0])
         except sqlite3.Error as exc:
             server.close()
             raise mapped(exc, Path(server.label)) from None
@@ -193,7 +206,9 @@ class Store:
         reason = "The clinic database was opened read-only." if read_only else ""
         # PgDatabase offers the part of sqlite-utils' Database that storage uses (its module).
         db = cast(Database, server)
-        return cls(db, Path(server.label), kb, actor, reason, None, server)
+        store = cls(db, Path(server.label), kb, actor, reason, None, server)
+        store.logged_in = logged_in
+        return store
 
     def close(self) -> None:
         """Close the connection and let another copy of the app write."""
@@ -257,17 +272,21 @@ class Store:
                 f"Visit {visit_id} is signed and can no longer be changed. "
                 "Add an amendment instead."
             )
-        last = self.db.execute(
-            "SELECT actor, at FROM audit_log WHERE entity = 'visit' AND entity_id = ? "
-            "ORDER BY id DESC LIMIT 1",
-            [str(visit_id)],
-        ).fetchone()
-        who = f" by {last[0]} at {last[1][11:16]} UTC" if last else ""
+        who = self._last_change("visit", visit_id)
         raise VisitConflict(
             f"Visit {visit_id} was changed on another workstation{who} after you opened it. "
-            "Your change was not saved, so theirs is not lost: reopen the visit to see it, then "
-            "make your change again."
+            "Your change was not saved, so theirs is not lost: reopen the "
+            "visit to see it, then make your change again."
         )
+
+    def _last_change(self, entity: str, entity_id: int) -> str:
+        """' by WHO at HH:MM UTC' of the record's latest audit entry (for a conflict message)."""
+        last = self.db.execute(
+            "SELECT actor, at FROM audit_log WHERE entity = ? AND entity_id = ? "
+            "ORDER BY id DESC LIMIT 1",
+            [entity, str(entity_id)],
+        ).fetchone()
+        return f" by {last[0]} at {last[1][11:16]} UTC" if last else ""
 
     def _engine_problems(self) -> list[str]:
         """The engine's own checks for `verify`: SQLite's integrity check, or the server's."""

@@ -55,6 +55,7 @@ def test_a_typo_in_name_and_date_of_birth_is_corrected_from_the_patient_page(
     patient = window.patient
     assert patient is not None
     window.ops.repo.update_patient(replace(patient, notes="Prefers mornings"))
+    window.show_patient(patient.id)  # as shown after that change (an older copy is refused)
     prefilled: list[tuple[str, dt.date, str, str, str]] = []
 
     def correct(dialog: PatientDialog) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,9 +22,8 @@ from tests import pg_server
 from tests.core.tiny_kb import tiny_kb
 
 ENGINES = ("sqlite", "postgresql")
-ADMIN = "gluteal_admin"  # owns the databases and runs the migrations; never a superuser
-CLINICIAN = "Dr Test"  # a clinician's own login role: the audit actor on the server
-TEMPLATE = "gluteal_template"
+ADMIN = pg_server.ADMIN
+CLINICIAN = pg_server.CLINICIAN
 _numbers = itertools.count(1)
 
 
@@ -53,35 +51,13 @@ def engine(request: pytest.FixtureRequest) -> str:
 @pytest.fixture(scope="session")
 def pg_cluster(kb: KnowledgeBase) -> Iterator[pg_server.Cluster]:
     """One server for the session, with the admin and clinician roles and a migrated template."""
-    try:
-        cluster = pg_server.start()
-    except RuntimeError as exc:
-        if os.environ.get("GLUTEAL_REQUIRE_POSTGRESQL"):
-            pytest.fail(f"PostgreSQL is required here but cannot be started: {exc}")
-        pytest.skip(f"no PostgreSQL server can be started: {exc}")
-    import psycopg
-
-    try:
-        with psycopg.connect(cluster.url(), autocommit=True) as su:
-            su.execute(f"CREATE ROLE {ADMIN} LOGIN CREATEDB")
-            su.execute("CREATE ROLE gluteal_clinician NOLOGIN")
-            su.execute(f'CREATE ROLE "{CLINICIAN}" LOGIN IN ROLE gluteal_clinician')
-            su.execute(f"CREATE DATABASE {TEMPLATE} OWNER {ADMIN}")
-        Repository.open_server(cluster.url(TEMPLATE, ADMIN), kb).close()
+    with pg_server.clinic(kb) as cluster:
         yield cluster
-    finally:
-        cluster.stop()
 
 
 def new_database(cluster: pg_server.Cluster, *, migrated: bool = True) -> str:
     """A fresh database owned by the admin role (migrated: a copy of the template)."""
-    import psycopg
-
-    name = f"test_{next(_numbers)}"
-    template = TEMPLATE if migrated else "template0"
-    with psycopg.connect(cluster.url(), autocommit=True) as su:
-        su.execute(f"CREATE DATABASE {name} TEMPLATE {template} OWNER {ADMIN}")
-    return name
+    return pg_server.new_database(cluster, f"test_{next(_numbers)}", migrated=migrated)
 
 
 @pytest.fixture

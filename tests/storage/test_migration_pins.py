@@ -13,6 +13,8 @@ SHIPPED = {
         "f563d13f5ca7b8bb01a1d80caebfd80bae0102cd69120573f402a404a990f011"
     ),
     "0008_visit_version.sql": "001f5855e2edc101dc998af7faa7ed0d2551a5e01bb9f2cfcc14b732487abe6f",
+    "0009_patient_version.sql": "e029f6eee34ca23ca58d740ab8e2f12c897742a38e3458c19d8903cc104bccb8",
+    "0010_clinician_roles.sql": "f849b31370b02c2891ab49393d1702c13d859ddf359f36d1575d70cb08913fd8",
     "0011_user_accounts.sql": "2e552925b51735f7dfb5de2f3c4e4985be44f5c292429715929425ad960887d2",
 }
 

@@ -123,11 +123,42 @@ def _user_error(exc: psycopg.Error, label: str) -> StorageError | None:
             f"The clinic server {label} is out of disk space. Your change was not saved: tell the "
             "clinic's administrator."
         )
+    if isinstance(exc, psycopg.OperationalError) and (refused := _login_refused(exc, label)):
+        return StorageError(refused)
     if isinstance(exc, psycopg.OperationalError):
         return StorageError(
             f"The clinic server {label} cannot be reached ({_first_line(exc)}). Your last change "
             "may not be saved: check the network, then try again."
         )
+    return None
+
+
+# What libpq says when the server answered but refused this login (any of the phrases, each a
+# set of words that must all appear), and what to do about it.
+_LOGIN_REFUSED: tuple[tuple[tuple[tuple[str, ...], ...], str], ...] = (
+    (
+        (("password authentication failed",), ("no password supplied",), ("password", "required")),
+        "refused the password for this login. Keep the password in this user's pgpass file "
+        "(~/.pgpass, mode 0600; see docs/clinic-server.md), never in the URL",
+    ),
+    ((("role", "does not exist"),), "has no such login role. Check the name before the @"),
+    ((("database", "does not exist"),), "has no such database. Check the name after the last /"),
+    (
+        (("no pg_hba.conf entry",),),
+        "does not accept this workstation (pg_hba.conf). Ask the clinic's administrator",
+    ),
+    (
+        (("certificate",), ("ssl", "error")),
+        "could not be checked over TLS. Check the server's certificate and sslmode",
+    ),
+)
+
+
+def _login_refused(exc: psycopg.Error, label: str) -> str | None:
+    text = str(exc).lower()
+    for phrases, advice in _LOGIN_REFUSED:
+        if any(all(word in text for word in phrase) for phrase in phrases):
+            return f"The clinic server {label} {advice}. Nothing was changed."
     return None
 
 

@@ -15,12 +15,14 @@ MIGRATIONS = paths.shipped_folder("db", "postgresql")
 RECORD = "_migrations"  # (migration_set, name, applied_at), as sqlite-utils' _sqlite_migrations
 CLINICIANS = "gluteal_clinician"  # the group role every clinician's login role is a member of
 APPEND_ONLY = ("audit_log", "differentials")
+ADMIN_ONLY = ("clinician_roles",)  # clinicians may read who is tied to which login, not change it
 # Guard triggers `verify` expects present and enabled (a disabled trigger lets rows change).
 GUARDS = (
     ("visits", "visits_signed_update"),
     ("differentials", "differentials_no_update"),
     ("audit_log", "audit_log_no_update"),
     ("audit_log", "audit_log_no_truncate"),
+    ("audit_log", "audit_log_actor"),
     ("answers", "answers_signed"),
     ("exam_findings", "exam_findings_signed"),
     ("body_marks", "body_marks_signed"),
@@ -118,7 +120,8 @@ def grant_clinicians(db: PgDatabase) -> None:
         conn.execute(
             f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {CLINICIANS}"
         )
-        conn.execute(f"REVOKE INSERT, UPDATE, DELETE ON {RECORD} FROM {CLINICIANS}")
+        for table in (RECORD, *ADMIN_ONLY):
+            conn.execute(f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {table} FROM {CLINICIANS}")
         for table in APPEND_ONLY:
             conn.execute(f"REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM {CLINICIANS}")
 
