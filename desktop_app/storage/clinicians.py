@@ -114,6 +114,14 @@ class ClinicianStore(PatientStore):
             raise InvalidObservation(
                 "Choose who signs from the clinicians of this database (add them in Settings)."
             )
+        return clinician
+
+    def author(self, clinician_id: int) -> Clinician:
+        """The active clinician who signs, amends or acknowledges, if this login may act as them.
+
+        The server refuses the audit entry otherwise (db/postgresql/0010); this says why first.
+        """
+        clinician = self.acting_clinician(clinician_id)
         if self.server is not None:
             self._may_act_as(clinician)
         return clinician

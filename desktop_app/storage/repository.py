@@ -48,7 +48,7 @@ class Repository(FollowUpStore, BodyChartStore, AccountStore):
         (core.signing), whoever calls.
         """
         self._writable()
-        signer = self.acting_clinician(by)
+        signer = self.author(by)
         with self.db.atomic():
             self._require_draft(visit_id)
             self._claim_visit(visit_id)  # sign what this workstation saw, or say it changed
@@ -98,7 +98,7 @@ class Repository(FollowUpStore, BodyChartStore, AccountStore):
         if not text or not reason:
             raise InvalidObservation("An amendment needs both its text and a reason.")
         self._writable()
-        author = self.acting_clinician(by)
+        author = self.author(by)
         with self.db.atomic():
             if self.db.execute("SELECT 1 FROM visits WHERE id = ?", [visit_id]).fetchone() is None:
                 raise RecordNotFound(f"There is no visit with ID {visit_id}.")

@@ -47,9 +47,10 @@ def storage_call(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate
                 ) from None
             if isinstance(exc, sqlite3.IntegrityError) and "actor_not_session" in str(exc):
                 raise StorageError(  # the server's own check (db/postgresql/0010)
-                    "The clinic server refused to record this in that clinician's name: your "
-                    "login may act only as the clinician it is tied to (the tie or the name may "
-                    "have changed since the app started). Nothing was saved: restart the app."
+                    "The clinic server refused to record this in that clinician's name: a login "
+                    "tied to a clinician acts only as them, and a clinician tied to a login acts "
+                    "only from it. Nothing was saved (if the tie or the name changed since the "
+                    "app started, restart it)."
                 ) from None
             if not isinstance(exc, sqlite3.Error) or isinstance(exc, sqlite3.IntegrityError):
                 raise

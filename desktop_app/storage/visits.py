@@ -392,7 +392,7 @@ class VisitStore(ClinicianStore):
                 "Give a reason for not referring the patient for "
                 f"'{self.kb.red_flags[flag_id].name}'."
             )
-        clinician = self.acting_clinician(by)
+        clinician = self.author(by)
         ack = RedFlagAck(flag_id, bool(referred), reason, clinician.name, audit.now())
         sql = (
             "INSERT INTO red_flag_acks (visit_id, flag_id, referred, reason, acknowledged_by, "
