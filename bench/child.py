@@ -1,10 +1,13 @@
 """Run in a fresh interpreter by cold_start.py and memory.py: show a window, then report.
 
-    python bench/child.py floor|app [--db PATH] [--search TEXT]
+    python bench/child.py floor|app [--db PATH] [--search TEXT] [--until-visit]
+    python bench/child.py remember --patient ID --visit ID
 
 Prints "shown" once the main window is visible and painted (and, with --search, after the
 patient search ran: through the app's search box, or for the floor as the raw ordered name query
-on --db), then the peak resident set size in kB, and quits.
+on --db), with --until-visit "visit" once the last session's visit is open in the editor, then
+the peak resident set size in kB, and quits. `remember` writes the app's settings as a session
+that ended with that visit open (a returning user), without starting the app.
 """
 
 from __future__ import annotations
@@ -81,22 +84,50 @@ def peak_rss_kb() -> int:
     return maxrss // 1024 if sys.platform == "darwin" else maxrss  # bytes on macOS
 
 
-def report(then: Callable[[QMainWindow], None] | None) -> None:
+def report(then: Callable[[QMainWindow], None] | None, until_visit: bool = False) -> None:
     window = main_window()
     window.repaint()  # the first frame is on screen, not merely scheduled
     if then is not None:
         then(window)
     print("shown", flush=True)
+    if until_visit:
+        _when_visit_open(window)
+        return
     print(peak_rss_kb(), flush=True)
     QApplication.quit()
 
 
-def report_when_the_loop_starts(then: Callable[[QMainWindow], None] | None) -> None:
+def _when_visit_open(window: QMainWindow) -> None:
+    """Print "visit" once the editor shows the reopened visit and has painted, then quit."""
+    editor = getattr(window, "_editor", None)
+    if editor is not None and window.stack.currentWidget() is editor:  # type: ignore[attr-defined]
+        window.repaint()
+        print("visit", flush=True)
+        print(peak_rss_kb(), flush=True)
+        QApplication.quit()
+        return
+    QTimer.singleShot(1, lambda: _when_visit_open(window))
+
+
+def remember(patient: int, visit: int) -> int:
+    """The settings a session leaves when it ends with ``visit`` open."""
+    from desktop_app.gui.preferences import app_settings
+
+    store = app_settings()
+    store.setValue("last_patient", patient)
+    store.setValue("last_visit", visit)
+    store.sync()
+    return 0
+
+
+def report_when_the_loop_starts(
+    then: Callable[[QMainWindow], None] | None, until_visit: bool = False
+) -> None:
     """Wrap QApplication.exec so the report runs on the first turn of the event loop."""
     original = QApplication.exec
 
     def exec_(*_instance: object) -> int:  # called on the class or on the instance
-        QTimer.singleShot(0, lambda: report(then))
+        QTimer.singleShot(0, lambda: report(then, until_visit))
         return original()
 
     QApplication.exec = exec_  # type: ignore[method-assign]
@@ -117,14 +148,19 @@ def app(db: str) -> int:
 
 def run() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=("floor", "app"))
+    parser.add_argument("mode", choices=("floor", "app", "remember"))
     parser.add_argument("--db")
     parser.add_argument("--search")
+    parser.add_argument("--until-visit", action="store_true")
+    parser.add_argument("--patient", type=int)
+    parser.add_argument("--visit", type=int)
     args = parser.parse_args()
+    if args.mode == "remember":
+        return remember(args.patient, args.visit)
     then = None
     if args.search is not None:
         then = app_search(args.search) if args.mode == "app" else raw_search(args.db, args.search)
-    report_when_the_loop_starts(then)
+    report_when_the_loop_starts(then, args.until_visit)
     return floor() if args.mode == "floor" else app(args.db)
 
 

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_app import paths
 from desktop_app.core.errors import AppError
+from desktop_app.gui.first_paint import after_first_paint
 from desktop_app.gui.main_window import APP_TITLE, MainWindow
 from desktop_app.gui.operations import Operations
 from desktop_app.gui.preferences import adopt_database_choice, app_settings
@@ -39,8 +40,12 @@ def configure(app: QApplication) -> None:
         QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
 
 
-def open_window(root: App) -> MainWindow | None:
-    """Open the repository and the main window; None after showing why it could not open."""
+def open_window(root: App, *, reopen_after_paint: bool = False) -> MainWindow | None:
+    """Open the repository and the main window; None after showing why it could not open.
+
+    The last session's visit is reopened at once, or with reopen_after_paint once the window has
+    painted (the app's start: the window shows without waiting for the visit).
+    """
     try:
         kb = root.knowledge_base()
     except AppError as exc:
@@ -59,6 +64,10 @@ def open_window(root: App) -> MainWindow | None:
         return None
     window = MainWindow(Operations(repo, kb, reopen=root.open_repository), app_settings())
     window.show()
+    if reopen_after_paint:
+        after_first_paint(window, window.reopen_last_visit)
+    else:
+        window.reopen_last_visit()
     SessionLock(window).start()  # asks for a PIN once clinicians have one (owned by window)
     if repo.server is None:  # a clinic server checks itself; its admin backs it up (pg_dump)
         run_in(window, StartupChecks(db_path, check=not checked_at_open, backup_keep=keep))
@@ -91,7 +100,7 @@ def run_gui(root: App) -> int:
     configure(app)
     sys.excepthook = _crash_handler
     adopt_database_choice()
-    window = open_window(root)
+    window = open_window(root, reopen_after_paint=True)
     if window is None:
         return 2
     QTimer.singleShot(0, lambda: offer_set_up(window))  # once the window is drawn

@@ -64,6 +64,7 @@ class MainWindow(VisitActions):
         self.patient: Patient | None = None
         self._editor: VisitEditor | None = None
         self.startup_checks: StartupChecks | None = None
+        self.pending_visit: int | None = None  # the last session's visit, not yet reopened
         self.may_open_settings: Callable[[], bool] = lambda: True  # an admin's PIN, once in use
         self._build()
         self._actions()
@@ -367,8 +368,14 @@ class MainWindow(VisitActions):
         self.patient = patient
         self.page.show_patient(patient)
         self.stack.setCurrentWidget(self.page)
+        if visit_id is not None:  # opened by reopen_last_visit, after the first paint
+            self.pending_visit = int(visit_id)
+
+    def reopen_last_visit(self) -> None:
+        """Open the visit that was open when the app last closed (if any; once)."""
+        visit_id, self.pending_visit = self.pending_visit, None
         if visit_id is not None:
-            self.open_visit(int(visit_id))
+            self.open_visit(visit_id)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Save typing and the window state, let the start-up backup end, close the database."""

@@ -280,12 +280,14 @@ class FlowLayout(QLayout):
 
 def focusables(root: QWidget) -> list[QWidget]:
     """The widgets under root that Tab can reach, in the order they appear on the form."""
-    wanted = Qt.FocusPolicy.TabFocus
+    wanted = Qt.FocusPolicy.TabFocus.value  # plain ints: enum arithmetic was most of the cost
     window = root.window()
     return [
         w
         for w in root.findChildren(QWidget)
-        if (w.focusPolicy() & wanted) == wanted and w.focusProxy() is None and w.window() is window
+        if (w.focusPolicy().value & wanted) == wanted
+        and w.focusProxy() is None
+        and w.window() is window
     ]
 
 
