@@ -1,0 +1,152 @@
+"""Fracture, infection and malignancy triggers as they present in outpatient physiotherapy.
+
+Each test pairs the serious presentation a rule exists for with the everyday patient it must leave
+quiet (sources in resources/knowledge_base/red_flags.yaml, audit table in notes).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop_app import paths
+from desktop_app.core.diagnosis import assess
+from desktop_app.core.knowledge import KnowledgeBase, load_knowledge_base
+from desktop_app.core.validation import observations_from_dict
+from tests.core.red_flag_pairs import RIGHT_POS, SCIATICA, Case, visit
+
+
+@pytest.fixture(scope="module")
+def shipped() -> KnowledgeBase:
+    return load_knowledge_base(paths.KNOWLEDGE_BASE)
+
+
+def fired(kb: KnowledgeBase, data: Case) -> dict[str, str]:
+    result = assess(kb, observations_from_dict(kb, data))
+    return {alert.flag_id: alert.urgency for alert in result.red_flags}
+
+
+def alarms(kb: KnowledgeBase, data: Case) -> dict[str, str]:
+    return {k: v for k, v in fired(kb, data).items() if v != "routine"}
+
+
+def pain_at(*regions: str) -> list[dict[str, str]]:
+    return [{"region": r, "symptom": "pain", "side": "both"} for r in regions]
+
+
+OLDER_WOMAN = {"age_years": 78, "sex": "female", "trauma_or_fall": "no", "minor_trauma": "no"}
+
+
+def test_sudden_weight_bearing_pain_without_trauma_at_78_is_an_insufficiency_fracture(shipped):
+    sudden = visit(
+        {**OLDER_WOMAN, "onset_type": "sharp", "pain_weight_bearing": "yes", "symptom_duration": 2},
+        marks=pain_at("lumbar", "central_buttock"),
+    )
+    assert fired(shipped, sudden).get("insufficiency_fracture") == "urgent"
+    # Hip osteoarthritis at the same age: the same load pain, but a gradual onset over years.
+    arthritis = visit(
+        {**OLDER_WOMAN, "onset_type": "gradual", "pain_weight_bearing": "yes", "groin_pain": "yes"}
+        | {"symptom_duration": 100},
+        {"hip_internal_rotation_reduced": RIGHT_POS},
+    )
+    assert alarms(shipped, arthritis) == {}
+    # A sudden buttock strain in a 45-year-old is not this rule either.
+    young = visit({"age_years": 45, "onset_type": "sharp", "pain_weight_bearing": "yes"})
+    assert "insufficiency_fracture" not in fired(shipped, young)
+
+
+def test_a_positive_sij_test_with_fragile_bone_shows_the_sacral_fracture_warning(shipped):
+    fragile = visit({"age_years": 67, "osteoporosis": "yes"}, {"sij_thigh_thrust": RIGHT_POS})
+    assert fired(shipped, fragile).get("insufficiency_fracture") == "urgent"
+    action = shipped.red_flags["insufficiency_fracture"].action
+    assert "Sacroiliac provocation tests are often positive" in action
+    # Post-partum sacroiliac pain: the same positive test, no bone fragility.
+    post_partum = visit(
+        {"age_years": 31, "pregnancy_postpartum": "yes", "osteoporosis": "no"},
+        {"sij_thigh_thrust": RIGHT_POS, "sij_compression": "positive"},
+    )
+    assert alarms(shipped, post_partum) == {}
+
+
+def test_every_fracture_rule_warns_that_sij_provocation_is_positive_in_sacral_fracture(shipped):
+    for rule in ("fracture", "insufficiency_fracture", "bone_stress_injury"):
+        assert "Sacroiliac provocation tests are often positive" in shipped.red_flags[rule].action
+
+
+def test_a_recent_fall_from_standing_at_74_is_urgent_but_an_old_stable_one_is_not(shipped):
+    recent = visit({"age_years": 74, "minor_trauma": "yes", "symptom_duration": 3})
+    assert fired(shipped, recent).get("fracture") == "urgent"
+    unknown = visit({"age_years": 74, "trauma_or_fall": "yes"})
+    assert fired(shipped, unknown).get("fracture") == "urgent"
+    old = visit({"age_years": 74, "trauma_or_fall": "yes", "symptom_duration": 52})
+    assert (
+        alarms(shipped, old | {"answers": {**old["answers"], "progressive_symptoms": "no"}}) == {}
+    )
+    # The same old pain getting worse is looked at again.
+    worse = visit({**old["answers"], "progressive_symptoms": "yes"})
+    assert fired(shipped, worse).get("fracture") == "urgent"
+    # High-energy trauma at any age is the emergency.
+    crash = visit({"age_years": 24, "high_energy_trauma": "yes", "symptom_duration": 0.5})
+    assert fired(shipped, crash).get("fracture_high_energy") == "emergency"
+
+
+def test_long_term_steroids_at_72_alarm_for_back_pain_not_for_lateral_hip_pain(shipped):
+    steroids = {"age_years": 72, "long_term_steroids": "yes", "symptom_duration": 20}
+    back = visit(steroids, marks=pain_at("lumbar"))
+    assert fired(shipped, back).get("fracture") == "urgent"
+    tendinopathy = visit(
+        {**steroids, "lateral_hip_pain": "yes", "pain_lying_on_side": "yes"},
+        marks=[{"region": "greater_trochanter", "symptom": "pain", "side": "right"}],
+    )
+    assert alarms(shipped, tendinopathy) == {}
+
+
+def test_a_buttock_injection_with_constant_pain_is_a_possible_abscess(shipped):
+    abscess = visit({"injection_history": "yes", "pain_constant": "yes", "symptom_duration": 3})
+    assert fired(shipped, abscess).get("infection") == "urgent"
+    # The painless dent months after a steroid injection (post-injection lipoatrophy).
+    atrophy = {
+        "presentations": ["gluteal_depression"],
+        "answers": {"injection_history": "yes", "current_pain": 0, "pain_constant": "no"},
+        "exam": {},
+    }
+    assert alarms(shipped, atrophy) == {}
+
+
+def test_every_infection_risk_factor_gets_the_infection_safety_net(shipped):
+    for risk in (
+        "iv_drug_use",
+        "immunosuppression",
+        "long_term_steroids",
+        "diabetes",
+        "recent_surgery",
+        "infection_source_recent",
+        "injection_history",
+    ):
+        result = assess(shipped, observations_from_dict(shipped, visit({risk: "yes"})))
+        assert "infection_systemic" in {s.flag_id for s in result.safety_net}, risk
+    # Risk factor alone: advice, not an alarm; with fever and systemic illness: the emergency.
+    quiet = visit({"diabetes": "yes", "fever": "no", "symptom_duration": 8})
+    assert alarms(shipped, quiet) == {}
+    septic = visit({"diabetes": "yes", "fever": "yes", "systemically_unwell": "yes"})
+    assert fired(shipped, septic).get("infection_systemic") == "emergency"
+    weak = visit({"iv_drug_use": "yes"}, {"ankle_dorsiflexion_mrc": {"right": 4}})
+    assert fired(shipped, weak).get("infection_neurological") == "emergency"
+
+
+def test_pelvic_radiotherapy_counts_as_a_cancer_history(shipped):
+    radiotherapy = {"age_years": 69, "pelvic_radiotherapy": "yes"}
+    new_sciatica = visit({**radiotherapy, **SCIATICA, "symptom_duration": 3})
+    assert fired(shipped, new_sciatica).get("metastatic_cord_compression") == "emergency"
+    assert fired(shipped, visit(radiotherapy)).get("tumour") == "urgent"
+    # Stable sciatica for years after radiotherapy: the urgent review, not the MSCC emergency.
+    stable = visit(
+        {**radiotherapy, **SCIATICA, "symptom_duration": 150, "progressive_symptoms": "no"}
+    )
+    assert "metastatic_cord_compression" not in fired(shipped, stable)
+
+
+def test_a_cancer_history_with_a_new_inability_to_walk_is_an_emergency(shipped):
+    cancer = visit({"age_years": 58, "history_of_cancer": "yes", "unable_to_bear_weight": "yes"})
+    assert fired(shipped, cancer).get("unable_to_bear_weight") == "emergency"
+    walking = visit({"age_years": 58, "history_of_cancer": "no", "unable_to_bear_weight": "no"})
+    assert alarms(shipped, walking) == {}
