@@ -119,9 +119,8 @@ class SessionLock(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.check)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
+        self._watching = False
+        window.installEventFilter(self)  # its Close stops the timer
         window.patientOpened.connect(self._viewed)
         window.may_open_settings = self.admin_allows
 
@@ -138,9 +137,19 @@ class SessionLock(QObject):
     def start(self) -> None:
         """At start: locked at once when accounts are in use, else only the idle timer."""
         if self._in_use():
+            self._watch()
             self.lock()
         else:
             self._arm()
+
+    def _watch(self) -> None:
+        """See every key press and click, once accounts are in use (until then no app-wide
+        filter runs: it would cost every event of every window a call into Python)."""
+        app = QApplication.instance()
+        if app is not None and not self._watching:
+            app.installEventFilter(self)
+            self._watching = True
+            self._clock.touch(self._now())
 
     def _arm(self) -> None:
         self._timer.start(max(1000, int(self._clock.remaining(self._now()) * 1000)))
@@ -148,16 +157,21 @@ class SessionLock(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in ACTIVITY and self.dialog is None:
             self._clock.touch(self._now())
+        elif event.type() == QEvent.Type.Close and watched is self.window:
+            self._timer.stop()  # the window closes its database: nothing left to lock
         return False
 
     def check(self) -> None:
         """Lock when the idle time is up (and accounts are in use); otherwise wait again."""
-        if self.dialog is not None:
+        if self.dialog is not None or not self.window.isVisible():
             return
-        if self._in_use() and self._clock.due(self._now()):
+        in_use = self._in_use()
+        if in_use and not self._watching:
+            self._watch()  # a first PIN was set while the window was open: count from now
+        elif in_use and self._clock.due(self._now()):
             self.lock()
-        else:
-            self._arm()
+            return
+        self._arm()
 
     def lock(self) -> None:
         """Save what is being typed, then cover the window until a clinician's PIN unlocks it."""

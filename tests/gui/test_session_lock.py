@@ -3,6 +3,8 @@ typed is lost, every unlock and opened record is in the audit log, Settings need
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
@@ -47,6 +49,7 @@ def test_an_idle_window_locks_keeps_what_was_typed_and_unlocks_with_a_pin(
     jane = repo.clinicians()[0]
     repo.set_pin(jane.id, "4711", by=jane.id)
     lock, clock = _lock(window)
+    lock.check()  # the first PIN was set with the window open: the idle time counts from now
     create_patient(window, "Lock Tester", QDate(1980, 1, 1))
     start_visit(window, ["gluteal_depression"])
     activate(qtbot, window)
@@ -107,3 +110,25 @@ def test_settings_open_only_to_an_admins_pin_once_accounts_are_in_use(
     answer_dialog(SettingsDialog, lambda dialog: opened.append(dialog))
     window.open_settings()
     assert len(opened) == 1
+
+
+def test_a_closed_window_never_checks_its_closed_database(qtbot: QtBot, window: MainWindow) -> None:
+    lock, clock = _lock(window)
+    window.close()
+    assert not lock._timer.isActive()
+    clock.now += 3600
+    lock.check()  # a timer that fired anyway: nothing is asked of the closed database
+    assert lock.dialog is None
+
+
+def test_a_window_opens_locked_once_accounts_are_in_use(
+    open_app: Callable[[], MainWindow],
+) -> None:
+    first = open_app()
+    jane = first.ops.repo.clinicians()[0]
+    first.ops.repo.set_pin(jane.id, "4711", by=jane.id)
+    first.close()
+    again = open_app()  # the next start
+    lock = again.findChild(SessionLock)
+    assert lock is not None and lock.dialog is not None and lock.dialog.isVisible()
+    assert lock.dialog.who.currentText() == "Dr Jane Roe"
