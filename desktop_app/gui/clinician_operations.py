@@ -37,8 +37,10 @@ class ClinicianOperations:
         return found or []
 
     def default_clinician(self) -> Clinician | None:
-        """Who is offered first to sign: the last signer at this workstation, else the first."""
-        return choose_default(self.clinicians(), workstation.last_signer(self.repo.path))
+        """Who is offered first to sign: the clinician this server login is tied to, else the
+        last signer at this workstation, else the first."""
+        last = self.repo.logged_in or workstation.last_signer(self.repo.path)
+        return choose_default(self.clinicians(), last)
 
     def _remember(self, clinician_id: int) -> None:
         try:

@@ -160,3 +160,29 @@ def test_a_patient_changed_on_another_workstation_is_not_overwritten(
         window.close()
         if window.startup_checks is not None:
             _wait_for_startup_checks(qtbot, window)
+
+
+def test_a_login_tied_to_a_clinician_offers_them_to_sign(
+    qtbot: QtBot, kb: KnowledgeBase, cluster: pg_server.Cluster, server_url: str
+) -> None:
+    import psycopg
+
+    with psycopg.connect(cluster.url(), autocommit=True) as su:
+        if su.execute("SELECT 1 FROM pg_roles WHERE rolname = 'Ann Smith'").fetchone() is None:
+            su.execute('CREATE ROLE "Ann Smith" LOGIN IN ROLE gluteal_clinician')
+    database = server_url.rsplit("/", 1)[1]
+    with Repository.open_server(cluster.url(database, pg_server.ADMIN), kb) as admin:
+        admin.add_clinician("Alex Morgan", "Physiotherapist")  # first in name order
+        ann = admin.add_clinician("Ann Smith", "Physiotherapist")
+        admin.tie_clinician_role(ann.id, "Ann Smith")
+    window = open_window(App(db=cluster.url(database, "Ann Smith"), kb=kb))
+    assert window is not None
+    qtbot.addWidget(window)
+    try:
+        assert window.ops.repo.actor == ann.actor
+        chosen = window.ops.default_clinician()
+        assert chosen is not None and chosen.id == ann.id
+    finally:
+        window.close()
+        if window.startup_checks is not None:
+            _wait_for_startup_checks(qtbot, window)
