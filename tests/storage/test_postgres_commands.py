@@ -88,3 +88,19 @@ def test_a_server_backup_restores_into_a_verified_scratch_database(
         assert copy.audit_trail()[-1].action == "sign"  # as it was when the dump was taken
     with Repository.open_server(pg_cluster.url(database, CLINICIAN), kb) as live:
         assert [e.action for e in live.audit_trail()][-1] == "backup"
+
+
+def test_every_command_in_the_clinic_server_guide_parses() -> None:
+    import re
+    import shlex
+
+    from desktop_app import paths
+
+    guide = (paths.PROJECT_ROOT / "docs" / "clinic-server.md").read_text(encoding="utf-8")
+    lines = re.findall(r"^python main\.py (.+?)(?:\s+#.*)?$", guide, flags=re.MULTILINE)
+    commands = set()
+    for line in lines:
+        argv = shlex.split(line)
+        build_parser().parse_args(argv)  # exits (SystemExit) on an unknown command or option
+        commands.update(a for a in argv if a in {"migrate", "clinician-role", "backup"})
+    assert commands == {"migrate", "clinician-role", "backup"}
