@@ -381,6 +381,7 @@ class MainWindow(VisitActions):
         """Save typing and the window state, let the start-up backup end, close the database."""
         self._flush_editor()
         if self.startup_checks is not None:
+            self.startup_checks.stop()  # at its next step: quitting never waits for a copy
             self.startup_checks.wait()
         self.store.setValue("geometry", self.saveGeometry())
         self.store.setValue("splitter", self.splitter.saveState())

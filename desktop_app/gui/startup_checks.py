@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from desktop_app.core.errors import AppError
 from desktop_app.storage.backup import startup_backup
+from desktop_app.storage.backup_due import not_due
 from desktop_app.storage.database import quick_check
 from desktop_app.storage.errors import DatabaseCorrupt
 
@@ -41,6 +42,7 @@ class StartupChecks(QObject):
     backupFailed = Signal(str)
     backupDone = Signal()
     backupSkipped = Signal()  # nothing to back up yet (no patients): no real backup rotated out
+    backupNotDue = Signal(str)  # why the newest backup is enough (storage/backup_due.py)
     finished = Signal()
 
     def __init__(self, path: Path, *, check: bool, backup_keep: int | None) -> None:
@@ -50,11 +52,16 @@ class StartupChecks(QObject):
         self.check = check
         self.backup_keep = backup_keep
         self.done = False
+        self._stop = threading.Event()  # set by stop(): quitting never waits for a whole copy
         self.finished.connect(self._mark_done)
         self._thread = threading.Thread(target=self._run, name="startup-checks")
 
     def start(self) -> None:
         self._thread.start()
+
+    def stop(self) -> None:
+        """Abandon the check and the copy at their next step (the app is quitting)."""
+        self._stop.set()
 
     def wait(self, timeout_s: float | None = None) -> bool:
         """Block until the worker ends (tests, shutdown); True if it has ended."""
@@ -68,22 +75,33 @@ class StartupChecks(QObject):
         try:
             if self.check:
                 try:
-                    quick_check(self.path)
+                    quick_check(self.path, self._stop)
                 except DatabaseCorrupt as exc:
                     log.error("the database failed its integrity check")
                     self.damaged.emit(str(exc))
                     return
                 except AppError as exc:  # busy or unreadable right now: the next start checks
                     log.warning("integrity check skipped: %s", type(exc).__name__)
-            if self.backup_keep is not None:
+            if self.backup_keep is not None and not self._stop.is_set():
+                reason = not_due(self.path)
+                if reason:
+                    self.backupNotDue.emit(reason)
+                    return
                 try:
-                    made = startup_backup(self.path, self.backup_keep)
-                except AppError as exc:  # a failed backup must not block the clinic: say so
+                    made = startup_backup(self.path, self.backup_keep, stop=self._stop)
+                except AppError as exc:
+                    if self._stop.is_set():  # quitting: the next start backs up
+                        log.info("start-up backup stopped: the app is quitting")
+                        return
+                    # a failed backup must not block the clinic: say so
                     log.warning("start-up backup failed: %s", type(exc).__name__)
                     self.backupFailed.emit(str(exc))
                     return
                 (self.backupDone if made is not None else self.backupSkipped).emit()
         except Exception:  # a bug: log it, and say the backup did not happen rather than hang
+            if self._stop.is_set():  # interrupted (SQLITE_INTERRUPT): the app is quitting
+                log.info("start-up checks stopped: the app is quitting")
+                return
             log.exception("start-up checks failed")
             self.backupFailed.emit("an unexpected error (details are in the log)")
         finally:
@@ -98,6 +116,7 @@ def run_in(window: MainWindow, checks: StartupChecks) -> None:
     checks.backupFailed.connect(report.backup_failed)
     checks.backupDone.connect(report.backup_done)
     checks.backupSkipped.connect(report.backup_skipped)
+    checks.backupNotDue.connect(report.backup_not_due)
     checks.finished.connect(report.finished)
     if checks.backup_keep is not None:
         window.statusBar().showMessage(f"{CHECKING}, then making the start-up backup…")
@@ -122,6 +141,9 @@ class StartupReport(QObject):
 
     def backup_skipped(self) -> None:
         self.window.statusBar().showMessage(SKIPPED, 4000)
+
+    def backup_not_due(self, reason: str) -> None:
+        self.window.statusBar().showMessage(f"No start-up backup needed: {reason}.", 4000)
 
     def backup_failed(self, message: str) -> None:
         self.window.statusBar().showMessage(f"Start-up backup failed: {message}", 15000)

@@ -6,6 +6,8 @@ import datetime as dt
 import logging
 import os
 import sqlite3
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 SUFFIX = ".sqlite3"
+STEP_PAGES = 4096  # pages copied between two looks at a stop request (16 MB at 4 KB pages)
 REQUIRED_TABLES = {"patients", "visits", "audit_log", "_sqlite_migrations"}
 
 
@@ -37,7 +40,9 @@ def _stamp() -> str:
 PARTIAL = partials.SUFFIX
 
 
-def copy_database(conn: sqlite3.Connection, dest: Path, source: Path) -> Path:
+def copy_database(
+    conn: sqlite3.Connection, dest: Path, source: Path, stop: threading.Event | None = None
+) -> Path:
     """Copy an open database to dest through a private temporary file, checked before renaming.
 
     The copy gets SQLite's full integrity_check (not only quick_check): a damaged database is
@@ -46,15 +51,33 @@ def copy_database(conn: sqlite3.Connection, dest: Path, source: Path) -> Path:
     private.make_dir(dest.parent)
     partial = dest.with_name(dest.name + PARTIAL)
     with partials.recorded(partial):  # a kill leaves it recorded: the next start removes it
-        return _copy(conn, dest, partial, source)
+        return _copy(conn, dest, partial, source, stop)
 
 
-def _copy(conn: sqlite3.Connection, dest: Path, partial: Path, source: Path) -> Path:
+def _stopper(stop: threading.Event) -> Callable[[int, int, int], None]:
+    def progress(_status: int, _remaining: int, _total: int) -> None:
+        if stop.is_set():
+            raise sqlite3.OperationalError("interrupted")  # the copy is abandoned, see _copy
+
+    return progress
+
+
+def _copy(
+    conn: sqlite3.Connection,
+    dest: Path,
+    partial: Path,
+    source: Path,
+    stop: threading.Event | None = None,
+) -> Path:
     try:
         private.create_file(partial)
         target = sqlite3.connect(partial)
         try:
-            conn.backup(target)
+            if stop is None:
+                conn.backup(target)
+            else:  # in steps a quitting app can stop (issue 17); its check stops too
+                conn.backup(target, pages=STEP_PAGES, progress=_stopper(stop))
+                target.set_progress_handler(stop.is_set, 10_000)
             # A backup is one self-contained file, whatever the journal mode of the original.
             target.execute("PRAGMA journal_mode = DELETE")
             problems = audit.integrity_problems(target)
@@ -111,7 +134,9 @@ def _patients(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT count(*) FROM patients").fetchone()[0])
 
 
-def rotate_backups(db_path: Path, backup_dir: Path, keep: int) -> Path | None:
+def rotate_backups(
+    db_path: Path, backup_dir: Path, keep: int, stop: threading.Event | None = None
+) -> Path | None:
     """Back up db_path into backup_dir with a time stamp and prune all but the newest `keep`.
 
     An empty source (no patients) is skipped (None), a damaged one refused (DatabaseCorrupt):
@@ -125,7 +150,8 @@ def rotate_backups(db_path: Path, backup_dir: Path, keep: int) -> Path | None:
         if current == 0:
             log.info("start-up backup skipped: the database holds no patients")
             return None
-        dest = copy_database(conn, backup_dir / f"{db_path.stem}-{_stamp()}{SUFFIX}", db_path)
+        dest = backup_dir / f"{db_path.stem}-{_stamp()}{SUFFIX}"
+        dest = copy_database(conn, dest, db_path, stop)
     except sqlite3.Error as exc:
         raise mapped(exc, db_path) from None
     finally:
@@ -165,11 +191,15 @@ def default_backup_dir(db_path: Path) -> Path:
 
 
 def startup_backup(
-    repo_or_path: Repository | Path, keep: int, backup_dir: Path | None = None
+    repo_or_path: Repository | Path,
+    keep: int,
+    backup_dir: Path | None = None,
+    stop: threading.Event | None = None,
 ) -> Path | None:
-    """The rotating backup taken when the app starts (read-only; see rotate_backups)."""
+    """The rotating backup taken when the app starts (read-only; see rotate_backups); with
+    ``stop``, setting it abandons the copy (an error; no partial file is left)."""
     path = repo_or_path if isinstance(repo_or_path, Path) else repo_or_path.path
-    return rotate_backups(path, backup_dir or default_backup_dir(path), keep)
+    return rotate_backups(path, backup_dir or default_backup_dir(path), keep, stop)
 
 
 def check_backup(src: Path) -> None:

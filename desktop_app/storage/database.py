@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -161,12 +162,15 @@ def damaged_message(path: Path, finding: str) -> str:
     )
 
 
-def quick_check(path: Path) -> None:
+def quick_check(path: Path, stop: threading.Event | None = None) -> None:
     """Check a file on a connection of its own, read-only; raises DatabaseCorrupt if damaged.
 
-    Safe to call from a worker thread while the app has the file open.
+    Safe to call from a worker thread while the app has the file open; setting ``stop``
+    interrupts it (a storage error).
     """
     conn = connect(path, read_only=True, create=False)
+    if stop is not None:
+        conn.set_progress_handler(stop.is_set, 10_000)
     try:
         finding = damage(conn)
     except sqlite3.Error as exc:
