@@ -150,3 +150,31 @@ def test_a_cancer_history_with_a_new_inability_to_walk_is_an_emergency(shipped):
     assert fired(shipped, cancer).get("unable_to_bear_weight") == "emergency"
     walking = visit({"age_years": 58, "history_of_cancer": "no", "unable_to_bear_weight": "no"})
     assert alarms(shipped, walking) == {}
+
+
+def test_a_pelvic_procedure_in_the_last_3_months_is_an_infection_risk_factor(shipped):
+    procedure = {"age_years": 64, "pelvic_procedure_recent": "yes", "symptom_duration": 3}
+    constant = visit({**procedure, "pain_constant": "yes", "fever": "no"})
+    assert fired(shipped, constant).get("infection") == "urgent"
+    febrile = visit({**procedure, "fever": "yes"})
+    assert fired(shipped, febrile).get("infection_systemic") == "emergency"
+    result = assess(shipped, observations_from_dict(shipped, visit(procedure)))
+    assert "infection_systemic" in {s.flag_id for s in result.safety_net}
+    # After the same operation, mechanical pain that varies with position and no fever: advice only.
+    mechanical = visit({**procedure, "pain_constant": "no", "night_pain": "no", "fever": "no"})
+    assert alarms(shipped, mechanical) == {}
+
+
+def test_groin_pain_on_weight_bearing_after_a_load_rise_is_a_possible_femoral_neck_stress_fracture(
+    shipped,
+):
+    runner = {"age_years": 29, "running_sport": "yes", "pain_weight_bearing": "yes"}
+    load_rise = visit({**runner, "running_load_increase": "yes", "groin_pain": "yes"})
+    assert fired(shipped, load_rise).get("bone_stress_injury") == "urgent"
+    # The same runner with groin pain but no rise in load, hop not painful: no alarm.
+    steady = visit(
+        {**runner, "running_load_increase": "no", "low_energy_availability": "no"}
+        | {"groin_pain": "yes"},
+        {"hop_test_pain": {"right": "negative"}},
+    )
+    assert alarms(shipped, steady) == {}
