@@ -51,6 +51,17 @@ class Shape:
     def region(self) -> str:
         return self.id.rpartition("-")[0]
 
+    def contains(self, x: float, y: float, margin: float = 0) -> bool:
+        """Whether a point lies within the shape's bounding box grown by `margin`."""
+        if self.kind == "ellipse":
+            cx, cy, rx, ry = self.ellipse
+            return abs(x - cx) <= rx + margin and abs(y - cy) <= ry + margin
+        xs = [v for _, p in self.segments for v in p[0::2]]
+        ys = [v for _, p in self.segments for v in p[1::2]]
+        return (
+            min(xs) - margin <= x <= max(xs) + margin and min(ys) - margin <= y <= max(ys) + margin
+        )
+
     @property
     def centre(self) -> tuple[float, float]:
         """The middle of the shape's bounding box (where its symptom dots go)."""
@@ -86,8 +97,20 @@ class View:
         wanted = set(known)
         return tuple(s for s in self.shapes if s.id and s.region in wanted)
 
-    def svg(self, fills: Mapping[str, str], dots: Mapping[str, tuple[str, ...]]) -> bytes:
-        """The drawing as SVG with marked regions filled and the further symptoms as dots."""
+    def region_label(self, label: Label) -> bool:
+        """A region's name written on or just below it (not a caption such as "Left side")."""
+        near = 2 * label.size  # the small regions carry their name underneath
+        return any(s.id and s.contains(label.x, label.y, near) for s in self.shapes)
+
+    def svg(
+        self,
+        fills: Mapping[str, str],
+        dots: Mapping[str, tuple[str, ...]],
+        *,
+        region_labels: bool = True,
+    ) -> bytes:
+        """The drawing as SVG with marked regions filled and the further symptoms as dots;
+        without the names on the regions when the screen numbers them instead."""
         parts = [
             f'<svg xmlns="{SVG_NS}" version="1.2" baseProfile="tiny" width="{self.width:g}" '
             f'height="{self.height:g}" viewBox="0 0 {self.width:g} {self.height:g}">'
@@ -112,6 +135,8 @@ class View:
                     f'stroke="{DOT_RING}" stroke-width="1.5"/>'
                 )
         for label in self.labels:
+            if not region_labels and self.region_label(label):
+                continue
             parts.append(
                 f'<text x="{label.x:g}" y="{label.y:g}" font-family="sans-serif" '
                 f'font-size="{label.size:g}" fill="{label.fill}" text-anchor="{label.anchor}">'

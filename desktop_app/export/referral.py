@@ -127,7 +127,7 @@ def render_referral(bundle: VisitBundle) -> bytes:
     body += _amendments(bundle)
     body += [para("Question", "h2"), para(letter.question)]
     body += [spacer(10), para("Yours sincerely,"), spacer(14)]
-    body.append(para(bundle.author or "Clinician"))
+    body.append(para(bundle.author or "_" * 32))  # no clinician named: a line to sign by hand
     if visit.is_signed and visit.signed_at is not None:
         body.append(
             para(

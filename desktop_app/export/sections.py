@@ -74,15 +74,22 @@ def _logo(path: str) -> Any:
 
 
 def letterhead(settings: Settings, title: str, width: float, author: str = "") -> list[Any]:
-    """Clinic name and address, the clinician the document is from, logo on the right."""
+    """Clinic name and address, the clinician the document is from, logo on the right.
+
+    Only what set-up recorded: before a clinic name is set there is no made-up one ("Clinic"),
+    and with nothing to show the document starts with its title.
+    """
     from reportlab.platypus import Table
 
-    lines = [rich(f"<b>{markup(settings.clinic_name or 'Clinic')}</b>", "body")]
+    lines = [rich(f"<b>{markup(settings.clinic_name)}</b>", "body")] if settings.clinic_name else []
     lines += [para(line, "small") for line in settings.clinic_address.splitlines() if line.strip()]
     if author:
         lines.append(para(author, "small"))
+    logo = _logo(settings.logo_path)
+    if not lines and not logo:
+        return [para(title, "title")]
     head = Table(
-        [[lines, _logo(settings.logo_path)]],
+        [[lines, logo]],
         colWidths=[width - 100, 100],
         style=[
             ("FONT", (0, 0), (-1, -1), REGULAR, 9),

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from html import escape
 
 from PySide6.QtCore import QByteArray, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -31,6 +31,9 @@ from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.core.observations import SIDES, Mark, RegionDetail
 from desktop_app.gui.widgets import hint, named
 
+NUMBER_PIXELS = 11  # region numbers: legible at 100 %, and chips that do not touch
+NUMBER_INK = "#1f3447"
+
 
 class ChartView(QWidget):
     """One view of the model. Emits `regionClicked(region, side)`."""
@@ -45,14 +48,52 @@ class ChartView(QWidget):
         self.renderer = QSvgRenderer(self)
         self.fills: dict[str, str] = {}
         self._dots: dict[str, tuple[str, ...]] = {}
+        self.numbers: dict[str, int] = {}  # element id -> the region's number in the legend
         self._reload()
         self.setMinimumSize(QSize(200, 340))
         self.setMouseTracking(True)
         self._hover = ""
 
     def _reload(self) -> None:
-        self.renderer.load(QByteArray(self.view.svg(self.fills, self._dots)))
+        svg = self.view.svg(self.fills, self._dots, region_labels=not self.numbers)
+        self.renderer.load(QByteArray(svg))
         self.update()
+
+    def number_regions(self, numbers: Mapping[str, int]) -> None:
+        """Number each region once, on its first shape in this view: a name written on the
+        drawing would be too small to read at any size that fits the screen."""
+        self.numbers = {}
+        for element, shape in self.shapes.items():
+            if shape.region in numbers and shape.region not in {
+                self.shapes[e].region for e in self.numbers
+            }:
+                self.numbers[element] = numbers[shape.region]
+        self._reload()
+
+    def number_chips(self) -> dict[str, QRectF]:
+        """Where each region's number is drawn (widget coordinates): a chip on its centre."""
+        metrics = QFontMetricsF(self._number_font())
+        chips: dict[str, QRectF] = {}
+        for element, number in self.numbers.items():
+            centre = self.centre_of(element)
+            width = max(metrics.horizontalAdvance(str(number)) + 6, metrics.height())
+            height = metrics.height()
+            chip = QRectF(centre.x() - width / 2, centre.y() - height / 2, width, height)
+            # Two regions close together (groin and trochanter from the side): the later chip
+            # moves just below, above or beside the shape instead of touching the other.
+            for dx, dy in ((0, 0), (0, height + 2), (0, -height - 2), (width + 2, 0)):
+                moved = chip.translated(dx, dy)
+                if not any(moved.adjusted(-1, -1, 1, 1).intersects(c) for c in chips.values()):
+                    chip = moved
+                    break
+            chips[element] = chip
+        return chips
+
+    def _number_font(self) -> QFont:
+        font = QFont(self.font())
+        font.setPixelSize(NUMBER_PIXELS)
+        font.setBold(True)
+        return font
 
     def show_fills(self, fills: dict[str, str], dots: dict[str, tuple[str, ...]]) -> None:
         """Fill the given element ids (the model's fill rule); others keep their plain fill."""
@@ -114,6 +155,12 @@ class ChartView(QWidget):
             bottom_right = self.to_widget(bounds.bottomRight())
             painter.setPen(QColor("#1f4e79"))
             painter.drawRect(QRectF(top_left, bottom_right))
+        painter.setFont(self._number_font())
+        for element, chip in self.number_chips().items():
+            painter.setPen(QColor(NUMBER_INK))
+            painter.setBrush(QColor(255, 255, 255, 225))  # the drawing is light in any theme
+            painter.drawRoundedRect(chip, chip.height() / 2, chip.height() / 2)
+            painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, str(self.numbers[element]))
         painter.end()
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
@@ -180,10 +227,19 @@ class BodyChartPanel(QWidget):
         self.views = {
             v: ChartView(chart.load_view(paths.BODY_CHART, v), regions) for v in chart.VIEWS
         }
+        numbers = {region.id: n for n, region in enumerate(kb.body_chart.regions, start=1)}
         for view in self.views.values():
+            view.number_regions(numbers)
             view.regionClicked.connect(self._clicked)
             views.addWidget(view, 1)
         layout.addLayout(views, 1)
+        self.legend = named(
+            hint(
+                " · ".join(f"<b>{n}</b> {escape(self.region_names[r])}" for r, n in numbers.items())
+            ),
+            "Region numbers on the drawing",
+        )
+        layout.addWidget(self.legend)
         self._loading = False  # while the detail row shows stored values, not the user's edits
         layout.addLayout(self._detail_row())
         # Keyboard alternative to clicking the drawing.

@@ -157,6 +157,7 @@ class MainWindow(VisitActions):
         self._action("&Edit", "&Redo", lambda: self._edit("redo"), "Ctrl+Shift+Z")
         self._action("&Edit", "&Find patient", self.focus_search, std.Find)
         self.save_action = self._action("&Visit", "&Save now", self.save_now, std.Save)
+        self.date_action = self._action("&Visit", "Change visit &date…", self.change_visit_date)
         self.sign_action = self._action("&Visit", "Si&gn…", self.sign_visit)
         self.amend_action = self._action("&Visit", "&Amend…", self.amend_visit)
         self._action("&Visit", "Show or hide the &differential", self._toggle_panel, "Ctrl+D")
@@ -175,6 +176,7 @@ class MainWindow(VisitActions):
             self.new_patient_action,
             self.new_visit_action,
             self.edit_patient_action,
+            self.date_action,
             self.sign_action,
             self.amend_action,
         ):

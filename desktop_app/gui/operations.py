@@ -24,6 +24,7 @@ from desktop_app.core.records import Amendment, MeasureResult, Patient, RedFlagA
 from desktop_app.core.referral import ReferralLetter
 from desktop_app.core.signing import SigningRefused
 from desktop_app.gui.clinician_operations import ClinicianOperations
+from desktop_app.gui.visit_operations import VisitOperations
 from desktop_app.storage.backup import default_backup_dir, restore_database
 from desktop_app.storage.repository import Repository
 
@@ -32,9 +33,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-
-AGE_PROMPT = "age_years"  # pre-filled from the date of birth when the knowledge base asks for it
-SEX_PROMPT = "sex"  # pre-filled from the patient record when it says female or male
 
 
 def show_error(parent: QWidget | None, title: str, exc: AppError) -> None:
@@ -49,7 +47,7 @@ def show_error(parent: QWidget | None, title: str, exc: AppError) -> None:
     QMessageBox.warning(parent, title, text)
 
 
-class Operations(ClinicianOperations, QObject):
+class Operations(ClinicianOperations, VisitOperations, QObject):
     """The user's actions on the open database."""
 
     patientsChanged = Signal()
@@ -151,32 +149,6 @@ class Operations(ClinicianOperations, QObject):
         return found or []
 
     # -- visits -----------------------------------------------------------------------------
-    def start_visit(
-        self,
-        patient: Patient,
-        visit_type: str,
-        presentations: Sequence[str],
-        visit_date: dt.date | None = None,
-    ) -> Visit | None:
-        """Start a visit (a follow-up from the last one), pre-filling age and sex if asked."""
-
-        def create() -> Visit:
-            visit = self.repo.start_visit(patient.id, visit_type, visit_date, list(presentations))
-            asked = {p.id for p in self.kb.prompts_for(list(presentations))}
-            prefilled = False
-            if AGE_PROMPT in asked:
-                self.repo.save_answer(visit.id, AGE_PROMPT, patient.age_on(visit.visit_date))
-                prefilled = True
-            if SEX_PROMPT in asked and patient.sex in ("female", "male"):
-                self.repo.save_answer(visit.id, SEX_PROMPT, patient.sex)
-                prefilled = True
-            return self.repo.get_visit(visit.id) if prefilled else visit
-
-        visit = self._run("Could not start the visit", create)
-        if visit is not None:
-            self.patientsChanged.emit()
-        return visit
-
     def open_visit(self, visit_id: int) -> Visit | None:
         """Load a visit for the editor."""
         return self._run(

@@ -23,6 +23,8 @@ from desktop_app.gui.settings_dialog import FILE_OPTIONS
 if TYPE_CHECKING:
     from desktop_app.gui.visit_editor import VisitEditor
 
+NO_CLINIC_NAME = " It has no clinic name: add one in File › Settings and backups."
+
 
 class VisitActions(QMainWindow):
     """Base of MainWindow: set ops, store, patient, banner, stack and _editor before use."""
@@ -47,6 +49,7 @@ class VisitActions(QMainWindow):
             editor.backRequested.connect(self.show_patient_page)
             editor.signRequested.connect(self.sign_visit)
             editor.amendRequested.connect(self.amend_visit)
+            editor.dateRequested.connect(self.change_visit_date)
             editor.exportRequested.connect(self.export_visit)
             editor.acknowledgeRequested.connect(self.acknowledge_flag)
             editor.chart.detailChanged.connect(self.save_region_detail)
@@ -99,6 +102,20 @@ class VisitActions(QMainWindow):
             self.editor.visit.id, signer.id
         ):
             self.editor.reload_visit()
+
+    def change_visit_date(self) -> None:
+        """A draft's date (the title, the patient page and the trends follow)."""
+        editor = self.editor
+        if not self._visit_open() or not editor.editable or self.patient is None:
+            return
+        from desktop_app.gui.visit_dialog import VisitDateDialog
+
+        editor.flush()
+        assert editor.visit is not None
+        dialog = VisitDateDialog(editor.visit, self)
+        day = dialog.day() if dialog.exec() == VisitDateDialog.DialogCode.Accepted else None
+        if day is not None and self.ops.set_visit_date(editor.visit, self.patient, day):
+            editor.reload_visit()
 
     def amend_visit(self) -> None:
         if not self._visit_open() or self.editor.visit is None or not self.editor.visit.is_signed:
@@ -158,4 +175,5 @@ class VisitActions(QMainWindow):
         written = self.ops.export(visit.id, kind, Path(path), author=author, letter=letter)
         if written is not None:
             self.store.setValue("export_dir", str(written.parent))
-            self.statusBar().showMessage(f"PDF written: {written}", 8000)
+            note = "" if self.ops.repo.settings().clinic_name else NO_CLINIC_NAME
+            self.statusBar().showMessage(f"PDF written: {written}.{note}", 12000)

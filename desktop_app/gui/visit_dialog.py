@@ -104,3 +104,35 @@ class VisitDialog(QDialog):
     def values(self) -> tuple[str, list[str]]:
         """(visit type, presentations); the date is day()."""
         return str(self.visit_type.currentData()), self.chosen()
+
+
+class VisitDateDialog(QDialog):
+    """A draft's date, typed or picked (today or earlier, as at the visit's start)."""
+
+    def __init__(self, visit: Visit, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Visit date")
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.visit_date = DateField("Visit date (today or earlier)", what="visit date")
+        day = visit.visit_date
+        self.visit_date.set_value(PartialDate(day.year, day.month, day.day))
+        form.addRow("Visit date", self.visit_date)
+        layout.addLayout(form)
+        layout.addWidget(hint("The change is recorded in the audit log."))
+        self.error = error_label()
+        layout.addWidget(self.error)
+        buttons = dialog_buttons(self, "Save date")
+        buttons.accepted.connect(self._accept)
+        layout.addWidget(buttons)
+
+    def _accept(self) -> None:
+        typed = self.visit_date.commit()
+        if not typed or self.visit_date.day() is None:
+            self.error.setText("Enter the visit date: today or an earlier day.")
+            self.visit_date.setFocus()
+        else:
+            self.accept()
+
+    def day(self) -> dt.date | None:
+        return self.visit_date.day()

@@ -70,6 +70,7 @@ class VisitEditor(QWidget):
     backRequested = Signal()
     signRequested = Signal()
     amendRequested = Signal()
+    dateRequested = Signal()
     exportRequested = Signal(str)
     acknowledgeRequested = Signal(str)
 
@@ -100,6 +101,8 @@ class VisitEditor(QWidget):
         self.title = QLabel()
         self.title.setObjectName("heading")
         self.title.setWordWrap(True)  # a long name wraps instead of widening the window
+        self.date_button = named(QPushButton("Date…"), "Change the visit date")
+        self.date_button.clicked.connect(self.dateRequested)
         self.status = QLabel()
         self.status.setObjectName("status")
         self.saved = SaveState()
@@ -120,6 +123,7 @@ class VisitEditor(QWidget):
         header.addWidget(self.back)
         header.addWidget(self.title)
         for part in (
+            self.date_button,
             self.completion,
             self.sign_button,
             self.amend_button,
@@ -242,7 +246,7 @@ class VisitEditor(QWidget):
     def _order_focus(self) -> None:
         """Tab follows the screen: header, complaints, the section shown, then the differential
         (the forms are built after the panel, so Qt's creation order visited it first)."""
-        order: list[QWidget] = [self.back, self.sign_button, self.amend_button]
+        order: list[QWidget] = [self.back, self.date_button, self.sign_button, self.amend_button]
         order += [self.export_button, self.panel_button, *self.presentation_boxes.values()]
         order.append(self.tabs.tabBar())
         for area in self._areas:
@@ -265,8 +269,9 @@ class VisitEditor(QWidget):
             widget.setEnabled(self.editable)
         self.chart.editable = self.editable
         self.plan.set_editable(self.editable)
-        self.sign_button.setVisible(not signed)
-        self.sign_button.setEnabled(self.editable)
+        for button in (self.sign_button, self.date_button):
+            button.setVisible(not signed)  # a signed visit's date is corrected by an amendment
+            button.setEnabled(self.editable)
         self.amend_button.setVisible(signed)
         self.amend_button.setEnabled(not self.ops.repo.read_only)
 

@@ -109,7 +109,10 @@ class FollowUpStore(VisitStore):
         """Re-date a draft visit (today or earlier, not before the patient's birth)."""
         visit = self.get_visit(visit_id)
         check_visit_date(day, born=self.get_patient(visit.patient_id).date_of_birth)
-        self._update_visit(visit_id, "visit date", "visit_date = ?", [day.isoformat()])
+        if day == visit.visit_date and not visit.is_signed:
+            return visit
+        detail = f"visit date {visit.visit_date.isoformat()} → {day.isoformat()}"
+        self._update_visit(visit_id, detail, "visit_date = ?", [day.isoformat()])
         return self.get_visit(visit_id)
 
     @storage_call

@@ -16,15 +16,19 @@ from pathlib import Path
 
 from PySide6.QtCore import QDate, QLocale, QSettings, QThread, QTimer
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QScrollArea, QWidget
 
 from desktop_app.app import App
 from desktop_app.core.observations import Mark
+from desktop_app.core.referral import suggested
 from desktop_app.gui.application import configure, open_window
+from desktop_app.gui.clinician_dialogs import FirstRunDialog
 from desktop_app.gui.dialogs import PatientDialog, duplicate_choice
 from desktop_app.gui.fields import date_format
 from desktop_app.gui.main_window import MainWindow
 from desktop_app.gui.red_flag_banner import AcknowledgeDialog
+from desktop_app.gui.referral_dialog import ReferralDialog
+from desktop_app.gui.visit_dialog import VisitDateDialog
 from desktop_app.gui.visit_editor import TABS
 
 OUT = Path(__file__).parent
@@ -35,6 +39,9 @@ def shot(widget: QWidget, name: str) -> None:
     for _ in range(3):  # let layouts settle (word-wrapped labels need a second pass)
         QApplication.processEvents()
         QThread.msleep(30)
+    screen = widget.screen().availableGeometry().size()
+    if widget.width() > screen.width() or widget.height() > screen.height():
+        sys.exit(f"{name}: {widget.width()}x{widget.height()} does not fit the screen {screen}")
     widget.grab().save(str(OUT / f"{name}{SUFFIX}.png"))
 
 
@@ -96,6 +103,10 @@ def main() -> None:
     width, height = os.environ.get("WINDOW", "1366x768").split("x")
     window.resize(int(width), int(height))
     shot(window, "01-welcome")
+    set_up = FirstRunDialog(window.ops, window)  # an empty database names no clinician yet
+    set_up.show()
+    shot(set_up, "01b-first-run-set-up")
+    set_up.close()
 
     dialog = PatientDialog(window)
     dialog.name.setText("Maria Example")
@@ -131,6 +142,15 @@ def main() -> None:
     for index, name in enumerate(TABS):
         editor.tabs.setCurrentIndex(index)
         shot(window, f"{index + 3:02d}-visit-{name.lower().replace(' ', '-')}")
+    editor.tabs.setCurrentIndex(TABS.index("Body chart"))
+    editor.chart.views["posterior"].regionClicked.emit("upper_outer_buttock", "right")  # select
+    editor.chart.intensity.setValue(6)
+    editor.chart.quality_boxes["aching"].click()
+    editor.chart.quality_boxes["sharp"].click()
+    area = editor.tabs.currentWidget()
+    assert isinstance(area, QScrollArea)
+    area.ensureWidgetVisible(editor.chart.summary)  # the detail row in view
+    shot(window, "05b-body-chart-detail")
     editor.exam.rows["gt_palpation"].info.setChecked(True)
     shot(window, "08-exam-details")
     editor.go_to_item("exam", "gt_palpation")
@@ -147,6 +167,16 @@ def main() -> None:
     ack.show()
     shot(ack, "09-acknowledge-red-flag")
     ack.close()
+    referral = ReferralDialog(
+        suggested(ops.kb, editor.differential), ops.clinicians(), signer, window
+    )
+    referral.show()
+    shot(referral, "09b-referral-letter")
+    referral.close()
+    dating = VisitDateDialog(second, window)
+    dating.show()
+    shot(dating, "09c-visit-date")
+    dating.close()
     window.show_patient(patient.id)
     shot(window, "10-patient-page")
     QTimer.singleShot(300, lambda: grab_and_close(app, "13-duplicate-warning"))

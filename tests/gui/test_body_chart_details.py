@@ -3,9 +3,13 @@ intensity and quality typed by the user and saved."""
 
 from __future__ import annotations
 
+from html import escape
+
+import pytest
 from PySide6.QtCore import QDate, Qt
 from pytestqt.qtbot import QtBot
 
+from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.core.observations import Mark, RegionDetail
 from desktop_app.gui.main_window import MainWindow
 from desktop_app.gui.visit_editor import TABS
@@ -51,12 +55,34 @@ def test_one_mark_per_region_and_its_intensity_and_quality_are_saved(
     assert after.marks == () and after.regions == {}  # the details go with the last mark
 
 
-def test_an_anterior_view_is_drawn_with_labelled_regions(window: MainWindow) -> None:
+@pytest.mark.parametrize("size", [(1366, 768), (910, 512)])  # 100 % and 150 % of a laptop
+def test_every_region_is_numbered_legibly_and_named_in_the_legend(
+    qtbot: QtBot, window: MainWindow, kb: KnowledgeBase, size: tuple[int, int]
+) -> None:
+    """The names written on the drawing were 4 px high and two touched on the side view: each
+    region now carries its number (11 px, bold) and the legend below names it."""
     create_patient(window, "Ines Duarte", QDate(1979, 3, 9))
     start_visit(window, ["buttock_pain"])
-    views = window.editor.chart.views
+    window.resize(*size)
+    editor = window.editor
+    editor.tabs.setCurrentIndex(TABS.index("Body chart"))
+    qtbot.waitUntil(lambda: editor.chart.views["posterior"].isVisible())
+    views = editor.chart.views
     assert {"posterior", "lateral", "anterior"} <= set(views)
     assert "anterior_thigh-left" in views["anterior"].element_ids
+    numbers = {r.id: n for n, r in enumerate(kb.body_chart.regions, start=1)}
+    numbered = set()
     for view in views.values():
-        labels = {label.text for label in view.view.labels}
-        assert len(labels) >= 4, view.view.name  # region names written on the drawing
+        regions = {view.shapes[e].region for e in view.element_ids}
+        shown = {view.shapes[e].region: n for e, n in view.numbers.items()}
+        assert shown == {r: numbers[r] for r in regions}, view.view.name  # each once, same number
+        numbered |= regions
+        chips = list(view.number_chips().values())
+        for n, chip in enumerate(chips):
+            assert view.rect().contains(chip.toRect()), view.view.name
+            assert not any(chip.intersects(other) for other in chips[n + 1 :]), view.view.name
+        assert b"Trochanter" not in view.view.svg({}, {}, region_labels=False)
+    assert numbered == set(numbers)
+    legend = editor.chart.legend.text()
+    for region in kb.body_chart.regions:
+        assert f"<b>{numbers[region.id]}</b> {escape(region.name)}" in legend

@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
@@ -218,6 +219,24 @@ def test_failed_export_is_a_plain_message(
     assert warnings_shown.calls and warnings_shown.calls[0][0] == "Could not export the PDF"
     assert "Traceback" not in warnings_shown.calls[0][1]
     assert not target.exists()
+
+
+def test_an_export_before_the_clinic_is_named_says_where_to_name_it(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    create_patient(window, "Ana Ruiz", QDate(1990, 2, 28))
+    start_visit(window, ["buttock_pain"])
+    target = tmp_path / "summary.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    window.export_visit("summary")
+    assert "no clinic name: add one in File › Settings" in window.statusBar().currentMessage()
+    first_page = PdfReader(target).pages[0].extract_text()
+    assert "Clinic" not in first_page.replace("Clinical", "")  # nothing made up
+    settings = window.ops.repo.settings()
+    assert window.ops.save_settings(replace(settings, clinic_name="Riverside Physiotherapy"))
+    window.export_visit("summary")
+    assert "no clinic name" not in window.statusBar().currentMessage()
+    assert "Riverside Physiotherapy" in PdfReader(target).pages[0].extract_text()
 
 
 def test_message_boxes_are_refused_unless_patched() -> None:

@@ -110,6 +110,26 @@ def test_a_visit_in_the_future_is_refused_and_nothing_is_written(
     assert repo.set_visit_date(today.id, FIRST).visit_date == FIRST
 
 
+def test_a_draft_is_re_dated_audited_and_a_signed_visit_keeps_its_date(
+    repo: Repository, patient: Patient
+) -> None:
+    visit = repo.start_visit(patient.id, "initial", FIRST, ["pain"])
+    earlier = FIRST - dt.timedelta(days=3)
+    assert repo.set_visit_date(visit.id, earlier).visit_date == earlier
+    [entry] = [e for e in repo.audit_trail("visit", str(visit.id)) if "visit date" in e.detail]
+    assert entry.detail == f"visit date {FIRST.isoformat()} → {earlier.isoformat()}"
+    assert entry.action == "update" and entry.actor == repo.actor
+    before = len(repo.audit_trail())
+    assert repo.set_visit_date(visit.id, earlier).visit_date == earlier  # unchanged: no entry
+    assert len(repo.audit_trail()) == before
+    repo.sign_visit(visit.id, by=signer(repo, "A. Physio"))
+    for day in (FIRST, earlier):
+        with pytest.raises(VisitLocked):
+            repo.set_visit_date(visit.id, day)
+    assert repo.get_visit(visit.id).visit_date == earlier
+    assert repo.verify() == []
+
+
 def test_psfs_names_and_scores_are_validated(repo: Repository, patient: Patient) -> None:
     visit = repo.start_visit(patient.id, "initial", FIRST, ["pain"])
     with pytest.raises(InvalidObservation, match="must be from 0 to 10"):
