@@ -178,3 +178,21 @@ def test_groin_pain_on_weight_bearing_after_a_load_rise_is_a_possible_femoral_ne
         {"hop_test_pain": {"right": "negative"}},
     )
     assert alarms(shipped, steady) == {}
+
+
+def test_new_back_pain_on_long_term_steroids_alarms_at_any_age(shipped):
+    # Downie 2013: prolonged corticosteroid use, post-test probability of fracture 33 %.
+    steroids = {"age_years": 44, "long_term_steroids": "yes", "onset_type": "sharp"}
+    new = visit({**steroids, "symptom_duration": 2}, marks=pain_at("lumbar"))
+    assert fired(shipped, new).get("fracture") == "urgent"
+    # Years of the same sacroiliac pain in a 44-year-old on steroids for asthma: no alarm.
+    chronic = visit(
+        {
+            **steroids,
+            "onset_type": "gradual",
+            "symptom_duration": 104,
+            "progressive_symptoms": "no",
+        },
+        marks=pain_at("sacroiliac"),
+    )
+    assert alarms(shipped, chronic) == {}
