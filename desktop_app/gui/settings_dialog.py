@@ -286,6 +286,10 @@ class ClinicServerBox(QWidget):
     def __init__(self, ops: Operations, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         current = ops.repo.server.url if ops.repo.server is not None else ""
+        try:  # a URL given with --db that holds a password is not shown (nor saved)
+            current = workstation.clean_server_url(current) if current else ""
+        except AppError:
+            current = ""
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         self.url = named(

@@ -186,3 +186,22 @@ def test_a_login_tied_to_a_clinician_offers_them_to_sign(
         window.close()
         if window.startup_checks is not None:
             _wait_for_startup_checks(qtbot, window)
+
+
+def test_a_password_given_with_db_is_never_shown_in_settings(
+    qtbot: QtBot, kb: KnowledgeBase, server_url: str
+) -> None:
+    with_password = server_url.replace("@", ":secret@", 1)  # the test server trusts its logins
+    window = open_window(App(db=with_password, kb=kb))
+    assert window is not None
+    qtbot.addWidget(window)
+    try:
+        if window.ops.repo.needs_set_up():
+            window.ops.repo.add_clinician(*GUI_CLINICIAN)
+        dialog = settings(qtbot, window)
+        assert "secret" not in dialog.server.url.text()
+        dialog.reject()
+    finally:
+        window.close()
+        if window.startup_checks is not None:
+            _wait_for_startup_checks(qtbot, window)
