@@ -16,6 +16,7 @@ COMMAND_MODULES = [
     "desktop_app.commands.export",
     "desktop_app.commands.exchange",
     "desktop_app.commands.validate",
+    "desktop_app.commands.encryption",
 ]
 
 

@@ -17,6 +17,7 @@ from desktop_app.core.errors import AppError
 from desktop_app.gui.first_paint import after_first_paint
 from desktop_app.gui.main_window import APP_TITLE, MainWindow
 from desktop_app.gui.operations import Operations
+from desktop_app.gui.passphrase_dialog import ask_passphrase
 from desktop_app.gui.preferences import adopt_database_choice, app_settings
 from desktop_app.gui.session_lock import SessionLock
 from desktop_app.gui.startup_checks import StartupChecks, run_in
@@ -54,6 +55,8 @@ def open_window(root: App, *, reopen_after_paint: bool = False) -> MainWindow | 
     # A file that was not closed cleanly is checked before anything is written to it; a clean
     # one is checked by StartupChecks right after the window is shown.
     db_path = root.database_path()
+    if root.server_url() is None and not ask_passphrase(db_path):  # an encrypted file
+        return None
     checked_at_open = unclean_shutdown(db_path)
     try:
         with defer_quick_check():

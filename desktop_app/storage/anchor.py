@@ -237,10 +237,9 @@ def check_open(db: Database, db_path: Path) -> str:
 
 def reset(db_path: Path) -> None:
     """Anchor the head of the file now at db_path (a restore put it there on purpose)."""
-    import sqlite3
-    from urllib.parse import quote
+    from desktop_app.storage.database import connect  # an encrypted file needs its key
 
-    conn = sqlite3.connect(f"file:{quote(str(Path(db_path).resolve()))}?mode=ro", uri=True)
+    conn = connect(Path(db_path), read_only=True, create=False)
     try:
         last = conn.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
     finally:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from sqlite_utils import Database
 
 from desktop_app.core.errors import StorageError
-from desktop_app.storage import anchor, audit, partials, private, restore
+from desktop_app.storage import anchor, audit, encryption, partials, private, restore
 from desktop_app.storage.database import (
     WriterLock,
     check_schema,
@@ -22,6 +22,7 @@ from desktop_app.storage.database import (
     make_folder,
     mapped,
 )
+from desktop_app.storage.encryption import DB_ERRORS, DB_OR_STORAGE_ERRORS
 from desktop_app.storage.errors import DatabaseCorrupt, DatabaseLocked
 
 if TYPE_CHECKING:
@@ -71,7 +72,7 @@ def _copy(
 ) -> Path:
     try:
         private.create_file(partial)
-        target = sqlite3.connect(partial)
+        target = encryption.connect_like(conn, partial)  # encrypted with the same key, if it is
         try:
             if stop is None:
                 conn.backup(target)
@@ -92,7 +93,7 @@ def _copy(
             target.close()
         os.replace(partial, dest)
         _anchor_backup(dest, head)
-    except sqlite3.Error as exc:
+    except DB_ERRORS as exc:
         partial.unlink(missing_ok=True)
         raise mapped(
             exc, dest if "FULL" in getattr(exc, "sqlite_errorname", "") else source
@@ -152,7 +153,7 @@ def rotate_backups(
             return None
         dest = backup_dir / f"{db_path.stem}-{_stamp()}{SUFFIX}"
         dest = copy_database(conn, dest, db_path, stop)
-    except sqlite3.Error as exc:
+    except DB_ERRORS as exc:
         raise mapped(exc, db_path) from None
     finally:
         conn.close()
@@ -167,7 +168,7 @@ def _count(path: Path) -> int:
             return _patients(conn)
         finally:
             conn.close()
-    except (sqlite3.Error, StorageError):
+    except DB_OR_STORAGE_ERRORS:
         return -1
 
 
@@ -229,7 +230,7 @@ def check_backup(src: Path) -> None:
                 "where it did when it was made). Nothing was restored: choose another backup, "
                 "and keep this one for investigation."
             )
-    except sqlite3.Error as exc:
+    except DB_ERRORS as exc:
         error = mapped(exc, src)
         if isinstance(error, DatabaseCorrupt):
             raise DatabaseCorrupt(

@@ -16,7 +16,8 @@ from sqlite_utils import Database, Migrations
 
 from desktop_app import paths
 from desktop_app.core.errors import StorageError
-from desktop_app.storage import private
+from desktop_app.storage import encryption, private
+from desktop_app.storage.encryption import DB_ERRORS, DB_OR_OS_ERRORS
 from desktop_app.storage.errors import (
     DatabaseCorrupt,
     DatabaseMissing,
@@ -86,17 +87,25 @@ def connect(path: Path, *, read_only: bool = False, create: bool = True) -> sqli
                 f"Cannot create the database {path}: the folder is read-only. Choose a writable "
                 "location with --db."
             )
+    new = not path.exists() or path.stat().st_size == 0
     if not read_only:
         _make_private(path)
     mode = "ro" if read_only else "rwc"
     uri = f"file:{quote(str(path.resolve()))}?mode={mode}"
+    secret = encryption.passphrase()
     try:
-        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)
-    except sqlite3.Error as exc:
+        # Without a passphrase an encrypted file opens as plain SQLite and fails as "not a
+        # database of this app (or it is encrypted)", the same as any other foreign file.
+        if secret and (encryption.is_encrypted(path) or (new and not read_only)):
+            # sqlcipher3's connection has sqlite3.Connection's whole interface (a fork of it).
+            conn: sqlite3.Connection = encryption.connect(path, uri, secret, BUSY_TIMEOUT_S)
+        else:
+            conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)
+    except DB_ERRORS as exc:
         raise mapped(exc, path) from None
     try:
         conn.execute("PRAGMA foreign_keys = ON")
-    except sqlite3.Error as exc:
+    except DB_ERRORS as exc:
         conn.close()
         raise mapped(exc, path) from None
     return conn
@@ -115,7 +124,7 @@ def _make_private(path: Path) -> None:
                 os.chmod(part, private.FILE_MODE)
 
 
-def mapped(exc: sqlite3.Error, path: Path) -> Exception:
+def mapped(exc: Exception, path: Path) -> Exception:
     """The StorageError for an environmental failure, or the original exception (a bug).
 
     A clinic server's failure (storage/postgres/dialect.py) carries its own message.
@@ -173,7 +182,7 @@ def quick_check(path: Path, stop: threading.Event | None = None) -> None:
         conn.set_progress_handler(stop.is_set, 10_000)
     try:
         finding = damage(conn)
-    except sqlite3.Error as exc:
+    except DB_ERRORS as exc:
         raise mapped(exc, path) from None
     finally:
         conn.close()
@@ -196,7 +205,7 @@ def prepare(conn: sqlite3.Connection, path: Path, *, read_only: bool) -> Databas
         conn.execute("PRAGMA synchronous = FULL")
         check_schema(db, path)
         migrations().apply(db)
-    except sqlite3.Error as exc:
+    except DB_ERRORS as exc:
         raise mapped(exc, path) from None
     return db
 
@@ -248,7 +257,7 @@ class WriterLock:
             private.create_empty_if_missing(self.path)
             conn = sqlite3.connect(self.path, timeout=0, isolation_level=None)
             conn.execute("PRAGMA journal_mode = MEMORY")  # no journal file beside the lock
-        except (sqlite3.Error, OSError) as exc:
+        except DB_OR_OS_ERRORS as exc:
             if conn is not None:
                 conn.close()  # another copy holds the lock: never leak the connection
             if getattr(exc, "sqlite_errorname", "").startswith("SQLITE_BUSY"):
@@ -259,7 +268,7 @@ class WriterLock:
             ) from None
         try:
             conn.execute("BEGIN EXCLUSIVE")
-        except sqlite3.Error:
+        except DB_ERRORS:
             conn.close()
             return False
         self._conn = conn

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from desktop_app.core.errors import StorageError
@@ -32,7 +31,7 @@ class RecordNotFound(StorageError):
     """A patient, visit or episode with that ID does not exist."""
 
 
-def storage_error(exc: sqlite3.Error, path: Path) -> StorageError | None:
+def storage_error(exc: Exception, path: Path) -> StorageError | None:
     """The user-facing error for an environmental SQLite failure; None for anything else (a bug)."""
     name = getattr(exc, "sqlite_errorname", "")
     if name == "SQLITE_NOTADB":

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import sqlite3
 
-from desktop_app.core.errors import StorageError
 from desktop_app.core.records import Patient
 from desktop_app.storage import audit
+from desktop_app.storage.encryption import DB_OR_STORAGE_ERRORS
 from desktop_app.storage.patients import PATIENT_COLUMNS, _patient
 from desktop_app.storage.repository import Repository
 from desktop_app.storage.search import fold
@@ -65,7 +64,7 @@ def record_exchange(
     try:
         with repo.batch():
             audit.append(repo.db, repo.actor, action, entity, entity_id, detail)
-    except (StorageError, sqlite3.Error) as exc:
+    except DB_OR_STORAGE_ERRORS as exc:
         if inside:
             raise
         # An export already written stays reported as written: the log says why not audited.

@@ -9,10 +9,10 @@ database" (`--create`).
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from desktop_app.storage.backup import backups, default_backup_dir
+from desktop_app.storage.encryption import DB_OR_STORAGE_ERRORS
 from desktop_app.storage.errors import DatabaseMissing
 
 
@@ -38,13 +38,17 @@ def evidence(path: Path) -> list[Path]:
 
 
 def patient_count(path: Path) -> int | None:
+    """Patients in the database at path (an encrypted one with the given passphrase); None if it
+    cannot be read."""
+    from desktop_app.storage.database import connect
+
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = connect(path, read_only=True, create=False)
         try:
             return int(conn.execute("SELECT count(*) FROM patients").fetchone()[0])
         finally:
             conn.close()
-    except sqlite3.Error:
+    except DB_OR_STORAGE_ERRORS:
         return None
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ from desktop_app.storage.backup import copy_database
 from desktop_app.storage.body_chart import BodyChartStore
 from desktop_app.storage.chain import Progress
 from desktop_app.storage.database import mapped
+from desktop_app.storage.encryption import DB_ERRORS, DB_OR_STORAGE_ERRORS
 from desktop_app.storage.errors import RecordNotFound
 from desktop_app.storage.follow_up import FollowUpStore
 from desktop_app.storage.outputs import check_output
@@ -154,8 +154,8 @@ class Repository(FollowUpStore, BodyChartStore, AccountStore):
         try:
             with self._change("export", "visit", visit_id, detail):
                 pass
-        except (StorageError, sqlite3.Error) as exc:  # written: say so, and why not audited
-            error = mapped(exc, self.path) if isinstance(exc, sqlite3.Error) else exc
+        except DB_OR_STORAGE_ERRORS as exc:  # written: say so, and why not audited
+            error = mapped(exc, self.path) if isinstance(exc, DB_ERRORS) else exc
             log.warning("export of visit %s written but not audited: %s", visit_id, error)
             if isinstance(error, StorageError):
                 return str(error)
@@ -239,6 +239,6 @@ class Repository(FollowUpStore, BodyChartStore, AccountStore):
             try:
                 with self._change("backup", "database", "", f"to {dest.name}"):
                     pass
-            except (StorageError, sqlite3.Error) as exc:  # e.g. the database's disk is full
+            except DB_OR_STORAGE_ERRORS as exc:  # e.g. the database's disk is full
                 log.warning("backup written but not audited: %s", type(exc).__name__)
         return dest

@@ -21,15 +21,15 @@ import datetime as dt
 import json
 import logging
 import os
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
 from sqlite_utils import Database
 
 from desktop_app.core.errors import StorageError
-from desktop_app.storage import anchor, private
+from desktop_app.storage import anchor, encryption, private
 from desktop_app.storage.database import connect, mapped, migrations
+from desktop_app.storage.encryption import DB_ERRORS, DB_OR_OS_ERRORS
 
 log = logging.getLogger(__name__)
 SUFFIX = ".sqlite3"
@@ -63,8 +63,8 @@ def copy_in(src: Path, temp: Path, audit_restore: Callable[[Database], None]) ->
     private.create_file(temp)
     source = connect(src, read_only=True)
     try:
-        target = sqlite3.connect(temp)
-    except sqlite3.Error as exc:
+        target = encryption.connect_like(source, temp)
+    except DB_ERRORS as exc:
         source.close()
         raise mapped(exc, temp) from None
     try:
@@ -83,7 +83,7 @@ def copy_in(src: Path, temp: Path, audit_restore: Callable[[Database], None]) ->
             raise StorageError(
                 f"The copy of {src} failed its check ({check}). Nothing was restored."
             )
-    except sqlite3.Error as exc:
+    except DB_ERRORS as exc:
         raise mapped(exc, temp) from None
     finally:
         source.close()
@@ -134,7 +134,7 @@ def finish(db_path: Path) -> Path | None:
         anchor.reset(db_path)  # the restored log's head is the one to check from now on
         _step("anchored")
         journal.unlink(missing_ok=True)
-    except (OSError, sqlite3.Error) as exc:
+    except DB_OR_OS_ERRORS as exc:
         raise StorageError(
             f"The restore into {db_path} could not be finished ({getattr(exc, 'strerror', exc)}). "
             "Nothing is lost: "

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import logging
 import os
-import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +17,7 @@ from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.storage import anchor, audit, impostor, restore
 from desktop_app.storage.backup import remove_partials
 from desktop_app.storage.database import WriterLock, connect, make_folder, mapped, prepare
+from desktop_app.storage.encryption import DB_ERRORS, INTEGRITY_ERRORS
 from desktop_app.storage.errors import DatabaseReadOnly
 
 if TYPE_CHECKING:
@@ -41,18 +41,18 @@ def storage_call(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate
             return result
         except BaseException as exc:
             self._settle_versions(committed=False)  # rolled back: so are the versions it read
-            if isinstance(exc, sqlite3.IntegrityError) and "visit_locked" in str(exc):
+            if isinstance(exc, INTEGRITY_ERRORS) and "visit_locked" in str(exc):
                 raise VisitLocked(
                     "This visit is signed and can no longer be changed. Add an amendment instead."
                 ) from None
-            if isinstance(exc, sqlite3.IntegrityError) and "actor_not_session" in str(exc):
+            if isinstance(exc, INTEGRITY_ERRORS) and "actor_not_session" in str(exc):
                 raise StorageError(  # the server's own check (db/postgresql/0010)
                     "The clinic server refused to record this in that clinician's name: a login "
                     "tied to a clinician acts only as them, and a clinician tied to a login acts "
                     "only from it. Nothing was saved (if the tie or the name changed since the "
                     "app started, restart it)."
                 ) from None
-            if not isinstance(exc, sqlite3.Error) or isinstance(exc, sqlite3.IntegrityError):
+            if not isinstance(exc, DB_ERRORS) or isinstance(exc, INTEGRITY_ERRORS):
                 raise
             error = mapped(exc, self.path)
             if error is exc:
@@ -198,7 +198,7 @@ class Store:
             assert row is not None
             logged_in = None if row[1] is None else int(row[1])
             actor = str(row[2] if logged_in is not None else row[0])
-        except sqlite3.Error as exc:
+        except DB_ERRORS as exc:
             server.close()
             raise mapped(exc, Path(server.label)) from None
         except BaseException:
@@ -324,6 +324,14 @@ class Store:
         with self.db.atomic():
             yield
             audit.append(self.db, self.actor, action, entity, entity_id, detail)
+
+    def audit_event(self, action: str, entity: str, detail: str = "") -> None:
+        """Audit an act on the database as a whole (an encrypted copy, a new passphrase)."""
+        try:
+            with self._change(action, entity, "", detail):
+                pass
+        except DB_ERRORS as exc:
+            raise mapped(exc, self.path) from None
 
     @contextmanager
     def batch(self) -> Iterator[None]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,6 +22,7 @@ from desktop_app.core.records import (
 from desktop_app.core.validation import clean_text, validate_answer, validate_exam, validate_mark
 from desktop_app.storage import audit
 from desktop_app.storage.clinicians import ClinicianStore
+from desktop_app.storage.encryption import INTEGRITY_ERRORS
 from desktop_app.storage.errors import RecordNotFound
 from desktop_app.storage.signatures import SIGNED
 from desktop_app.storage.store import dumps, now_text, storage_call
@@ -252,7 +252,7 @@ class VisitStore(ClinicianStore):
                     return
                 self._claim_visit(visit_id)
                 audit.append(self.db, actor or self.actor, action, "visit", visit_id, detail)
-        except sqlite3.IntegrityError as exc:
+        except INTEGRITY_ERRORS as exc:
             if "FOREIGN KEY" in str(exc):
                 raise RecordNotFound(f"There is no visit with ID {visit_id}.") from None
             raise

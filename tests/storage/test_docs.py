@@ -19,7 +19,10 @@ def test_every_documented_command_exists() -> None:
 
 
 def _required(command: str) -> list[str]:
-    return {"backup": ["--out", "x"], "restore": ["x"]}.get(command, [])
+    out = ["--out", "x"]
+    return {"backup": out, "restore": ["x"], "encrypt-copy": out, "decrypt-export": out}.get(
+        command, []
+    )
 
 
 def test_documented_locations_match_the_code() -> None:
