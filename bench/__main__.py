@@ -29,6 +29,7 @@ METRICS = (
     "history_pdf",
     "pdf_export",
     "cold_start",
+    "startup_checks",
     "search",
     "memory",
     "postgres",  # the clinic server beside the file (bench/postgres.py, issue 16)

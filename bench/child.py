@@ -1,13 +1,16 @@
 """Run in a fresh interpreter by cold_start.py and memory.py: show a window, then report.
 
-    python bench/child.py floor|app [--db PATH] [--search TEXT] [--until-visit]
+    python bench/child.py floor|app [--db PATH] [--search TEXT]
+                                    [--until-visit | --until-checks | --quit-at-once]
     python bench/child.py remember --patient ID --visit ID
 
 Prints "shown" once the main window is visible and painted (and, with --search, after the
 patient search ran: through the app's search box, or for the floor as the raw ordered name query
-on --db), with --until-visit "visit" once the last session's visit is open in the editor, then
-the peak resident set size in kB, and quits. `remember` writes the app's settings as a session
-that ended with that visit open (a returning user), without starting the app.
+on --db), with --until-visit "visit" once the last session's visit is open in the editor, with
+--until-checks "checks" once the start-up check and backup have ended, with --quit-at-once
+"closing" as it closes the window, then the peak resident set size in kB, and quits. `remember`
+writes the app's settings as a session that ended with that visit open (a returning user),
+without starting the app.
 """
 
 from __future__ import annotations
@@ -84,14 +87,23 @@ def peak_rss_kb() -> int:
     return maxrss // 1024 if sys.platform == "darwin" else maxrss  # bytes on macOS
 
 
-def report(then: Callable[[QMainWindow], None] | None, until_visit: bool = False) -> None:
+def report(then: Callable[[QMainWindow], None] | None, after: str = "") -> None:
     window = main_window()
     window.repaint()  # the first frame is on screen, not merely scheduled
     if then is not None:
         then(window)
     print("shown", flush=True)
-    if until_visit:
+    if after == "visit":
         _when_visit_open(window)
+        return
+    if after == "checks":
+        _when_checked(window)
+        return
+    if after == "quit":  # the user closes the window at once: until the process has ended
+        print("closing", flush=True)
+        print(peak_rss_kb(), flush=True)
+        window.close()
+        QApplication.quit()
         return
     print(peak_rss_kb(), flush=True)
     QApplication.quit()
@@ -109,6 +121,17 @@ def _when_visit_open(window: QMainWindow) -> None:
     QTimer.singleShot(1, lambda: _when_visit_open(window))
 
 
+def _when_checked(window: QMainWindow) -> None:
+    """Print "checks" once the start-up check and backup have ended, then quit."""
+    checks = getattr(window, "startup_checks", None)
+    if checks is None or checks.done:
+        print("checks", flush=True)
+        print(peak_rss_kb(), flush=True)
+        QApplication.quit()
+        return
+    QTimer.singleShot(5, lambda: _when_checked(window))
+
+
 def remember(patient: int, visit: int) -> int:
     """The settings a session leaves when it ends with ``visit`` open."""
     from desktop_app.gui.preferences import app_settings
@@ -121,13 +144,13 @@ def remember(patient: int, visit: int) -> int:
 
 
 def report_when_the_loop_starts(
-    then: Callable[[QMainWindow], None] | None, until_visit: bool = False
+    then: Callable[[QMainWindow], None] | None, after: str = ""
 ) -> None:
     """Wrap QApplication.exec so the report runs on the first turn of the event loop."""
     original = QApplication.exec
 
     def exec_(*_instance: object) -> int:  # called on the class or on the instance
-        QTimer.singleShot(0, lambda: report(then, until_visit))
+        QTimer.singleShot(0, lambda: report(then, after))
         return original()
 
     QApplication.exec = exec_  # type: ignore[method-assign]
@@ -152,6 +175,8 @@ def run() -> int:
     parser.add_argument("--db")
     parser.add_argument("--search")
     parser.add_argument("--until-visit", action="store_true")
+    parser.add_argument("--until-checks", action="store_true")
+    parser.add_argument("--quit-at-once", action="store_true")
     parser.add_argument("--patient", type=int)
     parser.add_argument("--visit", type=int)
     args = parser.parse_args()
@@ -160,7 +185,8 @@ def run() -> int:
     then = None
     if args.search is not None:
         then = app_search(args.search) if args.mode == "app" else raw_search(args.db, args.search)
-    report_when_the_loop_starts(then, args.until_visit)
+    after = "visit" if args.until_visit else "checks" if args.until_checks else ""
+    report_when_the_loop_starts(then, "quit" if args.quit_at_once else after)
     return floor() if args.mode == "floor" else app(args.db)
 
 

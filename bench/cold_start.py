@@ -97,12 +97,12 @@ def returning_user(ctx: Context, repeats: int) -> list[Result]:
     for n in range(repeats + 1):
         floor_ms = run_child(run_dir, "floor").shown_ms
         run = run_child(run_dir, "app", "--db", str(db), "--until-visit")
-        if run.visit_ms is None:
+        if run.later_ms is None:
             raise RuntimeError("the returning user's visit was not reopened")
         if n:  # the first run makes the knowledge-base cache and the start-up backup
             floor.append(floor_ms)
             shown.append(run.shown_ms)
-            visit.append(run.visit_ms)
+            visit.append(run.later_ms)
     shutil.rmtree(run_dir)
     note = RETURNING + " The first pair of runs only warms the caches."
     return [

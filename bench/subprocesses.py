@@ -18,7 +18,7 @@ TIMEOUT_S = 120
 class ChildRun:
     shown_ms: float  # from process creation until the window was shown (and searched)
     peak_rss_mb: float
-    visit_ms: float | None = None  # until the reopened visit was shown (--until-visit)
+    later_ms: float | None = None  # until "visit", "checks" or the end after "closing"
 
 
 def child_env(work_dir: Path) -> dict[str, str]:
@@ -53,15 +53,18 @@ def run_child(work_dir: Path, *args: str) -> ChildRun:
     line = proc.stdout.readline().strip()
     shown_ms = (time.perf_counter() - start) * 1000
     rss_line = proc.stdout.readline().strip()
-    visit_ms = None
-    if rss_line == "visit":
-        visit_ms = (time.perf_counter() - start) * 1000
+    later_ms = None
+    closing = rss_line == "closing"
+    if rss_line in ("visit", "checks", "closing"):
+        later_ms = (time.perf_counter() - start) * 1000
         rss_line = proc.stdout.readline().strip()
     try:
         _, err = proc.communicate(timeout=TIMEOUT_S)
     except subprocess.TimeoutExpired:
         proc.kill()
         _, err = proc.communicate()
+    if closing and later_ms is not None:  # from the window's close until the process ended
+        later_ms = (time.perf_counter() - start) * 1000 - later_ms
     if line != "shown" or proc.returncode != 0:
         raise RuntimeError(f"child {' '.join(args)} failed ({proc.returncode}): {err.strip()}")
-    return ChildRun(shown_ms, int(rss_line) / 1024, visit_ms)
+    return ChildRun(shown_ms, int(rss_line) / 1024, later_ms)

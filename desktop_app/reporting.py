@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.core.records import differential_of
 from desktop_app.core.referral import ReferralLetter, clean_letter
 from desktop_app.export import VisitBundle, write_pdf
+from desktop_app.export.layout import PAGE_HOOK
 from desktop_app.storage.repository import Repository
 
 
@@ -86,10 +88,55 @@ def write_export(
     `verify --pdf FILE` tell this exact file from an altered one. A file written but not
     audited (the database's disk is full) is still written: the result says why.
     """
+    job = prepare_export(repo, kb, visit_id, kind, out, author=author, letter=letter)
+    return record_export(repo, job, render_export(job))
+
+
+@dataclass(frozen=True)
+class PreparedExport:
+    """Everything a PDF needs, read from the database: rendering it reads nothing more."""
+
+    visit_id: int
+    kind: str
+    out: Path
+    bundle: VisitBundle
+    stamp: str
+    details: str  # the audit entry's addressee, reason and question of a referral
+
+
+def prepare_export(
+    repo: Repository,
+    kb: KnowledgeBase,
+    visit_id: int,
+    kind: str,
+    out: Path,
+    *,
+    author: int | None = None,
+    letter: ReferralLetter | None = None,
+) -> PreparedExport:
+    """Read the records of one export (on the thread that owns the repository)."""
     clinician = repo.clinician(author) if author is not None else None
     letter = clean_letter(letter) if letter is not None else None
     bundle = load_bundle(repo, kb, visit_id, author=clinician, letter=letter)
-    written = write_pdf(kind, bundle, Path(out), repo.record_stamp(visit_id))
-    digest = hashlib.sha256(written.read_bytes()).hexdigest()
     details = letter.audit_detail() if letter is not None else ""
-    return Exported(written, repo.record_export(visit_id, kind, written.name, digest, details))
+    return PreparedExport(visit_id, kind, Path(out), bundle, repo.record_stamp(visit_id), details)
+
+
+def render_export(job: PreparedExport, on_page: Callable[[int], None] | None = None) -> Path:
+    """Lay out and write the PDF; no database access, so it may run on a worker thread.
+
+    ``on_page`` is called with each page number as it is laid out; raising from it stops the
+    export before anything is written.
+    """
+    token = PAGE_HOOK.set(on_page)
+    try:
+        return write_pdf(job.kind, job.bundle, job.out, job.stamp)
+    finally:
+        PAGE_HOOK.reset(token)
+
+
+def record_export(repo: Repository, job: PreparedExport, written: Path) -> Exported:
+    """Audit a written export with the file's SHA-256 (on the repository's thread)."""
+    digest = hashlib.sha256(written.read_bytes()).hexdigest()
+    why = repo.record_export(job.visit_id, job.kind, written.name, digest, job.details)
+    return Exported(written, why)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +22,8 @@ if TYPE_CHECKING:
 
 WATERMARK_TEXT = "DRAFT — not signed"
 DRAFT, FINAL = "draft", "final"
+# Called with each page number as the page is laid out (gui/export_worker.py: progress, cancel).
+PAGE_HOOK: ContextVar[Callable[[int], None] | None] = ContextVar("page_hook", default=None)
 MARGIN = 42.0  # points (~15 mm)
 HEADER = 30.0
 FOOTER = 26.0
@@ -93,6 +97,9 @@ def render(info: PageInfo, story: list[Any], first_template: str) -> bytes:
 
     def on_page(draft: bool) -> Any:
         def draw(canvas: Canvas, _doc: Any) -> None:
+            hook = PAGE_HOOK.get()
+            if hook is not None:  # an export worker's progress (it may raise to cancel)
+                hook(canvas.getPageNumber())
             canvas.saveState()
             if draft:
                 _watermark(canvas, width, height)

@@ -382,6 +382,9 @@ class MainWindow(VisitActions):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Save typing and the window state, let the start-up backup end, close the database."""
         self._flush_editor()
+        if self.export_job is not None:  # a PDF half laid out is not written
+            self.export_job.cancel()
+            self.export_job.wait()
         if self.startup_checks is not None:
             self.startup_checks.stop()  # at its next step: quitting never waits for a copy
             self.startup_checks.wait()

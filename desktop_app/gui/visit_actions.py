@@ -9,13 +9,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QStackedWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QMainWindow,
+    QMessageBox,
+    QProgressDialog,
+    QStackedWidget,
+)
 
 from desktop_app.core.records import Patient
 from desktop_app.core.referral import ReferralLetter, suggested
 from desktop_app.core.safety_wording import unanswered_screen_warning
 from desktop_app.gui.clinician_dialogs import choose_clinician
 from desktop_app.gui.dialogs import AmendDialog
+from desktop_app.gui.export_worker import ExportJob, start_export
 from desktop_app.gui.operations import Operations
 from desktop_app.gui.red_flag_banner import AcknowledgeDialog, RedFlagBanner
 from desktop_app.gui.settings_dialog import FILE_OPTIONS
@@ -35,6 +42,7 @@ class VisitActions(QMainWindow):
     banner: RedFlagBanner
     stack: QStackedWidget
     _editor: VisitEditor | None
+    export_job: ExportJob | None = None  # the PDF being written, if any
 
     def show_patient_page(self) -> None:
         raise NotImplementedError
@@ -172,8 +180,26 @@ class VisitActions(QMainWindow):
         )
         if not path:
             return
-        written = self.ops.export(visit.id, kind, Path(path), author=author, letter=letter)
-        if written is not None:
-            self.store.setValue("export_dir", str(written.parent))
-            note = "" if self.ops.repo.settings().clinic_name else NO_CLINIC_NAME
-            self.statusBar().showMessage(f"PDF written: {written}.{note}", 12000)
+        job = start_export(self.ops, self, visit.id, kind, Path(path), author=author, letter=letter)
+        if job is not None:
+            self.export_job = job
+            follow_export(self, job)
+
+    def _exported(self, written: Path) -> None:
+        self.store.setValue("export_dir", str(written.parent))
+        note = "" if self.ops.repo.settings().clinic_name else NO_CLINIC_NAME
+        self.statusBar().showMessage(f"PDF written: {written}.{note}", 12000)
+
+
+def follow_export(window: VisitActions, job: ExportJob) -> None:
+    """A progress dialog (after half a second) with Cancel; the window stays usable."""
+    progress = QProgressDialog("Writing the PDF…", "Cancel", 0, 0, window)
+    progress.setWindowTitle("Export PDF")
+    progress.setMinimumDuration(500)
+    progress.setAutoReset(False)
+    progress.canceled.connect(job.cancel)
+    job.page.connect(lambda n: progress.setLabelText(f"Writing the PDF… page {n}"))
+    job.done.connect(window._exported)
+    job.cancelled.connect(lambda: window.statusBar().showMessage("Export cancelled.", 5000))
+    job.finished.connect(progress.close)
+    job.finished.connect(progress.deleteLater)

@@ -209,13 +209,20 @@ def test_backup_now_and_restore(
 
 
 def test_failed_export_is_a_plain_message(
-    window: MainWindow, monkeypatch: pytest.MonkeyPatch, warnings_shown: Recorder, tmp_path: Path
+    qtbot: QtBot,
+    window: MainWindow,
+    monkeypatch: pytest.MonkeyPatch,
+    warnings_shown: Recorder,
+    tmp_path: Path,
 ) -> None:
     create_patient(window, "Ana Ruiz", QDate(1990, 2, 28))
     start_visit(window, ["buttock_pain"])
     target = tmp_path / "missing-folder" / "summary.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     window.export_visit("summary")
+    job = window.export_job
+    assert job is not None
+    qtbot.waitUntil(lambda: job.ended, timeout=60_000)  # written off the GUI thread
     assert warnings_shown.calls and warnings_shown.calls[0][0] == "Could not export the PDF"
     assert "Traceback" not in warnings_shown.calls[0][1]
     assert not target.exists()

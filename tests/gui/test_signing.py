@@ -149,7 +149,9 @@ def test_the_referral_dialog_edits_the_letter_and_the_audit_keeps_it(
 
     seen = answer_dialog(ReferralDialog, fill)
     window.export_visit("referral")
-    assert seen and target.is_file()
+    assert seen and window.export_job is not None
+    qtbot.waitUntil(lambda: window.export_job.ended, timeout=60_000)  # written off the GUI thread
+    assert target.is_file()
     content = text(target)
     assert "Dr Priya Shah, Orthopaedics" in content
     assert "Is an injection into the hip indicated?" in content

@@ -1,0 +1,61 @@
+"""PDF export on a worker thread: pages reported as they are laid out, Cancel writes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from desktop_app.gui.export_worker import start_export
+from desktop_app.gui.main_window import MainWindow
+
+
+def _visits(window: MainWindow, count: int) -> int:
+    repo = window.ops.repo
+    patient = repo.create_patient("Export Worker", dt.date(1971, 6, 1), "female")
+    visit_id = 0
+    for n in range(count):
+        day = dt.date(2024, 1, 1) + dt.timedelta(days=n)
+        kind = "initial" if n == 0 else "follow_up"
+        visit_id = repo.create_visit(patient.id, kind, ["buttock_pain"], visit_date=day).id
+        repo.save_answer(visit_id, "injection_history", "yes")
+    return visit_id
+
+
+def _exports(window: MainWindow, visit_id: int) -> list[str]:
+    trail = window.ops.repo.audit_trail("visit", str(visit_id))
+    return [e.action for e in trail if e.action == "export"]
+
+
+def test_a_history_is_written_off_the_gui_thread_with_its_pages_reported(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    visit_id = _visits(window, 4)
+    out = tmp_path / "history.pdf"
+    job = start_export(window.ops, window, visit_id, "history", out)
+    assert job is not None
+    pages: list[int] = []
+    job.page.connect(pages.append)
+    written: list[Path] = []
+    job.done.connect(written.append)
+    qtbot.waitUntil(lambda: job.ended, timeout=60_000)
+    assert written == [out] and out.read_bytes().startswith(b"%PDF")
+    assert pages and pages == sorted(pages) and pages[0] == 1
+    assert _exports(window, visit_id) == ["export"]  # audited on the GUI thread
+
+
+def test_a_cancelled_export_writes_and_audits_nothing(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    visit_id = _visits(window, 4)
+    out = tmp_path / "history.pdf"
+    job = start_export(window.ops, window, visit_id, "history", out)
+    assert job is not None
+    job.cancel()  # before its first page is laid out
+    cancelled: list[bool] = []
+    job.cancelled.connect(lambda: cancelled.append(True))
+    qtbot.waitUntil(lambda: job.ended, timeout=60_000)
+    assert cancelled == [True]
+    assert not out.exists() and list(tmp_path.glob("history*")) == []
+    assert _exports(window, visit_id) == []
