@@ -229,19 +229,25 @@ def test_failed_export_is_a_plain_message(
 
 
 def test_an_export_before_the_clinic_is_named_says_where_to_name_it(
-    window: MainWindow, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    def export() -> None:
+        window.export_visit("summary")
+        job = window.export_job
+        assert job is not None
+        qtbot.waitUntil(lambda: job.ended, timeout=60_000)  # written off the GUI thread
+
     create_patient(window, "Ana Ruiz", QDate(1990, 2, 28))
     start_visit(window, ["buttock_pain"])
     target = tmp_path / "summary.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
-    window.export_visit("summary")
+    export()
     assert "no clinic name: add one in File › Settings" in window.statusBar().currentMessage()
     first_page = PdfReader(target).pages[0].extract_text()
     assert "Clinic" not in first_page.replace("Clinical", "")  # nothing made up
     settings = window.ops.repo.settings()
     assert window.ops.save_settings(replace(settings, clinic_name="Riverside Physiotherapy"))
-    window.export_visit("summary")
+    export()
     assert "no clinic name" not in window.statusBar().currentMessage()
     assert "Riverside Physiotherapy" in PdfReader(target).pages[0].extract_text()
 
