@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.accounts import IdleClock
+from desktop_app.core.accounts import DEFAULT_LOCK_MINUTES, IdleClock
 from desktop_app.core.clinicians import Clinician
 from desktop_app.core.errors import AppError
 from desktop_app.gui.widgets import heading, hint, named
@@ -114,7 +114,7 @@ class SessionLock(QObject):
         self._now = now
         self.clinician: Clinician | None = None  # who unlocked last
         self.dialog: PinDialog | None = None  # the unlock dialog while locked
-        self._clock = IdleClock(self._repo.lock_minutes())
+        self._clock = IdleClock(self._lock_minutes())
         self._clock.touch(now())
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -127,6 +127,14 @@ class SessionLock(QObject):
     @property
     def _repo(self) -> Repository:  # the window's, which a restore reopens
         return self.window.ops.repo
+
+    def _lock_minutes(self) -> int:
+        """The saved idle minutes; the default when the file cannot be read (the start-up check
+        that runs after the window shows reports the damage and opens it read-only)."""
+        try:
+            return self._repo.lock_minutes()
+        except AppError:
+            return DEFAULT_LOCK_MINUTES
 
     def _in_use(self) -> bool:
         try:
