@@ -175,6 +175,12 @@ class ClinicianStore(PatientStore):
                     "(docs/clinic-server.md, step 2)."
                 )
         detail = f"login role {role}" if role else "login role removed"
+        holder = self.db.execute(
+            "SELECT clinician_id FROM clinician_roles WHERE role = ? AND clinician_id <> ?",
+            [role, clinician.id],
+        ).fetchone()
+        if holder is not None:  # one login, one clinician: it moves, and the entry says from whom
+            detail += f" (moved from clinician {holder[0]})"
         with self._change("tie_role", "clinician", clinician.id, detail):
             self.db.execute("DELETE FROM clinician_roles WHERE clinician_id = ?", [clinician.id])
             if role is not None:

@@ -109,8 +109,13 @@ def test_the_tie_is_the_admins_audited_act_to_a_real_login(
         assert admin.clinician_roles() == {ids[ANN]: ANN, ids[BEN]: BEN}
         with pytest.raises(InvalidObservation, match="no login role 'Nobody'"):
             admin.tie_clinician_role(ids["Cara Lee"], "Nobody")
-        admin.tie_clinician_role(ids[BEN], None)
-        assert admin.audit_trail("clinician", str(ids[BEN]))[-1].detail == "login role removed"
+        admin.tie_clinician_role(ids["Cara Lee"], BEN)  # Ben's login now acts as Cara
+        entry = admin.audit_trail("clinician", str(ids["Cara Lee"]))[-1].detail
+        assert entry == f"login role {BEN} (moved from clinician {ids[BEN]})"
+        admin.tie_clinician_role(ids["Cara Lee"], None)
+        assert admin.audit_trail("clinician", str(ids["Cara Lee"]))[-1].detail == (
+            "login role removed"
+        )
         assert admin.verify() == []
     with Repository.open_server(url(BEN), kb) as ben:
         assert ben.actor == BEN and ben.logged_in is None  # untied: the login's own name again
