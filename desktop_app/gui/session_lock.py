@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QVBoxLayout,
     QWidget,
 )
@@ -123,6 +125,31 @@ class SessionLock(QObject):
         window.installEventFilter(self)  # its Close stops the timer
         window.patientOpened.connect(self._viewed)
         window.may_open_settings = self.admin_allows
+        self._add_pin_action()
+
+    def _add_pin_action(self) -> None:
+        """File > Clinician PIN…, above Quit."""
+        menu = None
+        for action in self.window.menuBar().actions():
+            if action.menu() is not None and action.text() == "&File":
+                menu = action.menu()
+        if not isinstance(menu, QMenu):
+            return
+        pin = QAction("Clinician &PIN…", self.window)
+        pin.triggered.connect(self.set_pin)
+        actions = menu.actions()
+        if actions:
+            menu.insertAction(actions[-1], pin)
+        else:
+            menu.addAction(pin)
+        self.pin_action = pin
+
+    def set_pin(self) -> None:
+        from desktop_app.gui.pin_dialog import SetPinDialog
+
+        if not self._repo.read_only and SetPinDialog(self._repo, self.window).exec():
+            self.window.statusBar().showMessage("PIN saved.", 5000)
+            self.check()  # a first PIN starts the idle count now
 
     @property
     def _repo(self) -> Repository:  # the window's, which a restore reopens

@@ -132,3 +132,42 @@ def test_a_window_opens_locked_once_accounts_are_in_use(
     lock = again.findChild(SessionLock)
     assert lock is not None and lock.dialog is not None and lock.dialog.isVisible()
     assert lock.dialog.who.currentText() == "Dr Jane Roe"
+
+
+def test_clinicians_set_their_pins_in_the_window(qtbot: QtBot, window: MainWindow) -> None:
+    from desktop_app.gui.pin_dialog import SetPinDialog
+
+    repo = window.ops.repo
+    jane = repo.clinicians()[0]
+    sam = repo.add_clinician("Sam Lee", "Physiotherapist", "PH000002")
+    lock, _ = _lock(window)
+
+    def first(dialog: SetPinDialog) -> None:
+        dialog.who.setCurrentIndex(dialog.who.findData(jane.id))
+        qtbot.keyClicks(dialog.pin, "4711")
+        qtbot.keyClicks(dialog.again, "4711")
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).click()
+
+    answer_dialog(SetPinDialog, first)
+    lock.pin_action.trigger()
+    assert repo.has_pin(jane.id) and repo.is_admin(jane.id)
+
+    said: list[str] = []
+
+    def for_sam(dialog: SetPinDialog) -> None:
+        dialog.who.setCurrentIndex(dialog.who.findData(sam.id))
+        qtbot.keyClicks(dialog.pin, "2222")
+        qtbot.keyClicks(dialog.again, "2222")
+        save = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
+        qtbot.keyClicks(dialog.by_pin, "0000")
+        save.click()
+        said.append(dialog.error.text())
+        dialog.by_pin.clear()
+        qtbot.keyClicks(dialog.by_pin, "4711")  # Jane, the admin, allows it
+        save.click()
+
+    answer_dialog(SetPinDialog, for_sam)
+    lock.pin_action.trigger()
+    assert "not Dr Jane Roe's PIN" in said[0]
+    assert repo.has_pin(sam.id) and not repo.is_admin(sam.id)
+    assert "4711" not in str(repo.audit_trail())
