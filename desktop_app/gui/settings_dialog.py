@@ -301,10 +301,10 @@ class ClinicServerBox(QWidget):
         self.test_button = named(QPushButton("Test connection"), "Test the clinic server")
         self.use_button = named(QPushButton("Use this server"), "Use this clinic server")
         row = QHBoxLayout()
-        row.addWidget(self.url, 1)
         for button in (self.test_button, self.use_button):
             button.setAutoDefault(False)
             row.addWidget(button)
+        row.addStretch(1)
         self.test_button.clicked.connect(lambda: self.test(save=False))
         self.use_button.clicked.connect(lambda: self.test(save=True))
         self.progress = named(QProgressBar(), "Testing the clinic server")
@@ -313,6 +313,7 @@ class ClinicServerBox(QWidget):
         self.progress.setTextVisible(False)
         self.progress.hide()
         self.message = named(hint(""), "Clinic server result")
+        column.addWidget(self.url)
         column.addLayout(row)
         column.addWidget(self.progress)
         column.addWidget(self.message)
@@ -323,10 +324,10 @@ class ClinicServerBox(QWidget):
         try:
             url = workstation.clean_server_url(self.url.text())
         except AppError as exc:
-            self.message.setText(str(exc))
+            self._say(str(exc))
             return
         self._busy(True)
-        self.message.setText("Testing the connection…")
+        self._say("Testing the connection…")
         self.worker = ServerTest(url, self)
         self.worker.passed.connect(lambda text: self._passed(url, text, save))
         self.worker.failed.connect(lambda text: self._failed(text, save))
@@ -335,18 +336,23 @@ class ClinicServerBox(QWidget):
     def _passed(self, url: str, text: str, save: bool) -> None:
         self._busy(False)
         if not save:
-            self.message.setText(text)
+            self._say(text)
             return
         try:
             workstation.choose_server(url)
         except (AppError, OSError) as exc:
-            self.message.setText(f"{text} It could not be saved: {exc}")
+            self._say(f"{text} It could not be saved: {exc}")
             return
-        self.message.setText(f"{text} From the next start the app opens this clinic server.")
+        self._say(f"{text} From the next start the app opens this clinic server.")
 
     def _failed(self, text: str, save: bool) -> None:
         self._busy(False)
-        self.message.setText(f"Not saved: {text}" if save else text)
+        self._say(f"Not saved: {text}" if save else text)
+
+    def _say(self, text: str) -> None:
+        """Show the result, with the room its wrapped lines need (a form row does not grow)."""
+        self.message.setText(text)
+        self.message.setMinimumHeight(self.message.heightForWidth(max(self.message.width(), 300)))
 
     def _busy(self, busy: bool) -> None:
         self.progress.setVisible(busy)

@@ -18,7 +18,12 @@ from urllib.parse import urlsplit
 import psycopg
 from psycopg.rows import dict_row
 
-from desktop_app.storage.postgres.dialect import inserted_table, translate, translated
+from desktop_app.storage.postgres.dialect import (
+    connect_error,
+    inserted_table,
+    translate,
+    translated,
+)
 
 # pg_advisory_xact_lock keys: every write transaction, and the migrations.
 WRITE_LOCK = 0x676C7574  # "glut"
@@ -88,8 +93,7 @@ class PgDatabase:
                 application_name="gluteal-assess",
             )
         except psycopg.Error as exc:
-            error = translated(exc, self.label)
-            raise getattr(error, "storage_error", None) or error from None
+            raise connect_error(exc, self.label) from None
         conn.execute(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
         if self.read_only:
             conn.execute("SET default_transaction_read_only = on")

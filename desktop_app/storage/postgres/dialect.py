@@ -154,6 +154,22 @@ _LOGIN_REFUSED: tuple[tuple[tuple[tuple[str, ...], ...], str], ...] = (
 )
 
 
+def connect_error(exc: psycopg.Error, label: str) -> StorageError:
+    """Why a connection could not be made (nothing was being saved yet)."""
+    refused = _login_refused(exc, label)
+    if refused is not None:
+        return StorageError(refused)
+    if not isinstance(exc, psycopg.OperationalError):  # e.g. an option libpq does not know
+        return StorageError(
+            f"The connection URL of the clinic server {label} is not valid ({_first_line(exc)}). "
+            "Check it in Settings or --db."
+        )
+    return StorageError(
+        f"The clinic server {label} cannot be reached ({_first_line(exc)}). Check the network "
+        "and the server's name and port in the connection setting, then try again."
+    )
+
+
 def _login_refused(exc: psycopg.Error, label: str) -> str | None:
     text = str(exc).lower()
     for phrases, advice in _LOGIN_REFUSED:
