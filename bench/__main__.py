@@ -53,9 +53,11 @@ def run_metric(name: str, ctx: Context) -> list[Result]:
     return results
 
 
-def report(results: list[Result]) -> str:
+def report(results: list[Result], seconds: float, built: list[str]) -> str:
     """The content of bench/results.md."""
-    machine = "\n".join(f"- {label}: {value}" for label, value in describe())
+    rows = [*describe(), ("Run time", f"{seconds:.0f} s")]
+    rows.append(("Fixtures built in this run", ", ".join(built) or "none (all cached)"))
+    machine = "\n".join(f"- {label}: {value}" for label, value in rows)
     return (
         "# Benchmark results\n\n"
         "Written by `make bench` (`python -m bench`); see [README.md](README.md) for what each "
@@ -87,12 +89,20 @@ def main(argv: list[str] | None = None) -> int:
     args.cache.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="gluteal-bench-") as work:
-        ctx = Context(args.cache, Path(work), args.scale, log=lambda m: print(m, file=sys.stderr))
+        built: list[str] = []
+
+        def log(message: str) -> None:
+            if message.startswith("[bench] building "):
+                built.append(message.split()[2])
+            print(message, file=sys.stderr)
+
+        ctx = Context(args.cache, Path(work), args.scale, log=log)
         results = [r for name in (args.only or METRICS) for r in run_metric(name, ctx)]
     print(markdown(results))
     print(f"\n{details(results)}")
-    args.out.write_text(report(results), encoding="utf-8")
-    print(f"\nWritten to {args.out} in {time.perf_counter() - started:.0f} s.", file=sys.stderr)
+    seconds = time.perf_counter() - started
+    args.out.write_text(report(results, seconds, built), encoding="utf-8")
+    print(f"\nWritten to {args.out} in {seconds:.0f} s.", file=sys.stderr)
     return 1 if any(r.app is None for r in results) else 0
 
 

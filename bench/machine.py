@@ -39,6 +39,15 @@ def describe() -> list[tuple[str, str]]:
         ("OS", platform.platform()),
         ("Python", sys.version.split()[0]),
         ("SQLite", sqlite3.sqlite_version),
+        ("Load average (1, 5, 15 min) at the end", _load()),
     ]
     rows.extend((name, _version(name)) for name in LIBRARIES)
     return rows
+
+
+def _load() -> str:
+    """Other work on the machine: a loaded machine inflates every figure, floors included."""
+    try:
+        return ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"

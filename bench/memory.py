@@ -22,11 +22,12 @@ def measure(ctx: Context) -> list[Result]:
     text = "kow"  # three letters of a stored surname (Kowalczyk)
     repeats = ctx.repeats(5)
     floor, app = [], []
+    db = ctx.work_dir / "memory.sqlite3"
+    shutil.copyfile(big, db)  # the app writes its start-up backup beside the database
     for n in range(repeats):
         run_dir = ctx.work_dir / f"memory-{n}"
         run_dir.mkdir()
-        db = run_dir / "visits.sqlite3"
-        shutil.copyfile(big, db)  # the app writes its start-up backup beside the database
+        shutil.rmtree(db.parent / "backups", ignore_errors=True)  # each run backs up afresh
         floor.append(run_child(run_dir, "floor", "--db", str(db), "--search", text).peak_rss_mb)
         app.append(run_child(run_dir, "app", "--db", str(db), "--search", text).peak_rss_mb)
         shutil.rmtree(run_dir)
