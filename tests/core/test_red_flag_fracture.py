@@ -196,3 +196,23 @@ def test_new_back_pain_on_long_term_steroids_alarms_at_any_age(shipped):
         marks=pain_at("sacroiliac"),
     )
     assert alarms(shipped, chronic) == {}
+
+
+def test_new_sij_positive_pain_at_74_shows_the_fracture_warning_but_years_of_it_do_not(shipped):
+    sij = {
+        "sij_thigh_thrust": RIGHT_POS,
+        "sij_compression": "positive",
+        "sij_distraction": "positive",
+    }
+    new = visit({"age_years": 74, "symptom_duration": 4}, sij)
+    assert fired(shipped, new).get("insufficiency_fracture") == "urgent"
+    chronic = visit(
+        {
+            "age_years": 74,
+            "symptom_duration": 120,
+            "osteoporosis": "no",
+            "long_term_steroids": "no",
+        },
+        sij,
+    )
+    assert alarms(shipped, chronic) == {}
