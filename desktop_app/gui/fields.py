@@ -13,6 +13,7 @@ from PySide6.QtCore import QDate, QLocale, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCalendarWidget,
+    QDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -75,6 +76,20 @@ class FieldMessage(QLabel):
     def show_text(self, text: str) -> None:
         self.setText(text)
         self.setVisible(bool(text))
+        if text:
+            self._fit_dialog()
+
+    def _fit_dialog(self) -> None:
+        """A dialog grows to show the whole message: Qt sizes a window by its layout's minimum,
+        which counts a wrapped label as one line, so the message ran over the next row."""
+        dialog = self.window()
+        layout = dialog.layout()
+        if not isinstance(dialog, QDialog) or layout is None or not dialog.isVisible():
+            return
+        layout.activate()
+        needed = layout.totalHeightForWidth(dialog.width())
+        if needed > dialog.height():
+            dialog.resize(dialog.width(), needed)
 
 
 class DateLine(QLineEdit):
@@ -167,10 +182,11 @@ class NumberField(_Field):
         return self._value
 
     def set_value(self, value: float | None) -> None:
-        """Show the value the record holds (no signal)."""
+        """Show the value the record holds (no signal); an earlier refusal's message goes."""
         self._value = value
         self._shown = self._text_of(value)
         self.edit.setText(self._shown)
+        self.message.show_text("")
 
     def _read(self, text: str) -> float | None:
         if not text:
@@ -237,10 +253,11 @@ class DateField(_Field):
         return self._value
 
     def set_value(self, value: PartialDate | None) -> None:
-        """Show the date the record holds (no signal)."""
+        """Show the date the record holds (no signal); an earlier refusal's message goes."""
         self._value = value
         self._shown = show_date(value)
         self.edit.setText(self._shown)
+        self.message.show_text("")
 
     def day(self) -> dt.date | None:
         """The full date shown, or None."""

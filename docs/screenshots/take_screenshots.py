@@ -126,7 +126,8 @@ def main() -> None:
     assert patient is not None
     for other in ("Zoë Łukasiewicz", "Jonas Berg", "山田 太郎", "सुनीता शर्मा"):
         ops.create_patient(other, dt.date(1975, 7, 1), "unknown", "GA-0107")
-    first = ops.start_visit(patient, "initial", ["gluteal_depression"])
+    three_weeks_ago = dt.date.today() - dt.timedelta(weeks=3)
+    first = ops.start_visit(patient, "initial", ["gluteal_depression"], three_weeks_ago)
     assert first is not None
     window.open_visit(first.id)
     fill_visit(window, 6, red_flag=False)

@@ -81,6 +81,10 @@ def test_an_impossible_date_of_birth_is_refused_at_the_field(qtbot: QtBot, local
     assert "not a real date" in dialog.date_of_birth.message.text()
     assert dialog.date_of_birth.message.isVisible()
     assert dialog.date_of_birth.edit.text() == ""  # nothing shown that would not be saved
+    message = dialog.date_of_birth.message  # the dialog grew: every wrapped line is shown
+    assert message.height() >= message.heightForWidth(message.width()) > message.minimumHeight()
+    below = message.mapTo(dialog, message.rect().bottomLeft()).y()
+    assert below < dialog.sex.mapTo(dialog, dialog.sex.rect().topLeft()).y()
     press_ok(dialog)
     assert not dialog.result()
     type_into(qtbot, dialog.date_of_birth.edit, "28/02/1974")
@@ -170,6 +174,25 @@ def test_out_of_range_history_numbers_are_refused_at_the_field(
     assert stored_answer(window, prompt_id) == int(good)
     type_into(qtbot, edit, "a lot")
     assert "not a number" in message.text() and edit.text() == good
+
+
+def test_a_refusal_message_stays_with_its_visit(qtbot: QtBot, visit_window: MainWindow) -> None:
+    """Opening another visit shows its own record: no "Not saved" left from the last one."""
+    window = visit_window
+    first = window.editor.visit
+    assert first is not None and window.patient is not None
+    edit = window.editor.history.rows["age_years"].input.edit  # type: ignore[attr-defined]
+    type_into(qtbot, edit, "300")
+    assert message_of(edit).isVisible()
+    second = window.ops.start_visit(
+        window.patient, "follow_up", list(first.observations.presentations)
+    )
+    assert second is not None
+    window.open_visit(second.id)
+    edit = window.editor.history.rows["age_years"].input.edit  # type: ignore[attr-defined]
+    assert not message_of(edit).isVisible() and message_of(edit).text() == ""
+    window.open_visit(first.id)
+    assert not message_of(edit).isVisible()
 
 
 def test_an_out_of_range_examination_measurement_is_refused(
