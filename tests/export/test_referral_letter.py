@@ -72,4 +72,5 @@ def test_the_suggested_letter_asks_about_the_flagged_condition(
         letter = suggested(kb, visit.signed_differential)
     condition = kb.conditions["cauda_equina_syndrome"].name
     assert letter.reason.startswith("Red flag:") and condition in letter.question
-    assert letter.addressee == "The receiving clinician"
+    # The must-exclude condition leads: addressed as its rule's action begins (its urgency).
+    assert letter.addressee == kb.red_flags["cauda_equina"].action.split(". ")[0] + "."
