@@ -4,6 +4,7 @@ with the clinician's own current PIN or an admin's. Storage decides (storage/acc
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -57,9 +58,15 @@ class SetPinDialog(QDialog):
             if repo.has_pin(clinician.id):
                 self.by.addItem(clinician.name, clinician.id)
         self.by_pin = _secret("Their current PIN")
+        self.admin = named(
+            QCheckBox("Admin (Settings, clinicians, others' PINs)"), "Admin", "An admin's act"
+        )
         if not first:
             form.addRow("Allowed by", self.by)
             form.addRow("Their PIN", self.by_pin)
+            form.addRow("", self.admin)
+        self.who.currentIndexChanged.connect(self._show_role)
+        self._show_role()
         layout.addLayout(form)
         self.error = QLabel("")
         self.error.setObjectName("error")
@@ -72,6 +79,10 @@ class SetPinDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
+    def _show_role(self) -> None:
+        chosen = self.who.currentData()
+        self.admin.setChecked(chosen is not None and self.repo.is_admin(int(chosen)))
+
     def _save(self) -> None:
         if self.pin.text() != self.again.text():
             self.error.setText("The two PINs differ. Type the new PIN twice.")
@@ -83,6 +94,10 @@ class SetPinDialog(QDialog):
             self.repo.set_pin(
                 target, self.pin.text(), by=by, by_pin=None if first else self.by_pin.text()
             )
+            if not first and self.admin.isChecked() != self.repo.is_admin(target):
+                self.repo.set_admin(
+                    target, self.admin.isChecked(), by=by, by_pin=self.by_pin.text()
+                )
         except AppError as exc:
             self.error.setText(str(exc))
             return

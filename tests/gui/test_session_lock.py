@@ -171,3 +171,15 @@ def test_clinicians_set_their_pins_in_the_window(qtbot: QtBot, window: MainWindo
     assert "not Dr Jane Roe's PIN" in said[0]
     assert repo.has_pin(sam.id) and not repo.is_admin(sam.id)
     assert "4711" not in str(repo.audit_trail())
+
+    def make_admin(dialog: SetPinDialog) -> None:
+        dialog.who.setCurrentIndex(dialog.who.findData(sam.id))
+        for field, text in ((dialog.pin, "3333"), (dialog.again, "3333"), (dialog.by_pin, "4711")):
+            qtbot.keyClicks(field, text)
+        dialog.admin.setChecked(True)
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).click()
+
+    answer_dialog(SetPinDialog, make_admin)
+    lock.pin_action.trigger()
+    assert repo.is_admin(sam.id)
+    assert repo.unlock(sam.id, "3333").name == "Sam Lee"
