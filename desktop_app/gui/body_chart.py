@@ -33,6 +33,7 @@ from desktop_app.gui.widgets import hint, named
 
 NUMBER_PIXELS = 11  # region numbers: legible at 100 %, and chips that do not touch
 NUMBER_INK = "#1f3447"
+CARD = "#fbfaf8"
 
 
 class ChartView(QWidget):
@@ -148,6 +149,11 @@ class ChartView(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        # The drawing is a light illustration with dark captions: on its own light card it reads
+        # the same under a dark system palette (the captions were dark grey on dark grey).
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(CARD))
+        painter.drawRoundedRect(self._viewport(), 6, 6)
         self.renderer.render(painter, self._viewport())
         if self._hover:
             bounds = self.renderer.boundsOnElement(self._hover)

@@ -7,6 +7,7 @@ from html import escape
 
 import pytest
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QColor, QPalette
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.knowledge import KnowledgeBase
@@ -86,3 +87,20 @@ def test_every_region_is_numbered_legibly_and_named_in_the_legend(
     legend = editor.chart.legend.text()
     for region in kb.body_chart.regions:
         assert f"<b>{numbers[region.id]}</b> {escape(region.name)}" in legend
+
+
+def test_the_drawing_and_its_captions_read_under_a_dark_palette(window: MainWindow) -> None:
+    """The captions are dark grey: the drawing sits on its own light card in any theme."""
+    create_patient(window, "Ines Duarte", QDate(1979, 3, 9))
+    start_visit(window, ["buttock_pain"])
+    view = window.editor.chart.views["posterior"]
+    dark = QPalette(view.palette())
+    dark.setColor(QPalette.ColorRole.Window, QColor("#202124"))
+    view.setPalette(dark)
+    view.setAutoFillBackground(True)
+    view.resize(240, 420)
+    image = view.grab().toImage()
+    box = view._viewport()
+    inside = image.pixelColor(int(box.left()) + 8, int(box.bottom()) - 4)  # by the caption
+    outside = image.pixelColor(1, 1) if box.left() > 2 else image.pixelColor(1, int(box.top()) - 2)
+    assert inside.lightness() > 230 and outside.lightness() < 60, (inside.name(), outside.name())
