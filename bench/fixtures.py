@@ -98,9 +98,11 @@ def patients_database(
     path = ctx.cache_dir / f"{prefix}{_key(patients, visits)}.sqlite3"
     if path.exists():
         return path
+    partial = ctx.cache_dir / f"{prefix}{_key(patients, visits)}.partial"
+    if _being_built(partial, path, ctx):  # another bench run on this machine is making it
+        return path
     for stale in ctx.cache_dir.glob(f"{prefix}*"):
         stale.unlink()
-    partial = ctx.cache_dir / f"{prefix}{_key(patients, visits)}.partial"
     started = time.perf_counter()
     ctx.log(f"[bench] building {path.name} with the demo-data generator (cached) ...")
     if visits:
@@ -115,6 +117,22 @@ def patients_database(
     partial.rename(path)
     ctx.log(f"[bench] built in {time.perf_counter() - started:.0f} s")
     return path
+
+
+def _being_built(partial: Path, path: Path, ctx: Context) -> bool:
+    """Wait for a build another process is writing (its files changed in the last 2 minutes);
+    True once the finished file is there."""
+
+    def busy() -> bool:
+        side = [partial, Path(f"{partial}-wal")]
+        return any(p.exists() and time.time() - p.stat().st_mtime < 120 for p in side)
+
+    if not busy():
+        return False
+    ctx.log(f"[bench] waiting for another run building {path.name} ...")
+    while not path.exists() and busy():
+        time.sleep(5)
+    return path.exists()
 
 
 WORKSPACE = ROOT / "bench" / "workspace.py"
