@@ -72,13 +72,17 @@ def passphrase() -> str | None:
 
 
 def is_encrypted(path: Path) -> bool:
-    """True for a non-empty file that is not plain SQLite (SQLCipher's pages are random bytes)."""
+    """True for a file that may be SQLCipher's: not plain SQLite, and whole pages (a database
+    file is always a whole number of pages of at least 512 bytes; its pages are random bytes).
+    Any other file is reported as not a database instead of being asked for a passphrase."""
     try:
         with open(path, "rb") as file:
             start = file.read(len(HEADER))
+            size = os.fstat(file.fileno()).st_size
     except OSError:
         return False
-    return len(start) == len(HEADER) and start != HEADER
+    whole_pages = size >= 512 and size % 512 == 0
+    return whole_pages and len(start) == len(HEADER) and start != HEADER
 
 
 def _require() -> ModuleType:

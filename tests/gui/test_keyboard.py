@@ -104,6 +104,9 @@ def test_keyboard_path_through_a_visit(
     out = tmp_path / "summary.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
     qtbot.keyClick(window, Qt.Key.Key_E, CTRL)
+    job = window.export_job
+    assert job is not None
+    qtbot.waitUntil(lambda: job.ended, timeout=60_000)  # written off the GUI thread
     assert out.read_bytes().startswith(b"%PDF")
     assert window.store.value("export_dir") == str(tmp_path)  # offered first next time
     qtbot.keyClick(window, Qt.Key.Key_F, CTRL)
