@@ -97,6 +97,16 @@ class View:
         wanted = set(known)
         return tuple(s for s in self.shapes if s.id and s.region in wanted)
 
+    def numbered(self, numbers: Mapping[str, int]) -> dict[str, int]:
+        """The shape that carries each region's number: its first in this view."""
+        found: dict[str, int] = {}
+        seen: set[str] = set()
+        for shape in self.shapes:
+            if shape.id and shape.region in numbers and shape.region not in seen:
+                seen.add(shape.region)
+                found[shape.id] = numbers[shape.region]
+        return found
+
     def region_label(self, label: Label) -> bool:
         """A region's name written on or just below it (not a caption such as "Left side")."""
         near = 2 * label.size  # the small regions carry their name underneath
@@ -144,6 +154,12 @@ class View:
             )
         parts.append("</svg>")
         return "\n".join(parts).encode("utf-8")
+
+
+def region_numbers(body: BodyChart) -> dict[str, int]:
+    """Each region's number on the drawing, on screen and on paper, and in the legend that names
+    it (the knowledge base's order): a name written on a region is too small to read."""
+    return {region.id: n for n, region in enumerate(body.regions, start=1)}
 
 
 def path_data(segments: Iterable[Segment]) -> str:

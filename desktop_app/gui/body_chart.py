@@ -61,14 +61,8 @@ class ChartView(QWidget):
         self.update()
 
     def number_regions(self, numbers: Mapping[str, int]) -> None:
-        """Number each region once, on its first shape in this view: a name written on the
-        drawing would be too small to read at any size that fits the screen."""
-        self.numbers = {}
-        for element, shape in self.shapes.items():
-            if shape.region in numbers and shape.region not in {
-                self.shapes[e].region for e in self.numbers
-            }:
-                self.numbers[element] = numbers[shape.region]
+        """Number each region once (core.body_chart: the same shapes and numbers as on paper)."""
+        self.numbers = {e: n for e, n in self.view.numbered(numbers).items() if e in self.shapes}
         self._reload()
 
     def number_chips(self) -> dict[str, QRectF]:
@@ -233,7 +227,7 @@ class BodyChartPanel(QWidget):
         self.views = {
             v: ChartView(chart.load_view(paths.BODY_CHART, v), regions) for v in chart.VIEWS
         }
-        numbers = {region.id: n for n, region in enumerate(kb.body_chart.regions, start=1)}
+        numbers = chart.region_numbers(kb.body_chart)
         for view in self.views.values():
             view.number_regions(numbers)
             view.regionClicked.connect(self._clicked)
