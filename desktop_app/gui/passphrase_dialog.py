@@ -14,7 +14,9 @@ from desktop_app.storage import encryption
 def ask_passphrase(db_path: Path) -> bool:
     """True when the database can be opened: not encrypted, a passphrase already given, or the
     one typed now opens it. False when the user cancels."""
-    if not encryption.is_encrypted(db_path) or encryption.passphrase():
+    if not encryption.available() or encryption.passphrase():
+        return True  # without SQLCipher, opening says the file is not a database (or encrypted)
+    if not encryption.is_encrypted(db_path):
         return True
     while True:
         text, ok = QInputDialog.getText(

@@ -72,17 +72,17 @@ def passphrase() -> str | None:
 
 
 def is_encrypted(path: Path) -> bool:
-    """True for a file that may be SQLCipher's: not plain SQLite, and whole pages (a database
-    file is always a whole number of pages of at least 512 bytes; its pages are random bytes).
-    Any other file is reported as not a database instead of being asked for a passphrase."""
+    """True for a file that looks like SQLCipher's: whole pages (a multiple of 512 bytes) that
+    start with a random salt, not SQLite's header and not text (any other file is not ours)."""
     try:
+        size = os.path.getsize(path)
         with open(path, "rb") as file:
             start = file.read(len(HEADER))
-            size = os.fstat(file.fileno()).st_size
     except OSError:
         return False
-    whole_pages = size >= 512 and size % 512 == 0
-    return whole_pages and len(start) == len(HEADER) and start != HEADER
+    if size == 0 or size % 512 or len(start) < len(HEADER) or start == HEADER:
+        return False
+    return not all(32 <= byte < 127 or byte in b"\t\n\r" for byte in start)
 
 
 def _require() -> ModuleType:

@@ -128,3 +128,16 @@ def test_encrypt_copy_decrypt_export_and_rekey(
     conn = sqlite3.connect(exported)  # the plain export is an ordinary SQLite database
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     conn.close()
+
+
+def test_only_a_file_that_looks_like_sqlcipher_counts_as_encrypted(
+    tmp_path: Path, kb: KnowledgeBase, secret: str
+) -> None:
+    db = tmp_path / "visits.sqlite3"
+    _records(db, kb)
+    text = tmp_path / "notes.sqlite3"
+    text.write_bytes(b"this is not a database, just some text " * 512)  # 512 x 39 bytes
+    page_of_text = tmp_path / "page.sqlite3"
+    page_of_text.write_bytes(b"x" * 4096)
+    assert encryption.is_encrypted(db)
+    assert not any(encryption.is_encrypted(p) for p in (text, page_of_text, tmp_path / "none"))
