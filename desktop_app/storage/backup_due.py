@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import sqlite3
 import time
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from desktop_app.core.errors import StorageError
 from desktop_app.storage import anchor, audit
 from desktop_app.storage.backup import backups, default_backup_dir
 from desktop_app.storage.database import connect
+from desktop_app.storage.encryption import DB_OR_STORAGE_ERRORS
 
 log = logging.getLogger(__name__)
 EVERY = dt.timedelta(days=1)
@@ -49,7 +49,7 @@ def _head(db_path: Path) -> anchor.Head | None:
             return anchor.Head(*audit.head(Database(conn, execute_plugins=False)))
         finally:
             conn.close()
-    except (sqlite3.Error, StorageError):
+    except DB_OR_STORAGE_ERRORS:  # either binding's errors (sqlcipher3's are not sqlite3's)
         return None
 
 

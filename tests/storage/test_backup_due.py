@@ -55,3 +55,25 @@ def test_a_stopped_start_up_backup_leaves_no_copy(repo: Repository, patient: Pat
     assert backups(repo.path, folder) == []
     assert not folder.is_dir() or not any(p.name.endswith(".partial") for p in folder.iterdir())
     assert startup_backup(repo, keep=3) is not None  # the next start backs up as usual
+
+
+def test_an_encrypted_file_it_cannot_read_leaves_the_backup_due(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLCipher's errors are not sqlite3.Error: one reading the head must not escape."""
+    cipher = pytest.importorskip("sqlcipher3.dbapi2")
+    from desktop_app.storage import encryption
+
+    monkeypatch.setenv(encryption.ENV, "a passphrase")
+    db = tmp_path / "visits.sqlite3"
+    conn = cipher.connect(str(db))
+    conn.execute("PRAGMA key = 'a passphrase'")
+    conn.execute("CREATE TABLE other (x)")  # keyed, but no audit log: reading the head fails
+    conn.commit()
+    conn.close()
+    folder = default_backup_dir(db)
+    folder.mkdir()
+    old = folder / f"{db.stem}-20240101-000000.sqlite3"
+    old.write_bytes(b"")
+    _age(old, 2)
+    assert not_due(db) == ""  # the backup runs and says what is wrong
