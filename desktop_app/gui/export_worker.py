@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desktop_app.core.errors import AppError
 from desktop_app.core.referral import ReferralLetter
@@ -25,6 +25,14 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 FAILED = "Could not export the PDF"
+NOT_AUDITED = "PDF written, not audited"
+
+
+def not_audited_text(written: Path, why: str) -> str:
+    return (
+        f"{written} was written, but the audit log has no entry for this export: {why} "
+        "The file is complete; note the export by hand."
+    )
 
 
 class ExportCancelled(Exception):
@@ -85,7 +93,9 @@ class ExportJob(QObject):
             if exc is not None:
                 raise exc
             assert written is not None
-            record_export(self.ops.repo, self.job, written)
+            why = record_export(self.ops.repo, self.job, written).not_audited
+            if why:  # the file is complete: say so, and that the log has no entry for it
+                QMessageBox.warning(self.window, NOT_AUDITED, not_audited_text(written, why))
             self.done.emit(written)
         except AppError as error:
             log.warning("export failed: %s", type(error).__name__)

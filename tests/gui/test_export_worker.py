@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from desktop_app.gui.export_worker import start_export
+from desktop_app.gui.export_worker import NOT_AUDITED, start_export
 from desktop_app.gui.main_window import MainWindow
+from tests.gui.conftest import Recorder
 
 
 def _visits(window: MainWindow, count: int) -> int:
@@ -59,3 +63,28 @@ def test_a_cancelled_export_writes_and_audits_nothing(
     assert cancelled == [True]
     assert not out.exists() and list(tmp_path.glob("history*")) == []
     assert _exports(window, visit_id) == []
+
+
+def test_a_pdf_written_but_not_audited_says_so(
+    qtbot: QtBot,
+    open_app: Callable[[], MainWindow],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    """A second copy opens read-only: its export is written, but its log cannot take the entry."""
+    first = open_app()
+    visit_id = _visits(first, 1)
+    second = open_app()
+    assert second.ops.repo.read_only
+    shown = Recorder()
+    monkeypatch.setattr(QMessageBox, "warning", shown)
+    out = tmp_path / "summary.pdf"
+    job = start_export(second.ops, second, visit_id, "summary", out)
+    assert job is not None
+    written: list[Path] = []
+    job.done.connect(written.append)
+    qtbot.waitUntil(lambda: job.ended, timeout=60_000)
+    assert written == [out] and out.read_bytes().startswith(b"%PDF")
+    [(title, text)] = shown.calls
+    assert title == NOT_AUDITED and str(out) in text and "read-only" in text
+    assert _exports(first, visit_id) == []
