@@ -84,11 +84,17 @@ class SetPinDialog(QDialog):
         self.admin.setChecked(chosen is not None and self.repo.is_admin(int(chosen)))
 
     def _save(self) -> None:
+        if self.who.currentData() is None:  # no clinician yet (the first-run set-up skipped)
+            self.error.setText("Add a clinician first, in File › Settings and backups.")
+            return
         if self.pin.text() != self.again.text():
             self.error.setText("The two PINs differ. Type the new PIN twice.")
             return
         target = int(self.who.currentData())
         first = not self.repo.accounts_in_use()
+        if not first and self.by.currentData() is None:
+            self.error.setText("No clinician who works here has a PIN to allow this.")
+            return
         by = target if first else int(self.by.currentData())
         try:
             self.repo.set_pin(

@@ -93,6 +93,9 @@ class PinDialog(QDialog):
         self.pin.setFocus()
 
     def _try(self) -> None:
+        if self.who.currentData() is None:
+            self.error.setText("No clinician who works here has a PIN that can do this.")
+            return
         try:
             self.clinician = self._check(int(self.who.currentData()), self.pin.text())
         except AppError as exc:

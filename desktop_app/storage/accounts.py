@@ -121,11 +121,7 @@ class AccountStore(ClinicianStore):
             actor = self.check_admin(by, by_pin)
             if not self.has_pin(clinician_id):
                 raise AccessDenied(f"{target.name} needs a PIN before they can be an admin.")
-            admins = self.db.execute(
-                "SELECT count(*) FROM user_accounts WHERE is_admin = 1 AND clinician_id <> ?",
-                [clinician_id],
-            ).fetchone()[0]
-            if not admin and admins == 0:
+            if not admin and not self._other_active_admins(clinician_id):
                 raise AccessDenied(
                     f"{target.name} is the last admin: make someone else an admin first."
                 )
@@ -135,6 +131,32 @@ class AccountStore(ClinicianStore):
             )
             role = "admin" if admin else "not admin"
             audit.append(self.db, actor.actor, "set role", "clinician", target.id, role)
+
+    def _other_active_admins(self, clinician_id: int) -> int:
+        """Admins other than clinician_id who work here: an inactive one cannot unlock."""
+        return int(
+            self.db.execute(
+                "SELECT count(*) FROM user_accounts a JOIN clinicians c ON c.id = a.clinician_id "
+                "WHERE a.is_admin = 1 AND c.active = 1 AND a.clinician_id <> ?",
+                [clinician_id],
+            ).fetchone()[0]
+        )
+
+    @storage_call
+    def update_clinician(self, clinician: Clinician) -> Clinician:
+        """As ClinicianStore's, but the last admin who works here stays active: with accounts
+        in use and no active admin, nobody could open Settings (and, with no other PIN, the
+        lock)."""
+        if (
+            not clinician.active
+            and self.is_admin(clinician.id)
+            and not self._other_active_admins(clinician.id)
+        ):
+            raise AccessDenied(
+                f"{clinician.name} is the last admin: make someone else an admin before marking "
+                "them as no longer working here."
+            )
+        return super().update_clinician(clinician)
 
     @storage_call
     def lock_minutes(self) -> int:

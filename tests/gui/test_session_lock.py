@@ -4,15 +4,18 @@ typed is lost, every unlock and opened record is in the audit log, Settings need
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
+from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.gui.main_window import MainWindow
 from desktop_app.gui.session_lock import PinDialog, SessionLock
 from desktop_app.gui.settings_dialog import SettingsDialog
 from desktop_app.gui.visit_editor import TABS
+from desktop_app.storage.repository import Repository
 from tests.gui.conftest import answer_dialog
 from tests.gui.flows import activate, create_patient, start_visit
 
@@ -183,3 +186,20 @@ def test_clinicians_set_their_pins_in_the_window(qtbot: QtBot, window: MainWindo
     lock.pin_action.trigger()
     assert repo.is_admin(sam.id)
     assert repo.unlock(sam.id, "3333").name == "Sam Lee"
+
+
+def test_a_pin_before_any_clinician_is_added_says_what_to_do(
+    qtbot: QtBot, tmp_path: Path, kb: KnowledgeBase
+) -> None:
+    """The first-run set-up was skipped: the PIN dialog has nobody to choose, and says so."""
+    from desktop_app.gui.pin_dialog import SetPinDialog
+
+    with Repository.open(tmp_path / "visits.sqlite3", kb) as repo:
+        assert repo.clinicians() == []
+        dialog = SetPinDialog(repo)
+        qtbot.addWidget(dialog)
+        qtbot.keyClicks(dialog.pin, "4711")
+        qtbot.keyClicks(dialog.again, "4711")
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).click()
+        assert "Add a clinician first" in dialog.error.text() and dialog.result() == 0
+        assert not repo.accounts_in_use()

@@ -120,6 +120,25 @@ def test_an_inactive_clinician_cannot_unlock(repo: Repository) -> None:
         repo.unlock(sam, "2222")
 
 
+def test_the_last_admin_who_works_here_cannot_be_marked_inactive(repo: Repository) -> None:
+    """Accounts in use with no active admin would lock everyone out: the lock lists only active
+    clinicians with a PIN, and Settings (where an admin is made) need an active admin's PIN."""
+    from dataclasses import replace
+
+    alex = signer(repo, "Alex Morgan")
+    sam = signer(repo, "Sam Lee")
+    repo.set_pin(alex, "4711", by=alex)  # the first admin
+    repo.set_pin(sam, "2222", by=alex, by_pin="4711")
+    with pytest.raises(AccessDenied, match="last admin"):
+        repo.update_clinician(replace(repo.clinician(alex), active=False))
+    assert repo.clinician(alex).active and repo.unlock(alex, "4711").id == alex
+    repo.set_admin(sam, True, by=alex, by_pin="4711")
+    repo.update_clinician(replace(repo.clinician(alex), active=False))  # Sam is an admin now
+    with pytest.raises(AccessDenied, match="last admin"):
+        repo.set_admin(sam, False, by=sam, by_pin="2222")  # Alex, inactive, cannot stand in
+    assert repo.check_admin(sam, "2222").id == sam
+
+
 def test_the_idle_clock() -> None:
     clock = IdleClock(minutes=2)
     clock.touch(1000.0)
