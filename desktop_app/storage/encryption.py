@@ -139,11 +139,18 @@ def connect_like(conn: Any, target: Path) -> Any:
 def _export(conn: Any, target: Path, secret: str) -> None:
     """sqlcipher_export: every table of conn's database into a new file keyed with `secret`
     ('' for a plain SQLite file)."""
-    conn.execute("ATTACH DATABASE ? AS copy KEY ?", [str(target), secret])
     try:
-        conn.execute("SELECT sqlcipher_export('copy')")
-    finally:
-        conn.execute("DETACH DATABASE copy")
+        conn.execute("ATTACH DATABASE ? AS copy KEY ?", [str(target), secret])
+        try:
+            conn.execute("SELECT sqlcipher_export('copy')")
+        finally:
+            conn.execute("DETACH DATABASE copy")
+    except DB_ERRORS as exc:  # a missing folder, a full disk: the copy is removed, not left half
+        Path(target).unlink(missing_ok=True)
+        raise StorageError(
+            f"The copy {target} could not be written ({exc}). Nothing else was changed: check "
+            "that its folder exists, can be written and has space."
+        ) from None
 
 
 def encrypted_copy(source: Path, target: Path, secret: str) -> None:

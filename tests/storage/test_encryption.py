@@ -141,3 +141,20 @@ def test_only_a_file_that_looks_like_sqlcipher_counts_as_encrypted(
     page_of_text.write_bytes(b"x" * 4096)
     assert encryption.is_encrypted(db)
     assert not any(encryption.is_encrypted(p) for p in (text, page_of_text, tmp_path / "none"))
+
+
+def test_a_copy_that_cannot_be_written_says_so_in_one_line(
+    tmp_path: Path, kb: KnowledgeBase, secret: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """SQLCipher's own errors (not sqlite3.Error) while writing a copy: a message, no traceback."""
+    from desktop_app.app import main
+
+    db = tmp_path / "visits.sqlite3"
+    _records(db, kb)  # encrypted (the passphrase is set)
+    missing = tmp_path / "no such folder" / "copy.sqlite3"
+    assert main(["--db", str(db), "decrypt-export", "--out", str(missing)]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and err.startswith("error: ") and str(missing) in err
+    assert not missing.parent.exists()
+    with Repository.open(db, kb) as repo:
+        assert "decrypt export" not in [e.action for e in repo.audit_trail()]
