@@ -21,7 +21,6 @@ from desktop_app.core.errors import AppError, VisitLocked
 from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.core.observations import Mark, Observations
 from desktop_app.core.records import Amendment, MeasureResult, Patient, RedFlagAck, Settings, Visit
-from desktop_app.core.referral import ReferralLetter
 from desktop_app.core.signing import SigningRefused
 from desktop_app.gui.clinician_operations import ClinicianOperations
 from desktop_app.gui.visit_operations import VisitOperations
@@ -276,27 +275,6 @@ class Operations(ClinicianOperations, VisitOperations, QObject):
             self._remember(by)
             self.visitStatusChanged.emit(visit_id)
         return amendment
-
-    def export(
-        self,
-        visit_id: int,
-        kind: str,
-        out: Path,
-        *,
-        author: int | None = None,
-        letter: ReferralLetter | None = None,
-    ) -> Path | None:
-        """Write a PDF of the visit (summary, referral or history), from clinician `author`
-        (else whoever signed); a referral with its addressee, reason and question."""
-        from desktop_app import reporting  # ReportLab loads only when exporting
-
-        return self._run(
-            "Could not export the PDF",
-            lambda: reporting.export_visit(
-                self.repo, self.kb, visit_id, kind, out, author=author, letter=letter
-            ),
-            write=False,
-        )
 
     # -- settings and backups ---------------------------------------------------------------
     def save_settings(self, settings: Settings) -> bool:

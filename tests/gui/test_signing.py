@@ -20,6 +20,7 @@ from desktop_app.gui.clinician_dialogs import (
     FirstRunDialog,
 )
 from desktop_app.gui.dialogs import AmendDialog
+from desktop_app.gui.export_worker import start_export
 from desktop_app.gui.main_window import MainWindow
 from desktop_app.gui.referral_dialog import ReferralDialog
 from desktop_app.gui.settings_dialog import SettingsDialog
@@ -121,8 +122,10 @@ def test_the_chosen_signer_and_author_are_stored_audited_and_printed(
     actors = {e.action: e.actor for e in repo.audit_trail("visit", str(visit_id))}
     assert actors["sign"] == actors["amend"] == f"Sam Lee (clinician {sam.id})"
 
-    written = window.ops.export(visit_id, "summary", tmp_path / "summary.pdf")
-    assert written is not None
+    written = tmp_path / "summary.pdf"
+    job = start_export(window.ops, window, visit_id, "summary", written)  # as File > Export does
+    assert job is not None
+    qtbot.waitUntil(lambda: job.ended, timeout=60_000)
     assert f"Signed by {SAM}" in text(written)
 
 
