@@ -9,13 +9,13 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop_app.core.errors import AppError
+from desktop_app.gui.dialogs import error_label
 from desktop_app.gui.widgets import heading, hint, named
 from desktop_app.storage.repository import Repository
 
@@ -68,9 +68,7 @@ class SetPinDialog(QDialog):
         self.who.currentIndexChanged.connect(self._show_role)
         self._show_role()
         layout.addLayout(form)
-        self.error = QLabel("")
-        self.error.setObjectName("error")
-        self.error.setWordWrap(True)
+        self.error = error_label()  # grows with a wrapped message (widgets.WrapLabel)
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel

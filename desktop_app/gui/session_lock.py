@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QMenu,
     QVBoxLayout,
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.accounts import DEFAULT_LOCK_MINUTES, IdleClock
 from desktop_app.core.clinicians import Clinician
 from desktop_app.core.errors import AppError
+from desktop_app.gui.dialogs import error_label
 from desktop_app.gui.widgets import heading, hint, named
 
 if TYPE_CHECKING:
@@ -79,9 +79,7 @@ class PinDialog(QDialog):
         form.addRow("Clinician", self.who)
         form.addRow("PIN", self.pin)
         layout.addLayout(form)
-        self.error = QLabel("")
-        self.error.setObjectName("error")
-        self.error.setWordWrap(True)
+        self.error = error_label()  # grows with a wrapped message (widgets.WrapLabel)
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
         if can_cancel:
