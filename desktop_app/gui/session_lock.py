@@ -46,6 +46,11 @@ ACTIVITY = {
     QEvent.Type.Wheel,
     QEvent.Type.TouchBegin,
 }
+WHEN_IDLE = (
+    "The app locked itself after it was not used for a while. Enter your PIN to go on: "
+    "everything on screen is kept."
+)
+AT_START = "Clinicians here use a PIN. Enter yours to open the app."
 
 
 class PinDialog(QDialog):
@@ -174,7 +179,7 @@ class SessionLock(QObject):
         """At start: locked at once when accounts are in use, else only the idle timer."""
         if self._in_use():
             self._watch()
-            self.lock()
+            self.lock(AT_START)
         else:
             self._arm()
 
@@ -209,7 +214,7 @@ class SessionLock(QObject):
             return
         self._arm()
 
-    def lock(self) -> None:
+    def lock(self, why: str = WHEN_IDLE) -> None:
         """Save what is being typed, then cover the window until a clinician's PIN unlocks it."""
         self.window._flush_editor()  # saved before anyone else sits down
         clinicians = [c for c in self._repo.clinicians() if self._repo.has_pin(c.id)]
@@ -217,8 +222,7 @@ class SessionLock(QObject):
             clinicians,
             self._repo.unlock,
             "Locked",
-            "The app locked itself after it was not used for a while. Enter your PIN to go "
-            "on: everything on screen is kept.",
+            why,
             self.window,
             can_cancel=False,
         )

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QLabel
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.knowledge import KnowledgeBase
@@ -135,6 +135,8 @@ def test_a_window_opens_locked_once_accounts_are_in_use(
     lock = again.findChild(SessionLock)
     assert lock is not None and lock.dialog is not None and lock.dialog.isVisible()
     assert lock.dialog.who.currentText() == "Dr Jane Roe"
+    shown = " ".join(label.text() for label in lock.dialog.findChildren(QLabel))
+    assert "Enter yours to open the app" in shown and "not used for a while" not in shown
 
 
 def test_clinicians_set_their_pins_in_the_window(qtbot: QtBot, window: MainWindow) -> None:
