@@ -151,7 +151,12 @@ class Store:
             except BaseException:
                 lock.release()
                 raise
-        conn = connect(path, read_only=bool(reason))
+        try:
+            conn = connect(path, read_only=bool(reason))
+        except BaseException:  # a wrong passphrase, a broken installation: no lock left held
+            if lock is not None:
+                lock.release()
+            raise
         try:
             db = prepare(conn, path, read_only=bool(reason))
             if lock is not None:

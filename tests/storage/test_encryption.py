@@ -81,6 +81,9 @@ def test_a_missing_or_wrong_passphrase_says_so_and_changes_nothing(
     with pytest.raises(encryption.PassphraseNeeded, match="no way to recover"):
         Repository.open(db, kb)
     assert db.read_bytes() == before
+    monkeypatch.setenv(encryption.ENV, secret)
+    with Repository.open(db, kb) as repo:  # the refused open left no writer lock behind
+        assert not repo.read_only, repo.read_only_reason
 
 
 def test_an_encrypted_backup_restores_encrypted_and_intact(
