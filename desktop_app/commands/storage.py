@@ -63,12 +63,20 @@ def run_restore(args: argparse.Namespace) -> int:
 
         return run_server_restore(args, url)
     target = app_of(args).database_path()
+    from desktop_app.storage import encryption
     from desktop_app.storage.backup import restore_database
 
+    was_encrypted = encryption.is_encrypted(target)
     aside = restore_database(args.file, target)
     print(f"Restored {target} from {args.file}.")
     if aside is not None:
         print(f"The database it replaced was kept as {aside}.")
+    if was_encrypted and not encryption.is_encrypted(target):  # the copy is as the backup was
+        print(
+            f"warning: {args.file} was not encrypted, so neither is {target} now. Encrypt it "
+            "again with encrypt-copy.",
+            file=sys.stderr,
+        )
     return 0
 
 
