@@ -21,7 +21,6 @@ FLAG_HEADINGS = {
     "urgent": "RED FLAG — URGENT",
     "routine": "Routine review (information, not an alarm)",
 }
-ACKNOWLEDGED_LEVELS = ("emergency", "urgent")
 MUST_EXCLUDE_TITLE = "Must exclude now"
 SAFETY_NET_TITLE = "If any of these happen, seek help"
 

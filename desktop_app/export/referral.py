@@ -7,6 +7,7 @@ from typing import Any
 
 from desktop_app.core import safety_wording as sw
 from desktop_app.core.referral import conditions_in_question, suggested
+from desktop_app.core.signing import needs_acknowledgement
 from desktop_app.export import layout
 from desktop_app.export import wording as w
 from desktop_app.export.bundle import VisitBundle
@@ -115,7 +116,7 @@ def render_referral(bundle: VisitBundle) -> bytes:
     for alert in bundle.differential.red_flags:
         heading = sw.flag_heading(alert.urgency, alert.name)
         body.append(rich(f"{markup(heading)}. {markup(alert.action)}", flag_style(alert.urgency)))
-        if alert.urgency in sw.ACKNOWLEDGED_LEVELS:
+        if needs_acknowledgement(alert):
             ack = w.acknowledgement_text(visit.red_flag_acks.get(alert.flag_id))
             body.append(para(ack, "small"))
     body.append(para("Findings", "h2"))

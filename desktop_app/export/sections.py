@@ -11,6 +11,7 @@ from desktop_app.core.diagnosis import ConditionResult, Differential, format_pro
 from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.core.measures import change, format_change
 from desktop_app.core.records import Amendment, Patient, Settings, Visit
+from desktop_app.core.signing import needs_acknowledgement
 from desktop_app.export import wording as w
 from desktop_app.export.body_chart import body_chart_flowable
 from desktop_app.export.fonts import REGULAR, markup
@@ -296,7 +297,7 @@ def differential_section(
             rich(markup(sw.flag_heading(alert.urgency, alert.name)), flag_style(alert.urgency))
         )
         out.append(rich(f"<i>Action:</i> {markup(alert.action)}"))
-        if alert.urgency in sw.ACKNOWLEDGED_LEVELS:
+        if needs_acknowledgement(alert):
             ack = w.acknowledgement_text(visit.red_flag_acks.get(alert.flag_id))
             out.append(rich(f"<i>Acknowledged:</i> {markup(ack)}"))
         out.append(spacer(3))

@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from desktop_app.core import safety_wording as sw
 from desktop_app.core.diagnosis import assess
 from desktop_app.core.knowledge import KnowledgeBase
+from desktop_app.core.signing import needs_acknowledgement
 from desktop_app.core.validation import observations_from_dict
 from desktop_app.export import write_pdf
 from desktop_app.export.styles import ALERT, CAUTION, INK
@@ -61,7 +62,7 @@ def test_the_summary_and_the_letter_draw_each_level_in_its_own_way(
     bundle = three_level_bundle(kb)
     levels = {a.urgency for a in bundle.differential.red_flags}
     assert levels == {"emergency", "urgent", "routine"}
-    alarms = [a for a in bundle.differential.red_flags if a.urgency in sw.ACKNOWLEDGED_LEVELS]
+    alarms = [a for a in bundle.differential.red_flags if needs_acknowledgement(a)]
     for kind in ("summary", "referral"):
         pdf = write_pdf(kind, bundle, tmp_path / f"{kind}.pdf")
         runs = coloured_text(pdf)
