@@ -58,7 +58,7 @@ def test_a_positive_sij_test_with_fragile_bone_shows_the_sacral_fracture_warning
     fragile = visit({"age_years": 67, "osteoporosis": "yes"}, {"sij_thigh_thrust": RIGHT_POS})
     assert fired(shipped, fragile).get("insufficiency_fracture") == "urgent"
     action = shipped.red_flags["insufficiency_fracture"].action
-    assert "Sacroiliac provocation tests are often positive" in action
+    assert "a positive SIJ test does not exclude a sacral fracture" in action
     # Post-partum sacroiliac pain: the same positive test, no bone fragility.
     post_partum = visit(
         {"age_years": 31, "pregnancy_postpartum": "yes", "osteoporosis": "no"},
@@ -67,9 +67,15 @@ def test_a_positive_sij_test_with_fragile_bone_shows_the_sacral_fracture_warning
     assert alarms(shipped, post_partum) == {}
 
 
-def test_every_fracture_rule_warns_that_sij_provocation_is_positive_in_sacral_fracture(shipped):
+def test_every_fracture_rule_warns_that_a_positive_sij_test_does_not_exclude_a_sacral_fracture(
+    shipped,
+):
     for rule in ("fracture", "insufficiency_fracture", "bone_stress_injury"):
-        assert "Sacroiliac provocation tests are often positive" in shipped.red_flags[rule].action
+        action = shipped.red_flags[rule].action
+        assert "does not exclude a sacral fracture" in action
+        # Harris 2016 names FABER; the other SIJ tests are said to be reasoning, not a finding.
+        assert "FABER is a described finding of sacral stress fractures (Harris 2016)" in action
+        assert "clinical reasoning" in action
 
 
 def test_a_recent_fall_from_standing_at_74_is_urgent_but_an_old_stable_one_is_not(shipped):
