@@ -51,25 +51,28 @@ class Shape:
     def region(self) -> str:
         return self.id.rpartition("-")[0]
 
-    def contains(self, x: float, y: float, margin: float = 0) -> bool:
-        """Whether a point lies within the shape's bounding box grown by `margin`."""
+    @property
+    def bounds(self) -> tuple[float, float, float, float]:
+        """The bounding box (left, top, right, bottom)."""
         if self.kind == "ellipse":
             cx, cy, rx, ry = self.ellipse
-            return abs(x - cx) <= rx + margin and abs(y - cy) <= ry + margin
+            return cx - rx, cy - ry, cx + rx, cy + ry
         xs = [v for _, p in self.segments for v in p[0::2]]
         ys = [v for _, p in self.segments for v in p[1::2]]
-        return (
-            min(xs) - margin <= x <= max(xs) + margin and min(ys) - margin <= y <= max(ys) + margin
-        )
+        return min(xs), min(ys), max(xs), max(ys)
+
+    def contains(self, x: float, y: float, margin: float = 0) -> bool:
+        """Whether a point lies within the shape's bounding box grown by `margin`."""
+        left, top, right, bottom = self.bounds
+        return left - margin <= x <= right + margin and top - margin <= y <= bottom + margin
 
     @property
     def centre(self) -> tuple[float, float]:
         """The middle of the shape's bounding box (where its symptom dots go)."""
         if self.kind == "ellipse":
             return self.ellipse[0], self.ellipse[1]
-        xs = [v for _, p in self.segments for v in p[0::2]]
-        ys = [v for _, p in self.segments for v in p[1::2]]
-        return (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+        left, top, right, bottom = self.bounds
+        return (left + right) / 2, (top + bottom) / 2
 
 
 @dataclass(frozen=True)
