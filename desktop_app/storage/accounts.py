@@ -14,6 +14,7 @@ import json
 from desktop_app.core import accounts
 from desktop_app.core.accounts import AccessDenied
 from desktop_app.core.clinicians import Clinician
+from desktop_app.core.errors import InvalidObservation
 from desktop_app.storage import audit
 from desktop_app.storage.clinicians import ClinicianStore
 from desktop_app.storage.store import now_text, storage_call
@@ -43,6 +44,16 @@ class AccountStore(ClinicianStore):
         ).fetchone()
         return bool(row and row[0])
 
+    def _holder(self, clinician_id: int) -> Clinician:
+        """The active clinician whose PIN is asked for (acting_clinician's rule, its message
+        about PINs rather than signing)."""
+        try:
+            return self.acting_clinician(clinician_id)
+        except InvalidObservation:
+            raise InvalidObservation(
+                "Choose a clinician who works here: only they can use a PIN (Settings lists them)."
+            ) from None
+
     def _proves(self, clinician_id: int, pin: str) -> bool:
         row = self.db.execute(
             "SELECT pin_hash FROM user_accounts WHERE clinician_id = ?", [clinician_id]
@@ -52,7 +63,7 @@ class AccountStore(ClinicianStore):
     @storage_call
     def unlock(self, clinician_id: int, pin: str) -> Clinician:
         """The active clinician whose PIN this is (audited: 'unlock' or 'unlock refused')."""
-        clinician = self.acting_clinician(clinician_id)
+        clinician = self._holder(clinician_id)
         self._writable()
         proved = self._proves(clinician_id, pin)
         action = "unlock" if proved else "unlock refused"
@@ -65,7 +76,7 @@ class AccountStore(ClinicianStore):
     @storage_call
     def check_admin(self, clinician_id: int, pin: str) -> Clinician:
         """The admin whose PIN this is; AccessDenied for a wrong PIN or a clinician who is not."""
-        clinician = self.acting_clinician(clinician_id)
+        clinician = self._holder(clinician_id)
         if not self._proves(clinician_id, pin):
             raise AccessDenied(f"That is not {clinician.name}'s PIN.")
         if not self.is_admin(clinician_id):
@@ -78,7 +89,7 @@ class AccountStore(ClinicianStore):
     def _authorise(self, target: int, by: int, by_pin: str | None) -> Clinician:
         """Who may change `target`'s PIN or role: anyone while no PIN exists (the first account),
         `target` with their own current PIN, or an admin with theirs."""
-        actor = self.acting_clinician(by)
+        actor = self._holder(by)
         if not self.accounts_in_use():
             return actor
         if by_pin is None or not self._proves(by, by_pin):
@@ -97,7 +108,7 @@ class AccountStore(ClinicianStore):
         becomes the first admin).
         """
         digest = accounts.hash_pin(pin)
-        target = self.acting_clinician(clinician_id)
+        target = self._holder(clinician_id)
         self._writable()
         with self.db.atomic():
             actor = self._authorise(clinician_id, by, by_pin)
@@ -115,7 +126,7 @@ class AccountStore(ClinicianStore):
     @storage_call
     def set_admin(self, clinician_id: int, admin: bool, *, by: int, by_pin: str) -> None:
         """Make a clinician with a PIN an admin, or not (an admin's PIN; never the last admin)."""
-        target = self.acting_clinician(clinician_id)
+        target = self._holder(clinician_id)
         self._writable()
         with self.db.atomic():
             actor = self.check_admin(by, by_pin)

@@ -116,7 +116,7 @@ def test_an_inactive_clinician_cannot_unlock(repo: Repository) -> None:
     repo.set_pin(alex, "4711", by=alex)
     repo.set_pin(sam, "2222", by=alex, by_pin="4711")
     repo.update_clinician(replace(repo.clinician(sam), active=False))
-    with pytest.raises(InvalidObservation):
+    with pytest.raises(InvalidObservation, match="who works here: only they can use a PIN"):
         repo.unlock(sam, "2222")
 
 
