@@ -234,8 +234,9 @@ def check_backup(src: Path) -> None:
         error = mapped(exc, src)
         if isinstance(error, DatabaseCorrupt):
             raise DatabaseCorrupt(
-                f"{src} is not a backup of this app (not a readable SQLite database). Nothing was "
-                "restored: choose another backup file."
+                f"{src} is not a backup of this app (not a readable SQLite database, or it is "
+                "encrypted and its passphrase was not given). Nothing was restored: choose "
+                "another backup file, or give its passphrase."
             ) from None
         raise error from None
     finally:

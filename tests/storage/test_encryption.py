@@ -186,3 +186,26 @@ def test_a_plain_backup_restored_over_an_encrypted_database_says_it_is_plain_aga
     assert not encryption.is_encrypted(locked)
     assert "not encrypted" in err and "encrypt-copy" in err
     encryption.forget()
+
+
+def test_an_encrypted_backup_restored_without_its_passphrase_says_so(
+    tmp_path: Path,
+    kb: KnowledgeBase,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from desktop_app.app import main
+
+    locked = tmp_path / "encrypted.sqlite3"
+    monkeypatch.setenv(encryption.ENV, "a secret")
+    _records(locked, kb)
+    backup = tmp_path / "backup.sqlite3"
+    assert main(["--db", str(locked), "backup", "--out", str(backup)]) == 0
+    monkeypatch.delenv(encryption.ENV)
+    encryption.forget()
+    plain = tmp_path / "plain.sqlite3"
+    _records(plain, kb)
+    capsys.readouterr()
+    assert main(["--db", str(plain), "restore", str(backup)]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "passphrase" in err and str(backup) in err
