@@ -6,6 +6,7 @@ from collections.abc import Callable
 from html import escape
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -243,6 +244,16 @@ class AcknowledgeDialog(QDialog):
         self.buttons.accepted.connect(self._accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Tall enough for the whole action: Qt sizes a window by its layout's minimum, which
+        counts a wrapped label as one line, so the action's last line was cut off at 150 %."""
+        super().showEvent(event)
+        layout = self.layout()
+        layout.activate()
+        needed = layout.totalHeightForWidth(self.width())
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     def _accept(self) -> None:
         if not (self.referred.isChecked() or self.not_referred.isChecked()):
