@@ -250,6 +250,8 @@ class AcknowledgeDialog(QDialog):
         counts a wrapped label as one line, so the action's last line was cut off at 150 %."""
         super().showEvent(event)
         layout = self.layout()
+        if layout is None:
+            return
         layout.activate()
         needed = layout.totalHeightForWidth(self.width())
         if needed > self.height():
