@@ -36,7 +36,6 @@ from desktop_app.core.records import Settings
 from desktop_app.gui.clinician_dialogs import ClinicianDialog
 from desktop_app.gui.operations import Operations
 from desktop_app.gui.widgets import heading, hint, named
-from desktop_app.gui.worker_threads import start_worker
 from desktop_app.storage.backup import default_backup_dir
 
 log = logging.getLogger(__name__)
@@ -251,7 +250,7 @@ class ServerTest(QObject):
         self._thread = threading.Thread(target=self._run, name="server-test", daemon=True)
 
     def start(self) -> None:
-        start_worker(self._thread)
+        self._thread.start()
 
     def wait(self, timeout_s: float | None = None) -> bool:
         """Block until the test ends (tests, closing); True if it has ended."""

@@ -17,7 +17,6 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox
 
 from desktop_app.core.errors import AppError
-from desktop_app.gui.worker_threads import start_worker
 from desktop_app.storage.backup import startup_backup
 from desktop_app.storage.backup_due import not_due
 from desktop_app.storage.database import quick_check
@@ -58,7 +57,7 @@ class StartupChecks(QObject):
         self._thread = threading.Thread(target=self._run, name="startup-checks")
 
     def start(self) -> None:
-        start_worker(self._thread)
+        self._thread.start()
 
     def stop(self) -> None:
         """Abandon the check and the copy at their next step (the app is quitting)."""

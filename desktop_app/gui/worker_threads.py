@@ -1,10 +1,12 @@
-"""Worker threads of the window, with Python's cyclic garbage collector paused while they run.
+"""The PDF-export worker thread, with Python's cyclic garbage collector paused while it runs.
 
 The collector runs in whichever thread happens to allocate when its threshold is reached. When
 that is a worker thread and the garbage holds Qt objects of the GUI thread, Qt deletes them off
 their thread and the process crashes (seen: a segmentation fault in the PDF-export thread under
 Python 3.13, inside a collection). Reference counting still frees everything that is not in a
 cycle; the collector is switched back on, on the GUI thread, once every worker has ended.
+Used for the export only: pausing it during the start-up checks made a returning user's start
+hang now and then inside Qt (tests/gui/test_reopen_after_paint.py, cause not found yet).
 """
 
 from __future__ import annotations

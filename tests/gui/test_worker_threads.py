@@ -13,7 +13,7 @@ from desktop_app.gui.worker_threads import start_worker
 def test_the_collector_is_paused_while_any_worker_runs_and_back_after_the_last(
     qtbot: QtBot,
 ) -> None:
-    assert gc.isenabled()
+    qtbot.waitUntil(gc.isenabled, timeout=5_000)  # an earlier test's worker may just have ended
     release_first, release_second = threading.Event(), threading.Event()
     first = threading.Thread(target=release_first.wait, daemon=True)
     second = threading.Thread(target=release_second.wait, daemon=True)
@@ -30,6 +30,7 @@ def test_the_collector_is_paused_while_any_worker_runs_and_back_after_the_last(
 
 
 def test_a_collector_switched_off_elsewhere_stays_off(qtbot: QtBot) -> None:
+    qtbot.waitUntil(gc.isenabled, timeout=5_000)
     gc.disable()
     try:
         worker = threading.Thread(target=lambda: None, daemon=True)
