@@ -15,6 +15,7 @@ from desktop_app.core.knowledge.lock import add_to_lock, lock_problem
 if TYPE_CHECKING:  # the engine, the loader and YAML are imported when a command runs
     from desktop_app.core.diagnosis import Differential
     from desktop_app.core.knowledge import KnowledgeBase
+    from desktop_app.core.observations import Observations
 
 
 def register(sub: Any) -> None:
@@ -145,11 +146,26 @@ def run_assess(args: argparse.Namespace) -> int:
             f"({type(exc).__name__}: {exc})."
         ) from None
     result = assess(kb, observations)
-    if args.json:
+    if args.json:  # the differential exactly as a signed visit stores it
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
         print(format_differential(result))
+        unsided = side_not_stated(kb, observations)
+        if unsided:
+            print("\nRecorded with the side not stated (the case file gives no side):")
+            print("\n".join(f"  - {line}" for line in unsided))
     return 0
+
+
+def side_not_stated(kb: KnowledgeBase, obs: Observations) -> list[str]:
+    """'Name: result, side not stated' for each result a case file records without a side."""
+    from desktop_app.core.observations import SIDE_NOT_STATED
+
+    return [
+        f"{kb.exam_items[item_id].name}: {sides[SIDE_NOT_STATED]}, side not stated"
+        for item_id, sides in obs.exam.items()
+        if SIDE_NOT_STATED in sides
+    ]
 
 
 def format_differential(result: Differential, top: int = 8) -> str:

@@ -1,7 +1,9 @@
 """What was recorded at a visit: answers, examination results and body-chart marks.
 
 Anything not recorded is unknown. A sided examination item keeps one result per side; an item
-that is not side-specific uses the side ``"none"``.
+that is not side-specific uses the side ``"none"``. A validation case file may record a sided
+item under ``"not_stated"`` when the published report gives the result but not the side; a live
+visit never does (storage and the GUI refuse it: the clinician knows the side).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 
 SIDES = ("left", "right")
 NO_SIDE = "none"
+SIDE_NOT_STATED = "not_stated"  # case files only: the report gives the result, not the side
 UNKNOWN = "unknown"
 
 # Results of a binary examination item. "Not tested" is never stored: it is the absence of a result.

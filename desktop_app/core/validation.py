@@ -18,6 +18,7 @@ from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.core.observations import (
     BINARY_RESULTS,
     NO_SIDE,
+    SIDE_NOT_STATED,
     SIDES,
     UNKNOWN,
     Answer,
@@ -138,12 +139,20 @@ def _number(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def validate_exam(kb: KnowledgeBase, item_id: str, side: str, value: Any) -> ExamValue:
-    """Return the result in stored form: a binary result word or a number within range."""
+def validate_exam(
+    kb: KnowledgeBase, item_id: str, side: str, value: Any, *, side_not_stated: bool = False
+) -> ExamValue:
+    """Return the result in stored form: a binary result word or a number within range.
+
+    ``side_not_stated`` admits the side "not_stated" for a sided item: only case files (a
+    published report that omits the side) pass it; storage and the GUI never do.
+    """
     item = kb.exam_items.get(item_id)
     if item is None:
         raise InvalidObservation(f"Unknown examination item '{item_id}'.")
-    allowed_sides = SIDES if item.sided else (NO_SIDE,)
+    allowed_sides: tuple[str, ...] = SIDES if item.sided else (NO_SIDE,)
+    if item.sided and side_not_stated:
+        allowed_sides = (*SIDES, SIDE_NOT_STATED)
     if side not in allowed_sides:
         raise InvalidObservation(
             f"'{item.name}' takes side {' or '.join(allowed_sides)}, not '{side}'."
@@ -177,6 +186,31 @@ def validate_date_of_birth(value: Any, today: dt.date | None = None) -> dt.date:
     return value
 
 
+def case_exam_sides(item_id: str, result: Any) -> Mapping[str, Any]:
+    """A case file's examination entry as {side: result}; InvalidObservation on a bad side.
+
+    A sided item takes left and/or right, or not_stated alone (the report gives the result but
+    not the side: it counts for "positive on either side", never as one side). Whether the item
+    is sided is checked against the knowledge base by `validate_exam`.
+    """
+    if not isinstance(result, Mapping):
+        return {NO_SIDE: result}
+    allowed = (*SIDES, SIDE_NOT_STATED, NO_SIDE)
+    bad = [str(side) for side in result if side not in allowed]
+    if bad:
+        raise InvalidObservation(
+            f"exam: {item_id}: side {', '.join(repr(b) for b in bad)} is not one of "
+            f"{', '.join(allowed[:3])} (an item that is not side-specific takes its result "
+            "directly)."
+        )
+    if SIDE_NOT_STATED in result and len(result) > 1:
+        raise InvalidObservation(
+            f"exam: {item_id}: side '{SIDE_NOT_STATED}' stands alone; with a side given, "
+            "record that side and keep the rest in unmapped."
+        )
+    return result
+
+
 def observations_from_dict(kb: KnowledgeBase, data: Mapping[str, Any]) -> Observations:
     """Build validated observations from a case file (see docs/case-format.md)."""
     unknown = set(data) - {"presentations", "answers", "exam", "marks", "description"}
@@ -189,8 +223,10 @@ def observations_from_dict(kb: KnowledgeBase, data: Mapping[str, Any]) -> Observ
     answers = {pid: validate_answer(kb, pid, v) for pid, v in (data.get("answers") or {}).items()}
     exam: dict[str, dict[str, ExamValue]] = {}
     for item_id, result in (data.get("exam") or {}).items():
-        sides = result if isinstance(result, Mapping) else {NO_SIDE: result}
-        exam[item_id] = {s: validate_exam(kb, item_id, s, v) for s, v in sides.items()}
+        sides = case_exam_sides(item_id, result)
+        exam[item_id] = {
+            s: validate_exam(kb, item_id, s, v, side_not_stated=True) for s, v in sides.items()
+        }
     marks = []
     for raw in data.get("marks") or ():
         if not isinstance(raw, Mapping) or set(raw) != {"region", "symptom", "side"}:

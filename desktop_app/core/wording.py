@@ -11,7 +11,7 @@ from typing import Any
 
 from desktop_app.core.dates import from_iso
 from desktop_app.core.knowledge import Prompt
-from desktop_app.core.observations import NO_SIDE, UNKNOWN
+from desktop_app.core.observations import NO_SIDE, SIDE_NOT_STATED, UNKNOWN
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 VISIT_TYPES = {
@@ -20,7 +20,13 @@ VISIT_TYPES = {
     "re_assessment": "Re-assessment",
     "discharge": "Discharge",
 }
-SIDE_NAMES = {"left": "Left", "right": "Right", "both": "Both", NO_SIDE: "—"}
+SIDE_NAMES = {
+    "left": "Left",
+    "right": "Right",
+    "both": "Both",
+    NO_SIDE: "—",
+    SIDE_NOT_STATED: "Side not stated",  # case files only (core.observations)
+}
 NOT_KNOWN = "Not known"
 YES_NO = {"yes": "Yes", "no": "No", UNKNOWN: NOT_KNOWN}
 

@@ -1,8 +1,9 @@
 """Validation case files: the `assess` case format plus a strictly checked `header:`.
 
-A malformed header or an unknown top-level key is a format error of the case file and stops the
-run with file and reason (every bad file at once). Answers or examination IDs the knowledge base
-does not know are not format errors: that case is scored as invalid (see `scoring`).
+A malformed header, an unknown top-level key or an examination side other than left, right or
+not_stated is a format error of the case file and stops the run with file, entry and reason
+(every bad file at once). Answers or examination IDs the knowledge base does not know are not
+format errors: that case is scored as invalid (see `scoring`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from typing import Any
 
 import yaml
 
-from desktop_app.core.errors import AppError
+from desktop_app.core.errors import AppError, InvalidObservation
+from desktop_app.core.validation import case_exam_sides
 
 RED_FLAG_LEVELS = ("emergency", "urgent", "routine", "none")
 SOURCE_KINDS = ("case_report", "case_series", "image_quiz", "teaching_case")
@@ -118,6 +120,7 @@ def _parse(name: str, data: Any) -> ValidationCase:
     if "header" not in data:
         raise _Bad("no `header:` (see docs/case-format.md, 'Validation case files')")
     header = _header(data["header"])
+    _exam_sides(data.get("exam"))
     return ValidationCase(name, header, {k: v for k, v in data.items() if k != "header"})
 
 
@@ -151,6 +154,19 @@ def _header(raw: Any) -> CaseHeader:
         unmapped=_texts(raw.get("unmapped"), "unmapped"),
         notes=_text(raw["notes"], "notes") if raw.get("notes") is not None else None,
     )
+
+
+def _exam_sides(raw: Any) -> None:
+    """Every examination entry's sides are well formed (the one rule: core.validation)."""
+    if raw is None:
+        return
+    if not isinstance(raw, dict):
+        raise _Bad("exam: must be a mapping of examination item IDs to results")
+    for item_id, result in raw.items():
+        try:
+            case_exam_sides(str(item_id), result)
+        except InvalidObservation as exc:
+            raise _Bad(str(exc)) from None
 
 
 def _source(raw: Any) -> CaseSource:

@@ -1,9 +1,11 @@
 """A validation case file's header is checked strictly; a malformed one names file and reason."""
 
+import json
 import subprocess
 import sys
 
 import pytest
+import yaml
 
 from desktop_app.validation.case_file import CaseFileError, load_case, load_cases
 from tests.validation.cases import SITTING, write_case, write_project
@@ -80,3 +82,75 @@ def test_assess_reads_a_validation_case_file_and_ignores_its_header(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "1. " in result.stdout
+
+
+def write_exam_case(folder, name, exam):
+    """A well-formed case (tiny KB) whose `exam:` section is `exam`."""
+    path = write_case(folder, name, SITTING)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["exam"] = exam
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_a_sided_result_may_be_recorded_with_the_side_not_stated(tmp_path):
+    path = write_exam_case(tmp_path, "c.yaml", {"test_a": {"not_stated": "positive"}})
+    assert load_case(path).case["exam"] == {"test_a": {"not_stated": "positive"}}
+
+
+@pytest.mark.parametrize(
+    ("exam", "reason"),
+    [
+        ({"test_a": {"either": "positive"}}, "exam: test_a: side 'either' is not one of left"),
+        ({"test_a": {"both": "positive"}}, "exam: test_a: side 'both' is not one of left"),
+        (
+            {"test_a": {"left": "negative", "not_stated": "positive"}},
+            "exam: test_a: side 'not_stated' stands alone",
+        ),
+        (["test_a"], "exam: must be a mapping of examination item IDs"),
+    ],
+)
+def test_a_malformed_exam_side_is_refused_with_file_entry_and_reason(tmp_path, exam, reason):
+    path = write_exam_case(tmp_path, "bad.yaml", exam)
+    with pytest.raises(CaseFileError) as caught:
+        load_case(path)
+    assert f"{path}: {reason}" in str(caught.value)
+
+
+def test_side_not_stated_on_an_item_that_is_not_sided_makes_the_case_invalid(tmp_path):
+    from desktop_app.core.knowledge import load_knowledge_base
+    from desktop_app.validation.scoring import score_case
+
+    kb_dir, cases = write_project(tmp_path)
+    path = write_exam_case(cases, "unsided.yaml", {"test_b": {"not_stated": "positive"}})
+    result = score_case(load_knowledge_base(kb_dir), load_case(path), held_out=False)
+    assert result.invalid and "takes side none, not 'not_stated'" in result.invalid
+
+
+def assess(tmp_path, exam, *options):
+    case = tmp_path / "case.yaml"
+    case.write_text(
+        "presentations: [buttock_pain]\n"
+        "answers: {age_years: 23, running_sport: 'yes'}\n"
+        f"exam: {exam}\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, "main.py", "assess", str(case), *options],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_assess_says_side_not_stated_and_counts_it_as_a_positive_side(tmp_path):
+    text = assess(tmp_path, "{hop_test_pain: {not_stated: positive}}")
+    assert "Single-leg hop test: positive, side not stated" in text
+    assert "side not stated" not in assess(tmp_path, "{hop_test_pain: {left: positive}}")
+    unsided = json.loads(assess(tmp_path, "{hop_test_pain: {not_stated: positive}}", "--json"))
+    left = json.loads(assess(tmp_path, "{hop_test_pain: {left: positive}}", "--json"))
+    untested = json.loads(assess(tmp_path, "{}", "--json"))
+    assert unsided == left
+    assert unsided["conditions"] != untested["conditions"]
