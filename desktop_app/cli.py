@@ -17,6 +17,7 @@ COMMAND_MODULES = [
     "desktop_app.commands.exchange",
     "desktop_app.commands.validate",
     "desktop_app.commands.encryption",
+    "desktop_app.commands.accounts",
 ]
 
 
@@ -39,6 +40,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="start a new, empty database where the --db file is missing or empty",
     )
+    parser.add_argument(
+        "--clinician",
+        metavar="NAME",
+        default=None,
+        help="who runs the command once clinicians have PINs (the PIN is asked for, or taken "
+        "from GLUTEAL_ASSESS_PIN)",
+    )
     parser.set_defaults(func=None)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
     for name in COMMAND_MODULES:
@@ -50,4 +58,5 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument(
             "--create", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
         )
+        command.add_argument("--clinician", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser

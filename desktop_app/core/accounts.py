@@ -75,6 +75,18 @@ def clean_lock_minutes(minutes: int) -> int:
     return minutes
 
 
+def parse_lock_minutes(text: str) -> int:
+    """Idle minutes as typed (window or command line), checked by clean_lock_minutes."""
+    try:
+        minutes = int(text.strip())
+    except ValueError:
+        raise InvalidObservation(
+            f"Type the idle minutes as a whole number from 1 to {MAX_LOCK_MINUTES}, for example "
+            f"{DEFAULT_LOCK_MINUTES}."
+        ) from None
+    return clean_lock_minutes(minutes)
+
+
 @dataclass
 class IdleClock:
     """When the window locks: `minutes` after the last thing the user did (times in seconds)."""

@@ -1,5 +1,6 @@
 """Setting a clinician's PIN: the first one freely (it makes its clinician the first admin), then
-with the clinician's own current PIN or an admin's. Storage decides (storage/accounts.py)."""
+with the clinician's own current PIN or an admin's; and the idle lock's minutes (an admin's).
+Storage decides (storage/accounts.py)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.accounts import MAX_LOCK_MINUTES, AccessDenied, parse_lock_minutes
 from desktop_app.core.errors import AppError
 from desktop_app.gui.dialogs import error_label
 from desktop_app.gui.widgets import heading, hint, named
@@ -104,5 +106,60 @@ class SetPinDialog(QDialog):
                 )
         except AppError as exc:
             self.error.setText(str(exc))
+            return
+        self.accept()
+
+
+class LockMinutesDialog(QDialog):
+    """How many idle minutes before the window locks: an admin's setting, with their PIN."""
+
+    def __init__(self, repo: Repository, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.repo = repo
+        self.setWindowTitle("Idle lock")
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading("Idle lock", level=2))
+        layout.addWidget(
+            hint(
+                "Once clinicians have PINs, the window locks after this many minutes without a "
+                f"key press or click ({MAX_LOCK_MINUTES} at most). An admin's PIN changes it."
+            )
+        )
+        form = QFormLayout()
+        self.minutes = named(QLineEdit(str(repo.lock_minutes())), "Idle minutes before the lock")
+        self.admin = named(QComboBox(), "Admin")
+        for clinician in repo.clinicians():
+            if repo.is_admin(clinician.id):
+                self.admin.addItem(clinician.name, clinician.id)
+        self.admin_pin = _secret("Admin's PIN")
+        form.addRow("Lock after (minutes)", self.minutes)
+        form.addRow("Admin", self.admin)
+        form.addRow("Admin's PIN", self.admin_pin)
+        layout.addLayout(form)
+        self.error = error_label()
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self._save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.minutes.selectAll()
+        self.minutes.setFocus()
+
+    def _save(self) -> None:
+        try:
+            minutes = parse_lock_minutes(self.minutes.text())
+            if self.admin.currentData() is None:
+                raise AccessDenied(
+                    "No admin who works here has a PIN yet: give a clinician the first PIN "
+                    "(File › Clinician PIN…), which makes them the admin."
+                )
+            self.repo.save_lock_minutes(
+                minutes, by=int(self.admin.currentData()), by_pin=self.admin_pin.text()
+            )
+        except AppError as exc:
+            self.error.setText(str(exc))
+            self.admin_pin.clear()
             return
         self.accept()

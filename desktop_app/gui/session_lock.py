@@ -134,7 +134,7 @@ class SessionLock(QObject):
         self._add_pin_action()
 
     def _add_pin_action(self) -> None:
-        """File > Clinician PIN…, above Quit."""
+        """File > Clinician PIN… and Idle lock…, above Quit."""
         menu = None
         for action in self.window.menuBar().actions():
             if action.menu() is not None and action.text() == "&File":
@@ -143,12 +143,16 @@ class SessionLock(QObject):
             return
         pin = QAction("Clinician &PIN…", self.window)
         pin.triggered.connect(self.set_pin)
+        minutes = QAction("Idle &lock…", self.window)
+        minutes.triggered.connect(self.set_lock_minutes)
         actions = menu.actions()
-        if actions:
-            menu.insertAction(actions[-1], pin)
-        else:
-            menu.addAction(pin)
+        for action in (pin, minutes):
+            if actions:
+                menu.insertAction(actions[-1], action)
+            else:
+                menu.addAction(action)
         self.pin_action = pin
+        self.minutes_action = minutes
 
     def set_pin(self) -> None:
         from desktop_app.gui.pin_dialog import SetPinDialog
@@ -156,6 +160,16 @@ class SessionLock(QObject):
         if not self._repo.read_only and SetPinDialog(self._repo, self.window).exec():
             self.window.statusBar().showMessage("PIN saved.", 5000)
             self.check()  # a first PIN starts the idle count now
+
+    def set_lock_minutes(self) -> None:
+        from desktop_app.gui.pin_dialog import LockMinutesDialog
+
+        if not self._repo.read_only and LockMinutesDialog(self._repo, self.window).exec():
+            self._clock.minutes = self._repo.lock_minutes()  # counts from the last activity
+            self.window.statusBar().showMessage(
+                f"The window now locks after {self._clock.minutes} idle minutes.", 5000
+            )
+            self.check()
 
     @property
     def _repo(self) -> Repository:  # the window's, which a restore reopens

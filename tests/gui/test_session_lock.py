@@ -205,3 +205,47 @@ def test_a_pin_before_any_clinician_is_added_says_what_to_do(
         dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).click()
         assert "Add a clinician first" in dialog.error.text() and dialog.result() == 0
         assert not repo.accounts_in_use()
+
+
+def test_an_admin_sets_the_idle_minutes_in_the_window(qtbot: QtBot, window: MainWindow) -> None:
+    from desktop_app.gui.pin_dialog import LockMinutesDialog
+
+    repo = window.ops.repo
+    jane = repo.clinicians()[0]
+    sam = repo.add_clinician("Sam Lee", "Physiotherapist", "PH000002")
+    repo.set_pin(jane.id, "4711", by=jane.id)  # Jane: the admin
+    repo.set_pin(sam.id, "2222", by=jane.id, by_pin="4711")
+    lock, clock = _lock(window)
+    lock.check()
+    said: list[str] = []
+
+    def type_minutes(dialog: LockMinutesDialog) -> None:
+        assert dialog.minutes.text() == "5"
+        assert [dialog.admin.itemText(i) for i in range(dialog.admin.count())] == ["Dr Jane Roe"]
+        save = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
+        for minutes, pin in (("0", "4711"), ("241", "4711"), ("ten", "4711"), ("2", "0000")):
+            dialog.minutes.selectAll()
+            qtbot.keyClicks(dialog.minutes, minutes)
+            qtbot.keyClicks(dialog.admin_pin, pin)
+            save.click()
+            said.append(dialog.error.text())
+            assert dialog.isVisible() and dialog.admin_pin.text() == ""
+        dialog.minutes.selectAll()
+        qtbot.keyClicks(dialog.minutes, "2")
+        qtbot.keyClicks(dialog.admin_pin, "4711")
+        save.click()
+
+    answer_dialog(LockMinutesDialog, type_minutes)
+    lock.minutes_action.trigger()
+    assert said[:2] == ["The idle lock must be between 1 and 240 minutes."] * 2
+    assert "whole number from 1 to 240" in said[2] and "not Dr Jane Roe's PIN" in said[3]
+    assert repo.lock_minutes() == 2
+    entry = repo.audit_trail()[-1]
+    assert (entry.action, entry.detail, entry.actor) == ("update", "lock 2 min", jane.actor)
+    assert "2 idle minutes" in window.statusBar().currentMessage()
+    clock.now += 119
+    lock.check()
+    assert lock.dialog is None
+    clock.now += 2
+    lock.check()  # two minutes now, not five
+    assert lock.dialog is not None

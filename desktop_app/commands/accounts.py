@@ -1,0 +1,66 @@
+"""Account commands (storage/accounts.py): `accounts list` and `accounts lock-minutes [N]`.
+
+Changing a setting needs an admin: `--clinician NAME` and their PIN (commands/access.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from desktop_app.commands import app_of
+from desktop_app.commands.access import find_clinician, read_pin
+from desktop_app.core.accounts import AccessDenied, parse_lock_minutes
+from desktop_app.workstation import db_argument
+
+SUPPRESS = argparse.SUPPRESS
+
+
+def register(sub: Any) -> None:
+    accounts = sub.add_parser("accounts", help="clinicians' PINs, admins and the idle lock")
+    commands = accounts.add_subparsers(title="account commands", metavar="ACTION", dest="action")
+    accounts.set_defaults(func=lambda args: accounts.print_help() or 2)
+    listing = commands.add_parser("list", help="each clinician: PIN set, admin")
+    listing.set_defaults(func=run_list)
+    minutes = commands.add_parser(
+        "lock-minutes",
+        help="show the window's idle lock, or set it to N minutes (an admin, with --clinician)",
+    )
+    minutes.add_argument("minutes", nargs="?", metavar="N", help="1 to 240")
+    minutes.set_defaults(func=run_lock_minutes)
+    for parser in commands.choices.values():  # as after any command (cli.py)
+        parser.add_argument("--db", type=db_argument, default=argparse.SUPPRESS, help=SUPPRESS)
+        parser.add_argument("--clinician", default=argparse.SUPPRESS, help=SUPPRESS)
+
+
+def run_list(args: argparse.Namespace) -> int:
+    from desktop_app.storage.database import defer_quick_check
+
+    with defer_quick_check(), app_of(args).open_repository(read_only=True, must_exist=True) as repo:
+        for c in repo.clinicians(include_inactive=True):
+            marks = [
+                "PIN" if repo.has_pin(c.id) else "no PIN",
+                *(["admin"] if repo.is_admin(c.id) else []),
+                *([] if c.active else ["no longer works here"]),
+            ]
+            print(f"{c.id:>4}  {c.name}  ({', '.join(marks)})")
+    return 0
+
+
+def _admin_name(args: argparse.Namespace) -> str:
+    name: str | None = getattr(args, "clinician", None)
+    if not name:
+        raise AccessDenied("This needs an admin: add --clinician NAME (you are asked for the PIN).")
+    return name
+
+
+def run_lock_minutes(args: argparse.Namespace) -> int:
+    with app_of(args).open_repository(must_exist=True) as repo:
+        if args.minutes is None:
+            print(f"The window locks after {repo.lock_minutes()} idle minutes.")
+            return 0
+        minutes = parse_lock_minutes(args.minutes)
+        admin = find_clinician(repo, _admin_name(args))
+        repo.save_lock_minutes(minutes, by=admin.id, by_pin=read_pin(admin.name))
+    print(f"The window now locks after {minutes} idle minutes (set by {admin.name}).")
+    return 0
