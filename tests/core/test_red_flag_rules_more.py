@@ -45,6 +45,24 @@ def test_a_buttock_mass_after_a_fall_is_a_possible_bleed(shipped):
     assert "gluteal_artery_injury" not in alerts and alerts.get("soft_tissue_mass") == "urgent"
 
 
+def test_a_soft_haematoma_after_a_fall_in_a_young_patient_is_urgent_not_an_emergency(shipped):
+    # A footballer's buttock haematoma or Morel-Lavallée collection: ultrasound within days.
+    fall = {"minor_trauma": "yes", "age_years": 27, "anticoagulant_use": "no"}
+    soft = visit(
+        {**fall, "severe_pain_out_of_proportion": "no", "progressive_symptoms": "no"},
+        {"palpable_mass": RIGHT_POS, "buttock_tension_swelling": RIGHT_NEG},
+    )
+    alerts = fired(shipped, soft)
+    assert "gluteal_artery_injury" not in alerts and alerts.get("soft_tissue_mass") == "urgent"
+    # The same fall on a blood thinner, or with a tense buttock: a possible arterial bleed.
+    thinned = visit({**fall, "anticoagulant_use": "yes"}, {"palpable_mass": RIGHT_POS})
+    assert fired(shipped, thinned).get("gluteal_artery_injury") == "emergency"
+    tense = visit(fall, {"palpable_mass": RIGHT_POS, "buttock_tension_swelling": RIGHT_POS})
+    assert fired(shipped, tense).get("gluteal_artery_injury") == "emergency"
+    growing = visit({**fall, "progressive_symptoms": "yes"}, {"palpable_mass": RIGHT_POS})
+    assert fired(shipped, growing).get("gluteal_artery_injury") == "emergency"
+
+
 def test_sudden_pain_with_purple_buttock_skin_is_acute_ischaemia(shipped):
     data = visit({"onset_type": "sharp", "age_years": 77}, {"buttock_skin_ischaemia": RIGHT_POS})
     assert fired(shipped, data).get("acute_limb_ischaemia") == "emergency"
