@@ -67,16 +67,15 @@ def run_restore(args: argparse.Namespace) -> int:
     from desktop_app.storage.backup import restore_database
 
     was_encrypted = encryption.is_encrypted(target)
+    backup_encrypted = encryption.is_encrypted(args.file)
     aside = restore_database(args.file, target)
     print(f"Restored {target} from {args.file}.")
     if aside is not None:
         print(f"The database it replaced was kept as {aside}.")
-    if was_encrypted and not encryption.is_encrypted(target):  # the copy is as the backup was
-        print(
-            f"warning: {args.file} was not encrypted, so neither is {target} now. Encrypt it "
-            "again with encrypt-copy.",
-            file=sys.stderr,
-        )
+    if was_encrypted and not backup_encrypted:
+        print(f"{args.file} was not encrypted; {target} is, with the same passphrase as before.")
+    elif backup_encrypted and not was_encrypted:
+        print(f"{args.file} was encrypted, so {target} is now too: it opens with its passphrase.")
     return 0
 
 

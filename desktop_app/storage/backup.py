@@ -266,7 +266,7 @@ def restore_database(src: Path, db_path: Path) -> Path | None:
         restore.recover(db_path)
         temp = restore.temp_path(db_path)
         try:
-            restore.copy_in(src, temp, lambda db: _audit_restore(db, src, db_path))
+            restore.copy_in(src, temp, db_path, lambda db: _audit_restore(db, src, db_path))
         except BaseException:
             for suffix in ("", "-wal", "-shm", "-journal"):
                 Path(f"{temp}{suffix}").unlink(missing_ok=True)

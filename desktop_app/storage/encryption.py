@@ -153,6 +153,28 @@ def _export(conn: Any, target: Path, secret: str) -> None:
         ) from None
 
 
+def connect_encrypted_copy(source: Path, target: Path, secret: str) -> Any:
+    """A keyed connection on the new file `target`, filled with every table of the plain database
+    file `source` (read-only): the copy's pages are encrypted as they are written."""
+    from urllib.parse import quote
+
+    cipher = _require()
+    into = f"file:{quote(str(Path(target).resolve()))}"
+    copy = _keyed(cipher.connect(into, uri=True, factory=_factory()), secret)
+    copy.gluteal_secret = secret
+    try:
+        uri = f"file:{quote(str(Path(source).resolve()))}?mode=ro"
+        copy.execute("ATTACH DATABASE ? AS plain KEY ''", [uri])
+        try:
+            copy.execute("SELECT sqlcipher_export('main', 'plain')")
+        finally:
+            copy.execute("DETACH DATABASE plain")
+    except BaseException:
+        copy.close()
+        raise
+    return copy
+
+
 def encrypted_copy(source: Path, target: Path, secret: str) -> None:
     """Write an encrypted copy of the plain database file `source`."""
     cipher = _require()

@@ -23,13 +23,14 @@ import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from sqlite_utils import Database
 
 from desktop_app.core.errors import StorageError
 from desktop_app.storage import anchor, encryption, private
 from desktop_app.storage.database import connect, mapped, migrations
-from desktop_app.storage.encryption import DB_ERRORS, DB_OR_OS_ERRORS
+from desktop_app.storage.encryption import DB_ERRORS, DB_OR_OS_ERRORS, DB_OR_STORAGE_ERRORS
 
 log = logging.getLogger(__name__)
 SUFFIX = ".sqlite3"
@@ -58,21 +59,24 @@ def kept_name(db_path: Path) -> Path:
     return db_path.with_name(f"{db_path.stem}.replaced-{stamp()}{SUFFIX}")
 
 
-def copy_in(src: Path, temp: Path, audit_restore: Callable[[Database], None]) -> None:
-    """Copy src into a new file temp, migrate it, append the restore entry; temp is complete."""
+def copy_in(
+    src: Path, temp: Path, db_path: Path, audit_restore: Callable[[Database], None]
+) -> None:
+    """Copy src into a new file temp, migrate it, append the restore entry; temp is complete.
+
+    The copy is encrypted when the backup is (with its key) and when the database it replaces is
+    (with that database's key, given for it): a backup made before encryption never makes the
+    records plain again.
+    """
     private.create_file(temp)
-    source = connect(src, read_only=True)
-    try:
-        target = encryption.connect_like(source, temp)
-    except DB_ERRORS as exc:
-        source.close()
-        raise mapped(exc, temp) from None
+    source, target = _open_copy(src, temp, db_path)
     try:
 
         def progress(_status: int, _remaining: int, _total: int) -> None:
             _step("copy page")
 
-        source.backup(target, pages=COPY_PAGES, progress=progress)
+        if source is not None:
+            source.backup(target, pages=COPY_PAGES, progress=progress)
         target.execute("PRAGMA journal_mode = DELETE")  # one self-contained file until renamed
         db = Database(target, execute_plugins=False)
         migrations().apply(db)  # an older backup is brought up to date
@@ -86,9 +90,63 @@ def copy_in(src: Path, temp: Path, audit_restore: Callable[[Database], None]) ->
     except DB_ERRORS as exc:
         raise mapped(exc, temp) from None
     finally:
-        source.close()
+        if source is not None:
+            source.close()
         target.close()
     _fsync(temp)
+
+
+def _open_copy(src: Path, temp: Path, db_path: Path) -> tuple[Any | None, Any]:
+    """The backup's connection and the copy's; the copy already filled (and no backup
+    connection) when a plain backup is encrypted on its way in."""
+    source = connect(src, read_only=True)
+    try:
+        secret = key_for(db_path, src, source)
+        if secret is None or getattr(source, "gluteal_secret", None) is not None:
+            return source, encryption.connect_like(source, temp)
+    except DB_ERRORS as exc:
+        source.close()
+        raise mapped(exc, temp) from None
+    except BaseException:
+        source.close()
+        raise
+    source.close()
+    _step("copy page")
+    try:  # through SQLCipher: no page of the plain backup is written to disk in plain text
+        return None, encryption.connect_encrypted_copy(src, temp, secret)
+    except DB_ERRORS as exc:
+        raise mapped(exc, temp) from None
+
+
+def key_for(db_path: Path, src: Path, backup: Any) -> str | None:
+    """The passphrase the restored copy is encrypted with (None: a plain copy).
+
+    An encrypted backup keeps its own key (the passphrase that opened it). A plain backup over an
+    encrypted database gets that database's key, which must be given and must open it.
+    """
+    own: str | None = getattr(backup, "gluteal_secret", None)
+    if own is not None or not encryption.is_encrypted(db_path):
+        return own
+    secret = encryption.passphrase()
+    how = (
+        "Give its passphrase (GLUTEAL_ASSESS_PASSPHRASE for commands; the window asks at start) "
+        "so the restored records are encrypted with the same key"
+    )
+    if not secret:
+        raise encryption.PassphraseNeeded(
+            f"The database {db_path} is encrypted and the backup {src} is not. "
+            f"{how}. Nothing was restored."
+        )
+    try:
+        encryption.check(db_path, secret)
+    except DB_OR_STORAGE_ERRORS:
+        raise encryption.PassphraseNeeded(
+            f"The passphrase given does not open the encrypted database {db_path}, so the plain "
+            f"backup cannot be encrypted with its key. {how}. If {db_path} is damaged beyond "
+            "opening, move it to another folder (keep it) and restore again: the backup is then "
+            "restored as it is, plain; encrypt it with encrypt-copy. Nothing was restored."
+        ) from None
+    return secret
 
 
 def swap_in(temp: Path, db_path: Path) -> Path | None:

@@ -163,31 +163,6 @@ def test_a_copy_that_cannot_be_written_says_so_in_one_line(
         assert "decrypt export" not in [e.action for e in repo.audit_trail()]
 
 
-def test_a_plain_backup_restored_over_an_encrypted_database_says_it_is_plain_again(
-    tmp_path: Path,
-    kb: KnowledgeBase,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    """The restored copy is as its backup was (docs/storage.md): the user is told, not left
-    believing the records are still encrypted."""
-    from desktop_app.app import main
-
-    plain = tmp_path / "visits.sqlite3"
-    _records(plain, kb)  # no passphrase yet: a plain file, and its plain backup
-    backup = tmp_path / "before.sqlite3"
-    assert main(["--db", str(plain), "backup", "--out", str(backup)]) == 0
-    monkeypatch.setenv(encryption.ENV, "a secret")
-    locked = tmp_path / "encrypted.sqlite3"
-    assert main(["--db", str(plain), "encrypt-copy", "--out", str(locked)]) == 0
-    capsys.readouterr()
-    assert main(["--db", str(locked), "restore", str(backup)]) == 0
-    err = capsys.readouterr().err
-    assert not encryption.is_encrypted(locked)
-    assert "not encrypted" in err and "encrypt-copy" in err
-    encryption.forget()
-
-
 def test_an_encrypted_backup_restored_without_its_passphrase_says_so(
     tmp_path: Path,
     kb: KnowledgeBase,
