@@ -191,3 +191,16 @@ EVERYDAY = {
 def test_an_everyday_outpatient_raises_no_urgent_or_emergency_alarm(shipped, story):
     alarms = {f: u for f, u in fired(shipped, EVERYDAY[story]).items() if u != "routine"}
     assert not alarms, story
+
+
+def test_diabetes_is_asked_once_and_a_stable_deficit_in_a_diabetic_is_no_infection_alarm(shipped):
+    # Diabetes is its own risk factor (Yusuf 2019), not part of the immunosuppression question:
+    # a diabetic answering that question "yes" would fire the deficit emergency without fever.
+    assert "diabetes" not in shipped.prompts["immunosuppression"].question.lower()
+    assert "diabetes" in shipped.prompts["diabetes"].question.lower()
+    stable = {**SCIATICA, "diabetes": "yes", "immunosuppression": "no", "symptom_duration": 26}
+    quiet = fired(shipped, visit({**stable, "fever": "no"}, {"ehl_mrc": {"right": 4}}))
+    assert not {"infection_neurological", "infection_systemic", "infection"} & set(quiet)
+    febrile = fired(shipped, visit({**stable, "fever": "yes"}, {"ehl_mrc": {"right": 4}}))
+    assert febrile.get("infection_neurological") == "emergency"
+    assert febrile.get("infection_systemic") == "emergency"
