@@ -127,3 +127,23 @@ def test_a_recent_spinal_injection_or_infection_is_a_risk_factor_not_an_alarm_al
     assert with_night_pain.get("infection") == "urgent"
     alone = fired(shipped, visit(source))
     assert not {"infection", "infection_systemic", "infection_neurological"} & set(alone)
+
+
+def test_systemic_illness_without_fever_is_an_emergency_only_with_a_second_feature(shipped):
+    # NICE NG51 1.1.2: sepsis may present as feeling very unwell without a high temperature.
+    unwell = {"systemically_unwell": "yes", "fever": "no", "age_years": 58}
+    with_constant_pain = fired(shipped, visit({**unwell, "pain_constant": "yes"}))
+    assert with_constant_pain.get("infection_systemic") == "emergency"
+    on_steroids = fired(shipped, visit({**unwell, "long_term_steroids": "yes"}))
+    assert on_steroids.get("infection_systemic") == "emergency"
+    # Unwell with intermittent mechanical pain and no risk factor: same-day or next-day review.
+    mechanical = {
+        **unwell,
+        "pain_constant": "no",
+        "night_pain": "no",
+        "progressive_symptoms": "no",
+        "severe_pain_out_of_proportion": "no",
+        "walking_limited": "no",
+    }
+    alerts = fired(shipped, visit(mechanical, {"body_temperature": 37.1, "heart_rate": 84}))
+    assert "infection_systemic" not in alerts and alerts.get("infection") == "urgent"
