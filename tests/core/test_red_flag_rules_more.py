@@ -147,3 +147,18 @@ def test_systemic_illness_without_fever_is_an_emergency_only_with_a_second_featu
     }
     alerts = fired(shipped, visit(mechanical, {"body_temperature": 37.1, "heart_rate": 84}))
     assert "infection_systemic" not in alerts and alerts.get("infection") == "urgent"
+
+
+def test_a_buttock_wound_years_before_new_sciatica_still_counts(shipped):
+    # Traumatic gluteal pseudoaneurysms present weeks to years after the wound: no time window.
+    years_later = {**SCIATICA, "buttock_wound_or_procedure": "yes", "symptom_duration": 3}
+    assert fired(shipped, visit(years_later)).get("gluteal_artery_procedure") == "urgent"
+    # The same wound with local soreness only (no nerve-root pain, no progression) stays quiet.
+    sore = {
+        "buttock_wound_or_procedure": "yes",
+        "radicular_symptoms": "no",
+        "progressive_symptoms": "no",
+        "pain_constant": "no",
+    }
+    alerts = fired(shipped, visit(sore, {"neuro_reflexes": RIGHT_NEG}))
+    assert not {"gluteal_artery_procedure", "gluteal_artery_injury"} & set(alerts)
