@@ -162,3 +162,10 @@ def test_a_buttock_wound_years_before_new_sciatica_still_counts(shipped):
     }
     alerts = fired(shipped, visit(sore, {"neuro_reflexes": RIGHT_NEG}))
     assert not {"gluteal_artery_procedure", "gluteal_artery_injury"} & set(alerts)
+
+
+def test_bilateral_sciatica_of_eight_weeks_stays_the_cauda_equina_emergency(shipped):
+    # GIRFT's reported 2-week split is not read from the pathway itself: the 3-month window stays.
+    eight_weeks = visit({**SCIATICA, "bilateral_leg_symptoms": "yes", "symptom_duration": 8})
+    assert fired(shipped, eight_weeks).get("ces_bilateral") == "emergency"
+    assert "ces_bilateral" not in fired(shipped, visit(STENOSIS))
