@@ -222,3 +222,14 @@ def test_new_sij_positive_pain_at_74_shows_the_fracture_warning_but_years_of_it_
         sij,
     )
     assert alarms(shipped, chronic) == {}
+
+
+def test_a_runners_positive_hop_test_with_the_side_not_stated_is_a_bone_stress_injury(shipped):
+    # Kahanov 2011: the hop test identified the sacral stress fracture; the report gives no side.
+    runner = {"age_years": 23, "sex": "male", "running_sport": "yes"}
+    marks = pain_at("lumbar", "central_buttock")
+    unsided = visit(runner, {"hop_test_pain": {"not_stated": "positive"}}, marks)
+    assert fired(shipped, unsided).get("bone_stress_injury") == "urgent"
+    # The same runner hopping without pain on either side: no stress-injury alarm.
+    painless = visit(runner, {"hop_test_pain": {"left": "negative", "right": "negative"}}, marks)
+    assert "bone_stress_injury" not in fired(shipped, painless)
