@@ -1,4 +1,5 @@
-"""Account commands (storage/accounts.py): `accounts list` and `accounts lock-minutes [N]`.
+"""Account commands (storage/accounts.py): `accounts list`, `accounts lock-minutes [N]` and
+`accounts lift-lockout NAME`.
 
 Changing a setting needs an admin: `--clinician NAME` and their PIN (commands/access.py).
 """
@@ -28,6 +29,11 @@ def register(sub: Any) -> None:
     )
     minutes.add_argument("minutes", nargs="?", metavar="N", help="1 to 240")
     minutes.set_defaults(func=run_lock_minutes)
+    lift = commands.add_parser(
+        "lift-lockout", help="let a clinician locked out after wrong PINs try again (an admin)"
+    )
+    lift.add_argument("name", metavar="NAME", help="the locked-out clinician (name or ID)")
+    lift.set_defaults(func=run_lift_lockout)
     for parser in commands.choices.values():  # as after any command (cli.py)
         parser.add_argument("--db", type=db_argument, default=argparse.SUPPRESS, help=SUPPRESS)
         parser.add_argument("--clinician", default=argparse.SUPPRESS, help=SUPPRESS)
@@ -38,9 +44,11 @@ def run_list(args: argparse.Namespace) -> int:
 
     with defer_quick_check(), app_of(args).open_repository(read_only=True, must_exist=True) as repo:
         for c in repo.clinicians(include_inactive=True):
+            until = repo.locked_out_until(c.id)
             marks = [
                 "PIN" if repo.has_pin(c.id) else "no PIN",
                 *(["admin"] if repo.is_admin(c.id) else []),
+                *([f"locked out until {until.astimezone():%H:%M}"] if until else []),
                 *([] if c.active else ["no longer works here"]),
             ]
             print(f"{c.id:>4}  {c.name}  ({', '.join(marks)})")
@@ -63,4 +71,16 @@ def run_lock_minutes(args: argparse.Namespace) -> int:
         admin = find_clinician(repo, _admin_name(args))
         repo.save_lock_minutes(minutes, by=admin.id, by_pin=read_pin(admin.name))
     print(f"The window now locks after {minutes} idle minutes (set by {admin.name}).")
+    return 0
+
+
+def run_lift_lockout(args: argparse.Namespace) -> int:
+    with app_of(args).open_repository(must_exist=True) as repo:
+        locked = find_clinician(repo, args.name, include_inactive=True)
+        admin = find_clinician(repo, _admin_name(args))
+        lifted = repo.lift_lockout(locked.id, by=admin.id, by_pin=read_pin(admin.name))
+    if not lifted:
+        print(f"{locked.name} was not locked out: nothing to lift.")
+        return 0
+    print(f"{locked.name} can use their PIN again (lock-out lifted by {admin.name}).")
     return 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import secrets
 from dataclasses import dataclass
 
@@ -24,6 +25,11 @@ SALT_BYTES = 16
 HASH_BYTES = 32
 DEFAULT_LOCK_MINUTES = 5  # idle minutes before the window asks for a PIN again
 MAX_LOCK_MINUTES = 240
+# Lock-out: after MAX_TRIES wrong PINs in a row a clinician waits FIRST_LOCKOUT_S, doubled with
+# each further wrong PIN, at most MAX_LOCKOUT_S (so a guesser gets about 30 tries a day).
+MAX_TRIES = 5
+FIRST_LOCKOUT_S = 60
+MAX_LOCKOUT_S = 3600
 
 
 class AccessDenied(AppError):
@@ -85,6 +91,24 @@ def parse_lock_minutes(text: str) -> int:
             f"{DEFAULT_LOCK_MINUTES}."
         ) from None
     return clean_lock_minutes(minutes)
+
+
+def lockout_seconds(failures: int) -> int:
+    """How long a clinician is refused after `failures` wrong PINs in a row (0: not at all)."""
+    if failures < MAX_TRIES:
+        return 0
+    return int(min(MAX_LOCKOUT_S, FIRST_LOCKOUT_S * 2 ** min(failures - MAX_TRIES, 12)))
+
+
+def wait_wording(seconds: float) -> str:
+    """'45 seconds', '4 minutes', '1 hour': how long a lock-out still lasts, rounded up."""
+    whole = max(1, math.ceil(seconds))
+    if whole < 60:
+        return f"{whole} second{'s' if whole != 1 else ''}"
+    minutes = math.ceil(whole / 60)
+    if minutes < 60:
+        return "1 minute" if minutes == 1 else f"{minutes} minutes"
+    return "1 hour" if minutes == 60 else f"{math.ceil(minutes / 60)} hours"
 
 
 @dataclass

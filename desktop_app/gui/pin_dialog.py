@@ -68,20 +68,43 @@ class SetPinDialog(QDialog):
             form.addRow("Their PIN", self.by_pin)
             form.addRow("", self.admin)
         self.who.currentIndexChanged.connect(self._show_role)
-        self._show_role()
         layout.addLayout(form)
         self.error = error_label()  # grows with a wrapped message (widgets.WrapLabel)
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
+        self.lift = buttons.addButton("Lift lock-out", QDialogButtonBox.ButtonRole.ActionRole)
+        self.lift.setAutoDefault(False)
+        self.lift.clicked.connect(self._lift)
         buttons.accepted.connect(self._save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        self._show_role()
 
     def _show_role(self) -> None:
         chosen = self.who.currentData()
         self.admin.setChecked(chosen is not None and self.repo.is_admin(int(chosen)))
+        locked = chosen is not None and self.repo.locked_out_until(int(chosen)) is not None
+        self.lift.setVisible(locked)  # only for a clinician locked out after wrong PINs
+
+    def _lift(self) -> None:
+        """An admin (Allowed by, their PIN) ends the chosen clinician's lock-out."""
+        if self.by.currentData() is None or self.who.currentData() is None:
+            self.error.setText("No clinician who works here has a PIN to allow this.")
+            return
+        try:
+            self.repo.lift_lockout(
+                int(self.who.currentData()),
+                by=int(self.by.currentData()),
+                by_pin=self.by_pin.text(),
+            )
+        except AppError as exc:
+            self.error.setText(str(exc))
+            self.by_pin.clear()
+            return
+        self.error.setText(f"{self.who.currentText()} can use their PIN again.")
+        self._show_role()
 
     def _save(self) -> None:
         if self.who.currentData() is None:  # no clinician yet (the first-run set-up skipped)

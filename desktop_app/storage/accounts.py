@@ -1,6 +1,7 @@
 """Clinician accounts in the database (migration 0011): each PIN only as its scrypt hash, the
-admin role, the idle lock's minutes, and the audit entries for unlocking and for opening a
-patient's record (who viewed whom).
+admin role, the idle lock's minutes, lifting a lock-out (the PIN checks and lock-outs:
+storage/pin_checks.py), and the audit entries for unlocking and for opening a patient's record
+(who viewed whom).
 
 Once any clinician has a PIN, accounts are in use: changing another clinician's PIN or role
 needs an admin's PIN, and the first PIN set makes its clinician the first admin (someone must be
@@ -16,13 +17,13 @@ from desktop_app.core.accounts import AccessDenied
 from desktop_app.core.clinicians import Clinician
 from desktop_app.core.errors import InvalidObservation
 from desktop_app.storage import audit
-from desktop_app.storage.clinicians import ClinicianStore
+from desktop_app.storage.pin_checks import PinCheckStore
 from desktop_app.storage.store import now_text, storage_call
 
 LOCK_SETTING = "lock_minutes"
 
 
-class AccountStore(ClinicianStore):
+class AccountStore(PinCheckStore):
     """PINs, the admin role, unlocking and record-view audit of one database."""
 
     @storage_call
@@ -54,31 +55,29 @@ class AccountStore(ClinicianStore):
                 "Choose a clinician who works here: only they can use a PIN (Settings lists them)."
             ) from None
 
-    def _proves(self, clinician_id: int, pin: str) -> bool:
-        row = self.db.execute(
-            "SELECT pin_hash FROM user_accounts WHERE clinician_id = ?", [clinician_id]
-        ).fetchone()
-        return row is not None and accounts.pin_matches(pin, row[0])
-
     @storage_call
     def unlock(self, clinician_id: int, pin: str) -> Clinician:
         """The active clinician whose PIN this is (audited: 'unlock' or 'unlock refused')."""
         clinician = self._holder(clinician_id)
         self._writable()
-        proved = self._proves(clinician_id, pin)
-        action = "unlock" if proved else "unlock refused"
+        self._check_pin(clinician, pin, "unlock", "Try again.")
         with self.db.atomic():
-            audit.append(self.db, clinician.actor, action, "clinician", clinician_id)
-        if not proved:
-            raise AccessDenied(f"That is not {clinician.name}'s PIN. Try again.")
+            audit.append(self.db, clinician.actor, "unlock", "clinician", clinician_id)
+        return clinician
+
+    @storage_call
+    def check_pin(self, clinician_id: int, pin: str, action: str = "unlock") -> Clinician:
+        """The active clinician whose PIN this is, without an entry for success (a command checks
+        who runs it; the act it then does is audited under their name)."""
+        clinician = self._holder(clinician_id)
+        self._check_pin(clinician, pin, action, "Nothing was done.")
         return clinician
 
     @storage_call
     def check_admin(self, clinician_id: int, pin: str) -> Clinician:
         """The admin whose PIN this is; AccessDenied for a wrong PIN or a clinician who is not."""
         clinician = self._holder(clinician_id)
-        if not self._proves(clinician_id, pin):
-            raise AccessDenied(f"That is not {clinician.name}'s PIN.")
+        self._check_pin(clinician, pin, "admin PIN", "")
         if not self.is_admin(clinician_id):
             raise AccessDenied(
                 f"{clinician.name} is not an admin: ask an admin to open Settings or to change "
@@ -92,8 +91,9 @@ class AccountStore(ClinicianStore):
         actor = self._holder(by)
         if not self.accounts_in_use():
             return actor
-        if by_pin is None or not self._proves(by, by_pin):
-            raise AccessDenied(f"That is not {actor.name}'s PIN. Nothing was changed.")
+        if by_pin is None:
+            raise AccessDenied(f"That needs {actor.name}'s PIN. Nothing was changed.")
+        self._check_pin(actor, by_pin, "PIN change", "Nothing was changed.")
         if by != target and not self.is_admin(by):
             raise AccessDenied(
                 "Only an admin can change another clinician's PIN. Nothing was changed."
@@ -110,8 +110,8 @@ class AccountStore(ClinicianStore):
         digest = accounts.hash_pin(pin)
         target = self._holder(clinician_id)
         self._writable()
+        actor = self._authorise(clinician_id, by, by_pin)  # a wrong PIN's count is kept
         with self.db.atomic():
-            actor = self._authorise(clinician_id, by, by_pin)
             first = not self.accounts_in_use()
             stamp = now_text()
             self.db.execute(
@@ -120,7 +120,12 @@ class AccountStore(ClinicianStore):
                 "pin_hash = excluded.pin_hash, updated_at = excluded.updated_at",
                 [target.id, digest, int(first), stamp, stamp],
             )
-            detail = "PIN set" + ("; first admin" if first else "")
+            lifted = by != target.id and self._clear_failures(target.id)  # an admin's new PIN
+            detail = (
+                "PIN set"
+                + ("; first admin" if first else "")
+                + ("; lock-out lifted" if lifted else "")
+            )
             audit.append(self.db, actor.actor, "set pin", "clinician", target.id, detail)
 
     @storage_call
@@ -128,8 +133,8 @@ class AccountStore(ClinicianStore):
         """Make a clinician with a PIN an admin, or not (an admin's PIN; never the last admin)."""
         target = self._holder(clinician_id)
         self._writable()
+        actor = self.check_admin(by, by_pin)
         with self.db.atomic():
-            actor = self.check_admin(by, by_pin)
             if not self.has_pin(clinician_id):
                 raise AccessDenied(f"{target.name} needs a PIN before they can be an admin.")
             if not admin and not self._other_active_admins(clinician_id):
@@ -168,6 +173,19 @@ class AccountStore(ClinicianStore):
                 "them as no longer working here."
             )
         return super().update_clinician(clinician)
+
+    @storage_call
+    def lift_lockout(self, clinician_id: int, *, by: int, by_pin: str) -> bool:
+        """An admin ends a clinician's lock-out and forgets their wrong PINs (audited); False
+        when there was nothing to lift."""
+        target = self.clinician(clinician_id)
+        self._writable()
+        admin = self.check_admin(by, by_pin)
+        with self.db.atomic():
+            if not self._clear_failures(target.id):
+                return False
+            audit.append(self.db, admin.actor, "lift lock-out", "clinician", target.id)
+        return True
 
     @storage_call
     def lock_minutes(self) -> int:

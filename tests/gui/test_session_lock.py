@@ -249,3 +249,45 @@ def test_an_admin_sets_the_idle_minutes_in_the_window(qtbot: QtBot, window: Main
     clock.now += 2
     lock.check()  # two minutes now, not five
     assert lock.dialog is not None
+
+
+def test_a_locked_out_clinician_is_told_how_long_and_an_admin_lifts_it(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    from desktop_app.gui.pin_dialog import SetPinDialog
+
+    repo = window.ops.repo
+    jane = repo.clinicians()[0]
+    sam = repo.add_clinician("Sam Lee", "Physiotherapist", "PH000002")
+    repo.set_pin(jane.id, "4711", by=jane.id)
+    repo.set_pin(sam.id, "2222", by=jane.id, by_pin="4711")
+    lock, _ = _lock(window)
+    lock.lock()
+    dialog = lock.dialog
+    assert dialog is not None
+    dialog.who.setCurrentIndex(dialog.who.findData(sam.id))
+    for _ in range(5):
+        _unlock_with(qtbot, dialog, "1234")
+    assert "Sam Lee is locked out after 5 wrong PINs in a row: try again in 1 minute" in (
+        dialog.error.text()
+    )
+    _unlock_with(qtbot, dialog, "2222")  # the right PIN, too late
+    assert "Sam Lee is locked out" in dialog.error.text() and lock.dialog is dialog
+    dialog.who.setCurrentIndex(dialog.who.findData(jane.id))
+    _unlock_with(qtbot, dialog, "4711")  # Jane, the admin, is not locked out
+    assert lock.dialog is None
+
+    def lift(pin_dialog: SetPinDialog) -> None:
+        pin_dialog.who.setCurrentIndex(pin_dialog.who.findData(sam.id))
+        assert pin_dialog.lift.isVisible()
+        qtbot.keyClicks(pin_dialog.by_pin, "4711")
+        pin_dialog.lift.click()
+        assert "Sam Lee can use their PIN again" in pin_dialog.error.text()
+        assert not pin_dialog.lift.isVisible()
+        pin_dialog.reject()
+
+    answer_dialog(SetPinDialog, lift)
+    lock.pin_action.trigger()
+    assert repo.locked_out_until(sam.id) is None
+    assert repo.unlock(sam.id, "2222").id == sam.id
+    assert [e.action for e in repo.audit_trail()][-3:] == ["unlock", "lift lock-out", "unlock"]

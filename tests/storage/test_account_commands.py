@@ -77,3 +77,35 @@ def test_every_command_in_the_accounts_doc_parses() -> None:
     for line in lines:
         argv = shlex.split(line.split("python main.py", 1)[1])
         assert build_parser().parse_args(argv).func is not None, line
+
+
+def test_wrong_pins_at_the_command_line_lock_out_and_an_admin_lifts_it(
+    cli: Cli, target: str, kb: KnowledgeBase
+) -> None:
+    with opened(target, kb) as repo:
+        alex = signer(repo, "Alex Morgan")
+        sam = signer(repo, "Sam Lee")
+        repo.set_pin(alex, "4711", by=alex)
+        repo.set_pin(sam, "2222", by=alex, by_pin="4711")
+        repo.set_admin(sam, True, by=alex, by_pin="4711")
+    for _ in range(5):
+        code, said = cli("--clinician", "Sam Lee", "accounts", "lock-minutes", "9", pin="9999")
+        assert code == 2 and "not Sam Lee's PIN" in said
+    assert "locked out after 5 wrong PINs in a row: try again in 1 minute" in said
+    code, said = cli("--clinician", "Sam Lee", "accounts", "lock-minutes", "9", pin="2222")
+    assert code == 2 and "Sam Lee is locked out" in said
+    code, said = cli("accounts", "list")
+    assert "Sam Lee  (PIN, admin, locked out until " in said
+    code, said = cli(
+        "--clinician", "Alex Morgan", "accounts", "lift-lockout", "sam lee", pin="4711"
+    )
+    assert (code, said) == (
+        0,
+        "Sam Lee can use their PIN again (lock-out lifted by Alex Morgan).\n",
+    )
+    code, said = cli("--clinician", "Sam Lee", "accounts", "lock-minutes", "9", pin="2222")
+    assert code == 0
+    with opened(target, kb) as repo:
+        actions = [e.action for e in repo.audit_trail()]
+        assert actions.count("admin PIN refused") == 6 and actions.count("lock out") == 1
+        assert "lift lock-out" in actions and repo.lock_minutes() == 9

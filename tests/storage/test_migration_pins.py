@@ -16,6 +16,7 @@ SHIPPED = {
     "0009_patient_version.sql": "e029f6eee34ca23ca58d740ab8e2f12c897742a38e3458c19d8903cc104bccb8",
     "0010_clinician_roles.sql": "f849b31370b02c2891ab49393d1702c13d859ddf359f36d1575d70cb08913fd8",
     "0011_user_accounts.sql": "2e552925b51735f7dfb5de2f3c4e4985be44f5c292429715929425ad960887d2",
+    "0012_pin_lockout.sql": "2427ff3e2db9be7fba64732dd6acdff7e48314d01f4908bedc1859f80a5acd4c",
 }
 
 
