@@ -183,6 +183,10 @@ class ExamForm(QWidget):
             for side, result in row.sides.items():
                 result.set_value(recorded.get(side))
 
+    def focus_order(self) -> list[QWidget]:
+        """The form's Tab stops in screen order."""
+        return self._kept.focusables()
+
     def completion(self, obs: Observations) -> tuple[int, int]:
         """(items with a result on at least one side, items)."""
         return sum(1 for i in self.rows if obs.exam.get(i)), len(self.rows)

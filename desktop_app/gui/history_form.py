@@ -114,6 +114,10 @@ class HistoryForm(QWidget):
             if row.isHidden() == shown:  # only changes cost a layout pass
                 row.setVisible(shown)
 
+    def focus_order(self) -> list[QWidget]:
+        """The form's Tab stops in screen order."""
+        return self._kept.focusables()
+
     def completion(self, obs: Observations) -> tuple[int, int]:
         """(answered, shown) prompts, after apply_rules."""
         shown = [pid for pid, row in self.rows.items() if not row.isHidden()]

@@ -10,6 +10,8 @@ from collections.abc import Iterable
 
 from PySide6.QtWidgets import QBoxLayout, QWidget
 
+from desktop_app.gui.widgets import focusables
+
 
 class KeptRows:
     """The rows of a box layout after its first item (the form's hint), then a stretch."""
@@ -18,6 +20,7 @@ class KeptRows:
         self.layout = layout
         self._shown: list[QWidget] = []
         self._left_out: set[QWidget] = set()  # hidden because their complaint is not chosen
+        self._stops: dict[QWidget, list[QWidget]] = {}  # each row's Tab stops (rows are kept)
 
     def arrange(self, widgets: list[QWidget], made: Iterable[QWidget]) -> None:
         """Lay out ``widgets`` in order and hide the other ``made`` ones (kept for later).
@@ -27,6 +30,9 @@ class KeptRows:
         """
         if widgets == self._shown:
             return
+        # Showing a child of a shown form lays the form out at once: with the layout switched
+        # off, the rows are shown and hidden in one layout pass instead of one pass per row.
+        self.layout.setEnabled(False)
         while self.layout.count() > 1:
             self.layout.takeAt(1)  # the widget stays a child of the form
         for widget in widgets:
@@ -42,3 +48,15 @@ class KeptRows:
                 self._left_out.add(widget)
                 widget.setVisible(False)
         self._shown = list(widgets)
+        self.layout.setEnabled(True)
+        self.layout.invalidate()
+
+    def focusables(self) -> list[QWidget]:
+        """The Tab stops of the rows laid out, in order: each row's are looked up once, since
+        searching every row made so far on each complaint change cost tens of ms."""
+        found: list[QWidget] = []
+        for widget in self._shown:
+            if widget not in self._stops:
+                self._stops[widget] = focusables(widget)
+            found += self._stops[widget]
+        return found

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from html import escape
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -37,6 +38,7 @@ LEVELS = {
 ROW_STYLE = """
 QFrame#redFlagBanner, QFrame#redFlagBanner[pending="true"] { background: transparent;
                                                              border: none; }
+QScrollArea#flagArea, QWidget#flagRows { background: transparent; }
 QFrame#flagRow { border-radius: 4px; }
 QFrame#flagRow[level="emergency"] { background: #b00020; border: 2px solid #7a0016; }
 QFrame#flagRow[level="emergency"] QLabel { color: white; }
@@ -52,6 +54,9 @@ QFrame#flagRow[level="routine"] QLabel { color: #12385f; }
 QPushButton#flagButton { background: white; color: #7a0016; font-weight: 700;
                          border: 1px solid #7a0016; border-radius: 4px; padding: 4px 10px; }
 """
+ROWS_IN_VIEW = 3  # more raised flags scroll (emergencies come first); the window stays usable
+NONE_RAISED = "No red flag is raised now."
+SQUEEZED = 48  # logical pixels: a window too small for the rows still shows one, scrolling
 
 
 class FlagRow(QFrame):
@@ -142,9 +147,21 @@ class RedFlagBanner(QFrame):
         super().__init__(parent)
         self.setObjectName("redFlagBanner")
         self.setStyleSheet(ROW_STYLE)
-        self._layout = QVBoxLayout(self)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self._area = FlagArea()
+        outer.addWidget(self._area)
+        body = QWidget()
+        body.setObjectName("flagRows")
+        self._layout = QVBoxLayout(body)
         self._layout.setContentsMargins(8, 6, 8, 6)
         self._layout.setSpacing(4)
+        self._none = hint(NONE_RAISED)  # in the room kept after the last flag stopped
+        self._none.setObjectName("flagText")
+        self._none.setVisible(False)
+        self._layout.addWidget(self._none)  # after the rows, which _arrange inserts above it
+        self._layout.addStretch(1)
+        self._area.setWidget(body)
         self._shown: tuple[tuple[RedFlagAlert, ...], tuple[tuple[str, RedFlagAck], ...], bool] = (
             (),
             (),
@@ -163,6 +180,8 @@ class RedFlagBanner(QFrame):
         self.rows = {}
         for row in self._rows.values():
             row.setVisible(False)
+        self._none.setVisible(False)
+        self._area.reserve(0)
         self.setVisible(False)
 
     def show_flags(
@@ -188,7 +207,29 @@ class RedFlagBanner(QFrame):
         for fid, row in self._rows.items():
             if row.isHidden() == (fid in shown):
                 row.setVisible(fid in shown)
-        self.setVisible(bool(flags))
+        self._none.setVisible(not flags)
+        self._fit()
+        self.setVisible(bool(flags) or self._area.reserved > 0)
+
+    def _fit(self) -> None:
+        """Keep the banner's height: it only grows (up to ROWS_IN_VIEW rows) while a visit is
+        shown, so a flag that fires or stops changes the rows, not the window's layout."""
+        width = self._area.viewport().width() if self.isVisible() else self.width()
+        rows = [self._rows[fid] for fid in self.rows][:ROWS_IN_VIEW]
+        if not rows:
+            return
+        margins = self._layout.contentsMargins()
+        needed = margins.top() + margins.bottom() + self._layout.spacing() * (len(rows) - 1)
+        inner = max(1, width - margins.left() - margins.right())
+        needed += sum(row.heightForWidth(inner) for row in rows)
+        self._area.reserve(max(self._area.reserved, needed))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """A new width wraps the rows anew: the room is measured again."""
+        super().resizeEvent(event)
+        if event.oldSize().width() != event.size().width() and self.rows:
+            self._area.reserve(0)
+            self._fit()
 
     def _arrange(self, raised: list[str]) -> None:
         """Make the missing rows and put the raised ones first, in the order given."""
@@ -197,7 +238,7 @@ class RedFlagBanner(QFrame):
                 row = FlagRow(fid, self.acknowledgeRequested.emit)
                 row.setVisible(False)
                 self._rows[fid] = row
-                self._layout.addWidget(row)
+                self._layout.insertWidget(len(self._order), row)
                 self._order.append(fid)
         if self._order[: len(raised)] == raised:
             return
@@ -207,6 +248,30 @@ class RedFlagBanner(QFrame):
                 self._layout.removeWidget(self._rows[fid])
                 self._layout.insertWidget(index, self._rows[fid])
         self._order = [*raised, *rest]
+
+
+class FlagArea(QScrollArea):
+    """The rows' scrolling area, as tall as the room reserved for them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("flagArea")
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the buttons in it take focus, not it
+        self.reserved = 0
+
+    def reserve(self, height: int) -> None:
+        if height != self.reserved:
+            self.reserved = height
+            self.updateGeometry()
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), self.reserved)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, min(self.reserved, SQUEEZED))
 
 
 class AcknowledgeDialog(QDialog):

@@ -250,7 +250,11 @@ class VisitEditor(QWidget):
         order += [self.export_button, self.panel_button, *self.presentation_boxes.values()]
         order.append(self.tabs.tabBar())
         for area in self._areas:
-            order += focusables(area)
+            form = area.widget()
+            if isinstance(form, HistoryForm | ExamForm):  # their rows' stops are cached
+                order += form.focus_order()
+            else:
+                order += focusables(area)
         chain_focus([*order, *focusables(self.panel)])
 
     def _apply_editable(self) -> None:

@@ -100,3 +100,32 @@ def test_acknowledging_and_signing_update_the_row_it_is_on(qtbot: QtBot) -> None
     assert not banner.buttons and "Referred" not in _texts(banner, "u")
     banner.reset()
     assert not banner.rows and not banner.isVisible()
+
+
+def test_a_flag_that_fires_or_stops_keeps_the_banner_height_and_many_flags_scroll(
+    qtbot: QtBot,
+) -> None:
+    """The window below the banner is not laid out again on every rule change (issue 17), and
+    twenty raised flags do not push the visit off the screen."""
+    banner = _banner(qtbot)
+    two = (_flag("e", "emergency"), _flag("u"))
+    banner.show_flags(two, {}, editable=True)
+    qtbot.waitUntil(lambda: banner.rows["u"].isVisible())
+    height = banner.sizeHint().height()
+    assert height >= banner.rows["e"].height() + banner.rows["u"].height()
+
+    banner.show_flags(two[:1], {}, editable=True)  # a rule stops: the room is kept
+    assert banner.sizeHint().height() == height and not banner.rows["e"].isHidden()
+    banner.show_flags((), {}, editable=True)  # the last one stops: said so, in the same room
+    assert banner.isVisible() and banner.sizeHint().height() == height
+    assert banner._none.isVisible() and banner._none.text() == "No red flag is raised now."
+
+    many = tuple(_flag(f"f{n}") for n in range(20))
+    banner.show_flags(many, {}, editable=True)
+    assert not banner._none.isVisible()
+    tallest = banner.sizeHint().height()
+    three = sum(banner.rows[f"f{n}"].heightForWidth(banner.rows["f0"].width()) for n in range(3))
+    assert three <= tallest < three + 4 * banner.rows["f0"].height()  # three rows, then scroll
+    assert set(banner.buttons) == {f"f{n}" for n in range(20)}  # every one still reachable
+    banner.reset()
+    assert not banner.isVisible() and banner.sizeHint().height() == 0
