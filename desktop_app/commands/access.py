@@ -35,6 +35,20 @@ def read_pin(whose: str) -> str:
         raise AccessDenied("No PIN was typed. Nothing was done.") from None
 
 
+def read_new_pin(whose: str) -> str:
+    """A new PIN from GLUTEAL_ASSESS_PIN, else typed twice at the terminal."""
+    if os.environ.get(PIN_ENV) is not None or not sys.stdin.isatty():
+        return read_pin(f"the new PIN for {whose}: {whose}")
+    try:
+        first = getpass.getpass(f"New PIN for {whose}: ")
+        again = getpass.getpass("The same PIN again: ")
+    except (EOFError, KeyboardInterrupt):
+        raise AccessDenied("No PIN was typed. Nothing was done.") from None
+    if first != again:
+        raise AccessDenied("The two PINs differ. Nothing was done.")
+    return first
+
+
 def find_clinician(repo: Repository, name: str, *, include_inactive: bool = False) -> Clinician:
     """The clinician called `name` (any case) or with that ID; a message naming who there is."""
     everyone = repo.clinicians(include_inactive=include_inactive)

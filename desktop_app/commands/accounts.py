@@ -1,5 +1,6 @@
-"""Account commands (storage/accounts.py): `accounts list`, `accounts lock-minutes [N]` and
-`accounts lift-lockout NAME`.
+"""Account commands (storage/accounts.py): `accounts list`, `accounts lock-minutes [N]`,
+`accounts lift-lockout NAME` and `accounts recover-admin NAME` (no PIN: proof of control of the
+installation instead, storage/admin_recovery.py).
 
 Changing a setting needs an admin: `--clinician NAME` and their PIN (commands/access.py).
 """
@@ -7,10 +8,11 @@ Changing a setting needs an admin: `--clinician NAME` and their PIN (commands/ac
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from desktop_app.commands import app_of
-from desktop_app.commands.access import find_clinician, read_pin
+from desktop_app.commands.access import find_clinician, read_new_pin, read_pin
 from desktop_app.core.accounts import AccessDenied, parse_lock_minutes
 from desktop_app.workstation import db_argument
 
@@ -34,6 +36,19 @@ def register(sub: Any) -> None:
     )
     lift.add_argument("name", metavar="NAME", help="the locked-out clinician (name or ID)")
     lift.set_defaults(func=run_lift_lockout)
+    recover = commands.add_parser(
+        "recover-admin",
+        help="when no admin can unlock: make NAME an active admin with a new PIN (needs this "
+        "installation's audit key; docs/accounts.md)",
+    )
+    recover.add_argument("name", metavar="NAME", help="the clinician (name or ID)")
+    recover.add_argument(
+        "--key-file",
+        type=Path,
+        metavar="FILE",
+        help="the audit key copy kept apart from the backups (default: this installation's)",
+    )
+    recover.set_defaults(func=run_recover_admin)
     for parser in commands.choices.values():  # as after any command (cli.py)
         parser.add_argument("--db", type=db_argument, default=argparse.SUPPRESS, help=SUPPRESS)
         parser.add_argument("--clinician", default=argparse.SUPPRESS, help=SUPPRESS)
@@ -83,4 +98,20 @@ def run_lift_lockout(args: argparse.Namespace) -> int:
         print(f"{locked.name} was not locked out: nothing to lift.")
         return 0
     print(f"{locked.name} can use their PIN again (lock-out lifted by {admin.name}).")
+    return 0
+
+
+def run_recover_admin(args: argparse.Namespace) -> int:
+    from desktop_app.storage import keys
+
+    # The key as given (the kept copy) or this installation's; storage checks it is this
+    # database's. keys._read gives the same messages as every other use of a key file.
+    key = keys._read(args.key_file) if args.key_file else keys.load(create=False)
+    with app_of(args).open_repository(must_exist=True) as repo:
+        clinician = find_clinician(repo, args.name, include_inactive=True)
+        recovered = repo.recover_admin(clinician.id, read_new_pin(clinician.name), key=key)
+    print(
+        f"{recovered.name} is an active admin again with the new PIN (audited as "
+        '"recover admin"). Check the other clinicians and admins in Settings.'
+    )
     return 0

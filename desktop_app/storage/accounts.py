@@ -17,13 +17,13 @@ from desktop_app.core.accounts import AccessDenied
 from desktop_app.core.clinicians import Clinician
 from desktop_app.core.errors import InvalidObservation
 from desktop_app.storage import audit
-from desktop_app.storage.pin_checks import PinCheckStore
+from desktop_app.storage.admin_recovery import AdminRecoveryStore
 from desktop_app.storage.store import now_text, storage_call
 
 LOCK_SETTING = "lock_minutes"
 
 
-class AccountStore(PinCheckStore):
+class AccountStore(AdminRecoveryStore):
     """PINs, the admin role, unlocking and record-view audit of one database."""
 
     @storage_call

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
+from desktop_app.core.accounts import AccessDenied
 from desktop_app.core.knowledge import KnowledgeBase
+from desktop_app.storage import keys
+from tests import pg_server
 from tests.storage.account_commands import Cli, cli, opened, target
+from tests.storage.conftest import ADMIN
 from tests.storage.helpers import signer
 
 __all__ = ["cli", "target"]  # fixtures
@@ -109,3 +117,88 @@ def test_wrong_pins_at_the_command_line_lock_out_and_an_admin_lifts_it(
         actions = [e.action for e in repo.audit_trail()]
         assert actions.count("admin PIN refused") == 6 and actions.count("lock out") == 1
         assert "lift lock-out" in actions and repo.lock_minutes() == 9
+
+
+def _sole_admin_gone(target: str, kb: KnowledgeBase) -> tuple[int, int]:
+    """Alex, the sole admin, marked inactive by a raw edit (as an old version allowed); Sam
+    locked out. Nobody can open Settings now."""
+    with opened(target, kb) as repo:
+        alex = signer(repo, "Alex Morgan")
+        sam = signer(repo, "Sam Lee")
+        repo.set_pin(alex, "4711", by=alex)
+        repo.set_pin(sam, "2222", by=alex, by_pin="4711")
+        for _ in range(5):
+            with pytest.raises(AccessDenied):
+                repo.unlock(alex, "0000")
+        with repo.db.atomic():
+            repo.db.execute("UPDATE clinicians SET active = 0 WHERE id = ?", [alex])
+    return alex, sam
+
+
+@pytest.mark.sqlite_only  # a server's proof is its owner role: the next test
+def test_recover_admin_needs_this_databases_audit_key_and_is_audited(
+    cli: Cli, target: str, kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    alex, _ = _sole_admin_gone(target, kb)
+    stranger = tmp_path / "other.key"
+    stranger.write_text("ab" * 32 + "\n", encoding="ascii")
+    code, said = cli(
+        "accounts", "recover-admin", "Alex Morgan", "--key-file", str(stranger), pin="9876"
+    )
+    assert code == 2 and "did not write this database's newest audit entry" in said
+    code, said = cli(
+        "accounts", "recover-admin", "Alex Morgan", "--key-file", str(tmp_path / "x"), pin="9876"
+    )
+    assert code == 2 and "cannot be read" in said
+    with opened(target, kb) as repo:
+        assert not repo.clinician(alex).active  # nothing changed
+    kept = tmp_path / "kept.key"  # the copy kept apart from the backups
+    kept.write_bytes(keys.key_path().read_bytes())
+    code, said = cli(
+        "accounts", "recover-admin", "alex morgan", "--key-file", str(kept), pin="9876"
+    )
+    assert code == 0 and "Alex Morgan is an active admin again" in said
+    code, said = cli("accounts", "recover-admin", "Sam Lee", pin="5555")  # the installation's key
+    assert code == 0
+    with opened(target, kb) as repo:
+        assert repo.clinician(alex).active and repo.is_admin(alex)
+        assert repo.locked_out_until(alex) is None and repo.check_admin(alex, "9876").id == alex
+        recoveries = [e for e in repo.audit_trail() if e.action == "recover admin"]
+        key_id = keys.key_id(bytes.fromhex(kept.read_text()))
+        assert [(e.entity_id, e.detail) for e in recoveries] == [
+            (str(alex), f"active admin with a new PIN; proved by audit key {key_id}"),
+            (recoveries[1].entity_id, f"active admin with a new PIN; proved by audit key {key_id}"),
+        ]
+        assert repo.verify() == []
+
+
+def test_on_a_server_only_the_owner_role_recovers_an_admin(
+    pg_url: str,
+    pg_cluster: pg_server.Cluster,
+    kb: KnowledgeBase,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("desktop_app.app.App.knowledge_base", lambda self: kb)
+    target = pg_url
+    cli = Cli(target, capsys, monkeypatch)
+    alex, _ = _sole_admin_gone(target, kb)
+    code, said = cli("accounts", "recover-admin", "Alex Morgan", pin="9876")  # a clinician's login
+    assert code == 2 and "database owner's login" in said
+    cli.target = pg_cluster.url(target.rsplit("/", 1)[1], ADMIN)  # the owner's login
+    code, said = cli("accounts", "recover-admin", "Alex Morgan", pin="9876")
+    assert code == 0, said
+    with opened(target, kb) as repo:
+        assert repo.clinician(alex).active and repo.check_admin(alex, "9876").id == alex
+        entry = repo.audit_trail()[-1]
+        assert (entry.action, entry.actor) == ("recover admin", ADMIN)
+        assert entry.detail.endswith("proved by the server database's owner role")
+
+
+def test_recovery_with_no_accounts_says_there_is_nothing_to_recover(
+    cli: Cli, target: str, kb: KnowledgeBase
+) -> None:
+    with opened(target, kb) as repo:
+        signer(repo, "Alex Morgan")
+    code, said = cli("accounts", "recover-admin", "Alex Morgan", pin="9876")
+    assert code == 2 and "nothing to recover" in said
