@@ -35,6 +35,16 @@ def register(sub: Any) -> None:
         "rekey", help=f"change an encrypted database's passphrase (the new one from {NEW_ENV})"
     )
     rekey.set_defaults(func=run_rekey)
+    remember = sub.add_parser(
+        "remember-passphrase",
+        help="keep the database's passphrase (from GLUTEAL_ASSESS_PASSPHRASE) in this computer's "
+        "keyring, so that it is not asked again here",
+    )
+    remember.set_defaults(func=run_remember_passphrase)
+    forget = sub.add_parser(
+        "forget-passphrase", help="remove the database's passphrase from this computer's keyring"
+    )
+    forget.set_defaults(func=run_forget_passphrase)
 
 
 def _prepare_out(out: Path, db_path: Path, force: bool) -> None:
@@ -85,4 +95,45 @@ def run_rekey(args: argparse.Namespace) -> int:
         encryption.rekey(repo.db.conn, new)
         repo.audit_event("rekey", "database", "passphrase changed")
     print(f"{repo.path} now opens with the new passphrase. Backups made before keep the old one.")
+    from desktop_app.storage import keychain
+
+    if keychain.recall(repo.path) is not None:  # the remembered one would no longer open it
+        try:
+            keychain.remember(repo.path, new)
+        except keychain.KeyringUnavailable as exc:
+            print(f"warning: {exc} Remove the old one with forget-passphrase.", file=sys.stderr)
+        else:
+            print("The passphrase remembered in this computer's keyring was changed too.")
+    return 0
+
+
+def run_remember_passphrase(args: argparse.Namespace) -> int:
+    from desktop_app.storage import encryption, keychain
+
+    path = app_of(args).database_path()
+    if not encryption.is_encrypted(path):
+        print(f"error: {path} is not encrypted: no passphrase to remember", file=sys.stderr)
+        return 2
+    secret = encryption.passphrase()
+    if not secret:
+        print(f"error: give the passphrase in {encryption.ENV} to remember it", file=sys.stderr)
+        return 2
+    encryption.check(path, secret)  # never remember a passphrase that does not open it
+    name = keychain.remember(path, secret)
+    print(
+        f"The passphrase of {path} is now kept in this computer's keyring ({name}): the app and "
+        "its commands open the database here without asking. Anyone who can sign in to this "
+        "computer as you can open it too; 'forget-passphrase' removes it."
+    )
+    return 0
+
+
+def run_forget_passphrase(args: argparse.Namespace) -> int:
+    from desktop_app.storage import keychain
+
+    path = app_of(args).database_path()
+    if keychain.forget(path):
+        print(f"The passphrase of {path} was removed from this computer's keyring.")
+    else:
+        print(f"No passphrase of {path} was kept in this computer's keyring.")
     return 0

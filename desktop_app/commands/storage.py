@@ -67,6 +67,9 @@ def run_restore(args: argparse.Namespace) -> int:
     from desktop_app.storage.backup import restore_database
 
     was_encrypted = encryption.is_encrypted(target)
+    remembered = None if encryption.passphrase() else encryption.passphrase_for(target)
+    if remembered:  # the keyring's passphrase opens the backups too, as a typed one does
+        encryption.give(remembered)
     backup_encrypted = encryption.is_encrypted(args.file)
     aside = restore_database(args.file, target)
     print(f"Restored {target} from {args.file}.")

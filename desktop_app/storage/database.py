@@ -92,7 +92,7 @@ def connect(path: Path, *, read_only: bool = False, create: bool = True) -> sqli
         _make_private(path)
     mode = "ro" if read_only else "rwc"
     uri = f"file:{quote(str(path.resolve()))}?mode={mode}"
-    secret = encryption.passphrase()
+    secret = encryption.passphrase_for(path)  # given, the environment's, or the keyring's
     try:
         # Without a passphrase an encrypted file opens as plain SQLite and fails as "not a
         # database of this app (or it is encrypted)", the same as any other foreign file.

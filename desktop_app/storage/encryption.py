@@ -71,6 +71,17 @@ def passphrase() -> str | None:
     return (_given[0] if _given else None) or os.environ.get(ENV) or None
 
 
+def passphrase_for(path: Path) -> str | None:
+    """passphrase(), else, for an encrypted file, the one remembered for it in the OS keyring
+    (storage/keychain.py: only when the user chose to remember it)."""
+    secret = passphrase()
+    if secret or _cipher is None or not is_encrypted(path):
+        return secret
+    from desktop_app.storage import keychain
+
+    return keychain.recall(path)
+
+
 def is_encrypted(path: Path) -> bool:
     """True for a file that looks like SQLCipher's: whole pages (a multiple of 512 bytes) that
     start with a random salt, not SQLite's header and not text (any other file is not ours)."""

@@ -127,7 +127,7 @@ def key_for(db_path: Path, src: Path, backup: Any) -> str | None:
     own: str | None = getattr(backup, "gluteal_secret", None)
     if own is not None or not encryption.is_encrypted(db_path):
         return own
-    secret = encryption.passphrase()
+    secret = encryption.passphrase_for(db_path)
     how = (
         "Give its passphrase (GLUTEAL_ASSESS_PASSPHRASE for commands; the window asks at start) "
         "so the restored records are encrypted with the same key"
