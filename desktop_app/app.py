@@ -22,6 +22,7 @@ from desktop_app.core.errors import AppError
 from desktop_app.storage.errors import DatabaseMissing
 
 if TYPE_CHECKING:
+    from desktop_app.core.clinicians import Clinician
     from desktop_app.core.knowledge import KnowledgeBase
     from desktop_app.storage.repository import Repository
 
@@ -51,6 +52,7 @@ class App:
     actor: str = GUI_ACTOR  # who the audit log names for this process
     create: bool = False  # --create: a new database where one was before (storage/impostor.py)
     kb: KnowledgeBase | None = field(default=None, repr=False)  # loaded on first use, once
+    acting: Clinician | None = None  # the clinician a command runs as (commands/access.py)
 
     def knowledge_base(self) -> KnowledgeBase:
         """The shipped knowledge base, loaded (and validated) once; cached between starts."""
@@ -78,7 +80,10 @@ class App:
 
         url = self.server_url()
         if url is not None:
-            return Repository.open_server(url, self.knowledge_base(), read_only=read_only)
+            repo = Repository.open_server(url, self.knowledge_base(), read_only=read_only)
+            if self.acting is not None:
+                repo.act_as(self.acting.id)
+            return repo
 
         path = self.database_path()
         from desktop_app.storage.impostor import is_empty, refuse
@@ -89,7 +94,7 @@ class App:
         return Repository.open(
             path,
             self.knowledge_base(),
-            actor=self.actor,
+            actor=self.acting.actor if self.acting is not None else self.actor,
             read_only=read_only,
             create=self.create and not must_exist,
         )
@@ -102,8 +107,10 @@ def run(args: argparse.Namespace) -> int:
 
         return run_gui(App(db=args.db, actor=GUI_ACTOR, create=args.create))
     args.app = App(db=args.db, actor=COMMAND_ACTOR, create=args.create)
+    from desktop_app.commands import run_command  # who may run it, then the command
+
     try:
-        return int(args.func(args))
+        return run_command(args)
     except AppError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

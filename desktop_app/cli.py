@@ -51,7 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
-    for command in sub.choices.values():  # `--db` is accepted before or after the command
+    for name, command in sub.choices.items():  # `--db` is accepted before or after the command
+        command.set_defaults(command=name)  # commands/access.py: which role it needs
         command.add_argument(
             "--db", type=db_argument, default=argparse.SUPPRESS, help=argparse.SUPPRESS
         )

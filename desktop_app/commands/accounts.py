@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop_app.commands import app_of
-from desktop_app.commands.access import find_clinician, read_new_pin, read_pin
+from desktop_app.commands.access import Identity, find_clinician, read_new_pin, read_pin
 from desktop_app.core.accounts import AccessDenied, parse_lock_minutes
+from desktop_app.core.clinicians import Clinician
 from desktop_app.workstation import db_argument
+
+if TYPE_CHECKING:
+    from desktop_app.storage.repository import Repository
 
 SUPPRESS = argparse.SUPPRESS
 
@@ -70,11 +74,17 @@ def run_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _admin_name(args: argparse.Namespace) -> str:
+def _admin(args: argparse.Namespace, repo: Repository) -> tuple[Clinician, str]:
+    """The admin (and PIN) commands/access.py proved before the command ran; asked here only
+    when it had no accounts to check (storage then refuses a clinician who is no admin)."""
+    identity: Identity | None = getattr(args, "identity", None)
+    if identity is not None:
+        return identity.clinician, identity.pin
     name: str | None = getattr(args, "clinician", None)
     if not name:
         raise AccessDenied("This needs an admin: add --clinician NAME (you are asked for the PIN).")
-    return name
+    admin = find_clinician(repo, name)
+    return admin, read_pin(admin.name)
 
 
 def run_lock_minutes(args: argparse.Namespace) -> int:
@@ -83,8 +93,8 @@ def run_lock_minutes(args: argparse.Namespace) -> int:
             print(f"The window locks after {repo.lock_minutes()} idle minutes.")
             return 0
         minutes = parse_lock_minutes(args.minutes)
-        admin = find_clinician(repo, _admin_name(args))
-        repo.save_lock_minutes(minutes, by=admin.id, by_pin=read_pin(admin.name))
+        admin, pin = _admin(args, repo)
+        repo.save_lock_minutes(minutes, by=admin.id, by_pin=pin)
     print(f"The window now locks after {minutes} idle minutes (set by {admin.name}).")
     return 0
 
@@ -92,8 +102,8 @@ def run_lock_minutes(args: argparse.Namespace) -> int:
 def run_lift_lockout(args: argparse.Namespace) -> int:
     with app_of(args).open_repository(must_exist=True) as repo:
         locked = find_clinician(repo, args.name, include_inactive=True)
-        admin = find_clinician(repo, _admin_name(args))
-        lifted = repo.lift_lockout(locked.id, by=admin.id, by_pin=read_pin(admin.name))
+        admin, pin = _admin(args, repo)
+        lifted = repo.lift_lockout(locked.id, by=admin.id, by_pin=pin)
     if not lifted:
         print(f"{locked.name} was not locked out: nothing to lift.")
         return 0

@@ -74,6 +74,14 @@ class AccountStore(AdminRecoveryStore):
         return clinician
 
     @storage_call
+    def act_as(self, clinician_id: int) -> Clinician:
+        """From now on, audit this copy's acts under clinician_id (a command run with their
+        PIN); on a clinic server only a clinician this login may act as (ClinicianStore.author)."""
+        clinician = self.author(clinician_id)
+        self.actor = clinician.actor
+        return clinician
+
+    @storage_call
     def check_admin(self, clinician_id: int, pin: str) -> Clinician:
         """The admin whose PIN this is; AccessDenied for a wrong PIN or a clinician who is not."""
         clinician = self._holder(clinician_id)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from desktop_app.commands import DENIED
 from desktop_app.core.accounts import AccessDenied
 from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.storage import keys
@@ -27,11 +28,11 @@ def test_an_admin_sets_the_idle_minutes_from_the_command_line(
         repo.set_pin(sam, "2222", by=alex, by_pin="4711")
     assert cli("accounts", "lock-minutes") == (0, "The window locks after 5 idle minutes.\n")
     code, said = cli("accounts", "lock-minutes", "12")
-    assert code == 2 and "needs an admin: add --clinician NAME" in said
+    assert code == DENIED and "needs an admin: add --clinician NAME" in said
     code, said = cli("--clinician", "Sam Lee", "accounts", "lock-minutes", "12", pin="2222")
-    assert code == 2 and "Sam Lee is not an admin" in said
+    assert code == DENIED and "Sam Lee is not an admin" in said
     code, said = cli("accounts", "lock-minutes", "12", "--clinician", "alex morgan", pin="0000")
-    assert code == 2 and "not Alex Morgan's PIN" in said
+    assert code == DENIED and "not Alex Morgan's PIN" in said
     for bad, why in (("0", "between 1 and 240"), ("241", "between 1 and 240"), ("ten", "whole")):
         code, said = cli("--clinician", "Alex Morgan", "accounts", "lock-minutes", bad, pin="4711")
         assert code == 2 and why in said, said
@@ -59,7 +60,7 @@ def test_without_a_terminal_or_pin_variable_the_command_says_how_to_give_the_pin
         alex = signer(repo, "Alex Morgan")
         repo.set_pin(alex, "4711", by=alex)
     code, said = cli("--clinician", "Alex Morgan", "accounts", "lock-minutes", "7")
-    assert code == 2 and "run it at a terminal" in said and "GLUTEAL_ASSESS_PIN" in said
+    assert code == DENIED and "run it at a terminal" in said and "GLUTEAL_ASSESS_PIN" in said
 
 
 def test_accounts_list_shows_pins_and_admins(cli: Cli, target: str, kb: KnowledgeBase) -> None:
@@ -98,10 +99,10 @@ def test_wrong_pins_at_the_command_line_lock_out_and_an_admin_lifts_it(
         repo.set_admin(sam, True, by=alex, by_pin="4711")
     for _ in range(5):
         code, said = cli("--clinician", "Sam Lee", "accounts", "lock-minutes", "9", pin="9999")
-        assert code == 2 and "not Sam Lee's PIN" in said
+        assert code == DENIED and "not Sam Lee's PIN" in said
     assert "locked out after 5 wrong PINs in a row: try again in 1 minute" in said
     code, said = cli("--clinician", "Sam Lee", "accounts", "lock-minutes", "9", pin="2222")
-    assert code == 2 and "Sam Lee is locked out" in said
+    assert code == DENIED and "Sam Lee is locked out" in said
     code, said = cli("accounts", "list")
     assert "Sam Lee  (PIN, admin, locked out until " in said
     code, said = cli(
@@ -145,7 +146,7 @@ def test_recover_admin_needs_this_databases_audit_key_and_is_audited(
     code, said = cli(
         "accounts", "recover-admin", "Alex Morgan", "--key-file", str(stranger), pin="9876"
     )
-    assert code == 2 and "did not write this database's newest audit entry" in said
+    assert code == DENIED and "did not write this database's newest audit entry" in said
     code, said = cli(
         "accounts", "recover-admin", "Alex Morgan", "--key-file", str(tmp_path / "x"), pin="9876"
     )
@@ -184,7 +185,7 @@ def test_on_a_server_only_the_owner_role_recovers_an_admin(
     cli = Cli(target, capsys, monkeypatch)
     alex, _ = _sole_admin_gone(target, kb)
     code, said = cli("accounts", "recover-admin", "Alex Morgan", pin="9876")  # a clinician's login
-    assert code == 2 and "database owner's login" in said
+    assert code == DENIED and "database owner's login" in said
     cli.target = pg_cluster.url(target.rsplit("/", 1)[1], ADMIN)  # the owner's login
     code, said = cli("accounts", "recover-admin", "Alex Morgan", pin="9876")
     assert code == 0, said
