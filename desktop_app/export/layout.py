@@ -13,6 +13,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from desktop_app.export import paragraphs
 from desktop_app.export.fonts import BOLD, REGULAR, draw_text, register_fonts
 from desktop_app.export.styles import MUTED, RULE, WATERMARK, page_size
 from desktop_app.export.wording import format_date
@@ -143,7 +144,10 @@ def render(info: PageInfo, story: list[Any], first_template: str) -> bytes:
         initialFontSize=9,
         lang="en",
     )
-    doc.build(story, canvasmaker=NumberedCanvas)
+    try:
+        doc.build(story, canvasmaker=NumberedCanvas)
+    finally:
+        paragraphs.forget()
     return buffer.getvalue()
 
 

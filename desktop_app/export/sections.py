@@ -16,6 +16,7 @@ from desktop_app.export import wording as w
 from desktop_app.export.body_chart import body_chart_flowable
 from desktop_app.export.fonts import REGULAR, markup
 from desktop_app.export.measure_chart import measure_chart_flowable
+from desktop_app.export.paragraphs import paragraph
 from desktop_app.export.styles import RULE, SHADE, colour, flag_style, styles, table_style
 
 log = logging.getLogger(__name__)
@@ -25,16 +26,12 @@ LEADING_SHOWN = 3  # conditions listed with their findings for and against
 
 def para(text: str, style: str = "body") -> Any:
     """A paragraph of plain text (escaped, CJK runs in the CJK font, newlines kept)."""
-    from reportlab.platypus import Paragraph
-
-    return Paragraph(markup(text).replace("\n", "<br/>"), getattr(styles(), style))
+    return paragraph(markup(text).replace("\n", "<br/>"), getattr(styles(), style))
 
 
 def rich(markup_text: str, style: str = "body") -> Any:
     """A paragraph of ready-made markup (callers escape data with fonts.markup)."""
-    from reportlab.platypus import Paragraph
-
-    return Paragraph(markup_text, getattr(styles(), style))
+    return paragraph(markup_text, getattr(styles(), style))
 
 
 def table(rows: Sequence[Sequence[Any]], widths: Sequence[float], header: bool = True) -> Any:
