@@ -48,7 +48,7 @@ def test_damage_after_an_unclean_shutdown_is_found_before_the_window_opens(
     qapp: object, db_path: Path, kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     damage_database(db_path, Repository.open(db_path, kb))
-    Path(f"{db_path}-wal").write_bytes(b"")  # what a killed app leaves behind
+    Path(f"{db_path}-wal").write_bytes(b"\0" * 32)  # a killed app's log, frames unfinished
     shown = Recorder()
     monkeypatch.setattr(QMessageBox, "critical", shown)
     assert open_window(App(db=db_path, kb=kb)) is None

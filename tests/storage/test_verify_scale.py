@@ -47,7 +47,7 @@ def test_commands_skip_the_up_front_quick_check_on_a_cleanly_closed_file(
     argv = [a.format(tmp=tmp_path) for a in command]
     assert run("--db", str(closed_db), *argv) == 0
     assert checks == []
-    Path(f"{closed_db}-wal").write_bytes(b"")  # what a killed writer leaves behind
+    Path(f"{closed_db}-wal").write_bytes(b"\0" * 32)  # a killed writer's unfinished log
     assert run("--db", str(closed_db), *[a.replace("copy", "copy2") for a in argv]) == 0
     assert checks == ["quick"]  # a file not closed cleanly is still checked at once
 
