@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from desktop_app.storage.repository import Repository
 
 PIN_ENV = "GLUTEAL_ASSESS_PIN"
+NEW_PIN_ENV = "GLUTEAL_ASSESS_NEW_PIN"  # a new PIN (set-pin, recover-admin) in a script
 
 
 def read_pin(whose: str) -> str:
@@ -45,9 +46,14 @@ def read_pin(whose: str) -> str:
 
 
 def read_new_pin(whose: str) -> str:
-    """A new PIN from GLUTEAL_ASSESS_PIN, else typed twice at the terminal."""
-    if os.environ.get(PIN_ENV) is not None or not sys.stdin.isatty():
-        return read_pin(f"the new PIN for {whose}: {whose}")
+    """A new PIN from GLUTEAL_ASSESS_NEW_PIN, else typed twice at the terminal."""
+    pin = os.environ.get(NEW_PIN_ENV)
+    if pin is not None:
+        return pin
+    if not sys.stdin.isatty():
+        raise AccessDenied(
+            f"Type the new PIN for {whose} at a terminal, or set {NEW_PIN_ENV} for a script."
+        )
     try:
         first = getpass.getpass(f"New PIN for {whose}: ")
         again = getpass.getpass("The same PIN again: ")
@@ -89,6 +95,7 @@ ROLES: dict[str, Role | Callable[[argparse.Namespace], Role]] = {
     "accounts": NO_PIN,  # the list of account commands
     "accounts list": NO_PIN,  # names, who has a PIN and who is an admin
     "accounts recover-admin": NO_PIN,  # control of the installation instead (no PIN can work)
+    "forget-passphrase": NO_PIN,  # only ever makes this computer ask for the passphrase again
     "accounts lock-minutes": lambda args: NO_PIN if args.minutes is None else ADMIN,
     # Reveal or change records: a clinician of this database, with their PIN.
     "backup": CLINICIAN,
@@ -102,9 +109,13 @@ ROLES: dict[str, Role | Callable[[argparse.Namespace], Role]] = {
     "rekey": ADMIN,
     "encrypt-copy": ADMIN,
     "decrypt-export": ADMIN,
+    "remember-passphrase": ADMIN,  # opens the encrypted file here without its passphrase
     "migrate-to-server": ADMIN,
     "clinician-role": ADMIN,
     "accounts lift-lockout": ADMIN,
+    "accounts set-admin": ADMIN,
+    # Their own PIN with the current one, anyone's as an admin (storage decides which).
+    "accounts set-pin": CLINICIAN,
 }
 
 

@@ -1,5 +1,6 @@
 """Account commands (storage/accounts.py): `accounts list`, `accounts lock-minutes [N]`,
-`accounts lift-lockout NAME` and `accounts recover-admin NAME` (no PIN: proof of control of the
+`accounts lift-lockout NAME`, `accounts set-pin NAME`, `accounts set-admin NAME on|off` and
+`accounts recover-admin NAME` (no PIN: proof of control of the
 installation instead, storage/admin_recovery.py).
 
 Changing a setting needs an admin: `--clinician NAME` and their PIN (commands/access.py).
@@ -53,6 +54,17 @@ def register(sub: Any) -> None:
         help="the audit key copy kept apart from the backups (default: this installation's)",
     )
     recover.set_defaults(func=run_recover_admin)
+    pin = commands.add_parser(
+        "set-pin",
+        help="give NAME a new PIN (your own with --clinician yourself, anyone's as an admin; "
+        "the very first PIN makes its clinician the admin)",
+    )
+    pin.add_argument("name", metavar="NAME", help="whose PIN (name or ID)")
+    pin.set_defaults(func=run_set_pin)
+    role = commands.add_parser("set-admin", help="make NAME an admin (on) or not (off)")
+    role.add_argument("name", metavar="NAME", help="the clinician (name or ID)")
+    role.add_argument("admin", choices=("on", "off"))
+    role.set_defaults(func=run_set_admin)
     for parser in commands.choices.values():  # as after any command (cli.py)
         parser.add_argument("--db", type=db_argument, default=argparse.SUPPRESS, help=SUPPRESS)
         parser.add_argument("--clinician", default=argparse.SUPPRESS, help=SUPPRESS)
@@ -124,4 +136,26 @@ def run_recover_admin(args: argparse.Namespace) -> int:
         f"{recovered.name} is an active admin again with the new PIN (audited as "
         '"recover admin"). Check the other clinicians and admins in Settings.'
     )
+    return 0
+
+
+def run_set_pin(args: argparse.Namespace) -> int:
+    with app_of(args).open_repository(must_exist=True) as repo:
+        target = find_clinician(repo, args.name)
+        identity: Identity | None = getattr(args, "identity", None)
+        first = not repo.accounts_in_use()
+        by, by_pin = (target, None) if first or identity is None else _admin(args, repo)
+        repo.set_pin(target.id, read_new_pin(target.name), by=by.id, by_pin=by_pin)
+    made = " They are the first admin." if first else ""
+    print(f"{target.name} has a new PIN (set by {by.name}).{made}")
+    return 0
+
+
+def run_set_admin(args: argparse.Namespace) -> int:
+    with app_of(args).open_repository(must_exist=True) as repo:
+        target = find_clinician(repo, args.name)
+        admin, pin = _admin(args, repo)
+        repo.set_admin(target.id, args.admin == "on", by=admin.id, by_pin=pin)
+    role = "an admin" if args.admin == "on" else "no longer an admin"
+    print(f"{target.name} is {role} (set by {admin.name}).")
     return 0

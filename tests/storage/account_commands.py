@@ -30,16 +30,20 @@ def opened(target: str, kb: KnowledgeBase) -> Repository:
 
 
 class Cli:
-    """`main.py --db TARGET ARGS`, with the tiny knowledge base and a PIN for the prompt."""
+    """`main.py --db TARGET ARGS`, with the tiny knowledge base and the PIN (and a new PIN) a
+    script gives in GLUTEAL_ASSESS_PIN (GLUTEAL_ASSESS_NEW_PIN)."""
 
     def __init__(self, target: str, capsys: pytest.CaptureFixture[str], mp: pytest.MonkeyPatch):
         self.target, self.capsys, self.mp = target, capsys, mp
 
-    def __call__(self, *argv: str, pin: str | None = None) -> tuple[int, str]:
-        if pin is None:
-            self.mp.delenv("GLUTEAL_ASSESS_PIN", raising=False)
-        else:
-            self.mp.setenv("GLUTEAL_ASSESS_PIN", pin)
+    def __call__(
+        self, *argv: str, pin: str | None = None, new_pin: str | None = None
+    ) -> tuple[int, str]:
+        for name, value in (("GLUTEAL_ASSESS_PIN", pin), ("GLUTEAL_ASSESS_NEW_PIN", new_pin)):
+            if value is None:
+                self.mp.delenv(name, raising=False)
+            else:
+                self.mp.setenv(name, value)
         code = main(["--db", self.target, *argv])
         out = self.capsys.readouterr()
         assert "Traceback" not in out.out + out.err

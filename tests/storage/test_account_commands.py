@@ -144,11 +144,16 @@ def test_recover_admin_needs_this_databases_audit_key_and_is_audited(
     stranger = tmp_path / "other.key"
     stranger.write_text("ab" * 32 + "\n", encoding="ascii")
     code, said = cli(
-        "accounts", "recover-admin", "Alex Morgan", "--key-file", str(stranger), pin="9876"
+        "accounts", "recover-admin", "Alex Morgan", "--key-file", str(stranger), new_pin="9876"
     )
     assert code == DENIED and "did not write this database's newest audit entry" in said
     code, said = cli(
-        "accounts", "recover-admin", "Alex Morgan", "--key-file", str(tmp_path / "x"), pin="9876"
+        "accounts",
+        "recover-admin",
+        "Alex Morgan",
+        "--key-file",
+        str(tmp_path / "x"),
+        new_pin="9876",
     )
     assert code == 2 and "cannot be read" in said
     with opened(target, kb) as repo:
@@ -156,10 +161,12 @@ def test_recover_admin_needs_this_databases_audit_key_and_is_audited(
     kept = tmp_path / "kept.key"  # the copy kept apart from the backups
     kept.write_bytes(keys.key_path().read_bytes())
     code, said = cli(
-        "accounts", "recover-admin", "alex morgan", "--key-file", str(kept), pin="9876"
+        "accounts", "recover-admin", "alex morgan", "--key-file", str(kept), new_pin="9876"
     )
     assert code == 0 and "Alex Morgan is an active admin again" in said
-    code, said = cli("accounts", "recover-admin", "Sam Lee", pin="5555")  # the installation's key
+    code, said = cli(
+        "accounts", "recover-admin", "Sam Lee", new_pin="5555"
+    )  # the installation's key
     assert code == 0
     with opened(target, kb) as repo:
         assert repo.clinician(alex).active and repo.is_admin(alex)
@@ -184,10 +191,12 @@ def test_on_a_server_only_the_owner_role_recovers_an_admin(
     target = pg_url
     cli = Cli(target, capsys, monkeypatch)
     alex, _ = _sole_admin_gone(target, kb)
-    code, said = cli("accounts", "recover-admin", "Alex Morgan", pin="9876")  # a clinician's login
+    code, said = cli(
+        "accounts", "recover-admin", "Alex Morgan", new_pin="9876"
+    )  # a clinician's login
     assert code == DENIED and "database owner's login" in said
     cli.target = pg_cluster.url(target.rsplit("/", 1)[1], ADMIN)  # the owner's login
-    code, said = cli("accounts", "recover-admin", "Alex Morgan", pin="9876")
+    code, said = cli("accounts", "recover-admin", "Alex Morgan", new_pin="9876")
     assert code == 0, said
     with opened(target, kb) as repo:
         assert repo.clinician(alex).active and repo.check_admin(alex, "9876").id == alex
@@ -201,5 +210,59 @@ def test_recovery_with_no_accounts_says_there_is_nothing_to_recover(
 ) -> None:
     with opened(target, kb) as repo:
         signer(repo, "Alex Morgan")
-    code, said = cli("accounts", "recover-admin", "Alex Morgan", pin="9876")
+    code, said = cli("accounts", "recover-admin", "Alex Morgan", new_pin="9876")
     assert code == 2 and "nothing to recover" in said
+
+
+def test_pins_and_the_admin_role_are_managed_from_the_command_line(
+    cli: Cli, target: str, kb: KnowledgeBase
+) -> None:
+    with opened(target, kb) as repo:
+        alex = signer(repo, "Alex Morgan")
+        sam = signer(repo, "Sam Lee")
+    code, said = cli("accounts", "set-pin", "Alex Morgan")
+    assert code == DENIED and "GLUTEAL_ASSESS_NEW_PIN" in said  # no terminal to type it at
+    code, said = cli("accounts", "set-pin", "Alex Morgan", new_pin="4711")
+    assert (code, said) == (
+        0,
+        "Alex Morgan has a new PIN (set by Alex Morgan). They are the first admin.\n",
+    )
+    code, said = cli("accounts", "set-pin", "Sam Lee", new_pin="2222")
+    assert code == DENIED and "`accounts set-pin` needs a clinician" in said
+    code, said = cli(
+        "--clinician", "Alex Morgan", "accounts", "set-pin", "Sam Lee", pin="4711", new_pin="2222"
+    )
+    assert code == 0 and "Sam Lee has a new PIN (set by Alex Morgan)." in said
+    code, said = cli(
+        "--clinician", "Sam Lee", "accounts", "set-pin", "Alex Morgan", pin="2222", new_pin="0000"
+    )
+    assert code == DENIED and "Only an admin can change another clinician's PIN" in said
+    code, said = cli(
+        "--clinician", "Sam Lee", "accounts", "set-pin", "Sam Lee", pin="2222", new_pin="123"
+    )
+    assert code == 2 and "at least 4 characters" in said
+    code, said = cli(
+        "--clinician", "Sam Lee", "accounts", "set-pin", "Sam Lee", pin="2222", new_pin="3333"
+    )
+    assert code == 0  # their own, with their current PIN
+    code, said = cli("--clinician", "Sam Lee", "accounts", "set-admin", "Sam Lee", "on", pin="3333")
+    assert code == DENIED and "Sam Lee is not an admin" in said
+    code, said = cli(
+        "--clinician", "Alex Morgan", "accounts", "set-admin", "Alex Morgan", "off", pin="4711"
+    )
+    assert code == DENIED and "last admin" in said
+    code, said = cli(
+        "--clinician", "Alex Morgan", "accounts", "set-admin", "Sam Lee", "on", pin="4711"
+    )
+    assert (code, said) == (0, "Sam Lee is an admin (set by Alex Morgan).\n")
+    with opened(target, kb) as repo:
+        assert repo.is_admin(sam) and repo.check_admin(sam, "3333").id == sam
+        assert repo.unlock(alex, "4711").id == alex
+        trail = [(e.action, e.detail) for e in repo.audit_trail() if e.action.startswith("set")]
+        assert trail == [
+            ("set pin", "PIN set; first admin"),
+            ("set pin", "PIN set"),
+            ("set pin", "PIN set"),
+            ("set role", "admin"),
+        ]
+        assert all(pin not in str(repo.audit_trail()) for pin in ("4711", "2222", "3333"))
