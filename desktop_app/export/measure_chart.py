@@ -34,6 +34,19 @@ def caption(measure: Measure) -> str:
     return f"{better}; shaded: within the MCID ({measure.mcid.value:g}) of the first score"
 
 
+def _centred_labels(canvas: Canvas, labels: Sequence[tuple[float, float, str]]) -> None:
+    """Scores and dates (digits and month names, all in the regular font) centred on (x, y) in
+    the chart's text size and the current fill colour, in one text object."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    text = canvas.beginText()
+    text.setFont(REGULAR, TEXT_SIZE)
+    for x, y, label in labels:
+        text.setTextOrigin(x - stringWidth(label, REGULAR, TEXT_SIZE) / 2, y)
+        text.textOut(label)
+    canvas.drawText(text)
+
+
 def measure_chart_flowable(
     measure: Measure, points: Sequence[tuple[dt.date, float]], width: float, height: float = 150
 ) -> Any:
@@ -88,19 +101,31 @@ def measure_chart_flowable(
             xy = [(x_of(n), y_of(score)) for n, (_, score) in enumerate(points)]
             canvas.setStrokeColorRGB(*LINE)
             canvas.setLineWidth(1.4)
-            for (x1, y1), (x2, y2) in itertools.pairwise(xy):
-                canvas.line(x1, y1, x2, y2)
+            if len(xy) > 1:
+                canvas.lines([(x1, y1, x2, y2) for (x1, y1), (x2, y2) in itertools.pairwise(xy)])
+            # One path for the dots and one text object per colour for the labels, not an
+            # operator run per point: a visit of a 200-visit history draws 400 of them.
+            if not xy:
+                return
+            canvas.setFillColorRGB(*LINE)
+            dots = canvas.beginPath()
+            for x, y in xy:
+                dots.circle(x, y, 2.4)
+            canvas.drawPath(dots, stroke=0, fill=1)
+            scores = [
+                (x, y + 5, format_score(score))
+                for (x, y), (_, score) in zip(xy, points, strict=True)
+            ]
+            canvas.setFillColorRGB(*INK)
+            _centred_labels(canvas, scores)
             # Dates where they fit: at most one per 40 points of width, always the last.
             step = max(1, int(len(points) * 40 / max(plot_w, 1)) + 1)
-            for n, ((x, y), (day, score)) in enumerate(zip(xy, points, strict=True)):
-                canvas.setFillColorRGB(*LINE)
-                canvas.circle(x, y, 2.4, stroke=0, fill=1)
-                canvas.setFillColorRGB(*INK)
-                draw_text(canvas, x, y + 5, format_score(score), REGULAR, TEXT_SIZE, align="centre")
-                if n % step == 0 or n == len(points) - 1:
-                    canvas.setFillColorRGB(*MUTED)
-                    draw_text(
-                        canvas, x, bottom - 12, _short(day), REGULAR, TEXT_SIZE, align="centre"
-                    )
+            dates = [
+                (x, bottom - 12, _short(day))
+                for n, ((x, _), (day, _)) in enumerate(zip(xy, points, strict=True))
+                if n % step == 0 or n == len(points) - 1
+            ]
+            canvas.setFillColorRGB(*MUTED)
+            _centred_labels(canvas, dates)
 
     return MeasureChart()
