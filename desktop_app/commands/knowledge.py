@@ -170,11 +170,12 @@ def side_not_stated(kb: KnowledgeBase, obs: Observations) -> list[str]:
 
 def format_differential(result: Differential, top: int = 8) -> str:
     from desktop_app.core.diagnosis import format_probability
-    from desktop_app.core.safety_wording import flag_heading
+    from desktop_app.core.safety_wording import flag_heading, level_words
 
     lines = [f"{flag_heading(a.urgency, a.name)}. {a.action}" for a in result.red_flags]
     for m in result.must_exclude:
-        lines.append(f"MUST EXCLUDE NOW [{m.urgency.upper()}] {m.name} ({m.flag_name})")
+        level = level_words(m.urgency).short.upper()
+        lines.append(f"MUST EXCLUDE NOW [{level}] {m.name} ({m.flag_name})")
     if result.red_flags:
         lines.append("")
     n = 0

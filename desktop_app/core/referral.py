@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from desktop_app.core.differential import ConditionResult, Differential, MustExclude
 from desktop_app.core.errors import InvalidObservation
 from desktop_app.core.knowledge import KnowledgeBase
+from desktop_app.core.safety_wording import level_words
 from desktop_app.core.validation import clean_text
 
 DEFAULT_ADDRESSEE = "The receiving clinician"
@@ -84,7 +85,9 @@ def suggested(kb: KnowledgeBase, differential: Differential) -> ReferralLetter:
     leader as the reason, and a question about the conditions in question."""
     lead = leader(differential)
     if differential.red_flags:
-        flags = "; ".join(f"{a.name} ({a.urgency})" for a in differential.red_flags)
+        flags = "; ".join(
+            f"{a.name} ({level_words(a.urgency).short.lower()})" for a in differential.red_flags
+        )
         reason = f"Red flag: {flags}."
     elif lead is not None and lead.specific:
         reason = f"Findings in keeping with {lead.name}; I would value your opinion."

@@ -13,13 +13,23 @@ from dataclasses import dataclass
 from desktop_app.core.differential import Differential, MustExclude, NextTest, Screening
 from desktop_app.core.knowledge import KnowledgeBase
 
-LEVEL_WORDS = {"emergency": "Emergency", "urgent": "Urgent", "routine": "Routine review"}
-# How a fired rule is headed on paper, as the banner heads it on screen: emergency and urgent are
-# alarms that need an acknowledgement, a routine review is an information notice.
-FLAG_HEADINGS = {
-    "emergency": "RED FLAG — EMERGENCY",
-    "urgent": "RED FLAG — URGENT",
-    "routine": "Routine review (information, not an alarm)",
+
+@dataclass(frozen=True)
+class LevelWords:
+    """How one red-flag level reads: the banner, the panel, the PDFs and the command line all
+    take these words (the screen may upper-case the label; the words are the same)."""
+
+    label: str  # heads a fired rule: "Emergency"
+    short: str  # where room is short (a row's badge, a dialog's title): "Emergency"
+    explanation: str  # what the level is, after the label: "red-flag alarm"
+
+
+# Emergency and urgent are alarms that need an acknowledgement (core.signing); a routine review is
+# an information notice. The rule's own action says how soon and where to refer.
+LEVELS = {
+    "emergency": LevelWords("Emergency", "Emergency", "red-flag alarm"),
+    "urgent": LevelWords("Urgent", "Urgent", "red-flag alarm"),
+    "routine": LevelWords("Routine review", "Routine", "information, not an alarm"),
 }
 MUST_EXCLUDE_TITLE = "Must exclude now"
 SAFETY_NET_TITLE = "If any of these happen, seek help"
@@ -87,13 +97,21 @@ def screening_counts_line(summary: ScreeningSummary) -> str:
     return "Red-flag screening: " + ", ".join(parts) + "."
 
 
-def flag_heading(urgency: str, name: str) -> str:
-    """A fired rule's heading with its level, e.g. 'RED FLAG — URGENT: Possible infection'."""
-    return f"{FLAG_HEADINGS.get(urgency, FLAG_HEADINGS['urgent'])}: {name}"
+def level_words(urgency: str) -> LevelWords:
+    """The words of a level; an unknown one reads as urgent (an alarm, never as information)."""
+    return LEVELS.get(urgency, LEVELS["urgent"])
+
+
+def flag_heading(urgency: str, name: str, *, loud: bool = False) -> str:
+    """A fired rule's heading, e.g. 'Urgent — red-flag alarm: Possible infection'; `loud`
+    upper-cases the label (the banner's presentation), never the other words."""
+    words = level_words(urgency)
+    label = words.label.upper() if loud else words.label
+    return f"{label} — {words.explanation}: {name}"
 
 
 def must_exclude_line(row: MustExclude) -> str:
-    return f"{LEVEL_WORDS.get(row.urgency, row.urgency)}: {row.name} — {row.action}"
+    return f"{level_words(row.urgency).label}: {row.name} — {row.action}"
 
 
 def must_exclude_ids(differential: Differential) -> dict[str, MustExclude]:

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from desktop_app.core.diagnosis import AppliedFinding, ConditionResult, MustExclude
 from desktop_app.core.probability import format_probability
-from desktop_app.core.safety_wording import LEVEL_WORDS, MUST_EXCLUDE_TITLE
+from desktop_app.core.safety_wording import MUST_EXCLUDE_TITLE, level_words
 
 URGENCY_COLOURS = {"emergency": "#b00020", "urgent": "#a34f00"}
 TIER_FILLS = {"emergency": "#fde8e8", "urgent": "#fff4ce"}  # with dark text: any palette
@@ -35,7 +35,7 @@ def row_title(result: ConditionResult, tier: MustExclude | None = None) -> str:
     badge = "" if result.urgency == "routine" else f"  [{result.urgency}]"
     lead = "↳ " if result.parent else ""
     if tier is not None:
-        level = LEVEL_WORDS.get(tier.urgency, tier.urgency).upper()
+        level = level_words(tier.urgency).short.upper()
         return f"{MUST_EXCLUDE_TITLE.upper()} ({level}) · {lead}{result.name}"
     if not result.specific:
         return f"{lead}{result.name} · no specific findings yet"

@@ -24,17 +24,15 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.diagnosis import RedFlagAlert
 from desktop_app.core.records import RedFlagAck
+from desktop_app.core.safety_wording import flag_heading, level_words
 from desktop_app.core.signing import needs_acknowledgement
 from desktop_app.gui.widgets import hint, local_datetime, named
 
 # Three levels that look different at a glance: an emergency cannot be missed, an urgent flag is
-# strong but not an alarm, a routine review is an information notice. Every rule sets its text
-# colour with its background, so a dark system palette never gives white on white.
-LEVELS = {
-    "emergency": ("⚠", "EMERGENCY"),
-    "urgent": ("⚠", "URGENT"),
-    "routine": ("ℹ", "ROUTINE REVIEW"),
-}
+# strong, a routine review is an information notice. Their words are core.safety_wording's (the
+# PDFs print the same). Every rule sets its text colour with its background, so a dark system
+# palette never gives white on white.
+ICONS = {"emergency": "⚠", "urgent": "⚠", "routine": "ℹ"}
 ROW_STYLE = """
 QFrame#redFlagBanner, QFrame#redFlagBanner[pending="true"] { background: transparent;
                                                              border: none; }
@@ -96,7 +94,7 @@ class FlagRow(QFrame):
         if self._shown == (flag, ack, editable):
             return
         self._shown = (flag, ack, editable)
-        icon, level = LEVELS.get(flag.urgency, LEVELS["urgent"])
+        icon = ICONS.get(flag.urgency, ICONS["urgent"])
         pending = needs_acknowledgement(flag) and ack is None
         if self.property("level") != flag.urgency or self.property("pending") != pending:
             self.setProperty("level", flag.urgency)
@@ -106,10 +104,9 @@ class FlagRow(QFrame):
             for label in (self.text, self.status):  # the rule colours them by the row's level
                 label.style().unpolish(label)
                 label.style().polish(label)
-        _set_text(
-            self.text, f"<b>{icon} {level} — {escape(flag.name)}</b><br>{escape(flag.action)}"
-        )
-        self.text.setAccessibleName(f"{level.lower()} red flag: {flag.name}")
+        heading = flag_heading(flag.urgency, flag.name, loud=True)
+        _set_text(self.text, f"<b>{icon} {escape(heading)}</b><br>{escape(flag.action)}")
+        self.text.setAccessibleName(flag_heading(flag.urgency, flag.name))
         if ack is not None:
             done = "Referred" if ack.referred else f"Not referred: {ack.reason}"
             _set_text(
@@ -283,7 +280,8 @@ class AcknowledgeDialog(QDialog):
         self.setMinimumWidth(460)
         layout = QVBoxLayout(self)
         title = QLabel(
-            f"<b>{escape(flag.name)}</b> ({escape(flag.urgency)})<br>{escape(flag.action)}"
+            f"<b>{escape(flag.name)}</b> ({escape(level_words(flag.urgency).short)})"
+            f"<br>{escape(flag.action)}"
         )
         title.setWordWrap(True)
         layout.addWidget(title)

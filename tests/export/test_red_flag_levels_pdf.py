@@ -18,7 +18,7 @@ from desktop_app.core.signing import needs_acknowledgement
 from desktop_app.core.validation import observations_from_dict
 from desktop_app.export import write_pdf
 from desktop_app.export.styles import ALERT, CAUTION, INK
-from tests.export import builders
+from tests.export import builders, pdf_reading
 
 
 def three_level_bundle(kb: KnowledgeBase) -> builders.VisitBundle:
@@ -52,6 +52,11 @@ def colour_of(runs: list[tuple[str, tuple[float, ...]]], start: str) -> tuple[fl
     return next(c for t, c in runs if t.startswith(start))
 
 
+def level_heading(urgency: str) -> str:
+    """A level's heading up to the rule's name: 'Urgent — red-flag alarm'."""
+    return sw.flag_heading(urgency, "").removesuffix(": ")
+
+
 def rounded(rgb: tuple[float, float, float]) -> tuple[float, ...]:
     return tuple(round(v, 2) for v in rgb)
 
@@ -66,12 +71,11 @@ def test_the_summary_and_the_letter_draw_each_level_in_its_own_way(
     for kind in ("summary", "referral"):
         pdf = write_pdf(kind, bundle, tmp_path / f"{kind}.pdf")
         runs = coloured_text(pdf)
-        assert colour_of(runs, sw.FLAG_HEADINGS["emergency"]) == rounded(ALERT), kind
-        assert colour_of(runs, sw.FLAG_HEADINGS["urgent"]) == rounded(CAUTION), kind
-        routine = sw.FLAG_HEADINGS["routine"].split("(")[0].strip()
-        assert colour_of(runs, routine) == rounded(INK), kind
+        assert colour_of(runs, level_heading("emergency")) == rounded(ALERT), kind
+        assert colour_of(runs, level_heading("urgent")) == rounded(CAUTION), kind
+        assert colour_of(runs, level_heading("routine")) == rounded(INK), kind
         all_text = " ".join(t for t, _ in runs)
-        assert all_text.count("RED FLAG") == len(alarms), kind
+        assert all_text.count("red-flag alarm") == len(alarms), kind
         # Only the alarms carry an acknowledgement line; the routine notice does not ask for one.
         ack_lines = (
             ("Acknowledged:",)
@@ -79,3 +83,18 @@ def test_the_summary_and_the_letter_draw_each_level_in_its_own_way(
             else ("Not acknowledged", "Referred", "Not referred")
         )
         assert sum(t.startswith(ack_lines) for t, _ in runs) == len(alarms), kind
+
+
+def test_each_level_is_printed_in_the_words_of_the_one_table(
+    kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    """The summary and the letter head each fired rule with its level's label and explanation
+    from core.safety_wording.LEVELS (the banner reads the same: tests/gui/test_same_wording)."""
+    bundle = three_level_bundle(kb)
+    for kind in ("summary", "referral"):
+        printed = pdf_reading.text(write_pdf(kind, bundle, tmp_path / f"{kind}.pdf"))
+        for alert in bundle.differential.red_flags:
+            words = sw.LEVELS[alert.urgency]
+            heading = f"{words.label} — {words.explanation}: {alert.name}"
+            assert " ".join(heading.split()) in printed, (kind, alert.urgency)
+        assert "Routine review — information, not an alarm" in printed, kind
