@@ -23,7 +23,9 @@ from desktop_app.core.observations import Mark, Observations
 from desktop_app.core.records import Amendment, MeasureResult, Patient, RedFlagAck, Settings, Visit
 from desktop_app.core.signing import SigningRefused
 from desktop_app.gui.clinician_operations import ClinicianOperations
+from desktop_app.gui.disk_sync import DiskSync
 from desktop_app.gui.visit_operations import VisitOperations
+from desktop_app.storage.autosave import unsynced_commits
 from desktop_app.storage.backup import default_backup_dir, restore_database
 from desktop_app.storage.repository import Repository
 
@@ -51,7 +53,7 @@ class Operations(ClinicianOperations, VisitOperations, QObject):
 
     patientsChanged = Signal()
     visitStatusChanged = Signal(int)  # signed or amended
-    saveState = Signal(str)  # "saved" or "failed"
+    saveState = Signal(str)  # "saving" (committed, the disk not yet confirmed), "saved", "failed"
     databaseReplaced = Signal()  # after a restore
 
     def __init__(
@@ -68,6 +70,9 @@ class Operations(ClinicianOperations, VisitOperations, QObject):
         # How the composition root opens this database again (after a restore).
         self._reopen = reopen or (lambda: Repository.open(repo.path, kb, actor=repo.actor))
         self.window: QWidget | None = parent
+        self.disk = DiskSync(self)  # the autosaves' wait for the disk, off the GUI thread
+        self.disk.synced.connect(lambda: self.saveState.emit("saved"))
+        self.disk.failed.connect(self._not_on_disk)
 
     # -- plumbing ---------------------------------------------------------------------------
     def _run(self, title: str, action: Callable[[], T], *, write: bool = True) -> T | None:
@@ -82,6 +87,27 @@ class Operations(ClinicianOperations, VisitOperations, QObject):
         if write:
             self.saveState.emit("saved")
         return result
+
+    def _autosave(self, title: str, action: Callable[[], T]) -> T | None:
+        """An edit of the open visit: committed now, "saved" once the disk confirms it."""
+        done: list[T] = []  # the action's result once it returned (None is a result too)
+        with unsynced_commits(self.repo) as wal:
+            self._run(title, lambda: done.append(action()), write=wal is None)
+        if wal is not None:
+            if done:
+                self.saveState.emit("saving")
+                self.disk.committed(wal)
+            else:
+                self.saveState.emit("failed")
+        return done[0] if done else None
+
+    def flush_saves(self) -> None:
+        """Wait until the disk holds every autosave (leaving a visit, quitting)."""
+        self.disk.flush()
+
+    def _not_on_disk(self, message: str) -> None:
+        self.saveState.emit("failed")
+        QMessageBox.warning(self.window, "Changes not confirmed by the disk", message)
 
     # -- patients ---------------------------------------------------------------------------
     def create_patient(
@@ -158,14 +184,14 @@ class Operations(ClinicianOperations, VisitOperations, QObject):
     # after showing the error): views show that, never a copy they keep up to date themselves.
     def set_presentations(self, visit_id: int, presentations: Sequence[str]) -> Observations | None:
         """Change the presenting complaints, which choose the prompts and tests."""
-        return self._run(
+        return self._autosave(
             "Could not save the presenting complaint",
             lambda: self.repo.set_presentations(visit_id, list(presentations)),
         )
 
     def save_answer(self, visit_id: int, prompt_id: str, value: Any | None) -> Observations | None:
         """Save (or clear, with None) a history answer."""
-        return self._run(
+        return self._autosave(
             "Could not save the answer",
             lambda: self.repo.save_answer(visit_id, prompt_id, value),
         )
@@ -174,14 +200,14 @@ class Operations(ClinicianOperations, VisitOperations, QObject):
         self, visit_id: int, item_id: str, side: str, value: Any | None
     ) -> Observations | None:
         """Save (or clear) one side of an examination result."""
-        return self._run(
+        return self._autosave(
             "Could not save the examination result",
             lambda: self.repo.save_exam(visit_id, item_id, side, value),
         )
 
     def toggle_mark(self, visit_id: int, mark: Mark, present: bool) -> Observations | None:
         """Add or remove a body-chart mark."""
-        return self._run(
+        return self._autosave(
             "Could not save the body-chart mark",
             lambda: self.repo.set_mark(visit_id, mark, present),
         )
@@ -195,7 +221,7 @@ class Operations(ClinicianOperations, VisitOperations, QObject):
         qualities: tuple[str, ...],
     ) -> Observations | None:
         """Record a marked region's intensity (0-10) and qualities."""
-        return self._run(
+        return self._autosave(
             "Could not save the body-chart details",
             lambda: self.repo.set_region_detail(visit_id, region, side, intensity, qualities),
         )
@@ -204,7 +230,7 @@ class Operations(ClinicianOperations, VisitOperations, QObject):
         self, visit_id: int, measure_id: str, responses: dict[str, float]
     ) -> MeasureResult | None:
         """Save an outcome measure's responses and return its score."""
-        return self._run(
+        return self._autosave(
             "Could not save the outcome measure",
             lambda: self.repo.save_measure(visit_id, measure_id, responses),
         )
@@ -213,7 +239,7 @@ class Operations(ClinicianOperations, VisitOperations, QObject):
         self, visit_id: int, measure_id: str, labels: dict[str, str]
     ) -> dict[str, str] | None:
         """Save the names of a patient-specific measure's items (the PSFS activities)."""
-        return self._run(
+        return self._autosave(
             "Could not save the activity names",
             lambda: self.repo.save_measure_labels(visit_id, measure_id, labels),
         )
@@ -229,12 +255,14 @@ class Operations(ClinicianOperations, VisitOperations, QObject):
     def save_plan(self, visit_id: int, text: str) -> bool:
         """Save the free-text plan."""
         return bool(
-            self._run("Could not save the plan", lambda: _done(self.repo.save_plan(visit_id, text)))
+            self._autosave(
+                "Could not save the plan", lambda: _done(self.repo.save_plan(visit_id, text))
+            )
         )
 
     def set_leading_condition(self, visit_id: int, name: str) -> None:
         """Cache the live leader for the visit list (no dialog noise on a signed visit)."""
-        self._run(
+        self._autosave(
             "Could not update the visit list",
             lambda: self.repo.set_leading_condition(visit_id, name),
         )
@@ -299,6 +327,7 @@ class Operations(ClinicianOperations, VisitOperations, QObject):
         db_path = self.repo.path
 
         def replace() -> bool:
+            self.disk.flush()
             self.repo.close()
             try:
                 restore_database(source, db_path)

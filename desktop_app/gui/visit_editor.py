@@ -404,8 +404,10 @@ class VisitEditor(QWidget):
             self.load(visit, self.patient)
 
     def flush(self) -> None:
-        """Save typing still waiting for its debounce (before closing or switching visits)."""
+        """Save typing still waiting for its debounce, and wait until the disk holds every
+        autosave (before closing or switching visits)."""
         if self.visit is not None and self.editable:
             self.history.flush()
             self.plan.flush()
             self.measures.flush()
+        self.ops.flush_saves()

@@ -316,19 +316,27 @@ def scrolled(widget: QWidget) -> QScrollArea:
 
 
 class SaveState(QLabel):
-    """ "✔ Saved 10:42" or "⚠ Not saved", after each autosave."""
+    """ "Saving…", then "✔ Saved 10:42" once the disk holds the edit, or "⚠ Not saved"."""
+
+    TEXTS = ("Saving…", "⚠ Not saved", "✔ Saved 00:00 AM")  # the widest sets the width
 
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("saved")
 
     def show_state(self, state: str) -> None:
-        failed = state != "saved"
+        failed = state == "failed"
         if failed:
             self.setText("⚠ Not saved")
+        elif state == "saving":
+            self.setText("Saving…")
         else:
             now = QLocale().toString(QTime.currentTime(), QLocale.FormatType.ShortFormat)
             self.setText(f"✔ Saved {now}")
+        # One width for every text: a label that changes width moves the header's buttons.
+        wide = max(self.fontMetrics().horizontalAdvance(t) for t in (*self.TEXTS, self.text()))
+        if self.minimumWidth() < wide:
+            self.setMinimumWidth(wide)
         if self.property("failed") != failed:  # restyling costs a layout pass: only on change
             self.setProperty("failed", failed)
             self.style().unpolish(self)

@@ -82,7 +82,7 @@ def test_visit_from_new_patient_to_amended_record(
     assert stored.exam["gt_palpation"] == {"right": "negative"}
     assert depression in stored.marks
     assert repo.list_visits(window.patient.id)[0].leading_condition == leader
-    assert editor.saved.text().startswith("✔ Saved")
+    qtbot.waitUntil(lambda: editor.saved.text().startswith("✔ Saved"))  # once on the disk
 
     # A red-flag finding raises the banner with its urgency and action.
     flag = kb.red_flags["cauda_equina"]

@@ -1,0 +1,108 @@
+"""The wait for the disk after an autosave, off the GUI thread (issue 17).
+
+Each edit is committed on the GUI thread without waiting for the disk
+(storage/autosave.py); this worker then fsyncs the write-ahead log, and only then does the window
+say "✔ Saved". Edits made while a sync runs are covered by the next one, so a burst of clicks costs
+one or two waits, and a busy disk no longer stalls a click.
+
+The worker allocates nothing Python's cyclic collector counts on its usual path (a pipe wakes it,
+plain integers report back; gui/worker_threads.py says why that matters), and the GUI thread
+looks at what it reported on a short timer, only while a sync is pending.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from desktop_app.storage.autosave import sync_wal
+
+log = logging.getLogger(__name__)
+LOOK_MS = 5  # how often the GUI thread looks whether the disk has confirmed
+QUIT_WAIT_S = 10.0  # the most quitting waits for a disk that does not answer
+NOT_ON_DISK = (
+    "Your last changes are in the database, but the disk did not confirm writing them ({why}). "
+    "They could be lost if the computer loses power. Check the disk (is it full, or removed?), "
+    "then restart the app to see what was kept."
+)
+
+
+class DiskSync(QObject):
+    """`synced` once the disk holds every commit so far; `failed(message)` when it refused.
+
+    The worker starts with the first commit and ends at `flush` (leaving a visit, quitting).
+    """
+
+    synced = Signal()
+    failed = Signal(str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._wal = ""
+        self._asked = 0  # commits handed over (GUI thread)
+        self._done = 0  # of those, the count the worker's last finished sync covers
+        self._error = ""  # the worker's last failure, "" when none
+        self._pipe: tuple[int, int] | None = None  # wakes the worker: (its end, ours)
+        self._thread: threading.Thread | None = None
+        self._look = QTimer(self)
+        self._look.setInterval(LOOK_MS)
+        self._look.timeout.connect(self._report)
+
+    @property
+    def pending(self) -> bool:
+        """True while a commit is not yet known to be on the disk."""
+        return self._done < self._asked
+
+    def committed(self, wal: str) -> None:
+        """After an autosave commit (GUI thread): have the log synced, report when done."""
+        self._wal = wal
+        self._asked += 1
+        if self._pipe is None:
+            self._pipe = os.pipe()
+            self._thread = threading.Thread(
+                target=self._work, args=(self._pipe[0],), name="autosave-sync", daemon=True
+            )
+            self._thread.start()
+        os.write(self._pipe[1], b"s")
+        if not self._look.isActive():
+            self._look.start()
+
+    def flush(self) -> None:
+        """Wait here until the disk holds every commit so far, then end the worker."""
+        if self.pending:
+            try:
+                sync_wal(self._wal)  # here: one more fsync is simpler than a handshake
+            except OSError as exc:
+                self._error = exc.strerror or str(exc)
+            else:
+                self._done = self._asked
+            self._report()
+        if self._pipe is not None and self._thread is not None:
+            os.write(self._pipe[1], b"q")
+            self._thread.join(QUIT_WAIT_S)  # at most the fsync it is in
+            os.close(self._pipe[1])
+            self._pipe, self._thread = None, None
+
+    def _report(self) -> None:
+        if self._error:
+            why, self._error = self._error, ""
+            log.warning("autosave not confirmed by the disk: %s", why)
+            self._done = self._asked  # said once; the next edit's sync tries again
+            self._look.stop()
+            self.failed.emit(NOT_ON_DISK.format(why=why))
+        elif not self.pending:
+            self._look.stop()
+            self.synced.emit()
+
+    def _work(self, wake: int) -> None:
+        while os.read(wake, 64)[-1:] != b"q":  # blocks until commits come; several at once
+            covers, wal = self._asked, self._wal  # every commit counted so far is in the log
+            try:
+                sync_wal(wal)
+            except OSError as exc:
+                self._error = exc.strerror or "the disk refused"
+            self._done = max(self._done, covers)
+        os.close(wake)

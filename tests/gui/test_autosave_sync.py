@@ -1,0 +1,60 @@
+"""Autosave waits for the disk off the GUI thread (issue 17): "Saving…" once committed, "✔ Saved"
+only after the write-ahead log is synced, a disk that refuses the sync is said plainly, and every
+other write keeps waiting for the disk itself. The kills are in test_crash_recovery.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QDate
+from pytestqt.qtbot import QtBot
+
+from desktop_app.gui.disk_sync import DiskSync
+from desktop_app.gui.main_window import MainWindow
+from tests.gui.flows import activate, create_patient, start_visit
+
+FULL = 2  # PRAGMA synchronous
+
+
+def test_a_click_says_saved_only_once_the_disk_holds_it(qtbot: QtBot, window: MainWindow) -> None:
+    create_patient(window, "Sync Tester", QDate(1980, 1, 1))
+    start_visit(window, ["gluteal_depression"])
+    activate(qtbot, window)
+    editor = window.editor
+    states: list[str] = []
+    window.ops.saveState.connect(states.append)
+    editor.history.rows["injection_history"].input.buttons.buttons["yes"].click()
+
+    assert editor.saved.text() == "Saving…"  # committed; the sync runs on the worker
+    db = window.ops.repo.db
+    assert db.execute("PRAGMA synchronous").fetchone()[0] == FULL  # for every other write
+    qtbot.waitUntil(lambda: editor.saved.text().startswith("✔ Saved"))
+    assert not window.ops.disk.pending
+    assert states[:1] == ["saving"] and states[-1] == "saved"
+    answers = window.ops.repo.get_visit(editor.visit.id).observations.answers  # type: ignore[union-attr]
+    assert answers["injection_history"] == "yes"
+
+    editor.history.rows["injection_history"].input.buttons.buttons["no"].click()
+    editor.flush()  # leaving the visit or quitting: waits here for the disk
+    assert not window.ops.disk.pending and editor.saved.text().startswith("✔ Saved")
+
+
+def test_a_disk_that_refuses_the_sync_is_said_plainly(qtbot: QtBot, tmp_path: Path) -> None:
+    log = tmp_path / "visits.sqlite3-wal"
+    log.mkdir()  # a log that cannot be opened for writing: the fsync's open fails for real
+    disk = DiskSync()
+    failed: list[str] = []
+    disk.failed.connect(failed.append)
+    disk.committed(str(log))
+    qtbot.waitUntil(lambda: bool(failed))
+    assert "the disk did not confirm writing them" in failed[0]
+    assert "Is a directory" in failed[0] and not disk.pending
+
+    synced: list[bool] = []
+    disk.synced.connect(lambda: synced.append(True))
+    log.rmdir()
+    log.write_bytes(b"")
+    disk.committed(str(log))  # the next edit tries again
+    qtbot.waitUntil(lambda: bool(synced))
+    disk.flush()
+    assert not disk.pending
