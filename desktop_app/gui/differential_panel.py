@@ -71,6 +71,8 @@ class DifferentialPanel(QWidget):
         super().__init__(parent)
         self.kb = kb
         self.setObjectName("differentialPanel")
+        # Top-aligned: a longer or shorter list repaints what it changed, not the whole panel.
+        self.setAttribute(Qt.WidgetAttribute.WA_StaticContents)
         layout = QVBoxLayout(self)
         self.next_title = heading("Next best test", level=2)
         layout.addWidget(self.next_title)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -133,6 +133,9 @@ class ExamForm(QWidget):
         self.rows: dict[str, ExamRow] = {}  # the chosen presentations' rows, in order
         self._made: dict[str, ExamRow] = {}  # every row made so far, shown or not
         self._headings: dict[str, QWidget] = {}
+        # Rows are top-aligned: when the form grows or shrinks below the view (a follow-up
+        # question far down), Qt repaints only what comes into view, not the whole view.
+        self.setAttribute(Qt.WidgetAttribute.WA_StaticContents)
         self._layout = QVBoxLayout(self)
         self._layout.setSpacing(4)
         self._hint = hint("")
