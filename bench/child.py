@@ -24,6 +24,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
 
+CHECKING_MS = 300  # how long the start-up worker runs before --quit-at-once closes the window
 COLUMNS = "p.id, p.name, p.date_of_birth, p.sex, p.clinic_id, p.contact, p.notes"
 
 
@@ -99,11 +100,8 @@ def report(then: Callable[[QMainWindow], None] | None, after: str = "") -> None:
     if after == "checks":
         _when_checked(window)
         return
-    if after == "quit":  # the user closes the window at once: until the process has ended
-        print("closing", flush=True)
-        print(peak_rss_kb(), flush=True)
-        window.close()
-        QApplication.quit()
+    if after == "quit":  # the user closes the window while the checks run: until the end
+        _quit_while_checking(window)
         return
     print(peak_rss_kb(), flush=True)
     QApplication.quit()
@@ -121,12 +119,30 @@ def _when_visit_open(window: QMainWindow) -> None:
     QTimer.singleShot(1, lambda: _when_visit_open(window))
 
 
+def _quit_while_checking(window: QMainWindow, waited: int = 0) -> None:
+    """Close the window once the start-up worker has run for CHECKING_MS (it starts after the
+    first paint), so that quitting interrupts a check or copy under way; print "closing"."""
+    checks = getattr(window, "startup_checks", None)
+    thread = getattr(checks, "_thread", None)
+    if thread is not None and thread.ident is None and 0 <= waited < 2000:  # not started yet
+        QTimer.singleShot(5, lambda: _quit_while_checking(window, waited + 5))
+        return
+    if thread is not None and waited >= 0:  # started (or never will): let it get under way
+        QTimer.singleShot(CHECKING_MS, lambda: _quit_while_checking(window, -1))
+        return
+    print("closing", flush=True)
+    print(peak_rss_kb(), flush=True)
+    window.close()
+    QApplication.quit()
+
+
 def _when_checked(window: QMainWindow) -> None:
     """Print "checks" once the start-up check and backup have ended, then quit."""
     checks = getattr(window, "startup_checks", None)
     if checks is None or checks.done:
         print("checks", flush=True)
         print(peak_rss_kb(), flush=True)
+        window.close()  # as a user quits: the database closed cleanly, the check's record kept
         QApplication.quit()
         return
     QTimer.singleShot(5, lambda: _when_checked(window))

@@ -73,7 +73,10 @@ def open_window(root: App, *, reopen_after_paint: bool = False) -> MainWindow | 
         window.reopen_last_visit()
     SessionLock(window).start()  # asks for a PIN once clinicians have one (owned by window)
     if repo.server is None:  # a clinic server checks itself; its admin backs it up (pg_dump)
-        run_in(window, StartupChecks(db_path, check=not checked_at_open, backup_keep=keep))
+        # Checked at open, or today's clean check still holds (storage/check_record.py): not due.
+        check = not checked_at_open and not repo.check_covered
+        checks = StartupChecks(db_path, check=check, backup_keep=keep)
+        run_in(window, checks, after_paint=reopen_after_paint)
     return window
 
 

@@ -386,8 +386,7 @@ class MainWindow(VisitActions):
             self.export_job.cancel()
             self.export_job.wait()
         if self.startup_checks is not None:
-            self.startup_checks.stop()  # at its next step: quitting never waits for a copy
-            self.startup_checks.wait()
+            self.startup_checks.stop_for_quit()  # never waits for a check or a copy
         self.store.setValue("geometry", self.saveGeometry())
         self.store.setValue("splitter", self.splitter.saveState())
         self.store.sync()

@@ -1,25 +1,33 @@
 """After the window is shown: check the file and take the start-up backup on a worker thread.
 
-Both read the whole file (about 0.2 s per 100 MB each), so they no longer delay the first window.
-The worker opens connections of its own, read-only: the window's connection stays the one
-writer. A damaged file is reported before any backup is taken, so a damaged copy never rotates
-a sound backup out.
+Both read the whole file (about 0.2 s per 100 MB each), so they no longer delay the first window;
+the check runs only when due (storage/check_record.py). The worker opens connections of its own,
+read-only: the window's connection stays the one writer. A damaged file is reported before any
+backup is taken, so a damaged copy never rotates a sound backup out.
+
+The worker thread touches no Qt object: it runs a plain function on plain values and puts what it
+found in a queue, which the GUI thread reads on a timer and turns into signals. No Qt object is
+ever released, deleted or signalled from the worker (a Python-owned QObject whose last reference
+was the worker's, or a signal emitted across threads, is how a Qt object ends off its thread).
 """
 
 from __future__ import annotations
 
 import logging
+import queue
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox
 
 from desktop_app.core.errors import AppError
+from desktop_app.gui.first_paint import after_first_paint
 from desktop_app.storage.backup import startup_backup
 from desktop_app.storage.backup_due import not_due
-from desktop_app.storage.database import quick_check
+from desktop_app.storage.database import StopRequest, quick_check
 from desktop_app.storage.errors import DatabaseCorrupt
 
 if TYPE_CHECKING:
@@ -27,18 +35,62 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 CHECKING = "Checking the database file"
+BACKING_UP = "Making the start-up backup"
 DAMAGED = (
     "This database file failed its integrity check. To keep the damage from spreading, the app "
     "is now read-only: you can still read the records, but nothing more will be saved. No backup "
     "was taken, so the existing backups stay sound."
 )
 SKIPPED = "No start-up backup: the database holds no patients yet."
+POLL_MS = 50  # how often the GUI thread reads the worker's findings
+QUIT_WAIT_S = 2.0  # a stopped worker ends in milliseconds; quitting never waits longer than this
+Post = Callable[[tuple[str, str]], None]
+
+
+def _work(path: Path, check: bool, backup_keep: int | None, stop: StopRequest, post: Post) -> None:
+    """The worker thread: only plain values in, (event, text) pairs out through ``post``."""
+    try:
+        if check:
+            try:
+                quick_check(path, stop)
+            except DatabaseCorrupt as exc:
+                log.error("the database failed its integrity check")
+                post(("damaged", str(exc)))
+                return
+            except AppError as exc:  # busy, unreadable or stopped: the next start checks
+                log.warning("integrity check skipped: %s", type(exc).__name__)
+        if backup_keep is not None and not stop.is_set():
+            reason = not_due(path)
+            if reason:
+                post(("not_due", reason))
+                return
+            post(("backing_up", ""))
+            try:
+                made = startup_backup(path, backup_keep, stop=stop)
+            except AppError as exc:
+                if stop.is_set():  # quitting: the next start backs up
+                    log.info("start-up backup stopped: the app is quitting")
+                    return
+                # a failed backup must not block the clinic: say so
+                log.warning("start-up backup failed: %s", type(exc).__name__)
+                post(("failed", str(exc)))
+                return
+            post(("done" if made is not None else "skipped", ""))
+    except Exception:  # a bug: log it, and say the backup did not happen rather than hang
+        if stop.is_set():  # interrupted (SQLITE_INTERRUPT): the app is quitting
+            log.info("start-up checks stopped: the app is quitting")
+            return
+        log.exception("start-up checks failed")
+        post(("failed", "an unexpected error (details are in the log)"))
+    finally:
+        post(("finished", ""))
 
 
 class StartupChecks(QObject):
-    """Runs `quick_check` then `startup_backup` once; its signals arrive in the GUI thread."""
+    """Runs `quick_check` then `startup_backup` once; its signals are emitted in the GUI thread."""
 
     damaged = Signal(str)  # the plain-language DatabaseCorrupt message
+    backupStarted = Signal()
     backupFailed = Signal(str)
     backupDone = Signal()
     backupSkipped = Signal()  # nothing to back up yet (no patients): no real backup rotated out
@@ -51,78 +103,78 @@ class StartupChecks(QObject):
         self.path = path
         self.check = check
         self.backup_keep = backup_keep
-        self.done = False
-        self._stop = threading.Event()  # set by stop(): quitting never waits for a whole copy
-        self.finished.connect(self._mark_done)
-        self._thread = threading.Thread(target=self._run, name="startup-checks")
+        self.done = False  # every finding delivered and `finished` emitted
+        self._stop = StopRequest()  # set by stop(): quitting never waits for a check or a copy
+        self._found: queue.SimpleQueue[tuple[str, str]] = queue.SimpleQueue()
+        self._thread = threading.Thread(
+            target=_work,
+            args=(path, check, backup_keep, self._stop, self._found.put),
+            name="startup-checks",
+            daemon=True,  # a worker stuck in the file system never keeps the app from quitting
+        )
+        self._poll = QTimer(self)
+        self._poll.setInterval(POLL_MS)
+        self._poll.timeout.connect(self._deliver)
 
     def start(self) -> None:
         self._thread.start()
+        self._poll.start()
 
     def stop(self) -> None:
-        """Abandon the check and the copy at their next step (the app is quitting)."""
+        """Abandon the check and the copy at once (the app is quitting)."""
         self._stop.set()
+
+    def stop_for_quit(self) -> None:
+        """Stop, and give the worker a moment to close its connections (it ends in ms)."""
+        self.stop()
+        self.wait(QUIT_WAIT_S)
 
     def wait(self, timeout_s: float | None = None) -> bool:
         """Block until the worker ends (tests, shutdown); True if it has ended."""
-        self._thread.join(timeout_s)
+        if self._thread.ident is not None:
+            self._thread.join(timeout_s)
         return not self._thread.is_alive()
 
-    def _mark_done(self) -> None:
-        self.done = True
-
-    def _run(self) -> None:
-        try:
-            if self.check:
-                try:
-                    quick_check(self.path, self._stop)
-                except DatabaseCorrupt as exc:
-                    log.error("the database failed its integrity check")
-                    self.damaged.emit(str(exc))
-                    return
-                except AppError as exc:  # busy or unreadable right now: the next start checks
-                    log.warning("integrity check skipped: %s", type(exc).__name__)
-            if self.backup_keep is not None and not self._stop.is_set():
-                reason = not_due(self.path)
-                if reason:
-                    self.backupNotDue.emit(reason)
-                    return
-                try:
-                    made = startup_backup(self.path, self.backup_keep, stop=self._stop)
-                except AppError as exc:
-                    if self._stop.is_set():  # quitting: the next start backs up
-                        log.info("start-up backup stopped: the app is quitting")
-                        return
-                    # a failed backup must not block the clinic: say so
-                    log.warning("start-up backup failed: %s", type(exc).__name__)
-                    self.backupFailed.emit(str(exc))
-                    return
-                (self.backupDone if made is not None else self.backupSkipped).emit()
-        except Exception:  # a bug: log it, and say the backup did not happen rather than hang
-            if self._stop.is_set():  # interrupted (SQLITE_INTERRUPT): the app is quitting
-                log.info("start-up checks stopped: the app is quitting")
+    def _deliver(self) -> None:
+        signals: dict[str, Callable[[str], None]] = {
+            "damaged": self.damaged.emit,
+            "failed": self.backupFailed.emit,
+            "not_due": self.backupNotDue.emit,
+            "backing_up": lambda _: self.backupStarted.emit(),
+            "done": lambda _: self.backupDone.emit(),
+            "skipped": lambda _: self.backupSkipped.emit(),
+        }
+        while True:
+            try:
+                event, text = self._found.get_nowait()
+            except queue.Empty:
                 return
-            log.exception("start-up checks failed")
-            self.backupFailed.emit("an unexpected error (details are in the log)")
-        finally:
-            self.finished.emit()
+            if event == "finished":
+                self._poll.stop()
+                self.done = True
+                self.finished.emit()
+                return
+            signals[event](text)
 
 
-def run_in(window: MainWindow, checks: StartupChecks) -> None:
-    """Start the checks; the window's status bar follows them, and damage makes it read-only."""
+def run_in(window: MainWindow, checks: StartupChecks, *, after_paint: bool = False) -> None:
+    """Start the checks (after_paint: once the window has painted its first frame, so that
+    they never compete with it); the status bar follows them, and damage makes it read-only."""
     window.startup_checks = checks
     report = StartupReport(window)
     checks.damaged.connect(report.damaged)
+    checks.backupStarted.connect(report.backup_started)
     checks.backupFailed.connect(report.backup_failed)
     checks.backupDone.connect(report.backup_done)
     checks.backupSkipped.connect(report.backup_skipped)
     checks.backupNotDue.connect(report.backup_not_due)
     checks.finished.connect(report.finished)
-    if checks.backup_keep is not None:
-        window.statusBar().showMessage(f"{CHECKING}, then making the start-up backup…")
-    elif checks.check:
+    if checks.check:
         window.statusBar().showMessage(f"{CHECKING}…")
-    checks.start()
+    if after_paint:
+        after_first_paint(window, checks.start)
+    else:
+        checks.start()
 
 
 class StartupReport(QObject):
@@ -133,8 +185,11 @@ class StartupReport(QObject):
         self.window = window
 
     def finished(self) -> None:
-        if self.window.statusBar().currentMessage().startswith(CHECKING):
+        if self.window.statusBar().currentMessage().startswith((CHECKING, BACKING_UP)):
             self.window.statusBar().clearMessage()
+
+    def backup_started(self) -> None:
+        self.window.statusBar().showMessage(f"{BACKING_UP}…")
 
     def backup_done(self) -> None:
         self.window.statusBar().showMessage("Start-up backup saved.", 4000)

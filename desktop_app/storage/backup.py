@@ -19,6 +19,7 @@ from desktop_app.storage.database import (
     WriterLock,
     check_schema,
     connect,
+    interruptible,
     make_folder,
     mapped,
 )
@@ -78,10 +79,10 @@ def _copy(
                 conn.backup(target)
             else:  # in steps a quitting app can stop (issue 17); its check stops too
                 conn.backup(target, pages=STEP_PAGES, progress=_stopper(stop))
-                target.set_progress_handler(stop.is_set, 10_000)
             # A backup is one self-contained file, whatever the journal mode of the original.
             target.execute("PRAGMA journal_mode = DELETE")
-            problems = audit.integrity_problems(target)
+            with interruptible(target, stop):
+                problems = audit.integrity_problems(target)
             if problems:
                 raise DatabaseCorrupt(
                     f"The database {source} is damaged ({problems[0]}). No backup was written, "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,7 +15,7 @@ from sqlite_utils import Database
 
 from desktop_app.core.errors import StorageError, VisitConflict, VisitLocked
 from desktop_app.core.knowledge import KnowledgeBase
-from desktop_app.storage import anchor, audit, impostor, restore
+from desktop_app.storage import anchor, audit, check_record, impostor, restore
 from desktop_app.storage.backup import remove_partials
 from desktop_app.storage.database import WriterLock, connect, make_folder, mapped, prepare
 from desktop_app.storage.encryption import DB_ERRORS, INTEGRITY_ERRORS
@@ -98,6 +99,8 @@ class Store:
         self._pending: dict[int, int] = {}  # the same, read inside a transaction not yet ended
         self._changes = db.conn.total_changes
         self._head = audit.head(db)
+        # When this copy opened the file, and whether today's clean check covered it then.
+        self._checked: tuple[float, bool] | None = None
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -151,6 +154,7 @@ class Store:
             except BaseException:
                 lock.release()
                 raise
+        opened_at, covered = time.time(), check_record.covers(path)  # before SQLite opens it
         try:
             conn = connect(path, read_only=bool(reason))
         except BaseException:  # a wrong passphrase, a broken installation: no lock left held
@@ -158,7 +162,7 @@ class Store:
                 lock.release()
             raise
         try:
-            db = prepare(conn, path, read_only=bool(reason))
+            db = prepare(conn, path, read_only=bool(reason), covered=covered)
             if lock is not None:
                 reason = anchor.check_open(db, path)  # a lost tail keeps its evidence
                 if reason:
@@ -173,6 +177,7 @@ class Store:
             raise
         try:
             store = cls(db, path, kb, actor, reason, lock)
+            store._checked = (opened_at, covered)
             store._head = (-1, "")  # anchor the head as found (a first open, or just sealed)
             store._changes = -1
             store._after_write()
@@ -216,6 +221,11 @@ class Store:
         store.logged_in = logged_in
         return store
 
+    @property
+    def check_covered(self) -> bool:
+        """Today's clean integrity check held for the file as this copy found it (no check due)."""
+        return self._checked is not None and self._checked[1]
+
     def close(self) -> None:
         """Close the connection and let another copy of the app write."""
         self._after_write()
@@ -223,6 +233,9 @@ class Store:
         if self._lock is not None:
             self._lock.release()
             self._lock = None
+        if self._checked is not None:  # an SQLite file: the record follows a clean close
+            check_record.closed(self.path, *self._checked)
+            self._checked = None
 
     def __enter__(self) -> Self:
         return self
