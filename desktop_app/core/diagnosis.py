@@ -26,7 +26,7 @@ from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.core.next_test import next_best_tests
 from desktop_app.core.observations import Observations
 from desktop_app.core.probability import format_probability
-from desktop_app.core.ranking import LEADING, leaders, ordered_rows
+from desktop_app.core.ranking import LEADING, ranked
 from desktop_app.core.safety import (
     URGENCY_ORDER,
     alerts,
@@ -64,10 +64,10 @@ def assess(kb: KnowledgeBase, obs: Observations) -> Differential:
     fired = fired_flags(kb, obs)
     fired_ids = {f.id for f in fired}
     excluded = must_exclude(kb, fired, raw)
-    lead = leaders(scores, excluded)
+    rows, lead = ranked(scores, excluded)
     return Differential(
         kb.version,
-        ordered_rows(scores, excluded),
+        rows,
         alerts(fired),
         next_best_tests(kb, obs, scores, fired_ids, lead),
         excluded,

@@ -2,7 +2,7 @@
 
 The next best test simulates every possible result of every unrecorded item (core.next_test).
 Between two assessments of a visit one item changes, so almost every simulation would repeat:
-a rule's or a condition's outcome depends only on the items its predicates read, so it is
+a rule's outcome depends only on the items its predicates read, so it is
 filed under those items' recorded values (`project`) and computed again only when one of them
 changes. A key holds every input of the computation, so a remembered result is the one a fresh
 computation gives, to the last bit.

@@ -20,10 +20,14 @@
    rate times the LR the leader gives it, normalised. The score is the expected sum, over the
    results, of the absolute probability changes across the leaders (not the best case).
 
-Incremental: a rule's simulations and a condition's change under each result of an item are
-remembered under exactly the recorded values they read (core.memo), so after one more answer only
-the rules and conditions that read it are simulated again; tests/core/test_next_test_incremental.py
-holds the results equal to a plain re-scoring of everything.
+Incremental: a rule's simulations are remembered under exactly the recorded values they read
+(core.memo), so after one more answer only the rules that read it are simulated again. A
+simulated result re-evaluates only what reads the item: a link that reads nothing else has its
+truth under each result worked out once per knowledge base, a composite rule or link evaluates
+again only its parts that read the item (Predicate.changed), and a condition's log odds are
+summed over its recorded links and the changed ones (scoring.changed_log_odds).
+tests/core/test_next_test_incremental.py holds the results equal to a plain re-scoring of
+everything.
 
 Possible results: yes/no; each option of a choice; left/right/both; positive/negative; for numbers
 (temperature, hours, MRC grade) one value per band between the thresholds any rule, link or
@@ -40,10 +44,10 @@ from desktop_app.core.differential import NextTest
 from desktop_app.core.knowledge import KnowledgeBase, RedFlag
 from desktop_app.core.memo import project, reads, store
 from desktop_app.core.observations import NO_SIDE, Observations
-from desktop_app.core.predicates import positive_leaves
+from desktop_app.core.predicates import Truth, positive_leaves
 from desktop_app.core.probability import probability
 from desktop_app.core.safety import MUST_EXCLUDE_URGENCIES, URGENCY_ORDER
-from desktop_app.core.scoring import Score, rescore
+from desktop_app.core.scoring import Score, changed_log_odds, context_shift
 from desktop_app.core.visibility import is_shown
 
 # A dangerous condition at 5 % or more deserves its screen even when nothing recorded raised it
@@ -182,8 +186,12 @@ def _flag_state(
         key = None
     found = mem.get(key) if key is not None else None
     if found is None:
+        leaves_key = ("flag leaves", flag.id)
+        leaves = mem.static.get(leaves_key)
+        if leaves is None:
+            leaves = mem.static[leaves_key] = positive_leaves(flag.when)
         net = flag.safety_net_when is not None and flag.safety_net_when.evaluate(obs) is True
-        met = any(leaf.evaluate(obs) is True for leaf in positive_leaves(flag.when))
+        met = any(leaf.evaluate(obs) is True for leaf in leaves)
         found = [flag.when.evaluate(obs), net, met, None]
         if key is not None:
             mem.put(key, found)
@@ -195,12 +203,25 @@ def _triggers(
 ) -> tuple[tuple[Ref, str], ...]:
     """Each of `refs` with the first of its results that makes the rule true, if any."""
     found = []
+    known: dict[int, Truth] = {}  # the truths of the rule's parts on `obs`
     for ref in refs:
-        for value, label in _outcomes(kb, *ref):
-            if flag.when.evaluate(hypothetical(kb, obs, *ref, value)) is True:
+        for (_, label), alone in zip(_outcomes(kb, *ref), _alone(kb, ref), strict=True):
+            if flag.when.changed(obs, ref, alone, known) is True:
                 found.append((ref, label))
                 break
     return tuple(found)
+
+
+def _alone(kb: KnowledgeBase, ref: Ref) -> tuple[Observations, ...]:
+    """A record of only that result, for each result of `ref` (see Predicate.changed)."""
+    static = store(kb).static
+    key = ("alone", ref)
+    found = static.get(key)
+    if found is None:
+        blank = Observations()
+        results = _outcomes(kb, *ref)
+        found = static[key] = tuple(hypothetical(kb, blank, *ref, v) for v, _ in results)
+    return found
 
 
 def safety_tests(
@@ -268,22 +289,16 @@ def expected_change_tests(
     scored: list[tuple[NextTest, list[tuple[str, dict[str, float]]]]] = []
     leading = set(base)
     for kind, item_id, name in cands:
-        if leading.isdisjoint(kb.conditions_by_item.get((kind, item_id), ())):
+        ref = (kind, item_id)
+        if leading.isdisjoint(kb.conditions_by_item.get(ref, ())):
             continue  # the item moves none of the leaders
-        links: dict[str, list[int]] = {}
-        for cid, n in kb.links_by_item.get((kind, item_id), ()):
-            if cid in base:
-                links.setdefault(cid, []).append(n)
-        context = kb.modifiers_by_item.get((kind, item_id), frozenset()) & set(base)
-        touched = sorted(set(links) | context)
-        results = _outcomes(kb, kind, item_id) if touched else ()
+        plans = _plans(kb, ref)
+        touched = sorted(c for c in plans if c in leading)
+        results = _outcomes(kb, kind, item_id)
         if len(results) < 2:
             continue
         hypos: list[Observations] = []
-        by_condition = {
-            c: _moves(kb, obs, scores[c], (kind, item_id), links.get(c, []), c in context, hypos)
-            for c in touched
-        }
+        by_condition = {c: _moves(kb, obs, scores[c], ref, plans[c], hypos) for c in touched}
         moves = [
             (label, {c: by_condition[c][n] for c in touched})
             for n, (_, label) in enumerate(results)
@@ -300,40 +315,64 @@ def expected_change_tests(
     return [replace(t, reason=_reason(kb, t.score, moves)) for t, moves in scored[:limit]]
 
 
+# How one result of an item changes one condition: each link that reads only the item has its
+# truth under every result worked out once per knowledge base (a predicate sees nothing but the
+# items it reads); the other links that read it are evaluated again in their parts that read it
+# (Predicate.changed), and the prior modifiers, when one reads it, on the hypothetical record.
+Plan = tuple[dict[int, tuple[Truth, ...]], tuple[int, ...], bool]  # own links, shared, context
+
+
+def _plans(kb: KnowledgeBase, ref: Ref) -> dict[str, Plan]:
+    """The plan of every condition whose links or prior modifiers read `ref`."""
+    static = store(kb).static
+    key = ("plans", ref)
+    found: dict[str, Plan] | None = static.get(key)
+    if found is None:
+        links: dict[str, list[int]] = {}
+        for cid, n in kb.links_by_item.get(ref, ()):
+            links.setdefault(cid, []).append(n)
+        context = kb.modifiers_by_item.get(ref, frozenset())
+        alone = _alone(kb, ref)
+        found = {}
+        for cid in sorted(set(links) | context):
+            own: dict[int, tuple[Truth, ...]] = {}
+            shared: list[int] = []
+            for n in links.get(cid, ()):
+                when = kb.conditions[cid].links[n].when
+                if set(when.references()) == {ref} and not any(True for _ in when.marks()):
+                    own[n] = tuple(when.evaluate(o) for o in alone)
+                else:
+                    shared.append(n)
+            found[cid] = (own, tuple(shared), cid in context)
+        static[key] = found
+    return found
+
+
 def _moves(
     kb: KnowledgeBase,
     obs: Observations,
     s: Score,
     ref: Ref,
-    links: list[int],
-    context: bool,
+    plan: Plan,
     hypos: list[Observations],
 ) -> tuple[float, ...]:
-    """The change in one condition's log odds under each result of `ref`, remembered under its
-    links' truths, its prior and the recorded values of what the changed links and (when
-    `context`) its prior modifiers read (core.memo). `hypos` shares the hypothetical records
-    between the conditions of one item."""
-    mem = store(kb)
-    cid = s.condition.id
-    reads_key = ("condition reads", cid, ref, context)
-    read = mem.static.get(reads_key)
-    if read is None:
-        preds = [s.condition.links[n].when for n in links]
-        preds += [m.when for m in s.condition.prior_modifiers] if context else []
-        read = mem.static[reads_key] = reads(preds)
-    try:
-        key: Any = ("condition", cid, ref, s.truths, s.base_prior, s.context_shift)
-        key += (project(obs, *read),)
-    except TypeError:
-        key = None
-    found = mem.get(key) if key is not None else None
-    if found is None:
-        if not hypos:
-            hypos += [hypothetical(kb, obs, *ref, value) for value, _ in _outcomes(kb, *ref)]
-        found = tuple(rescore(s, hypo, links, context) - s.log_odds for hypo in hypos)
-        if key is not None:
-            mem.put(key, found)
-    return found
+    """The change in one condition's log odds under each result of `ref`. `hypos` shares the
+    hypothetical records (needed for prior modifiers only) between the conditions of one item."""
+    own, shared, context = plan
+    results = _outcomes(kb, *ref)
+    if context and not hypos:
+        hypos += [hypothetical(kb, obs, *ref, value) for value, _ in results]
+    condition = s.condition
+    alone = _alone(kb, ref)
+    known: dict[int, Truth] = {}
+    found = []
+    for k in range(len(results)):
+        changes = {n: truths[k] for n, truths in own.items()}
+        for n in shared:
+            changes[n] = condition.links[n].when.changed(obs, ref, alone[k], known)
+        shift = context_shift(condition, hypos[k]) if context else s.context_shift
+        found.append(changed_log_odds(s, changes, shift) - s.log_odds)
+    return tuple(found)
 
 
 def _predicted(

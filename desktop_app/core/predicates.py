@@ -16,13 +16,15 @@ The same grammar drives show-when conditions, condition findings and red-flag ru
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from desktop_app.core.observations import UNKNOWN, Observations
 
 Truth = bool | None
+Ref = tuple[str, str]  # ("answer" | "exam", id)
 
 
 class Predicate:
@@ -31,12 +33,35 @@ class Predicate:
     def evaluate(self, obs: Observations) -> Truth:
         raise NotImplementedError
 
-    def references(self) -> Iterator[tuple[str, str]]:
+    def references(self) -> Iterator[Ref]:
         """Yield (kind, id) for every prompt ("answer") or exam item ("exam") it reads."""
         raise NotImplementedError
 
     def marks(self) -> Iterator[MarkIs]:
         yield from ()
+
+    @cached_property
+    def refs(self) -> frozenset[Ref]:
+        return frozenset(self.references())
+
+    def changed(
+        self, obs: Observations, ref: Ref, alone: Observations, known: dict[int, Truth]
+    ) -> Truth:
+        """The truth on `obs` with item `ref` given the result `alone` (a record of that result
+        only) holds: what `evaluate` gives on that hypothetical record, found by evaluating
+        again only the parts that read `ref` (an atom that reads it is evaluated on `alone`).
+        `known` remembers, by node, the truths on `obs` of the parts that do not read it."""
+        if ref in self.refs:
+            return self.evaluate(alone)  # an atom: it reads nothing else
+        return _known(self, obs, known)
+
+
+def _known(pred: Predicate, obs: Observations, known: dict[int, Truth]) -> Truth:
+    key = id(pred)
+    if key in known:
+        return known[key]
+    truth = known[key] = pred.evaluate(obs)
+    return truth
 
 
 def _compare(value: Any, op: str, operand: Any) -> Truth:
@@ -136,9 +161,27 @@ class AllOf(Predicate):
     parts: tuple[Predicate, ...]
 
     def evaluate(self, obs: Observations) -> Truth:
+        # `of` inlined: this loop is the engine's hottest path
         result: Truth = True
         for part in self.parts:
             truth = part.evaluate(obs)
+            if truth is False:
+                return False
+            if truth is None:
+                result = None
+        return result
+
+    def changed(
+        self, obs: Observations, ref: Ref, alone: Observations, known: dict[int, Truth]
+    ) -> Truth:
+        if ref not in self.refs:
+            return _known(self, obs, known)
+        return self.of(part.changed(obs, ref, alone, known) for part in self.parts)
+
+    def of(self, truths: Iterable[Truth]) -> Truth:
+        """The whole's truth from its parts' truths, in order (consumed only as far as needed)."""
+        result: Truth = True
+        for truth in truths:
             if truth is False:
                 return False
             if truth is None:
@@ -157,9 +200,18 @@ class AllOf(Predicate):
 @dataclass(frozen=True)
 class AnyOf(AllOf):
     def evaluate(self, obs: Observations) -> Truth:
-        result: Truth = False
+        result: Truth = False  # `of` inlined, as for all
         for part in self.parts:
             truth = part.evaluate(obs)
+            if truth is True:
+                return True
+            if truth is None:
+                result = None
+        return result
+
+    def of(self, truths: Iterable[Truth]) -> Truth:
+        result: Truth = False
+        for truth in truths:
             if truth is True:
                 return True
             if truth is None:
@@ -174,9 +226,12 @@ class AtLeast(AllOf):
     count: int = 1
 
     def evaluate(self, obs: Observations) -> Truth:
-        truths = [part.evaluate(obs) for part in self.parts]
-        true = sum(t is True for t in truths)
-        unknown = sum(t is None for t in truths)
+        return self.of([part.evaluate(obs) for part in self.parts])
+
+    def of(self, truths: Iterable[Truth]) -> Truth:
+        found = list(truths)
+        true = sum(t is True for t in found)
+        unknown = sum(t is None for t in found)
         if true >= self.count:
             return True
         if true + unknown < self.count:
@@ -190,6 +245,14 @@ class Not(Predicate):
 
     def evaluate(self, obs: Observations) -> Truth:
         truth = self.part.evaluate(obs)
+        return None if truth is None else not truth
+
+    def changed(
+        self, obs: Observations, ref: Ref, alone: Observations, known: dict[int, Truth]
+    ) -> Truth:
+        if ref not in self.refs:
+            return _known(self, obs, known)
+        truth = self.part.changed(obs, ref, alone, known)
         return None if truth is None else not truth
 
     def references(self) -> Iterator[tuple[str, str]]:

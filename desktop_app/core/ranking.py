@@ -78,21 +78,32 @@ def _with_group(parent: ConditionResult, children: list[ConditionResult]) -> Con
     )
 
 
-def ordered_rows(
-    scores: dict[str, Score], excluded: tuple[MustExclude, ...]
-) -> tuple[ConditionResult, ...]:
-    """Must-exclude groups first (in `excluded` order), then specific groups, then the rest, each
-    by probability (module docstring)."""
-    return tuple(r for _, parent, kids in _groups(scores, excluded) for r in (parent, *kids))
+def ranked(
+    scores: dict[str, Score], excluded: tuple[MustExclude, ...], n: int = LEADING
+) -> tuple[tuple[ConditionResult, ...], tuple[str, ...]]:
+    """The rows in display order (must-exclude groups first, in `excluded` order, then specific
+    groups, then the rest, each by probability) and the leaders: one ranking for both."""
+    groups = _groups(scores, excluded)
+    rows = tuple(r for _, parent, kids in groups for r in (parent, *kids))
+    return rows, _leaders(groups, scores, excluded, n)
 
 
 def leaders(
     scores: dict[str, Score], excluded: tuple[MustExclude, ...], n: int = LEADING
 ) -> tuple[str, ...]:
     """The condition IDs the next best test separates: one per leading group (module docstring)."""
+    return _leaders(_groups(scores, excluded), scores, excluded, n)
+
+
+def _leaders(
+    groups: list[tuple[RankKey, ConditionResult, list[ConditionResult]]],
+    scores: dict[str, Score],
+    excluded: tuple[MustExclude, ...],
+    n: int,
+) -> tuple[str, ...]:
     rank = {m.condition_id: k for k, m in enumerate(excluded)}
     chosen = []
-    for _, parent, kids in _groups(scores, excluded)[:n]:
+    for _, parent, kids in groups[:n]:
         members = [scores[parent.condition_id], *(scores[k.condition_id] for k in kids)]
         tier = [s for s in members if s.condition.id in rank]
         if tier:

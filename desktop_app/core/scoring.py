@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from desktop_app.core.knowledge import Condition, Link
@@ -32,6 +32,7 @@ class Score:
     posterior: float  # raw (uncapped); exactly the prior when nothing changed it
     truths: tuple[Truth, ...] = ()  # each link's truth, so one changed item re-scores its links
     context_shift: float = 0.0  # log odds ratio of the true prior modifiers
+    known: tuple[int, ...] = ()  # the links with a truth (not unknown), ascending
 
 
 def prior_for(condition: Condition, presentations: tuple[str, ...]) -> float:
@@ -40,7 +41,7 @@ def prior_for(condition: Condition, presentations: tuple[str, ...]) -> float:
     return max(chosen) if chosen else max(f.value for f in condition.priors.values())
 
 
-def _context_shift(condition: Condition, obs: Observations) -> float:
+def context_shift(condition: Condition, obs: Observations) -> float:
     """Log odds ratio of every prior modifier whose context is recorded as true."""
     return sum(
         math.log(m.odds_ratio) for m in condition.prior_modifiers if m.when.evaluate(obs) is True
@@ -49,14 +50,19 @@ def _context_shift(condition: Condition, obs: Observations) -> float:
 
 def applied_links(links: tuple[Link, ...], obs: Observations) -> list[tuple[Link, bool, float]]:
     """The links that change the odds, one per correlation group (see the module docstring)."""
-    return _combine(links, [link.when.evaluate(obs) for link in links])
+    return _combine(links, [link.when.evaluate(obs) for link in links], range(len(links)))
 
 
-def _combine(links: tuple[Link, ...], truths: Sequence[Truth]) -> list[tuple[Link, bool, float]]:
+def _combine(
+    links: tuple[Link, ...], truths: Sequence[Truth], indices: Iterable[int]
+) -> list[tuple[Link, bool, float]]:
+    """The applied links among `indices` (ascending; those left out must be unknown)."""
     chosen: dict[object, tuple[Link, bool, float]] = {}
-    for n, (link, truth) in enumerate(zip(links, truths, strict=True)):
+    for n in indices:
+        truth = truths[n]
         if truth is None:
             continue
+        link = links[n]
         lr = link.lr_pos if truth else link.lr_neg
         if lr == 1.0:
             continue
@@ -76,22 +82,23 @@ def _stronger(lr: float, current: float) -> bool:
 
 def score(condition: Condition, obs: Observations) -> Score:
     base = prior_for(condition, obs.presentations)
-    shift = _context_shift(condition, obs)
+    shift = context_shift(condition, obs)
     prior_lo = log_odds(base) + shift
     truths = tuple(link.when.evaluate(obs) for link in condition.links)
-    applied = _combine(condition.links, truths)
+    known = tuple(n for n, truth in enumerate(truths) if truth is not None)
+    applied = _combine(condition.links, truths, known)
     total = prior_lo + sum(math.log(lr) for _, _, lr in applied)
     prior = probability(prior_lo) if shift else base
     posterior = probability(total) if applied else prior
-    return Score(condition, base, prior, total, tuple(applied), posterior, truths, shift)
+    return Score(condition, base, prior, total, tuple(applied), posterior, truths, shift, known)
 
 
-def rescore(s: Score, obs: Observations, links: Sequence[int], context: bool) -> float:
-    """Post-test log odds under new observations that differ only in items read by the given
-    links (and by the prior modifiers when `context`): only those are evaluated again."""
+def changed_log_odds(s: Score, changes: Mapping[int, Truth], shift: float) -> float:
+    """Post-test log odds with some links' truths replaced and the prior modifiers' log odds
+    ratio `shift`: the same sum `score` makes, over the known and the changed links only."""
     truths = list(s.truths)
-    for n in links:
-        truths[n] = s.condition.links[n].when.evaluate(obs)
-    shift = _context_shift(s.condition, obs) if context else s.context_shift
-    applied = _combine(s.condition.links, truths)
+    for n, truth in changes.items():
+        truths[n] = truth
+    indices = sorted({*s.known, *changes})
+    applied = _combine(s.condition.links, truths, indices)
     return log_odds(s.base_prior) + shift + sum(math.log(lr) for _, _, lr in applied)
