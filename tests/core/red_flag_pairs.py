@@ -1,14 +1,25 @@
 """Realistic cases and benign mimics for the red-flag rules (tests/core/test_red_flag_rules.py).
 
 Split from the test module to keep both small: the vascular rules, the soft-tissue mass and the
-helpers shared by every pair.
+helpers shared by every red-flag test module (a visit, the rules a case fires; the shipped
+knowledge base is the `shipped` fixture of tests/core/conftest.py).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from desktop_app.core.diagnosis import assess
+from desktop_app.core.knowledge import KnowledgeBase
+from desktop_app.core.validation import observations_from_dict
+
 Case = dict[str, Any]
+
+
+def fired(kb: KnowledgeBase, data: Case) -> dict[str, str]:
+    """The rules a case fires, with their urgency."""
+    result = assess(kb, observations_from_dict(kb, data))
+    return {alert.flag_id: alert.urgency for alert in result.red_flags}
 
 
 def visit(

@@ -9,8 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from desktop_app import paths
-from desktop_app.core.knowledge import Accuracy, Figure, KnowledgeBase, load_knowledge_base
+from desktop_app.core.knowledge import Accuracy, Figure, KnowledgeBase
 from desktop_app.core.observations import Observations
 from desktop_app.core.predicates import AnswerIs, ExamIs, MarkIs, Predicate
 
@@ -193,11 +192,6 @@ ALL_ANSWER_TYPES = {
 UNLICENSED = {"visa_g", "visa_h", "ihot12", "odi", "rmdq"} | {
     f"hoos_{s}" for s in ("pain", "symptoms", "adl", "sport", "qol")
 }
-
-
-@pytest.fixture(scope="module")
-def shipped() -> KnowledgeBase:
-    return load_knowledge_base(paths.KNOWLEDGE_BASE)
 
 
 def test_the_shipped_knowledge_base_loads(shipped):

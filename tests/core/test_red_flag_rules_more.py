@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
-
-from desktop_app import paths
-from desktop_app.core.diagnosis import assess
-from desktop_app.core.knowledge import KnowledgeBase, load_knowledge_base
-from desktop_app.core.validation import observations_from_dict
-from tests.core.red_flag_pairs import RIGHT_NEG, RIGHT_POS, SCIATICA, STENOSIS, Case, visit
-
-
-@pytest.fixture(scope="module")
-def shipped() -> KnowledgeBase:
-    return load_knowledge_base(paths.KNOWLEDGE_BASE)
-
-
-def fired(kb: KnowledgeBase, data: Case) -> dict[str, str]:
-    result = assess(kb, observations_from_dict(kb, data))
-    return {alert.flag_id: alert.urgency for alert in result.red_flags}
+from tests.core.red_flag_pairs import (
+    RIGHT_NEG,
+    RIGHT_POS,
+    SCIATICA,
+    STENOSIS,
+    fired,
+    visit,
+)
 
 
 def test_new_bilateral_sciatica_is_the_cauda_equina_emergency(shipped):

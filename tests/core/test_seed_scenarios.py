@@ -14,15 +14,10 @@ import yaml
 from desktop_app import paths
 from desktop_app.commands.knowledge import read_case
 from desktop_app.core.diagnosis import Differential, assess
-from desktop_app.core.knowledge import KnowledgeBase, load_knowledge_base
+from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.core.validation import observations_from_dict
 
 EXAMPLES = paths.PROJECT_ROOT / "examples"
-
-
-@pytest.fixture(scope="module")
-def shipped() -> KnowledgeBase:
-    return load_knowledge_base(paths.KNOWLEDGE_BASE)
 
 
 def case(name: str) -> dict[str, Any]:
