@@ -115,18 +115,28 @@ class PatientPage(QWidget):
         if self.patient is None:
             return
         visits = self.ops.repo.list_visits(self.patient.id)
-        self.table.setRowCount(len(visits))
-        self._visit_ids = [v.id for v in visits]
-        for r, visit in enumerate(visits):
-            cells = (
-                local_date(visit.visit_date),
+        worded: dict[dt.date, str] = {}  # each date worded once: in the table and every chart
+
+        def date_text(day: dt.date) -> str:
+            if day not in worded:
+                worded[day] = local_date(day)
+            return worded[day]
+
+        rows = [
+            (
+                date_text(visit.visit_date),
                 visit_type_name(visit.visit_type),
                 "Signed" if visit.status == "signed" else "Draft",
                 visit.leading_condition,
             )
+            for visit in visits
+        ]
+        self.table.setRowCount(len(visits))
+        self._visit_ids = [v.id for v in visits]
+        for r, cells in enumerate(rows):
             for c, text in enumerate(cells):
                 self.table.setItem(r, c, QTableWidgetItem(text))
-        self.table.resizeColumnsToContents()
+        self._fit_columns(rows)
         self.table.setCurrentCell(-1, -1)
         self.empty.setVisible(not visits)
         clear_layout(self.trend_layout)
@@ -134,13 +144,29 @@ class PatientPage(QWidget):
         for measure in self.ops.kb.measures.values():
             history = self.ops.repo.measure_history(self.patient.id, measure.id)
             if history:
-                self._charts.append(TrendChart(measure, [(d, s) for d, _, s in history]))
+                points = [(d, s) for d, _, s in history]
+                self._charts.append(TrendChart(measure, points, date_text))
         self._columns = 0
         self._place_charts()
         if not self._charts:
             self.trend_layout.addWidget(
                 hint("Scores appear here once an outcome measure is recorded.")
             )
+
+    def _fit_columns(self, rows: list[tuple[str, str, str, str]]) -> None:
+        """resizeColumnsToContents for the first three columns (the last one stretches), from
+        the widest text of each column alone: Qt asks every cell of 1000 rows for its size."""
+        table, header = self.table, self.table.horizontalHeader()
+        advance = table.fontMetrics().horizontalAdvance
+        grid = 1 if table.showGrid() else 0
+        for c in range(3):
+            width = header.sectionSizeHint(c)
+            texts = {row[c]: r for r, row in enumerate(rows)}  # the last row of each text
+            if texts:
+                widest = max(texts, key=advance)
+                index = table.model().index(texts[widest], c)
+                width = max(width, table.sizeHintForIndex(index).width() + grid)
+            table.setColumnWidth(c, width)
 
     def _place_charts(self) -> None:
         """Two charts side by side when they fit at their minimum width, else one column."""

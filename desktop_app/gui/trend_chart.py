@@ -8,6 +8,7 @@ the palette, so the chart reads under light and dark themes.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from itertools import pairwise
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, QSize, Qt
@@ -31,17 +32,26 @@ def caption(measure: Measure) -> str:
 class TrendChart(QWidget):
     """A line chart of one measure's scores, oldest visit on the left."""
 
-    def __init__(self, measure: Measure, points: list[tuple[dt.date, float]]):
+    def __init__(
+        self,
+        measure: Measure,
+        points: list[tuple[dt.date, float]],
+        date_text: Callable[[dt.date], str] = local_date,
+    ):
+        """`date_text` words a date (the patient page passes one that remembers each date it
+        worded: a patient with 2000 visits has 2000 dates in the table and in each chart)."""
         super().__init__()
         self.measure = measure
         self.points = points
+        self._dates = [date_text(d) for d, _ in points]
+        self._scores = [format_score(v) for _, v in points]
         self._widest = ("", 0)  # (font key, widest date label in it)
         self.setMinimumSize(CHART_MIN_WIDTH, 230)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setAccessibleName(f"{measure.name} across visits")
         self.setToolTip(
             f"{measure.name}: "
-            + ", ".join(f"{local_date(d)} {format_score(v)}" for d, v in points)
+            + ", ".join(f"{d} {v}" for d, v in zip(self._dates, self._scores, strict=True))
             + f" ({caption(measure)})"
         )
 
@@ -52,10 +62,20 @@ class TrendChart(QWidget):
         low, high = self.measure.minimum, self.measure.maximum
         return area.bottom() - (value - low) / ((high - low) or 1) * area.height()
 
-    def _x(self, area: QRectF, n: int) -> float:
-        if len(self.points) == 1:
-            return area.center().x()
-        return area.left() + area.width() * n / (len(self.points) - 1)
+    def _xy(self, area: QRectF) -> list[QPointF]:
+        """Every point's position (oldest on the left; _y's arithmetic, inlined: 2000 per paint)."""
+        low, high = self.measure.minimum, self.measure.maximum
+        bottom, height, span = area.bottom(), area.height(), (high - low) or 1
+        last = len(self.points) - 1
+        if last == 0:
+            xs = [area.center().x()]
+        else:
+            left, width = area.left(), area.width()
+            xs = [left + width * n / last for n in range(last + 1)]
+        return [
+            QPointF(x, bottom - (v - low) / span * height)
+            for x, (_, v) in zip(xs, self.points, strict=True)
+        ]
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
@@ -98,7 +118,7 @@ class TrendChart(QWidget):
                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                 format_score(value),
             )
-        xy = [QPointF(self._x(area, n), self._y(area, v)) for n, (_, v) in enumerate(self.points)]
+        xy = self._xy(area)
         painter.setPen(QPen(LINE, 2))
         painter.drawLines([QLineF(a, b) for a, b in pairwise(xy)])  # segments: no joins to stroke
         # One call for every dot (a round pen point as wide as the 4 px circle and its 2 px line):
@@ -123,22 +143,24 @@ class TrendChart(QWidget):
         metrics = painter.fontMetrics()
         key = painter.font().key()
         if self._widest[0] != key:  # every date measured once per font, not on every paint
-            dates = (metrics.horizontalAdvance(local_date(d)) for d, _ in self.points)
-            self._widest = (key, max(dates, default=0))
+            advance = metrics.horizontalAdvance
+            self._widest = (key, max(map(advance, set(self._dates)), default=0))
         widest = self._widest[1]
         step = max(1, int((widest + 12) * len(xy) / max(area.width(), 1)) + 1)
-        for n, (point, (day, value)) in enumerate(zip(xy, self.points, strict=True)):
-            if n % step and n != len(xy) - 1:  # as many labels as fit side by side
-                continue
+        shown = [*range(0, len(xy), step)]
+        if shown and shown[-1] != len(xy) - 1:
+            shown.append(len(xy) - 1)  # as many labels as fit side by side, and the last
+        for n in shown:
+            point = xy[n]
             painter.setPen(ink)
             painter.drawText(
                 QRectF(point.x() - 40, point.y() - line - 4, 80, line),
                 Qt.AlignmentFlag.AlignCenter,
-                format_score(value),
+                self._scores[n],
             )
             painter.setPen(muted)
             painter.drawText(
                 QRectF(point.x() - widest, area.bottom() + 4, widest * 2, line),
                 Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
-                local_date(day),
+                self._dates[n],
             )
