@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from desktop_app.storage import anchor, audit, chain
+from desktop_app.storage import anchor, audit, chain, fingerprints
 from desktop_app.storage.audit import KEYED_PREFIX, VERIFY_CHUNK, sha256
 from desktop_app.storage.chain import Ledger, Progress
 
@@ -164,6 +164,16 @@ def _deleted(db: Database, ledger: Ledger) -> list[str]:
     return problems
 
 
+def _rows_with_ids(db: Database, query: str, ids: Iterable[int | str]) -> list[Any]:
+    """The rows of `query` (with one "IN ({})" for the ids) for every id, in chunks."""
+    wanted = sorted({int(i) for i in ids if str(i).isdigit()})  # no other id is in a table
+    rows: list[Any] = []
+    for n in range(0, len(wanted), VERIFY_CHUNK):
+        chunk = wanted[n : n + VERIFY_CHUNK]
+        rows += db.execute(query.format(", ".join("?" * len(chunk))), chunk).fetchall()
+    return rows
+
+
 def _existing(db: Database, table: str, ids: Iterable[str]) -> set[str]:
     wanted = sorted({int(i) for i in ids})
     found: set[str] = set()
@@ -188,18 +198,22 @@ def _visits(
         for key, snapshot in db.execute("SELECT sha256, snapshot FROM differentials")
         if sha256(snapshot) == key
     }
-    visits = {
-        str(r[0]): (r[1], r[2])
-        for r in db.execute(
-            "SELECT id, fingerprint, differential FROM visits WHERE status = 'signed'"
-        )
-        if only is None or r[0] in only
-    }
+    query = "SELECT id, fingerprint, differential FROM visits WHERE status = 'signed'"
+    if only is None:
+        rows = list(db.execute(query))
+    else:  # an incremental verify: only the visits its entries signed
+        rows = _rows_with_ids(db, query + " AND id IN ({})", only)
+    visits = {str(r[0]): (r[1], r[2]) for r in rows}
     recomputed: dict[int, str] = {}
     ids = sorted(int(v) for v in visits)
     for start in range(0, len(ids), VERIFY_CHUNK):
         chunk = ids[start : start + VERIFY_CHUNK]
-        recomputed.update(audit.signed_fingerprints(db, chunk[0], chunk[-1]))
+        stored = {v: visits[str(v)][0] for v in chunk}
+        if only is None:  # every signed visit in the range: SQLite renders the JSON
+            recomputed.update(fingerprints.signed_fingerprints(db, chunk[0], chunk[-1], stored))
+        else:  # a few scattered visits: each on its own
+            for one in chunk:
+                recomputed.update(audit.signed_fingerprints(db, one, one))
         if progress is not None:
             progress("signed visits", start + len(chunk), len(ids))
     for visit_id, (fingerprint, differential) in visits.items():
@@ -230,11 +244,13 @@ def _visits(
 
 def _amendments(db: Database, amends: dict[str, tuple[int, str]], *, full: bool) -> list[str]:
     problems = []
-    rows = {
-        str(r["id"]): r
-        for r in db.query("SELECT * FROM amendments")
-        if full or str(r["id"]) in amends
-    }
+    if full:
+        found = list(db.query("SELECT * FROM amendments"))
+    else:
+        cursor = _rows_with_ids(db, "SELECT * FROM amendments WHERE id IN ({})", amends)
+        names = [c[1] for c in db.execute("PRAGMA table_info(amendments)").fetchall()]
+        found = [dict(zip(names, r, strict=True)) for r in cursor]
+    rows = {str(r["id"]): r for r in found}
     for amendment_id, row in rows.items():
         if amendment_id not in amends:
             problems.append(f"Amendment {amendment_id}: not recorded in the audit log.")
@@ -255,7 +271,13 @@ def _patients(db: Database, ledger: Ledger, *, full: bool) -> list[str]:
     """Each patient's demographics against the digest of their latest create or edit entry."""
     problems, undigested = [], 0
     columns = ", ".join(audit.PATIENT_FIELDS)
-    for values in db.execute(f"SELECT {columns} FROM patients"):
+    query = f"SELECT {columns} FROM patients"
+    rows: Iterable[Any]
+    if full:
+        rows = db.execute(query)
+    else:  # an incremental verify: the patients its entries created or edited
+        rows = _rows_with_ids(db, query + " WHERE id IN ({})", ledger.demographics)
+    for values in rows:
         row: dict[str, Any] = dict(zip(audit.PATIENT_FIELDS, values, strict=True))
         logged = ledger.demographics.get(str(row["id"]))
         if logged is None:
