@@ -19,7 +19,7 @@ from desktop_app.core.knowledge import Accuracy, ExamItem, KnowledgeBase
 from desktop_app.core.observations import NO_SIDE, SIDES, Observations
 from desktop_app.gui.fields import NumberField
 from desktop_app.gui.kept_rows import KeptRows
-from desktop_app.gui.widgets import ChoiceButtons, WrapLabel, heading, hint, named
+from desktop_app.gui.widgets import ChoiceButtons, WrapLabel, hint, named
 
 RESULTS = [("positive", "Positive"), ("negative", "Negative"), ("inconclusive", "Inconclusive")]
 
@@ -132,7 +132,6 @@ class ExamForm(QWidget):
         self.kb = kb
         self.rows: dict[str, ExamRow] = {}  # the chosen presentations' rows, in order
         self._made: dict[str, ExamRow] = {}  # every row made so far, shown or not
-        self._headings: dict[str, QWidget] = {}
         # Rows are top-aligned: when the form grows or shrinks below the view (a follow-up
         # question far down), Qt repaints only what comes into view, not the whole view.
         self.setAttribute(Qt.WidgetAttribute.WA_StaticContents)
@@ -157,16 +156,7 @@ class ExamForm(QWidget):
         for row in self.rows.values():
             row.info.setChecked(False)  # a row shown again starts folded, as a new one did
         self.rows = {}
-        widgets: list[QWidget] = []
-        by_region: dict[str, list[ExamItem]] = {}
-        for exam_item in items:
-            by_region.setdefault(exam_item.region, []).append(exam_item)
-        for region, region_items in by_region.items():
-            if region not in self._headings:
-                self._headings[region] = heading(region, level=2)
-            widgets.append(self._headings[region])
-            widgets += [self._row(exam_item) for exam_item in region_items]
-        self._kept.arrange(widgets, [*self._headings.values(), *self._made.values()])
+        self._kept.arrange_grouped(items, lambda item: item.region, self._row, self._made.values())
 
     def _row(self, exam_item: ExamItem) -> ExamRow:
         row = self._made.get(exam_item.id)

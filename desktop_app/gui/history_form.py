@@ -12,7 +12,7 @@ from desktop_app.core.observations import Observations
 from desktop_app.core.visibility import displayed, is_shown
 from desktop_app.gui.answer_inputs import AnswerInput, make_input
 from desktop_app.gui.kept_rows import KeptRows
-from desktop_app.gui.widgets import WrapLabel, heading, hint
+from desktop_app.gui.widgets import WrapLabel, hint
 
 
 class PromptRow(QFrame):
@@ -48,7 +48,6 @@ class HistoryForm(QWidget):
         self.kb = kb
         self.rows: dict[str, PromptRow] = {}  # the chosen presentations' rows, in order
         self._made: dict[str, PromptRow] = {}  # every row made so far, shown or not
-        self._headings: dict[str, QWidget] = {}
         # Rows are top-aligned: when the form grows or shrinks below the view (a follow-up
         # question far down), Qt repaints only what comes into view, not the whole view.
         self.setAttribute(Qt.WidgetAttribute.WA_StaticContents)
@@ -70,17 +69,10 @@ class HistoryForm(QWidget):
             if prompts
             else "Choose a presenting complaint above to see its questions."
         )
-        self.rows = {}
-        widgets: list[QWidget] = []
-        by_topic: dict[str, list[Prompt]] = {}  # two complaints' lists interleave topics:
-        for prompt in prompts:  # one heading per topic, in first-asked order (as the PDFs do)
-            by_topic.setdefault(prompt.topic, []).append(prompt)
-        for topic, group in by_topic.items():
-            if topic not in self._headings:
-                self._headings[topic] = heading(topic, level=2)
-            widgets.append(self._headings[topic])
-            widgets += [self._add_row(prompt) for prompt in group]
-        self._kept.arrange(widgets, [*self._headings.values(), *self._made.values()])
+        self.rows = {}  # one heading per topic, in first-asked order (as the PDFs do)
+        self._kept.arrange_grouped(
+            prompts, lambda prompt: prompt.topic, self._add_row, self._made.values()
+        )
 
     def _add_row(self, prompt: Prompt) -> PromptRow:
         row = self._made.get(prompt.id)

@@ -6,11 +6,14 @@ moving rows that already exist costs a layout pass.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from PySide6.QtWidgets import QBoxLayout, QWidget
 
-from desktop_app.gui.widgets import focusables
+from desktop_app.gui.widgets import focusables, heading
+
+T = TypeVar("T")
 
 
 class KeptRows:
@@ -21,6 +24,27 @@ class KeptRows:
         self._shown: list[QWidget] = []
         self._left_out: set[QWidget] = set()  # hidden because their complaint is not chosen
         self._stops: dict[QWidget, list[QWidget]] = {}  # each row's Tab stops (rows are kept)
+        self._headings: dict[str, QWidget] = {}  # one per group, made once
+
+    def arrange_grouped(
+        self,
+        entries: Iterable[T],
+        group: Callable[[T], str],
+        row: Callable[[T], QWidget],
+        made: Iterable[QWidget],
+    ) -> None:
+        """One heading per group, in first-seen order (two complaints' lists interleave their
+        groups), each followed by its entries' rows; the other ``made`` rows are hidden."""
+        by_group: dict[str, list[T]] = {}
+        for entry in entries:
+            by_group.setdefault(group(entry), []).append(entry)
+        widgets: list[QWidget] = []
+        for name, members in by_group.items():
+            if name not in self._headings:
+                self._headings[name] = heading(name, level=2)
+            widgets.append(self._headings[name])
+            widgets += [row(member) for member in members]
+        self.arrange(widgets, [*self._headings.values(), *made])
 
     def arrange(self, widgets: list[QWidget], made: Iterable[QWidget]) -> None:
         """Lay out ``widgets`` in order and hide the other ``made`` ones (kept for later).
