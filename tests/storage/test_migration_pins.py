@@ -17,6 +17,7 @@ SHIPPED = {
     "0010_clinician_roles.sql": "f849b31370b02c2891ab49393d1702c13d859ddf359f36d1575d70cb08913fd8",
     "0011_user_accounts.sql": "2e552925b51735f7dfb5de2f3c4e4985be44f5c292429715929425ad960887d2",
     "0012_pin_lockout.sql": "2427ff3e2db9be7fba64732dd6acdff7e48314d01f4908bedc1859f80a5acd4c",
+    "0013_verify_indexes.sql": "4789f42d4c1a2a2ccde39499a9371701216207d328663769fda89db412f6b5ac",
 }
 
 
