@@ -20,6 +20,7 @@ from desktop_app.core.diagnosis import Differential, format_probability
 from desktop_app.core.knowledge import KnowledgeBase, Prompt
 from desktop_app.core.observations import NO_SIDE, UNKNOWN
 from desktop_app.core.records import Patient, Visit
+from desktop_app.core.safety_wording import flag_heading
 from desktop_app.core.visibility import visible
 from desktop_app.export import wording
 
@@ -282,7 +283,7 @@ class _VisitResources:
         for alert in differential.red_flags:
             flag = self.kb.red_flags.get(alert.flag_id)
             ack = wording.acknowledgement_text(self.visit.red_flag_acks.get(alert.flag_id))
-            text = f"Red flag ({alert.urgency}): {alert.name}. {alert.action} {ack}"
+            text = f"{flag_heading(alert.urgency, alert.name)}. {alert.action} {ack}"
             targets = flag.conditions if flag and flag.conditions else (f"flag:{alert.flag_id}",)
             for condition_id in targets:
                 flagged.setdefault(condition_id, []).append(text)
@@ -318,7 +319,7 @@ class _VisitResources:
             summary.append(
                 f"Leading candidate: {leader.name} ({format_probability(leader.posterior)})."
             )
-        summary += [f"Red flag ({a.urgency}): {a.name}." for a in differential.red_flags]
+        summary += [f"{flag_heading(a.urgency, a.name)}." for a in differential.red_flags]
         impression: Resource = {
             "resourceType": "ClinicalImpression",
             "status": "completed" if self.visit.is_signed else "in-progress",

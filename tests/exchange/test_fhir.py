@@ -19,6 +19,7 @@ from fhir.resources.bundle import Bundle
 
 from desktop_app.app import main
 from desktop_app.core.knowledge import KnowledgeBase
+from desktop_app.core.safety_wording import flag_heading
 from desktop_app.storage.repository import Repository
 from tests.exchange.builders import Clinic, clinic
 
@@ -116,7 +117,7 @@ def test_exam_marks_differential_and_red_flags(recorded: Clinic, tmp_path: Path)
     assert status["Cauda equina syndrome"] == "provisional"  # the fired emergency flag
     assert "differential" in status.values()
     ces = next(c for c in conditions if c["code"]["text"] == "Cauda equina syndrome")
-    assert "Red flag (emergency)" in ces["note"][0]["text"]
+    assert flag_heading("emergency", "") in ces["note"][0]["text"]  # the banner's words
     (impression,) = resources(bundle, "ClinicalImpression")
     assert impression["status"] == "completed"
     assert len(impression["finding"]) == len(conditions)
