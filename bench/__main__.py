@@ -13,6 +13,7 @@ from pathlib import Path
 
 from bench.harness import Context, Goal, Result
 from bench.machine import describe
+from bench.subprocesses import compile_app
 from bench.table import details, growth, markdown
 
 # Windows of the in-process GUI metrics never appear on screen (`make bench` sets this too).
@@ -88,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.cache.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
+    compile_app()  # the fresh interpreters load the app as installed (bench/subprocesses.py)
     with tempfile.TemporaryDirectory(prefix="gluteal-bench-") as work:
         built: list[str] = []
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop_app import paths, workstation
-from desktop_app.cli import build_parser
+from desktop_app.cli import parse_arguments
 from desktop_app.core.errors import AppError
 from desktop_app.storage.errors import DatabaseMissing
 
@@ -120,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = parse_arguments(argv)
     try:
         setup_logging()
     except OSError as exc:  # a read-only home must not stop the app

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
 
 from desktop_app import __version__
 from desktop_app.workstation import db_argument
@@ -21,11 +24,40 @@ COMMAND_MODULES = [
 ]
 
 
-def build_parser() -> argparse.ArgumentParser:
+class _NotTheWindow(Exception):
+    """Raised by the window's parser for anything it does not take: the full parser decides."""
+
+
+class _WindowParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _NotTheWindow(message)
+
+
+def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The arguments; starting the window imports none of the command modules.
+
+    Importing them all (export, exchange, validation, accounts, ...) to build the subcommands
+    cost ~15 % of a cold start (issue 17). The window's options are parsed first; a command,
+    --help or anything else goes through the full parser, with its usual messages.
+    """
+    words = list(sys.argv[1:] if argv is None else argv)
+    if not {"-h", "--help"} & set(words):
+        try:
+            args, rest = build_parser(commands=False).parse_known_args(words)
+        except _NotTheWindow:
+            rest = ["?"]
+        if not rest:
+            return args
+    return build_parser().parse_args(words)
+
+
+def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
+    """The parser of main.py; commands=False: the window's options only (no help option)."""
     # No fixed `prog`: argparse names the program actually run (main.py, gluteal-assess, ...).
-    parser = argparse.ArgumentParser(
+    parser = (argparse.ArgumentParser if commands else _WindowParser)(
         description="Buttock and gluteal assessment for physiotherapists. "
         "Without a command, opens the window.",
+        add_help=commands,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument(
@@ -48,6 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
         "from GLUTEAL_ASSESS_PIN)",
     )
     parser.set_defaults(func=None)
+    if not commands:
+        return parser
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)

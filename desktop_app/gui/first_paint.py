@@ -8,7 +8,8 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QWidget
 
-FALLBACK_MS = 1000  # a window that never paints (minimised at start) still gets the work
+FALLBACK_MS = 3000  # a window that never paints (minimised at start) still gets the work; a
+# loaded machine can take over a second to deliver the first paint, which must come first
 
 
 class _FirstPaint(QObject):
