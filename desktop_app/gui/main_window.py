@@ -231,7 +231,7 @@ class MainWindow(VisitActions):
         """Back to the patient page (filled: show_patient has just filled it, once)."""
         self._flush_editor()
         self.banner.reset()
-        if self.patient is not None:
+        if self.patient is not None and not filled:  # show_patient has just remembered it
             self._remember(self.patient.id, None)
         if self.patient is None:
             self._show_welcome()

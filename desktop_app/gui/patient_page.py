@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.records import Patient
 from desktop_app.core.wording import visit_type_name
 from desktop_app.gui.operations import Operations
-from desktop_app.gui.trend_chart import CHART_MIN_WIDTH, TrendChart
+from desktop_app.gui.trend_chart import CHART_MIN_WIDTH, TrendChart, widest_text
 from desktop_app.gui.widgets import clear_layout, heading, hint, local_date, named, scrolled
 
 
@@ -157,13 +157,13 @@ class PatientPage(QWidget):
         """resizeColumnsToContents for the first three columns (the last one stretches), from
         the widest text of each column alone: Qt asks every cell of 1000 rows for its size."""
         table, header = self.table, self.table.horizontalHeader()
-        advance = table.fontMetrics().horizontalAdvance
+        metrics, font = table.fontMetrics(), table.font().key()
         grid = 1 if table.showGrid() else 0
         for c in range(3):
             width = header.sectionSizeHint(c)
             texts = {row[c]: r for r, row in enumerate(rows)}  # the last row of each text
             if texts:
-                widest = max(texts, key=advance)
+                widest = max(texts, key=lambda text: widest_text(metrics, font, (text,)))
                 index = table.model().index(texts[widest], c)
                 width = max(width, table.sizeHintForIndex(index).width() + grid)
             table.setColumnWidth(c, width)

@@ -8,11 +8,22 @@ the palette, so the chart reads under light and dark themes.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Iterable
 from itertools import pairwise
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPalette, QPen, QPolygonF
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QPixmap,
+    QPolygonF,
+)
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from desktop_app.core.knowledge import Measure
@@ -22,6 +33,24 @@ from desktop_app.gui.widgets import local_date
 LINE = QColor("#2f6db5")
 CHART_MIN_WIDTH = 300
 BAND = QColor(46, 160, 67, 48)  # translucent green: reads on light and dark backgrounds
+
+
+# Text widths by (font key, text): a 2000-visit patient's dates are measured once for both
+# charts and the table's date column, and again only in another font.
+_WIDTHS: dict[tuple[str, str], int] = {}
+
+
+def widest_text(metrics: QFontMetrics, font_key: str, texts: Iterable[str]) -> int:
+    """The widest of texts in the font of metrics (font_key: its QFont.key())."""
+    if len(_WIDTHS) > 50_000:
+        _WIDTHS.clear()
+    widest = 0
+    for text in set(texts):
+        width = _WIDTHS.get((font_key, text))
+        if width is None:
+            width = _WIDTHS[(font_key, text)] = metrics.horizontalAdvance(text)
+        widest = max(widest, width)
+    return widest
 
 
 def caption(measure: Measure) -> str:
@@ -46,6 +75,8 @@ class TrendChart(QWidget):
         self._dates = [date_text(d) for d, _ in points]
         self._scores = [format_score(v) for _, v in points]
         self._widest = ("", 0)  # (font key, widest date label in it)
+        self._kept: tuple[tuple[object, ...], QPixmap] | None = None  # see _graphics
+        self._placed: tuple[QRectF, list[QPointF]] | None = None  # the points in this area
         self.setMinimumSize(CHART_MIN_WIDTH, 230)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setAccessibleName(f"{measure.name} across visits")
@@ -103,6 +134,34 @@ class TrendChart(QWidget):
         area = QRectF(self.rect()).adjusted(
             max(left + 8, half_date), used_note.bottom() + line * 1.4, -half_date, -line * 1.8
         )
+        if self._placed is None or self._placed[0] != area:
+            self._placed = (QRectF(area), self._xy(area))
+        xy = self._placed[1]
+        painter.drawPixmap(0, 0, self._graphics(area, xy, muted))
+        painter.setPen(QPen(muted, 1))
+        for value in (low, (low + high) / 2, high):
+            painter.drawText(
+                QRectF(0, self._y(area, value) - line / 2, left, line),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                format_score(value),
+            )
+        self._labels(painter, area, xy, ink, muted, line)
+        painter.end()
+
+    def _graphics(self, area: QRectF, xy: list[QPointF], muted: QColor) -> QPixmap:
+        """The band, the grid lines, the line and the dots (no text), kept as a pixmap for the
+        chart's size and colours: a page shown is painted more than once, and at 2000 visits
+        these are most of a paint. Text is drawn on the widget itself, as before."""
+        ratio = self.devicePixelRatioF()
+        key = (self.width(), self.height(), ratio, area.getRect(), muted.rgba())
+        if self._kept is not None and self._kept[0] == key:
+            return self._kept[1]
+        pixmap = QPixmap(math.ceil(self.width() * ratio), math.ceil(self.height() * ratio))
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        low, high = self.measure.minimum, self.measure.maximum
         if self.points:
             first = self.points[0][1]
             band_low = max(low, first - self.measure.mcid.value)
@@ -113,22 +172,18 @@ class TrendChart(QWidget):
         for value in (low, (low + high) / 2, high):
             y = self._y(area, value)
             painter.drawLine(QPointF(area.left(), y), QPointF(area.right(), y))
-            painter.drawText(
-                QRectF(0, y - line / 2, left, line),
-                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                format_score(value),
-            )
-        xy = self._xy(area)
         painter.setPen(QPen(LINE, 2))
-        painter.drawLines([QLineF(a, b) for a, b in pairwise(xy)])  # segments: no joins to stroke
+        # Segments, no joins to stroke: each point ends one and starts the next (point pairs).
+        painter.drawLines([p for pair in pairwise(xy) for p in pair])
         # One call for every dot (a round pen point as wide as the 4 px circle and its 2 px line):
         # a patient with 2000 visits drew 2000 ellipses per paint.
         dot = QPen(LINE, 10)
         dot.setCapStyle(Qt.PenCapStyle.RoundCap)
         painter.setPen(dot)
         painter.drawPoints(QPolygonF(xy))
-        self._labels(painter, area, xy, ink, muted, line)
         painter.end()
+        self._kept = (key, pixmap)
+        return pixmap
 
     def _labels(
         self,
@@ -143,8 +198,7 @@ class TrendChart(QWidget):
         metrics = painter.fontMetrics()
         key = painter.font().key()
         if self._widest[0] != key:  # every date measured once per font, not on every paint
-            advance = metrics.horizontalAdvance
-            self._widest = (key, max(map(advance, set(self._dates)), default=0))
+            self._widest = (key, widest_text(metrics, key, self._dates))
         widest = self._widest[1]
         step = max(1, int((widest + 12) * len(xy) / max(area.width(), 1)) + 1)
         shown = [*range(0, len(xy), step)]
