@@ -12,6 +12,8 @@ nested diagnoses grouped under their parent, which carries the group's probabili
 
 from __future__ import annotations
 
+from functools import partial
+
 from desktop_app.core.differential import (
     AppliedFinding,
     ConditionResult,
@@ -23,10 +25,11 @@ from desktop_app.core.differential import (
     Screening,
 )
 from desktop_app.core.knowledge import KnowledgeBase
+from desktop_app.core.memo import store
 from desktop_app.core.next_test import next_best_tests
 from desktop_app.core.observations import Observations
 from desktop_app.core.probability import format_probability
-from desktop_app.core.ranking import LEADING, ranked
+from desktop_app.core.ranking import LEADING, condition_row, ranked
 from desktop_app.core.safety import (
     URGENCY_ORDER,
     alerts,
@@ -35,7 +38,7 @@ from desktop_app.core.safety import (
     safety_net,
     screening,
 )
-from desktop_app.core.scoring import prior_for, score
+from desktop_app.core.scoring import prior_for, scores
 from desktop_app.core.visibility import visible
 
 __all__ = [
@@ -59,17 +62,21 @@ __all__ = [
 def assess(kb: KnowledgeBase, obs: Observations) -> Differential:
     """Rank every condition, raise red flags and suggest the next best tests. Deterministic."""
     obs = visible(kb, obs)
-    scores = {c.id: score(c, obs) for c in kb.conditions.values()}
-    raw = {cid: s.posterior for cid, s in scores.items()}
+    scored = scores(kb, obs)
+    raw = {cid: s.posterior for cid, s in scored.items()}
     fired = fired_flags(kb, obs)
     fired_ids = {f.id for f in fired}
     excluded = must_exclude(kb, fired, raw)
-    rows, lead = ranked(scores, excluded)
+    mem = store(kb)
+    rows = {
+        cid: mem.derived(("row", cid), s, partial(condition_row, s)) for cid, s in scored.items()
+    }
+    ordered, lead = ranked(scored, excluded, rows)
     return Differential(
         kb.version,
-        rows,
+        ordered,
         alerts(fired),
-        next_best_tests(kb, obs, scores, fired_ids, lead),
+        next_best_tests(kb, obs, scored, fired_ids, lead),
         excluded,
         screening(kb, obs, fired_ids),
         safety_net(kb, obs, fired_ids),

@@ -7,6 +7,11 @@ filed under those items' recorded values (`project`) and computed again only whe
 changes. A key holds every input of the computation, so a remembered result is the one a fresh
 computation gives, to the last bit.
 
+The store also keeps the previous assessment's record and scores (`previous`): a condition none
+of whose items changed since (`changed_items`) keeps its Score object, and what is derived from a
+Score (its row, its change under each result of an item) is reused while the same object comes
+back (`derived`); a new score is a new object, so nothing stale is ever returned.
+
 Each knowledge base has its own store, dropped with it; a store is emptied when it reaches
 MAX_ENTRIES (about 20 MB at worst), which costs one slow assessment.
 """
@@ -15,8 +20,8 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Hashable, Iterable
-from typing import Any
+from collections.abc import Callable, Hashable, Iterable
+from typing import Any, TypeVar
 
 from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.core.observations import Observations
@@ -24,6 +29,7 @@ from desktop_app.core.predicates import Predicate
 
 MAX_ENTRIES = 50_000
 Ref = tuple[str, str]  # ("answer" | "exam", id)
+T = TypeVar("T")
 
 
 class Store:
@@ -32,6 +38,8 @@ class Store:
     def __init__(self) -> None:
         self.static: dict[Hashable, Any] = {}  # depends on the knowledge base only
         self._results: dict[Hashable, Any] = {}
+        self._derived: dict[Hashable, tuple[object, Any]] = {}
+        self.previous: tuple[Observations, Any] | None = None  # a record and what it gave
 
     def get(self, key: Hashable) -> Any:
         return self._results.get(key)
@@ -41,8 +49,20 @@ class Store:
             self._results.clear()
         self._results[key] = value
 
+    def derived(self, key: Hashable, source: object, compute: Callable[[], T]) -> T:
+        """`compute()`, a result of `source` alone, reused while the same object is passed."""
+        found = self._derived.get(key)
+        if found is not None and found[0] is source:
+            value: T = found[1]
+            return value
+        value = compute()
+        self._derived[key] = (source, value)
+        return value
+
     def clear(self) -> None:
         self._results.clear()
+        self._derived.clear()
+        self.previous = None
 
 
 _STORES: dict[int, Store] = {}
@@ -82,3 +102,27 @@ def project(obs: Observations, refs: tuple[Ref, ...], marks: bool) -> Hashable:
     key = (tuple(values), obs.marks if marks else ())
     hash(key)
     return key
+
+
+def snapshot(obs: Observations) -> Observations:
+    """A copy of the record that later edits of the caller's mappings cannot reach."""
+    answers = {k: list(v) if isinstance(v, list) else v for k, v in obs.answers.items()}
+    exam = {k: dict(sides) for k, sides in obs.exam.items()}
+    return Observations(obs.presentations, answers, exam, obs.marks)
+
+
+def changed_items(old: Observations, new: Observations) -> set[Ref] | None:
+    """The items recorded differently in `new`; None when the presentations or the body-chart
+    marks differ (then anything may have changed)."""
+    if old.presentations != new.presentations or old.marks != new.marks:
+        return None
+    found: set[Ref] = set()
+    if old.answers != new.answers:
+        for k in old.answers.keys() | new.answers.keys():
+            if old.answers.get(k) != new.answers.get(k):
+                found.add(("answer", k))
+    if old.exam != new.exam:
+        for k in old.exam.keys() | new.exam.keys():
+            if old.exam.get(k) != new.exam.get(k):
+                found.add(("exam", k))
+    return found

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from desktop_app.core.differential import NextTest
@@ -288,6 +289,7 @@ def expected_change_tests(
     none_weight = 1 - sum(weight.values())
     scored: list[tuple[NextTest, list[tuple[str, dict[str, float]]]]] = []
     leading = set(base)
+    mem = store(kb)  # a condition's moves are reused while its Score is (core.memo)
     for kind, item_id, name in cands:
         ref = (kind, item_id)
         if leading.isdisjoint(kb.conditions_by_item.get(ref, ())):
@@ -298,7 +300,14 @@ def expected_change_tests(
         if len(results) < 2:
             continue
         hypos: list[Observations] = []
-        by_condition = {c: _moves(kb, obs, scores[c], ref, plans[c], hypos) for c in touched}
+        by_condition = {
+            c: mem.derived(
+                ("moves", c, ref),
+                scores[c],
+                partial(_moves, kb, obs, scores[c], ref, plans[c], hypos),
+            )
+            for c in touched
+        }
         moves = [
             (label, {c: by_condition[c][n] for c in touched})
             for n, (_, label) in enumerate(results)
@@ -365,13 +374,18 @@ def _moves(
     condition = s.condition
     alone = _alone(kb, ref)
     known: dict[int, Truth] = {}
+    by_change: dict[tuple[tuple[Truth, ...], float], float] = {}  # results that change alike
     found = []
     for k in range(len(results)):
         changes = {n: truths[k] for n, truths in own.items()}
         for n in shared:
             changes[n] = condition.links[n].when.changed(obs, ref, alone[k], known)
         shift = context_shift(condition, hypos[k]) if context else s.context_shift
-        found.append(changed_log_odds(s, changes, shift) - s.log_odds)
+        key = (tuple(changes.values()), shift)
+        move = by_change.get(key)
+        if move is None:
+            move = by_change[key] = changed_log_odds(s, changes, shift) - s.log_odds
+        found.append(move)
     return tuple(found)
 
 

@@ -176,7 +176,7 @@ class AllOf(Predicate):
     ) -> Truth:
         if ref not in self.refs:
             return _known(self, obs, known)
-        return self.of(part.changed(obs, ref, alone, known) for part in self.parts)
+        return self.of([part.changed(obs, ref, alone, known) for part in self.parts])
 
     def of(self, truths: Iterable[Truth]) -> Truth:
         """The whole's truth from its parts' truths, in order (consumed only as far as needed)."""

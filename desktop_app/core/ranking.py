@@ -31,6 +31,7 @@ elsewhere.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 
 from desktop_app.core.differential import AppliedFinding, ConditionResult, MustExclude
@@ -42,7 +43,8 @@ LEADING = 3  # how many leading groups the next best test separates
 RankKey = tuple[int, float, str, str]
 
 
-def _row(s: Score) -> ConditionResult:
+def condition_row(s: Score) -> ConditionResult:
+    """The condition's own row (a parent's group probability is added by the ranking)."""
     found = [
         AppliedFinding(link.label, truth, lr, link.source, link.estimate)
         for link, truth, lr in s.applied
@@ -79,13 +81,17 @@ def _with_group(parent: ConditionResult, children: list[ConditionResult]) -> Con
 
 
 def ranked(
-    scores: dict[str, Score], excluded: tuple[MustExclude, ...], n: int = LEADING
+    scores: dict[str, Score],
+    excluded: tuple[MustExclude, ...],
+    rows: Mapping[str, ConditionResult] | None = None,
+    n: int = LEADING,
 ) -> tuple[tuple[ConditionResult, ...], tuple[str, ...]]:
     """The rows in display order (must-exclude groups first, in `excluded` order, then specific
-    groups, then the rest, each by probability) and the leaders: one ranking for both."""
-    groups = _groups(scores, excluded)
-    rows = tuple(r for _, parent, kids in groups for r in (parent, *kids))
-    return rows, _leaders(groups, scores, excluded, n)
+    groups, then the rest, each by probability) and the leaders: one ranking for both. `rows`:
+    each condition's `condition_row`, when the caller has them already."""
+    groups = _groups(scores, excluded, rows)
+    ordered = tuple(r for _, parent, kids in groups for r in (parent, *kids))
+    return ordered, _leaders(groups, scores, excluded, n)
 
 
 def leaders(
@@ -114,10 +120,12 @@ def _leaders(
 
 
 def _groups(
-    scores: dict[str, Score], excluded: tuple[MustExclude, ...]
+    scores: dict[str, Score],
+    excluded: tuple[MustExclude, ...],
+    own: Mapping[str, ConditionResult] | None = None,
 ) -> list[tuple[RankKey, ConditionResult, list[ConditionResult]]]:
     rank = {m.condition_id: n for n, m in enumerate(excluded)}
-    rows = {cid: _row(s) for cid, s in scores.items()}
+    rows = own if own is not None else {cid: condition_row(s) for cid, s in scores.items()}
     children: dict[str, list[ConditionResult]] = {}
     for row in rows.values():
         if row.parent is not None:

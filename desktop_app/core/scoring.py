@@ -16,7 +16,8 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from desktop_app.core.knowledge import Condition, Link
+from desktop_app.core.knowledge import Condition, KnowledgeBase, Link
+from desktop_app.core.memo import changed_items, snapshot, store
 from desktop_app.core.observations import Observations
 from desktop_app.core.predicates import Truth
 from desktop_app.core.probability import log_odds, probability
@@ -91,6 +92,23 @@ def score(condition: Condition, obs: Observations) -> Score:
     prior = probability(prior_lo) if shift else base
     posterior = probability(total) if applied else prior
     return Score(condition, base, prior, total, tuple(applied), posterior, truths, shift, known)
+
+
+def scores(kb: KnowledgeBase, obs: Observations) -> dict[str, Score]:
+    """`score` of every condition; after a previous assessment (core.memo) only the conditions
+    that read an item recorded differently since are scored again, the others keep their Score."""
+    mem = store(kb)
+    previous = mem.previous
+    changed = changed_items(previous[0], obs) if previous is not None else None
+    if previous is None or changed is None:
+        found = {c.id: score(c, obs) for c in kb.conditions.values()}
+    else:
+        by_item = kb.conditions_by_item
+        redo = {cid for ref in changed for cid in by_item.get(ref, ())}
+        old: dict[str, Score] = previous[1]
+        found = {c.id: score(c, obs) if c.id in redo else old[c.id] for c in kb.conditions.values()}
+    mem.previous = (snapshot(obs), found)
+    return found
 
 
 def changed_log_odds(s: Score, changes: Mapping[int, Truth], shift: float) -> float:
