@@ -38,9 +38,19 @@ METRICS = (
 )
 
 
+TIMES: dict[str, float] = {}  # seconds per metric module in this run, for results.md
+
+
 def run_metric(name: str, ctx: Context) -> list[Result]:
     """One metric module's results, or a single unmeasured row naming what went wrong."""
     started = time.perf_counter()
+    try:
+        return _measured(name, ctx, started)
+    finally:
+        TIMES[name] = time.perf_counter() - started
+
+
+def _measured(name: str, ctx: Context, started: float) -> list[Result]:
     ctx.log(f"[bench] {name} ...")
     try:
         module = importlib.import_module(f"bench.{name}")
@@ -56,7 +66,8 @@ def run_metric(name: str, ctx: Context) -> list[Result]:
 
 def report(results: list[Result], seconds: float, built: list[str]) -> str:
     """The content of bench/results.md."""
-    rows = [*describe(), ("Run time", f"{seconds:.0f} s")]
+    per_metric = ", ".join(f"{name} {spent:.0f} s" for name, spent in TIMES.items())
+    rows = [*describe(), ("Run time", f"{seconds:.0f} s ({per_metric})")]
     rows.append(("Fixtures built in this run", ", ".join(built) or "none (all cached)"))
     machine = "\n".join(f"- {label}: {value}" for label, value in rows)
     return (

@@ -19,9 +19,10 @@ import argparse
 import resource
 import sqlite3
 import sys
+import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
 
 CHECKING_MS = 300  # how long the start-up worker runs before --quit-at-once closes the window
@@ -44,11 +45,14 @@ def app_search(text: str) -> Callable[[QMainWindow], None]:
         if window.list.count() == 0:  # type: ignore[attr-defined]
             raise SystemExit(f"the search for {text!r} showed no patient")
         window.repaint()
-        # The integrity check and start-up backup run on a worker thread after the window is
-        # shown; the peak must include them.
+        # The integrity check and start-up backup run on a worker thread once the window has
+        # painted; the peak must include them (the event loop turns until they have reported).
         checks = getattr(window, "startup_checks", None)
-        if checks is not None and not checks.wait(120):
-            raise SystemExit("the start-up checks did not finish within 120 s")
+        deadline = time.monotonic() + 120
+        while checks is not None and not checks.done:
+            if time.monotonic() > deadline:
+                raise SystemExit("the start-up checks did not finish within 120 s")
+            QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
 
     return search
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from desktop_app.core.errors import AppError
 from desktop_app.gui.first_paint import after_first_paint
+from desktop_app.storage import check_record
 from desktop_app.storage.backup import startup_backup
 from desktop_app.storage.backup_due import not_due
 from desktop_app.storage.database import StopRequest, quick_check
@@ -48,25 +50,23 @@ Post = Callable[[tuple[str, str]], None]
 
 
 def _work(path: Path, check: bool, backup_keep: int | None, stop: StopRequest, post: Post) -> None:
-    """The worker thread: only plain values in, (event, text) pairs out through ``post``."""
+    """The worker thread: only plain values in, (event, text) pairs out through ``post``.
+
+    When a backup is due, the copy's full integrity_check (checked before the copy is named, so
+    a damaged file never rotates a sound backup out) stands for the quick_check: the file is read
+    twice, not three times. A copy found damaged is told apart from a damaged file by checking
+    the file itself before it is called damaged.
+    """
     try:
-        if check:
-            try:
-                quick_check(path, stop)
-            except DatabaseCorrupt as exc:
-                log.error("the database failed its integrity check")
-                post(("damaged", str(exc)))
-                return
-            except AppError as exc:  # busy, unreadable or stopped: the next start checks
-                log.warning("integrity check skipped: %s", type(exc).__name__)
-        if backup_keep is not None and not stop.is_set():
-            reason = not_due(path)
-            if reason:
-                post(("not_due", reason))
-                return
+        reason = not_due(path) if backup_keep is not None else ""
+        if backup_keep is not None and not reason and not stop.is_set():
+            started = time.time()
             post(("backing_up", ""))
             try:
                 made = startup_backup(path, backup_keep, stop=stop)
+            except DatabaseCorrupt as exc:
+                _check(path, stop, post, failing_copy=str(exc))
+                return
             except AppError as exc:
                 if stop.is_set():  # quitting: the next start backs up
                     log.info("start-up backup stopped: the app is quitting")
@@ -75,7 +75,15 @@ def _work(path: Path, check: bool, backup_keep: int | None, stop: StopRequest, p
                 log.warning("start-up backup failed: %s", type(exc).__name__)
                 post(("failed", str(exc)))
                 return
-            post(("done" if made is not None else "skipped", ""))
+            if made is not None:
+                check_record.checked_clean(path, started)  # integrity_check of the whole copy
+                post(("done", ""))
+                return
+            post(("skipped", ""))  # no patients: nothing copied, so nothing checked yet
+        if check and not _check(path, stop, post):
+            return
+        if reason:
+            post(("not_due", reason))
     except Exception:  # a bug: log it, and say the backup did not happen rather than hang
         if stop.is_set():  # interrupted (SQLITE_INTERRUPT): the app is quitting
             log.info("start-up checks stopped: the app is quitting")
@@ -84,6 +92,23 @@ def _work(path: Path, check: bool, backup_keep: int | None, stop: StopRequest, p
         post(("failed", "an unexpected error (details are in the log)"))
     finally:
         post(("finished", ""))
+
+
+def _check(path: Path, stop: StopRequest, post: Post, *, failing_copy: str = "") -> bool:
+    """quick_check the file; False when it is damaged (said through ``post``). failing_copy: why
+    the start-up backup's copy failed its check, said as a failed backup if the file is sound."""
+    try:
+        quick_check(path, stop)
+    except DatabaseCorrupt as exc:
+        log.error("the database failed its integrity check")
+        post(("damaged", str(exc)))
+        return False
+    except AppError as exc:  # busy, unreadable or stopped: the next start checks
+        log.warning("integrity check skipped: %s", type(exc).__name__)
+    if failing_copy:
+        log.warning("start-up backup failed: its copy failed the integrity check")
+        post(("failed", failing_copy))
+    return True
 
 
 class StartupChecks(QObject):

@@ -120,3 +120,17 @@ def test_the_worker_thread_is_given_no_qt_object(
     reachable = [thread._target, *thread._args] if hasattr(thread, "_target") else []
     bound = [getattr(part, "__self__", None) for part in reachable]
     assert not any(isinstance(part, QObject) for part in [*reachable, *bound])
+
+
+def test_a_due_backup_stands_for_the_check_and_the_file_is_read_twice_not_three_times(
+    qtbot: QtBot, db_path: Path, kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Repository.open(db_path, kb) as repo:
+        repo.create_patient("Backed Up", dt.date(1970, 1, 1), "female")
+    checks: list[str] = []
+    real = database.damage
+    monkeypatch.setattr(database, "damage", lambda conn: checks.append("quick") or real(conn))
+    window = _session(qtbot, db_path, kb)
+    assert window.statusBar().currentMessage() == "Start-up backup saved."
+    assert checks == []  # the copy got the full integrity_check before it was named
+    assert check_record.covers(db_path)  # and that counts as today's clean check
