@@ -71,8 +71,10 @@ def _needs_cjk(char: str) -> bool:
 def runs(text: str) -> list[tuple[str, bool]]:
     """Split text into (chunk, is_cjk) runs."""
     register_fonts()
-    if not text or max(text) <= "\u2000":  # no character that could need the CJK font
-        return [(text, False)] if text else []
+    if not text:
+        return []
+    if not any(_needs_cjk(char) for char in set(text)):  # the usual case: one run
+        return [(text, False)]
     out: list[tuple[str, bool]] = []
     for char in text:
         cjk = _needs_cjk(char)
