@@ -72,13 +72,15 @@ class DiskSync(QObject):
 
     def flush(self) -> None:
         """Wait here until the disk holds every commit so far, then end the worker."""
-        if self.pending:
+        waited = self.pending
+        if waited:
             try:
                 sync_wal(self._wal)  # here: one more fsync is simpler than a handshake
             except OSError as exc:
                 self._error = exc.strerror or str(exc)
             else:
                 self._done = self._asked
+        if waited or self._error:  # a refusal the timer has not looked at yet is said now
             self._report()
         if self._pipe is not None and self._thread is not None:
             os.write(self._pipe[1], b"q")
@@ -87,18 +89,21 @@ class DiskSync(QObject):
             self._pipe, self._thread = None, None
 
     def _report(self) -> None:
+        pending = self.pending  # before the error: the worker sets its error before its count
         if self._error:
             why, self._error = self._error, ""
             log.warning("autosave not confirmed by the disk: %s", why)
             self._done = self._asked  # said once; the next edit's sync tries again
             self._look.stop()
             self.failed.emit(NOT_ON_DISK.format(why=why))
-        elif not self.pending:
+        elif not pending:
             self._look.stop()
             self.synced.emit()
 
     def _work(self, wake: int) -> None:
-        while os.read(wake, 64)[-1:] != b"q":  # blocks until commits come; several at once
+        # Blocks until commits come (several at once); ends at "q", or when flush gave up
+        # waiting for it and closed the pipe (an empty read: never a loop of fsyncs).
+        while os.read(wake, 64)[-1:] not in (b"q", b""):
             covers, wal = self._asked, self._wal  # every commit counted so far is in the log
             try:
                 sync_wal(wal)

@@ -4,6 +4,8 @@ other write keeps waiting for the disk itself. The kills are in test_crash_recov
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QDate
@@ -58,3 +60,36 @@ def test_a_disk_that_refuses_the_sync_is_said_plainly(qtbot: QtBot, tmp_path: Pa
     qtbot.waitUntil(lambda: bool(synced))
     disk.flush()
     assert not disk.pending
+
+
+def test_a_refusal_the_window_has_not_looked_at_yet_is_said_on_leaving(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Quitting right after a click: the worker's refusal came before the timer's next look."""
+    log = tmp_path / "visits.sqlite3-wal"
+    log.mkdir()  # the fsync's open fails for real
+    disk = DiskSync()
+    failed: list[str] = []
+    disk.failed.connect(failed.append)
+    disk.committed(str(log))
+    deadline = time.monotonic() + 10
+    while disk.pending and time.monotonic() < deadline:  # no event loop: the timer cannot look
+        time.sleep(0.001)
+    assert not disk.pending and not failed
+    disk.flush()  # leaving the visit, or quitting
+    assert len(failed) == 1 and "Is a directory" in failed[0]
+
+
+def test_the_worker_ends_when_quitting_gave_up_waiting_for_it(qtbot: QtBot, tmp_path: Path) -> None:
+    """flush closes its end of the pipe after QUIT_WAIT_S when the worker is still in an fsync;
+    the worker must then end, not sync in a loop for the rest of the session."""
+    log = tmp_path / "visits.sqlite3-wal"
+    log.write_bytes(b"")
+    disk = DiskSync()
+    disk.committed(str(log))
+    assert disk._thread is not None and disk._pipe is not None
+    thread, ours = disk._thread, disk._pipe[1]
+    os.close(ours)  # what flush does once its wait for the thread timed out
+    disk._pipe, disk._thread = None, None
+    thread.join(5)
+    assert not thread.is_alive()
