@@ -85,8 +85,14 @@ class SetPinDialog(QDialog):
     def _show_role(self) -> None:
         chosen = self.who.currentData()
         self.admin.setChecked(chosen is not None and self.repo.is_admin(int(chosen)))
-        locked = chosen is not None and self.repo.locked_out_until(int(chosen)) is not None
-        self.lift.setVisible(locked)  # only for a clinician locked out after wrong PINs
+        until = None if chosen is None else self.repo.locked_out_until(int(chosen))
+        self.lift.setVisible(until is not None)  # only for a clinician locked out
+        self.error.setText(
+            f"{self.who.currentText()} is locked out after wrong PINs until "
+            f"{until.astimezone():%H:%M}: an admin can lift it here."
+            if until is not None
+            else ""
+        )
 
     def _lift(self) -> None:
         """An admin (Allowed by, their PIN) ends the chosen clinician's lock-out."""
@@ -103,8 +109,8 @@ class SetPinDialog(QDialog):
             self.error.setText(str(exc))
             self.by_pin.clear()
             return
-        self.error.setText(f"{self.who.currentText()} can use their PIN again.")
         self._show_role()
+        self.error.setText(f"{self.who.currentText()} can use their PIN again.")
 
     def _save(self) -> None:
         if self.who.currentData() is None:  # no clinician yet (the first-run set-up skipped)
