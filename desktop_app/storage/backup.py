@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 SUFFIX = ".sqlite3"
-STEP_PAGES = 4096  # pages copied between two looks at a stop request (16 MB at 4 KB pages)
+STEP_PAGES = 1024  # pages copied between two looks at a stop request (4 MB at 4 KB pages:
+# quitting waited up to 0.3 s for a 16 MB step on the loaded machine)
 REQUIRED_TABLES = {"patients", "visits", "audit_log", "_sqlite_migrations"}
 
 
@@ -148,7 +149,8 @@ def rotate_backups(
     remove_partials(db_path, backup_dir)
     conn = connect(db_path, read_only=True, create=False)
     try:
-        current = _patients(conn)
+        with interruptible(conn, stop):  # the count reads every patient row (0.2 s at 1M)
+            current = _patients(conn)
         if current == 0:
             log.info("start-up backup skipped: the database holds no patients")
             return None
