@@ -3,6 +3,8 @@ across a restart, every refusal and lock-out audited, lifted by an admin."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from desktop_app.core.accounts import AccessDenied, lockout_seconds, wait_wording
@@ -129,3 +131,24 @@ def test_an_admin_lifts_a_lock_out_or_sets_a_new_pin(repo: Repository) -> None:
     assert repo.audit_trail()[-1].detail == "PIN set; lock-out lifted"
     assert repo.unlock(sam, "5555").id == sam
     assert repo.verify() == []
+
+
+def test_a_read_only_copy_unlocks_with_the_right_pin_and_counts_nothing(
+    tmp_path: Path, kb: KnowledgeBase
+) -> None:
+    """A window on a read-only copy (another window writes the file, or damage was found) opens
+    locked: the right PIN must open it, a wrong one is refused uncounted, a lock-out holds."""
+    path = tmp_path / "visits.sqlite3"
+    with Repository.open(path, kb, create=True) as repo:
+        alex, sam = signer(repo, "Alex Morgan"), signer(repo, "Sam Lee")
+        repo.set_pin(alex, "4711", by=alex)
+        repo.set_pin(sam, "2222", by=alex, by_pin="4711")
+        _wrong(repo, sam, 5)
+        entries = len(repo.audit_trail())
+    with Repository.open(path, kb, read_only=True) as copy:
+        assert copy.unlock(alex, "4711").id == alex
+        assert _wrong(copy, alex, 6)[-1] == "That is not Alex Morgan's PIN. Try again."
+        with pytest.raises(AccessDenied, match="locked out after 5 wrong PINs"):
+            copy.unlock(sam, "2222")
+    with Repository.open(path, kb) as repo:
+        assert len(repo.audit_trail()) == entries and repo.unlock(alex, "4711").id == alex
