@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from desktop_app.core.knowledge import Condition, KnowledgeBase, Link
 from desktop_app.core.memo import changed_items, snapshot, store
@@ -95,12 +96,16 @@ def score(condition: Condition, obs: Observations) -> Score:
 
 
 def scores(kb: KnowledgeBase, obs: Observations) -> dict[str, Score]:
-    """`score` of every condition; after a previous assessment (core.memo) only the conditions
-    that read an item recorded differently since are scored again, the others keep their Score."""
+    """`score` of every condition. Only the conditions that read an item recorded differently
+    from the previous assessment (core.memo) are scored again, the others keep their Score; with
+    no previous assessment of the visit's presentations the record is compared with the blank
+    one (nothing recorded), whose scores are worked out once per knowledge base."""
     mem = store(kb)
     previous = mem.previous
-    changed = changed_items(previous[0], obs) if previous is not None else None
-    if previous is None or changed is None:
+    if previous is None or previous[0].presentations != obs.presentations:
+        previous = _blank(kb, obs.presentations)
+    changed = changed_items(previous[0], obs)
+    if changed is None:
         found = {c.id: score(c, obs) for c in kb.conditions.values()}
     else:
         by_item = kb.conditions_by_item
@@ -108,6 +113,16 @@ def scores(kb: KnowledgeBase, obs: Observations) -> dict[str, Score]:
         old: dict[str, Score] = previous[1]
         found = {c.id: score(c, obs) if c.id in redo else old[c.id] for c in kb.conditions.values()}
     mem.previous = (snapshot(obs), found)
+    return found
+
+
+def _blank(kb: KnowledgeBase, presentations: tuple[str, ...]) -> tuple[Observations, Any]:
+    static = store(kb).static
+    key = ("blank scores", presentations)
+    found = static.get(key)
+    if found is None:
+        blank = Observations(presentations)
+        found = static[key] = (blank, {c.id: score(c, blank) for c in kb.conditions.values()})
     return found
 
 
