@@ -157,8 +157,8 @@ def authorise(args: argparse.Namespace) -> Identity | None:
     app = app_of(args)
     try:
         with defer_quick_check(), app.open_repository(must_exist=True) as repo:
-            if not repo.accounts_in_use():
-                return None
+            if not repo.accounts_in_use() or repo.is_server_owner():
+                return None  # no PINs yet; or a server's owner login, an admin by itself
             return _prove(repo, args, role)
     except AccessDenied:
         raise

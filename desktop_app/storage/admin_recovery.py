@@ -43,7 +43,12 @@ class AdminRecoveryStore(PinCheckStore):
         entry["id"] = int(entry["id"])
         return hmac.compare_digest(audit.entry_hash(str(row[7]), entry, key), str(row[8]))
 
-    def _server_owner(self) -> bool:
+    @storage_call
+    def is_server_owner(self) -> bool:
+        """True on a clinic server connected as its database's owner (the admin login, which
+        could change every table anyway); False on a file."""
+        if self.server is None:
+            return False
         row = self.db.execute(
             "SELECT pg_get_userbyid(datdba) = session_user FROM pg_database "
             "WHERE datname = current_database()"
@@ -53,7 +58,7 @@ class AdminRecoveryStore(PinCheckStore):
     def _proof(self, key: bytes | None) -> str:
         """How control of the installation was shown (for the audit entry), or AccessDenied."""
         if self.server is not None:
-            if not self._server_owner():
+            if not self.is_server_owner():
                 raise AccessDenied(
                     "On a clinic server, recover an admin with the database owner's login (the "
                     "admin role of docs/clinic-server.md), not a clinician's. Nothing was changed."

@@ -14,7 +14,9 @@ from desktop_app.cli import build_parser
 from desktop_app.commands import DENIED
 from desktop_app.commands.access import ADMIN, CLINICIAN, NO_PIN, ROLES, command_name, role_of
 from desktop_app.core.knowledge import KnowledgeBase
+from tests import pg_server
 from tests.storage.account_commands import Cli, cli, opened, target
+from tests.storage.conftest import ADMIN as ADMIN_ROLE
 from tests.storage.helpers import signer
 
 __all__ = ["cli", "target"]  # fixtures
@@ -159,3 +161,25 @@ def test_every_command_has_its_role_in_the_one_table() -> None:
     ):
         args = parser.parse_args(argv)
         assert role_of(args) == role, (command_name(args), role)
+
+
+def test_a_servers_owner_login_is_an_admin_by_itself(
+    pg_url: str,
+    pg_cluster: pg_server.Cluster,
+    kb: KnowledgeBase,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The nightly `backup` and the admin's `clinician-role` of docs/clinic-server.md run with
+    the owner's login and no PIN; a clinician's login needs --clinician and a PIN."""
+    monkeypatch.setattr("desktop_app.app.App.knowledge_base", lambda self: kb)
+    _accounts(pg_url, kb)
+    cli = Cli(pg_url, capsys, monkeypatch)
+    code, said = cli("clinician-role")
+    assert code == DENIED and "`clinician-role` needs an admin" in said
+    cli.target = pg_cluster.url(pg_url.rsplit("/", 1)[1], ADMIN_ROLE)
+    code, said = cli("clinician-role")
+    assert code == 0, said
+    code, said = cli("demo-data", "--patients", "1")
+    assert code == 0, said
+    assert _patients_by(pg_url, kb) == [ADMIN_ROLE]
