@@ -23,6 +23,7 @@ def test_a_click_says_saved_only_once_the_disk_holds_it(qtbot: QtBot, window: Ma
     start_visit(window, ["gluteal_depression"])
     activate(qtbot, window)
     editor = window.editor
+    window.ops.flush_saves()  # opening the visit cached its leading condition: on the disk now
     states: list[str] = []
     window.ops.saveState.connect(states.append)
     editor.history.rows["injection_history"].input.buttons.buttons["yes"].click()
