@@ -50,6 +50,14 @@ class PinCheckStore(ClinicianStore):
         ).fetchone()
         return row is not None and accounts.pin_matches(pin, row[0])
 
+    def _pin_actor(self, clinician: Clinician) -> str:
+        """Who a PIN refusal is audited under: the clinician whose PIN was tried, except on a
+        server login tied to another clinician, which writes only as its own (db/postgresql/
+        0010); the entry's entity still names the clinician tried."""
+        if self.server is not None and self.logged_in not in (None, clinician.id):
+            return self.actor
+        return clinician.actor
+
     def _locked_message(self, clinician: Clinician, until: dt.datetime) -> str:
         wait = accounts.wait_wording((until - audit.now()).total_seconds())
         return (
@@ -68,7 +76,7 @@ class PinCheckStore(ClinicianStore):
                     detail = f"locked out until {until.isoformat(timespec='seconds')}"
                     audit.append(
                         self.db,
-                        clinician.actor,
+                        self._pin_actor(clinician),
                         f"{action} refused",
                         "clinician",
                         clinician.id,
@@ -97,7 +105,7 @@ class PinCheckStore(ClinicianStore):
             )
             audit.append(
                 self.db,
-                clinician.actor,
+                self._pin_actor(clinician),
                 f"{action} refused",
                 "clinician",
                 clinician.id,
@@ -106,7 +114,7 @@ class PinCheckStore(ClinicianStore):
             if until is not None:
                 audit.append(
                     self.db,
-                    clinician.actor,
+                    self._pin_actor(clinician),
                     "lock out",
                     "clinician",
                     clinician.id,
