@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,6 +64,10 @@ def run_child(work_dir: Path, *args: str) -> ChildRun:
         text=True,
     )
     assert proc.stdout is not None
+    # A child that never reports (an app stuck behind a modal error dialog offscreen) is killed
+    # rather than blocking the whole run on its output.
+    watchdog = threading.Timer(TIMEOUT_S, proc.kill)
+    watchdog.start()
     line = proc.stdout.readline().strip()
     shown_ms = (time.perf_counter() - start) * 1000
     rss_line = proc.stdout.readline().strip()
@@ -76,6 +81,8 @@ def run_child(work_dir: Path, *args: str) -> ChildRun:
     except subprocess.TimeoutExpired:
         proc.kill()
         _, err = proc.communicate()
+    finally:
+        watchdog.cancel()
     if closing and later_ms is not None:  # from the window's close until the process ended
         later_ms = (time.perf_counter() - start) * 1000 - later_ms
     if line != "shown" or proc.returncode != 0:
