@@ -117,7 +117,11 @@ class Differential:
 
     @property
     def leading(self) -> ConditionResult | None:
-        return self.conditions[0] if self.conditions else None
+        """The leading condition, the one rule for every page, letter, export and the stored
+        value: the first leader (the member that places the first group, core.ranking), not
+        the group's parent row; a snapshot signed before leaders were stored, its first row."""
+        first = self.leading_groups(1)
+        return next((c for c in self.conditions if c.condition_id in first), None)
 
     def leading_groups(self, n: int) -> tuple[str, ...]:
         """The first n leaders, one condition per group; a snapshot signed before leaders were

@@ -60,7 +60,7 @@ class VisitSummary:
     visit_date: dt.date
     visit_type: str
     status: str  # "draft" or "signed"
-    leading_condition: str  # name of the top-ranked condition, "" if none
+    leading_condition: str  # name of the leading condition (Differential.leading), "" if none
 
 
 @dataclass(frozen=True)

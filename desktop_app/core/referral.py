@@ -32,10 +32,8 @@ class ReferralLetter:
 
 def leader(differential: Differential) -> ConditionResult | None:
     """The condition that leads the differential: the member that places the first group
-    (core.ranking.leaders, through Differential.leading_groups), not the group's parent row."""
-    first = differential.leading_groups(1)
-    rows = {c.condition_id: c for c in differential.conditions}
-    return rows.get(first[0]) if first else None
+    (core.ranking.leaders, through Differential.leading), not the group's parent row."""
+    return differential.leading
 
 
 def _leading_must_exclude(differential: Differential) -> MustExclude | None:
