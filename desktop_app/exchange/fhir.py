@@ -313,7 +313,7 @@ class _VisitResources:
         return findings
 
     def _impression(self, differential: Differential, findings: list[dict[str, Any]]) -> None:
-        leader = differential.conditions[0] if differential.conditions else None
+        leader = differential.leading
         summary = [f"Knowledge base {differential.kb_version}."]
         if leader is not None:
             summary.append(
