@@ -50,11 +50,6 @@ def context_shift(condition: Condition, obs: Observations) -> float:
     )
 
 
-def applied_links(links: tuple[Link, ...], obs: Observations) -> list[tuple[Link, bool, float]]:
-    """The links that change the odds, one per correlation group (see the module docstring)."""
-    return _combine(links, [link.when.evaluate(obs) for link in links], range(len(links)))
-
-
 def _combine(
     links: tuple[Link, ...], truths: Sequence[Truth], indices: Iterable[int]
 ) -> list[tuple[Link, bool, float]]:
