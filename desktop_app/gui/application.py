@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from desktop_app import paths
 from desktop_app.core.errors import AppError
 from desktop_app.gui.first_paint import after_first_paint
+from desktop_app.gui.gui_thread_collector import collect_on_gui_thread
 from desktop_app.gui.main_window import APP_TITLE, MainWindow
 from desktop_app.gui.operations import Operations
 from desktop_app.gui.passphrase_dialog import ask_passphrase
@@ -31,7 +32,8 @@ log = logging.getLogger(__name__)
 
 
 def configure(app: QApplication) -> None:
-    """Application name, style and style sheet."""
+    """Application name, style and style sheet; cyclic garbage collected on this thread only."""
+    collect_on_gui_thread(app)
     app.setApplicationName(paths.APP_NAME)
     app.setApplicationDisplayName(APP_TITLE)
     app.setStyle("Fusion")

@@ -6,7 +6,7 @@ say "✔ Saved". Edits made while a sync runs are covered by the next one, so a 
 one or two waits, and a busy disk no longer stalls a click.
 
 The worker allocates nothing Python's cyclic collector counts on its usual path (a pipe wakes it,
-plain integers report back; gui/worker_threads.py says why that matters), and the GUI thread
+plain integers report back; gui/gui_thread_collector.py says why that matters), and the GUI thread
 looks at what it reported on a short timer, only while a sync is pending.
 """
 

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from desktop_app.core.errors import AppError
 from desktop_app.core.referral import ReferralLetter
 from desktop_app.gui.operations import Operations, show_error
-from desktop_app.gui.worker_threads import start_worker
 
 if TYPE_CHECKING:
     from desktop_app.reporting import PreparedExport
@@ -60,7 +59,7 @@ class ExportJob(QObject):
         self._thread = threading.Thread(target=self._render, name="pdf-export", daemon=True)
 
     def start(self) -> None:
-        start_worker(self._thread)
+        self._thread.start()
 
     def cancel(self) -> None:
         """Stop at the next page; nothing is written or audited."""

@@ -53,7 +53,7 @@ def sync_wal(wal: str) -> None:
 
     No log file means the last connection checkpointed it into the database and synced that.
     On its usual path it allocates no container object, so Python's cyclic collector does not
-    start in a worker thread that calls it (gui/worker_threads.py says why that matters).
+    start in a worker thread that calls it (gui/gui_thread_collector.py says why that matters).
     """
     try:
         fd = os.open(wal, _OPEN_FOR_SYNC)
