@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.gui.dialogs import error_label
 from desktop_app.storage import encryption, keychain
 
 
@@ -47,9 +48,8 @@ class PassphraseDialog(QDialog):
         self.keyring_note.setVisible(bool(why))
         self.remember.setEnabled(why is None)
         layout.addWidget(self.keyring_note)
-        self.error = QLabel(note)
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("font-weight: bold")
+        self.error = error_label()  # the error colour of every dialog, in light and dark
+        self.error.setText(note)
         self.error.setVisible(bool(note))
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(
