@@ -17,10 +17,12 @@ import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from desktop_app.storage import keys, private
+
+if TYPE_CHECKING:  # not imported at run time: the anchor is read on the cold-start path
+    from sqlite_utils import Database
 
 log = logging.getLogger(__name__)
 FOLDER = "anchors"
