@@ -140,3 +140,29 @@ VASCULAR_AND_MASS_PAIRS: dict[str, tuple[Case, Case]] = {
         visit({"minor_trauma": "yes", "unable_to_bear_weight": "no", "age_years": 81}),
     ),
 }
+
+# Fracture presentations added in session 6: rule id -> (fires, benign mimic).
+FRACTURE_CONTEXT_PAIRS: dict[str, tuple[Case, Case]] = {
+    "pregnancy_sacral_fracture": (
+        # Caglar 2026: buttock pain weeks after a vaginal delivery, focal sacral tenderness.
+        visit(
+            {"age_years": 32, "sex": "female", "pregnancy_postpartum": "yes"},
+            {"sacral_tenderness": RIGHT_POS, "sij_thigh_thrust": RIGHT_POS},
+        ),
+        # Pelvic girdle pain after childbirth: positive SIJ tests, walking hurts, sacrum not tender.
+        visit(
+            {
+                "age_years": 31,
+                "sex": "female",
+                "pregnancy_postpartum": "yes",
+                "pain_weight_bearing": "yes",
+                "unable_to_bear_weight": "no",
+            },
+            {
+                "sacral_tenderness": RIGHT_NEG,
+                "sij_thigh_thrust": RIGHT_POS,
+                "sij_compression": "positive",
+            },
+        ),
+    ),
+}

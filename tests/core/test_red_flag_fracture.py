@@ -220,3 +220,20 @@ def test_a_runners_positive_hop_test_with_the_side_not_stated_is_a_bone_stress_i
     # The same runner hopping without pain on either side: no stress-injury alarm.
     painless = visit(runner, {"hop_test_pain": {"left": "negative", "right": "negative"}}, marks)
     assert "bone_stress_injury" not in fired(shipped, painless)
+
+
+def test_sacral_signs_in_pregnancy_or_after_childbirth_raise_the_stress_fracture_flag(shipped):
+    # In pregnancy (Pishnamaz 2012: 30 weeks) or after delivery, a bony finding fires the rule.
+    pregnant = visit({"age_years": 26, "pregnancy_postpartum": "yes"}, {"hop_test_pain": RIGHT_POS})
+    assert fired(shipped, pregnant).get("pregnancy_sacral_fracture") == "urgent"
+    delivered = visit(
+        {"age_years": 36, "pregnancy_postpartum": "yes", "unable_to_bear_weight": "yes"}
+    )
+    assert fired(shipped, delivered).get("pregnancy_sacral_fracture") == "urgent"
+    action = shipped.red_flags["pregnancy_sacral_fracture"].action
+    assert "a positive SIJ provocation test does not exclude a sacral fracture" in action
+    # The same sacral tenderness without pregnancy or childbirth is not this rule.
+    not_pregnant = visit(
+        {"age_years": 32, "pregnancy_postpartum": "no"}, {"sacral_tenderness": RIGHT_POS}
+    )
+    assert "pregnancy_sacral_fracture" not in fired(shipped, not_pregnant)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from tests.core.red_flag_pairs import (
+    FRACTURE_CONTEXT_PAIRS,
     RIGHT_NEG,
     RIGHT_POS,
     SCIATICA,
@@ -245,7 +246,7 @@ SPINE_TRAUMA_AND_TENDON_PAIRS: dict[str, tuple[Case, Case]] = {
 }
 
 
-PAIRS = {**SPINE_TRAUMA_AND_TENDON_PAIRS, **VASCULAR_AND_MASS_PAIRS}
+PAIRS = {**SPINE_TRAUMA_AND_TENDON_PAIRS, **VASCULAR_AND_MASS_PAIRS, **FRACTURE_CONTEXT_PAIRS}
 
 
 def test_every_shipped_rule_has_a_pair(shipped):
