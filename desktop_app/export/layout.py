@@ -143,6 +143,9 @@ def render(info: PageInfo, story: list[Any], first_template: str) -> bytes:
         initialFontName=REGULAR,
         initialFontSize=9,
         lang="en",
+        # Streams are written uncompressed: qpdf (pdfa.to_pdfa) decodes every Flate stream and
+        # compresses it again on writing the PDF/A file, so ReportLab's compression was done twice.
+        pageCompression=0,
     )
     try:
         doc.build(story, canvasmaker=NumberedCanvas)
