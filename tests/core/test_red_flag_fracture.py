@@ -237,3 +237,55 @@ def test_sacral_signs_in_pregnancy_or_after_childbirth_raise_the_stress_fracture
         {"age_years": 32, "pregnancy_postpartum": "no"}, {"sacral_tenderness": RIGHT_POS}
     )
     assert "pregnancy_sacral_fracture" not in fired(shipped, not_pregnant)
+
+
+def test_exercise_groin_pain_with_low_energy_availability_is_a_possible_stress_fracture(shipped):
+    # A female recruit or runner with missed periods and groin pain brought on by running.
+    runner = {"age_years": 27, "sex": "female", "pain_with_running": "yes", "groin_pain": "yes"}
+    amenorrhoea = visit({**runner, "low_energy_availability": "yes"})
+    assert fired(shipped, amenorrhoea).get("bone_stress_injury") == "urgent"
+    # Regular periods, steady training: hip impingement or an adductor strain, no alarm yet.
+    steady = visit({**runner, "low_energy_availability": "no", "running_load_increase": "no"})
+    assert alarms(shipped, steady) == {}
+    # Sit-bone pain from a hamstring tendinopathy in the same runner is not this branch.
+    ischial = visit(
+        {"age_years": 27, "sex": "female", "pain_with_running": "yes"}
+        | {"low_energy_availability": "yes", "pain_on_sitting": "yes"},
+        marks=pain_at("ischial_tuberosity"),
+    )
+    assert "bone_stress_injury" not in fired(shipped, ischial)
+
+
+def test_a_fall_at_67_with_groin_pain_on_walking_is_a_possible_fracture(shipped):
+    fall = {"age_years": 67, "minor_trauma": "yes", "symptom_duration": 1}
+    groin = visit({**fall, "pain_weight_bearing": "yes", "groin_pain": "yes"})
+    assert fired(shipped, groin).get("fracture") == "urgent"
+    # The same fall with a bruised buttock, walking normally and no groin pain: no alarm.
+    bruise = visit(
+        {**fall, "pain_weight_bearing": "no", "groin_pain": "no", "walking_limited": "no"},
+        {"antalgic_gait": {"left": "negative", "right": "negative"}},
+    )
+    assert alarms(shipped, bruise) == {}
+
+
+def test_a_positive_percussion_test_after_a_fall_is_a_possible_fracture_at_any_age(shipped):
+    # Reiman 2013: patellar-pubic percussion LR+ 6.1 for hip fracture.
+    fall = {"age_years": 45, "trauma_or_fall": "yes", "symptom_duration": 1}
+    positive = visit(fall, {"patellar_pubic_percussion": RIGHT_POS})
+    assert fired(shipped, positive).get("fracture") == "urgent"
+    negative = visit(fall, {"patellar_pubic_percussion": {"right": "negative"}})
+    assert alarms(shipped, negative) == {}
+
+
+def test_new_back_or_buttock_pain_limiting_walking_in_a_woman_over_70_is_an_insufficiency_fracture(
+    shipped,
+):
+    woman = {"age_years": 78, "sex": "female", "walking_limited": "yes"}
+    new = visit({**woman, "symptom_duration": 3}, marks=pain_at("lumbar", "central_buttock"))
+    assert fired(shipped, new).get("insufficiency_fracture") == "urgent"
+    # Two years of the same walking-limited back and buttock pain (spinal stenosis): no alarm.
+    chronic = visit(
+        {**woman, "symptom_duration": 104, "progressive_symptoms": "no"},
+        marks=pain_at("lumbar", "central_buttock"),
+    )
+    assert alarms(shipped, chronic) == {}
