@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from desktop_app.core.diagnosis import Differential, assess
-from desktop_app.core.knowledge import KnowledgeBase
-from desktop_app.core.observations import Observations
+if TYPE_CHECKING:  # annotations only: the engine is imported when a draft is first assessed
+    from desktop_app.core.diagnosis import Differential
+    from desktop_app.core.knowledge import KnowledgeBase
+    from desktop_app.core.observations import Observations
 
 VISIT_TYPES = ("initial", "follow_up", "re_assessment", "discharge")
 SEXES = ("female", "male", "other", "unknown")
@@ -130,4 +132,6 @@ def differential_of(kb: KnowledgeBase, visit: Visit) -> Differential:
     """The ranking a visit shows: as signed (frozen), or as the knowledge base assesses a draft."""
     if visit.signed_differential is not None:
         return visit.signed_differential
+    from desktop_app.core.diagnosis import assess  # not on the window's start path
+
     return assess(kb, visit.observations)

@@ -4,11 +4,14 @@ reports them). No Qt, no storage."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from desktop_app.core.diagnosis import Differential, RedFlagAlert
 from desktop_app.core.errors import AppError
-from desktop_app.core.records import RedFlagAck
 from desktop_app.core.safety import MUST_EXCLUDE_URGENCIES
+
+if TYPE_CHECKING:  # annotations only: the window's start does not import the engine
+    from desktop_app.core.diagnosis import Differential, RedFlagAlert
+    from desktop_app.core.records import RedFlagAck
 
 # A routine flag asks for a review, not for action before the patient leaves: it may be signed
 # without an acknowledgement. Urgent and emergency flags may not: the same levels whose

@@ -23,18 +23,15 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.errors import StorageError
-from desktop_app.core.records import Patient
-from desktop_app.gui.dialogs import PatientDialog, duplicate_choice
-from desktop_app.gui.operations import Operations
 from desktop_app.gui.patient_list import PatientList
 from desktop_app.gui.patient_page import PatientPage
 from desktop_app.gui.red_flag_banner import RedFlagBanner
-from desktop_app.gui.settings_dialog import SettingsDialog
 from desktop_app.gui.visit_actions import VisitActions
-from desktop_app.gui.visit_dialog import VisitDialog
 from desktop_app.gui.widgets import heading, named
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the dialogs are imported when first opened, not on the window's start path
+    from desktop_app.core.records import Patient
+    from desktop_app.gui.operations import Operations
     from desktop_app.gui.startup_checks import StartupChecks
     from desktop_app.gui.visit_editor import VisitEditor
 
@@ -247,6 +244,8 @@ class MainWindow(VisitActions):
 
     def new_patient(self) -> None:
         """Ctrl+N: the new-patient dialog."""
+        from desktop_app.gui.dialogs import PatientDialog, duplicate_choice
+
         dialog = PatientDialog(self)
         if dialog.exec() != PatientDialog.DialogCode.Accepted:
             return
@@ -269,6 +268,8 @@ class MainWindow(VisitActions):
         """Correct the open patient's details in the patient dialog, pre-filled."""
         if self.patient is None or self.ops.repo.read_only:
             return
+        from desktop_app.gui.dialogs import PatientDialog
+
         dialog = PatientDialog(self, self.patient)
         if dialog.exec() != PatientDialog.DialogCode.Accepted:
             return
@@ -288,6 +289,8 @@ class MainWindow(VisitActions):
             return
         visits = self.ops.repo.list_visits(self.patient.id)
         previous = self.ops.open_visit(visits[0].id) if visits else None
+        from desktop_app.gui.visit_dialog import VisitDialog
+
         dialog = VisitDialog(self.ops.kb, previous, self)
         if dialog.exec() != VisitDialog.DialogCode.Accepted:
             return
@@ -330,6 +333,8 @@ class MainWindow(VisitActions):
     # -- settings, help, state --------------------------------------------------------------
     def open_settings(self) -> None:
         if self.may_open_settings():
+            from desktop_app.gui.settings_dialog import SettingsDialog
+
             SettingsDialog(self.ops, self).exec()
 
     def _database_replaced(self) -> None:

@@ -11,25 +11,26 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop_app.core import signing
-from desktop_app.core.diagnosis import assess
 from desktop_app.core.errors import InvalidObservation, StorageError
 from desktop_app.core.records import Amendment, AuditEntry, Visit
 from desktop_app.core.validation import clean_text
-from desktop_app.storage import anchor, audit, pdf_record, signatures, verification
+from desktop_app.storage import anchor, audit, pdf_record
 from desktop_app.storage.accounts import AccountStore
 from desktop_app.storage.backup import copy_database
 from desktop_app.storage.body_chart import BodyChartStore
-from desktop_app.storage.chain import Progress
 from desktop_app.storage.database import mapped
 from desktop_app.storage.encryption import DB_ERRORS, DB_OR_STORAGE_ERRORS
 from desktop_app.storage.errors import RecordNotFound
 from desktop_app.storage.follow_up import FollowUpStore
 from desktop_app.storage.outputs import check_output
 from desktop_app.storage.store import now_text, storage_call
-from desktop_app.storage.verification import Report
+
+if TYPE_CHECKING:
+    from desktop_app.storage.chain import Progress
+    from desktop_app.storage.verification import Report
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,9 @@ class Repository(FollowUpStore, BodyChartStore, AccountStore):
             self._require_draft(visit_id)
             self._claim_visit(visit_id)  # sign what this workstation saw, or say it changed
             stored = self.get_visit(visit_id)
+            from desktop_app.core.diagnosis import assess  # the engine: off the start path
+            from desktop_app.storage import signatures
+
             differential = assess(self.kb, stored.observations)
             signing.check_signable(differential, stored.red_flag_acks)
             leading = differential.leading
@@ -203,6 +207,8 @@ class Repository(FollowUpStore, BodyChartStore, AccountStore):
         self, *, incremental: bool = False, progress: Progress | None = None
     ) -> Report:
         """verify, with notes and counts; a clean full run moves the anchor's verified mark."""
+        from desktop_app.storage import verification  # not on the window's start path
+
         report = verification.verify(self.db, self.path, incremental=incremental, progress=progress)
         if incremental:
             report.notes.append("The engine's own check was skipped (a full verify runs it).")
