@@ -289,3 +289,13 @@ def test_new_back_or_buttock_pain_limiting_walking_in_a_woman_over_70_is_an_insu
         marks=pain_at("lumbar", "central_buttock"),
     )
     assert alarms(shipped, chronic) == {}
+
+
+def test_walking_limited_by_new_pain_with_osteoporosis_is_an_insufficiency_fracture(shipped):
+    # Insufficiency fractures take months to settle (Schindler 2007): a 6-month window.
+    fragile = {"age_years": 66, "sex": "female", "osteoporosis": "yes", "walking_limited": "yes"}
+    recent = visit({**fragile, "symptom_duration": 14, "trauma_or_fall": "no"})
+    assert fired(shipped, recent).get("insufficiency_fracture") == "urgent"
+    # Years of the same walking-limited stenosis pain in a woman with osteoporosis: no alarm.
+    stenosis = visit({**fragile, "symptom_duration": 104, "progressive_symptoms": "no"})
+    assert alarms(shipped, stenosis) == {}
