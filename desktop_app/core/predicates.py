@@ -280,6 +280,46 @@ def positive_leaves(pred: Predicate) -> list[Predicate]:
     return [pred]
 
 
+def node_truths(pred: Predicate, obs: Observations, out: dict[int, Truth]) -> Truth:
+    """`pred.evaluate(obs)`, recording the truth of every node of the tree in `out` (by id)."""
+    if isinstance(pred, AllOf):  # also any / at_least
+        truth = pred.of([node_truths(part, obs, out) for part in pred.parts])
+    elif isinstance(pred, Not):
+        inner = node_truths(pred.part, obs, out)
+        truth = None if inner is None else not inner
+    else:
+        truth = pred.evaluate(obs)
+    out[id(pred)] = truth
+    return truth
+
+
+def could_become(pred: Predicate, want: bool, truths: dict[int, Truth]) -> set[Ref]:
+    """The items one new result of which could make `pred` `want` (it is not `want` now): a
+    superset, found from the parts' truths alone (`node_truths`), so that `changed` need
+    simulate only these. A node that does not read the item keeps its truth, so a whole that
+    must become True (all) needs one item that can turn every part not yet True; any needs one
+    part; at_least needs the item in as many parts as it lacks."""
+    if isinstance(pred, Not):
+        return could_become(pred.part, not want, truths)
+    if not isinstance(pred, AllOf):
+        return set(pred.refs)  # an atom: any result of what it reads may give any truth
+    open_parts = [part for part in pred.parts if truths[id(part)] is not want]
+    if isinstance(pred, AtLeast):
+        settled = len(pred.parts) - len(open_parts)
+        need = pred.count - settled if want else len(open_parts) - pred.count + 1
+    elif isinstance(pred, AnyOf) is want:  # any -> True, all -> False: one part is enough
+        need = 1
+    else:  # all -> True, any -> False: every open part must turn
+        need = len(open_parts)
+    if need <= 0:  # already `want`: not asked by the engine; everything it reads, to be safe
+        return set(pred.refs)
+    counts: dict[Ref, int] = {}
+    for part in open_parts:
+        for ref in could_become(part, want, truths):
+            counts[ref] = counts.get(ref, 0) + 1
+    return {ref for ref, n in counts.items() if n >= need}
+
+
 ANSWER_OPS = ("equals", "in", "includes", "at_least", "below", "answered")
 EXAM_OPS = ("is", "at_least", "below")
 

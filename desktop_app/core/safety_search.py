@@ -1,0 +1,146 @@
+"""The safety part of the next best test: unrecorded items that could fire a plausible rule.
+
+An unrecorded item (any answer type) is proposed first, with ``safety=True``, when one of its
+possible results would make an urgent or emergency rule fire, and that rule is *plausible*: it
+has not fired, is not already excluded (its condition is unknown, not false), and at least one
+of these holds:
+- a condition it names has a raw posterior above its presentation prior (the recorded findings
+  or context raised it) or of at least PLAUSIBLE_FLOOR;
+- its `safety_net_when` is true (the knowledge base marks this patient as at risk);
+- part of the rule is already met (an atom not under `not` is true: recent surgery recorded,
+  the pain and deficit not yet asked).
+More urgent rules first, then the more probable condition, then knowledge-base order; the first
+item of each rule comes before a second item of any rule.
+
+Incremental: a rule's state and the items that could fire it are remembered under exactly the
+recorded values the rule reads (core.memo), so after one more answer only the rules that read it
+are looked at again. Of a rule's unrecorded items only those its parts' truths leave able to
+make it true (`could_become`: for all(A, B) with both unknown, an item of A alone cannot) are
+simulated, and each re-evaluates only its parts that read it (Predicate.changed).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from desktop_app.core.differential import NextTest
+from desktop_app.core.knowledge import KnowledgeBase, RedFlag
+from desktop_app.core.memo import project, reads, store
+from desktop_app.core.observations import Observations
+from desktop_app.core.predicates import Truth, could_become, node_truths, positive_leaves
+from desktop_app.core.safety import MUST_EXCLUDE_URGENCIES, URGENCY_ORDER
+from desktop_app.core.scoring import Score
+from desktop_app.core.simulation import Candidate, Ref, alone, results_of
+
+# A dangerous condition at 5 % or more deserves its screen even when nothing recorded raised it
+# (estimate: well above the < 1 % base rate of serious pathology in primary-care back pain).
+PLAUSIBLE_FLOOR = 0.05
+
+
+def safety_tests(
+    kb: KnowledgeBase,
+    obs: Observations,
+    scores: dict[str, Score],
+    fired_ids: set[str],
+    cands: list[Candidate],
+) -> list[NextTest]:
+    order = {(kind, item_id): n for n, (kind, item_id, _) in enumerate(cands)}
+    names = {(kind, item_id): name for kind, item_id, name in cands}
+    best: dict[tuple[str, str], tuple[tuple[int, float, int], RedFlag, str]] = {}
+    for flag in kb.red_flags.values():
+        if flag.urgency not in MUST_EXCLUDE_URGENCIES or flag.id in fired_ids:
+            continue
+        # only the items a plausible rule reads are simulated
+        refs = tuple(ref for ref in _rule_refs(kb, flag) if ref in order)
+        seen = _flag_state(kb, obs, flag, refs)
+        if seen[0] is not None or not _plausible(flag, seen, scores):
+            continue
+        if seen[3] is None:
+            seen[3] = _triggers(kb, obs, flag, refs)
+        for ref, label in seen[3]:
+            key = (URGENCY_ORDER[flag.urgency], -_likelihood(flag, scores), order[ref])
+            if ref not in best or key < best[ref][0]:
+                best[ref] = (key, flag, label)
+    found: list[tuple[tuple[int, float, int], str, NextTest]] = []
+    for (kind, item_id), (key, flag, label) in best.items():
+        reason = f"if {label}: '{flag.name}' ({flag.urgency}) applies — {flag.action}"
+        test = NextTest(kind, item_id, names[kind, item_id], -key[1], reason, safety=True)
+        found.append((key, flag.id, test))
+    found.sort(key=lambda row: row[0])
+    # One item per rule first, so that one rule's many triggers do not crowd out another rule.
+    seen_flags: set[str] = set()
+    firsts: list[NextTest] = []
+    others: list[NextTest] = []
+    for _, flag_id, test in found:
+        (others if flag_id in seen_flags else firsts).append(test)
+        seen_flags.add(flag_id)
+    return firsts + others
+
+
+def _plausible(flag: RedFlag, seen: list[Any], scores: dict[str, Score]) -> bool:
+    for cid in flag.conditions:
+        s = scores[cid]
+        raw = s.posterior
+        if raw > s.base_prior * (1 + 1e-9) or raw >= PLAUSIBLE_FLOOR:
+            return True
+    return bool(seen[1] or seen[2])  # safety_net_when true, or part of the rule already met
+
+
+def _likelihood(flag: RedFlag, scores: dict[str, Score]) -> float:
+    return max((scores[c].posterior for c in flag.conditions), default=0.0)
+
+
+def _flag_state(
+    kb: KnowledgeBase, obs: Observations, flag: RedFlag, refs: tuple[Ref, ...]
+) -> list[Any]:
+    """[rule true?, safety_net_when true?, a positive atom true?, triggers or None], remembered
+    under the recorded values of every item the rule reads (core.memo)."""
+    mem = store(kb)
+    reads_key = ("flag reads", flag.id)
+    read = mem.static.get(reads_key)
+    if read is None:
+        preds = [flag.when] + ([flag.safety_net_when] if flag.safety_net_when else [])
+        read = mem.static[reads_key] = reads(preds)
+    try:
+        key: Any = ("flag", flag.id, refs, project(obs, *read))
+    except TypeError:
+        key = None
+    found = mem.get(key) if key is not None else None
+    if found is None:
+        leaves_key = ("flag leaves", flag.id)
+        leaves = mem.static.get(leaves_key)
+        if leaves is None:
+            leaves = mem.static[leaves_key] = positive_leaves(flag.when)
+        net = flag.safety_net_when is not None and flag.safety_net_when.evaluate(obs) is True
+        met = any(leaf.evaluate(obs) is True for leaf in leaves)
+        found = [flag.when.evaluate(obs), net, met, None]
+        if key is not None:
+            mem.put(key, found)
+    return found
+
+
+def _triggers(
+    kb: KnowledgeBase, obs: Observations, flag: RedFlag, refs: tuple[Ref, ...]
+) -> tuple[tuple[Ref, str], ...]:
+    """Each of `refs` with the first of its results that makes the rule true, if any."""
+    truths: dict[int, Truth] = {}  # every part's truth on `obs` (Predicate.changed's `known`)
+    node_truths(flag.when, obs, truths)
+    possible = could_become(flag.when, True, truths)
+    found = []
+    for ref in refs:
+        if ref not in possible:
+            continue
+        for (_, label), one in zip(results_of(kb, *ref), alone(kb, ref), strict=True):
+            if flag.when.changed(obs, ref, one, truths) is True:
+                found.append((ref, label))
+                break
+    return tuple(found)
+
+
+def _rule_refs(kb: KnowledgeBase, flag: RedFlag) -> tuple[Ref, ...]:
+    static = store(kb).static
+    key = ("rule refs", flag.id)
+    found = static.get(key)
+    if found is None:
+        found = static[key] = tuple(dict.fromkeys(flag.when.references()))
+    return found
