@@ -80,7 +80,7 @@ class App:
 
         url = self.server_url()
         if url is not None:
-            repo = Repository.open_server(url, self.knowledge_base(), read_only=read_only)
+            repo = Repository.open_server(url, self.knowledge_base, read_only=read_only)
             if self.acting is not None:
                 repo.act_as(self.acting.id)
             return repo
@@ -93,7 +93,7 @@ class App:
             raise DatabaseMissing(f"There is no database at {path}. Check the --db path.")
         return Repository.open(
             path,
-            self.knowledge_base(),
+            self.knowledge_base,  # loaded on first use: the window's first screen needs none
             actor=self.acting.actor if self.acting is not None else self.actor,
             read_only=read_only,
             create=self.create and not must_exist,

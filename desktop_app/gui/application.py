@@ -13,7 +13,7 @@ from PySide6.QtCore import QLocale, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_app import paths
-from desktop_app.core.errors import AppError
+from desktop_app.core.errors import AppError, KnowledgeBaseError
 from desktop_app.gui.first_paint import after_first_paint
 from desktop_app.gui.gui_thread_collector import collect_on_gui_thread
 from desktop_app.gui.main_window import APP_TITLE, MainWindow
@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # the composition root hands itself down; the GUI never impor
     from desktop_app.app import App
 
 log = logging.getLogger(__name__)
+KB_FAILED = "The knowledge base cannot be loaded"
 
 
 def configure(app: QApplication) -> None:
@@ -47,12 +48,11 @@ def open_window(root: App, *, reopen_after_paint: bool = False) -> MainWindow | 
     """Open the repository and the main window; None after showing why it could not open.
 
     The last session's visit is reopened at once, or with reopen_after_paint once the window has
-    painted (the app's start: the window shows without waiting for the visit).
+    painted (the app's start: the window shows without waiting for the visit, and the knowledge
+    base is read after the first paint unless the first screen needs it; a knowledge base that
+    cannot be loaded then closes the window with the same message).
     """
-    try:
-        kb = root.knowledge_base()
-    except AppError as exc:
-        QMessageBox.critical(None, "The knowledge base cannot be loaded", str(exc))
+    if not reopen_after_paint and not _knowledge_base_loads(root, None):
         return None
     # A file that was not closed cleanly is checked before anything is written to it; a clean
     # one is checked by StartupChecks right after the window is shown.
@@ -67,10 +67,15 @@ def open_window(root: App, *, reopen_after_paint: bool = False) -> MainWindow | 
     except AppError as exc:
         QMessageBox.critical(None, "The database cannot be opened", str(exc))
         return None
-    window = MainWindow(Operations(repo, kb, reopen=root.open_repository), app_settings())
+    try:  # a returning user's patient page reads the knowledge base (its measures)
+        window = MainWindow(Operations(repo, reopen=root.open_repository), app_settings())
+    except KnowledgeBaseError as exc:
+        repo.close()
+        QMessageBox.critical(None, KB_FAILED, str(exc))
+        return None
     window.show()
     if reopen_after_paint:
-        after_first_paint(window, window.reopen_last_visit)
+        after_first_paint(window, lambda: _after_first_paint(root, window))
     else:
         window.reopen_last_visit()
     SessionLock(window).start()  # asks for a PIN once clinicians have one (owned by window)
@@ -80,6 +85,25 @@ def open_window(root: App, *, reopen_after_paint: bool = False) -> MainWindow | 
         checks = StartupChecks(db_path, check=check, backup_keep=keep)
         run_in(window, checks, after_paint=reopen_after_paint)
     return window
+
+
+def _knowledge_base_loads(root: App, window: MainWindow | None) -> bool:
+    """Load (and validate) the knowledge base now; False after saying why it cannot be."""
+    try:
+        root.knowledge_base()
+    except AppError as exc:
+        QMessageBox.critical(window, KB_FAILED, str(exc))
+        return False
+    return True
+
+
+def _after_first_paint(root: App, window: MainWindow) -> None:
+    """The knowledge base (if the first screen did not need it), then the last visit."""
+    if not _knowledge_base_loads(root, window):
+        window.close()
+        QApplication.exit(2)
+        return
+    window.reopen_last_visit()
 
 
 def offer_set_up(window: MainWindow) -> None:

@@ -59,20 +59,29 @@ class Operations(ClinicianOperations, VisitOperations, QObject):
     def __init__(
         self,
         repo: Repository,
-        kb: KnowledgeBase,
+        kb: KnowledgeBase | None = None,
         parent: QWidget | None = None,
         *,
         reopen: Callable[[], Repository] | None = None,
     ):
         super().__init__(parent)
         self.repo = repo
-        self.kb = kb
+        self._kb = kb
         # How the composition root opens this database again (after a restore).
-        self._reopen = reopen or (lambda: Repository.open(repo.path, kb, actor=repo.actor))
+        self._reopen = reopen or (lambda: Repository.open(repo.path, self.kb, actor=repo.actor))
         self.window: QWidget | None = parent
         self.disk = DiskSync(self)  # the autosaves' wait for the disk, off the GUI thread
         self.disk.synced.connect(lambda: self.saveState.emit("saved"))
         self.disk.failed.connect(self._not_on_disk)
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        """The knowledge base given, else the repository's (read on first use: issue 17)."""
+        return self._kb if self._kb is not None else self.repo.kb
+
+    @kb.setter
+    def kb(self, kb: KnowledgeBase) -> None:
+        self._kb = kb
 
     # -- plumbing ---------------------------------------------------------------------------
     def _run(self, title: str, action: Callable[[], T], *, write: bool = True) -> T | None:

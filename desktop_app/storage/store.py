@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, Self, TypeVar, ca
 from sqlite_utils import Database
 
 from desktop_app.core.errors import StorageError, VisitConflict, VisitLocked
-from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.storage import anchor, audit, check_record, impostor, restore
 from desktop_app.storage.backup import remove_partials
 from desktop_app.storage.database import WriterLock, connect, make_folder, mapped, prepare
@@ -22,7 +21,11 @@ from desktop_app.storage.encryption import DB_ERRORS, INTEGRITY_ERRORS
 from desktop_app.storage.errors import DatabaseReadOnly
 
 if TYPE_CHECKING:
+    from desktop_app.core.knowledge import KnowledgeBase
     from desktop_app.storage.postgres.connection import PgDatabase
+
+    # The knowledge base, or how to load it on first use (the window's start: issue 17).
+    KnowledgeSource = KnowledgeBase | Callable[[], KnowledgeBase]
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
@@ -79,7 +82,7 @@ class Store:
         self,
         db: Database,
         path: Path,
-        kb: KnowledgeBase,
+        kb: KnowledgeSource,
         actor: str,
         read_only_reason: str,
         lock: WriterLock | None,
@@ -87,7 +90,8 @@ class Store:
     ) -> None:
         self.db = db
         self.path = path
-        self.kb = kb
+        self._kb: KnowledgeBase | None = None if callable(kb) else kb
+        self._load_kb: Callable[[], KnowledgeBase] | None = kb if callable(kb) else None
         self.actor = actor
         self.read_only = bool(read_only_reason)
         self.read_only_reason = read_only_reason
@@ -102,13 +106,22 @@ class Store:
         # When this copy opened the file, and whether today's clean check covered it then.
         self._checked: tuple[float, bool] | None = None
 
+    @property
+    def kb(self) -> KnowledgeBase:
+        """The knowledge base; given as a loader, loaded on first use (the window shows its
+        first screen, which needs none, before the knowledge base is read)."""
+        if self._kb is None:
+            assert self._load_kb is not None
+            self._kb = self._load_kb()
+        return self._kb
+
     # -- opening -----------------------------------------------------------------------------
 
     @classmethod
     def open(
         cls,
         path: Path,
-        kb: KnowledgeBase,
+        kb: KnowledgeSource,
         *,
         actor: str = "clinician",
         read_only: bool = False,
@@ -189,7 +202,7 @@ class Store:
         return store
 
     @classmethod
-    def open_server(cls, url: str, kb: KnowledgeBase, *, read_only: bool = False) -> Self:
+    def open_server(cls, url: str, kb: KnowledgeSource, *, read_only: bool = False) -> Self:
         """Connect to a clinic server (PostgreSQL) and bring its schema up to date if ours.
 
         The audit actor is the clinician the login role is tied to (`clinician-role`), else the
