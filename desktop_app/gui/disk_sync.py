@@ -5,9 +5,10 @@ Each edit is committed on the GUI thread without waiting for the disk
 say "✔ Saved". Edits made while a sync runs are covered by the next one, so a burst of clicks costs
 one or two waits, and a busy disk no longer stalls a click.
 
-The worker allocates nothing Python's cyclic collector counts on its usual path (a pipe wakes it,
-plain integers report back; gui/gui_thread_collector.py says why that matters), and the GUI thread
-looks at what it reported on a short timer, only while a sync is pending.
+A pipe wakes the worker and plain integers report back; the GUI thread looks at what it reported
+on a short timer, only while a sync is pending. After each sync the worker also moves the audit
+anchor to the commits it covered (storage/anchor.py); the cyclic collector runs on the GUI thread
+only (gui/gui_thread_collector.py), so what that allocates is never collected on the worker.
 """
 
 from __future__ import annotations

@@ -4,8 +4,16 @@ After every audited commit the head (sequence and hash of the newest entry) is w
 file of its own, MAC'd with the audit key. A database whose log ends before the anchored entry
 lost committed writes (a deleted `-wal`, a truncated tail); one whose entry at that sequence has
 another hash was rewritten. The anchor also remembers how far the last full `verify` got, so
-`verify --incremental` can start there. Writing it after the commit means a crash in between
-leaves it one commit behind (harmless), never ahead.
+`verify --incremental` can start there.
+
+The anchored head is always one the disk has confirmed holding. An autosave's commit does not
+wait for the disk (storage/autosave.py), and a power cut may take it, honestly; so its head is
+kept as *pending* and becomes the anchored head only once the fsync that covers it returned
+(`syncing`). A commit with `synchronous = FULL` is on the disk as it returns, with every commit
+before it. So, after a power cut, a log that ends between the anchored head and the pending one
+is what the disk kept: said plainly (`Finding.lost`), never a tamper alarm; a log that ends
+before the anchored head, or differs from either head, is one. Writing the anchor after the
+commit means a crash in between leaves it one commit behind (harmless), never ahead.
 """
 
 from __future__ import annotations
@@ -15,9 +23,12 @@ import hashlib
 import json
 import logging
 import os
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from desktop_app.storage import keys, private
 
@@ -28,6 +39,9 @@ log = logging.getLogger(__name__)
 FOLDER = "anchors"
 SIZE = 1024  # bytes: every anchor is padded to this, so an update overwrites it in place
 _known: dict[Path, tuple[tuple[int, int], Anchor]] = {}  # path -> (mtime, size), last written
+# The window's thread records commits while the disk-sync worker confirms them (`syncing`).
+_lock = threading.RLock()
+FULL = 2  # PRAGMA synchronous: a commit that returns only once the disk holds it
 
 
 @dataclass(frozen=True)
@@ -36,11 +50,25 @@ class Head:
     hash: str
 
 
+NO_HEAD = Head(0, "")  # no entry confirmed on the disk yet
+
+
 @dataclass(frozen=True)
 class Anchor:
-    head: Head
+    head: Head  # the newest entry the disk confirmed holding
     at: str  # when it was written (UTC, ISO)
     verified: Head | None = None  # the head the last full verify found intact
+    pending: Head | None = None  # a newer entry, committed but not yet confirmed by the disk
+    pending_at: str = ""  # when it was committed (UTC, ISO)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A database's log compared with its anchor."""
+
+    alarm: str = ""  # what the disk had confirmed is missing or different: tampering or damage
+    lost: str = ""  # only entries the disk had not confirmed are missing: a power cut
+    lost_entries: tuple[int, int] = (0, 0)  # the first and last of those entries
 
 
 class AnchorAltered(Exception):
@@ -67,6 +95,9 @@ def _body(db_path: Path, anchor: Anchor) -> dict[str, object]:
     }
     if anchor.verified is not None:
         body["verified"] = {"seq": anchor.verified.seq, "hash": anchor.verified.hash}
+    if anchor.pending is not None:
+        pending = anchor.pending
+        body["pending"] = {"seq": pending.seq, "hash": pending.hash, "at": anchor.pending_at}
     return body
 
 
@@ -76,6 +107,11 @@ def _mac(key: bytes, body: dict[str, object]) -> str:
 
 def write(db_path: Path, anchor: Anchor) -> None:
     """Replace the anchor of db_path (atomically, 0600). Raises OSError if it cannot."""
+    with _lock:
+        _write(db_path, anchor)
+
+
+def _write(db_path: Path, anchor: Anchor) -> None:
     key = keys.load(create=True)
     assert key is not None
     body = _body(db_path, anchor)
@@ -84,7 +120,9 @@ def write(db_path: Path, anchor: Anchor) -> None:
     data = json.dumps({**body, "mac": _mac(key, body)}, sort_keys=True).encode("utf-8")
     # Overwritten in place, padded to one fixed size, without fsync: a rename or an fsync would
     # cost each autosave 2-5 ms. After a power cut the anchor is at worst older than the
-    # database (verify accepts that) or unreadable (treated as missing, with a note).
+    # database (verify accepts that) or unreadable (treated as missing, with a note): its head
+    # is written only once the disk holds that entry, so whichever version survives names one
+    # the disk holds.
     data = data.ljust(max(SIZE, len(data)))
     if not path.exists():
         private.write_file(path, data)
@@ -116,17 +154,24 @@ def _remember(path: Path, anchor: Anchor) -> None:
 def read(db_path: Path) -> Anchor | None:
     """The anchor of db_path, None if there is none (or it is unreadable, see `unreadable`);
     AnchorAltered if it was changed outside the app."""
+    with _lock:
+        return _read(db_path)
+
+
+def _read(db_path: Path) -> Anchor | None:
     path = anchor_file(db_path)
     known = _known.get(path)
     if known is not None and known[0] == _stat(path):
         return known[1]  # the file this process wrote last (a stat instead of a parse)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        verified = data.get("verified")
+        verified, pending = data.get("verified"), data.get("pending")
         anchor = Anchor(
             Head(int(data["seq"]), str(data["hash"])),
             str(data["at"]),
             Head(int(verified["seq"]), str(verified["hash"])) if verified else None,
+            Head(int(pending["seq"]), str(pending["hash"])) if pending else None,
+            str(pending["at"]) if pending else "",
         )
         stored_mac = str(data["mac"])
     except FileNotFoundError:
@@ -178,52 +223,144 @@ def _keep_altered(db_path: Path) -> None:
     set_aside(db_path, "altered")
 
 
-def advance(db_path: Path, head: Head, *, verified: Head | None = None) -> None:
-    """Record a new head after a commit (and, after a clean full verify, how far it checked)."""
+def _current(db_path: Path) -> Anchor | None:
     try:
-        old = read(db_path)
+        return _read(db_path)
     except AnchorAltered:
         _keep_altered(db_path)
-        old = None
-    if verified is None and old is not None:
-        if old.head == head:
-            return
-        verified = old.verified
-    write(db_path, Anchor(head, _stamp(), verified))
+        return None
 
 
-def behind(db_path: Path, head: Head, hash_at: Head | None) -> str:
-    """Why the database must not be written: its log ends before, or differs from, the anchor.
+def advance(
+    db_path: Path, head: Head, *, durable: bool = False, verified: Head | None = None
+) -> None:
+    """Record a head after a commit: as the anchored head when the disk holds it (`durable`),
+    else as pending; and, after a clean full verify, how far it checked."""
+    with _lock:
+        old = _current(db_path) or Anchor(NO_HEAD, _stamp())
+        new = old
+        if durable and (head != old.head or old.pending is not None):
+            new = Anchor(head, _stamp(), old.verified)
+        elif not durable and head not in (old.head, old.pending):
+            new = replace(old, pending=head, pending_at=_stamp())
+        if verified is not None:
+            new = replace(new, verified=verified)
+        if new != old or not anchor_file(db_path).exists():
+            _write(db_path, new)
 
-    `hash_at` is the database's own entry at the anchored sequence (None if it has none). Writing
-    on would move the anchor and erase the evidence, so the file is opened read-only instead.
-    """
+
+def committed(conn: Any, db_path: Path, head: Head) -> None:
+    """Record the head of a commit just made on `conn`: anchored if the commit waited for the
+    disk (synchronous = FULL), pending until `syncing` confirms it otherwise (an autosave)."""
+    durable = int(conn.execute("PRAGMA synchronous").fetchone()[0]) >= FULL
+    advance(db_path, head, durable=durable)
+
+
+def unconfirmed(db_path: Path) -> Head | None:
+    """The pending head of db_path: committed, not yet confirmed by the disk (None when none)."""
     try:
-        anchored = read(db_path)
+        found = read(db_path)
     except AnchorAltered:
-        return ""  # check_open reports it
-    if anchored is None or anchored.head == hash_at:
-        return ""
-    if anchored.head.seq > head.seq:
-        what = (
-            f"its audit log ends at entry {head.seq}, but entry {anchored.head.seq} was recorded "
-            f"at {anchored.at}: committed changes are missing"
+        return None
+    return None if found is None else found.pending
+
+
+@contextmanager
+def syncing(db_path: Path) -> Iterator[None]:
+    """Around an fsync of the database's log: once it returns, the head committed before it
+    began is on the disk and becomes the anchored head (an exception confirms nothing)."""
+    covers = unconfirmed(db_path)
+    yield
+    if covers is None:
+        return
+    with _lock:
+        try:
+            old = _read(db_path)
+        except AnchorAltered:
+            return  # check_open and verify report it; a sync does not overwrite the evidence
+        if old is None or old.pending is None or covers.seq <= old.head.seq:
+            return  # a commit that waited for the disk confirmed it already
+        if covers.seq > old.pending.seq:
+            return  # not this chain's pending head (a restore in between)
+        later = old.pending if old.pending != covers else None  # committed during the fsync
+        _write(
+            db_path, Anchor(covers, _stamp(), old.verified, later, old.pending_at if later else "")
         )
-    else:
-        what = f"its audit entry {anchored.head.seq} differs from the one recorded at {anchored.at}"
-    return (
-        f"The database {db_path} is opened read-only: {what}. Run 'python main.py verify', then "
-        "restore the latest backup with 'python main.py restore FILE' (a restore records the "
-        "new state)."
+
+
+def compare(
+    anchored: Anchor, last: Head, last_at: str, hash_at: Callable[[int], str | None]
+) -> Finding:
+    """The one rule for a log against its anchor. `last` is the database's newest entry (its
+    time `last_at`), `hash_at(seq)` its entry at seq (None if it has none)."""
+    seq, at = anchored.head.seq, anchored.at
+    if seq and hash_at(seq) is None and seq > last.seq:
+        return Finding(
+            alarm=f"it ends at entry {last.seq}, but entry {seq} was recorded outside the "
+            f"database at {at}, once the disk held it: committed changes are missing; the "
+            "newest entries were removed, or committed changes were lost (a deleted or damaged "
+            "-wal file)"
+        )
+    if seq and hash_at(seq) != anchored.head.hash:
+        return Finding(
+            alarm=f"entry {seq} is not the one recorded outside the database at {at}: the log "
+            "was rewritten"
+        )
+    pending = anchored.pending
+    if pending is None or pending.seq <= seq:
+        return Finding()
+    if last.seq >= pending.seq:
+        if hash_at(pending.seq) == pending.hash:
+            return Finding()
+        return Finding(
+            alarm=f"entry {pending.seq} is not the one recorded outside the database at "
+            f"{anchored.pending_at}: the log was rewritten"
+        )
+    return Finding(
+        lost=_lost(pending.seq - last.seq, last_at, anchored.pending_at),
+        lost_entries=(last.seq + 1, pending.seq),
     )
 
 
-def check_open(db: Database, db_path: Path) -> str:
-    """The read-only reason for a database whose log lost its anchored tail ("" when sound)."""
-    last = db.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
-    head = Head(int(last[0]), str(last[1])) if last else Head(0, "")
+def _lost(count: int, since: str, until: str) -> str:
+    import datetime as dt
+
     try:
-        anchored = read(db_path)
+        span = (dt.datetime.fromisoformat(until) - dt.datetime.fromisoformat(since)).total_seconds()
+        within = f"within {max(1, round(span))} s before {until[11:19]} UTC on {until[:10]}"
+    except ValueError:
+        within = f"just before {until}"
+    changes = "change" if count == 1 else "changes"
+    return (
+        f"the last {count} audited {changes}, made {within}, did not reach the disk before the "
+        "computer stopped (a power cut or a system crash) and are not in the database: check "
+        "the visit edited last. Nothing the disk had confirmed is missing"
+    )
+
+
+def check(db: Database, db_path: Path) -> Finding:
+    """The database's log against its anchor (a Finding with no alarm when there is none)."""
+    last = db.execute("SELECT id, hash, at FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    head, last_at = (Head(int(last[0]), str(last[1])), str(last[2])) if last else (NO_HEAD, "")
+    anchored = read(db_path)
+    if anchored is None:
+        return Finding()
+
+    def hash_at(seq: int) -> str | None:
+        row = db.execute("SELECT hash FROM audit_log WHERE id = ?", [seq]).fetchone()
+        return None if row is None else str(row[0])
+
+    return compare(anchored, head, last_at, hash_at)
+
+
+def check_open(db: Database, db_path: Path) -> str:
+    """The read-only reason for a database whose log lost its anchored tail ("" when sound).
+
+    Writing on would move the anchor and erase the evidence, so the file is opened read-only.
+    Entries a power cut took before the disk confirmed them are no reason (`check` says so).
+    """
+    try:
+        finding = check(db, db_path)
     except AnchorAltered as exc:
         return (
             f"The database {db_path} is opened read-only: {exc}, so it may have been changed "
@@ -231,10 +368,13 @@ def check_open(db: Database, db_path: Path) -> str:
             "backup if it was lost, or restore the latest backup with 'python main.py restore "
             "FILE'."
         )
-    if anchored is None:
+    if not finding.alarm:
         return ""
-    row = db.execute("SELECT hash FROM audit_log WHERE id = ?", [anchored.head.seq]).fetchone()
-    return behind(db_path, head, Head(anchored.head.seq, str(row[0])) if row else None)
+    return (
+        f"The database {db_path} is opened read-only. Its audit log: {finding.alarm}. Run "
+        "'python main.py verify', then restore the latest backup with 'python main.py restore "
+        "FILE' (a restore records the new state)."
+    )
 
 
 def reset(db_path: Path) -> None:

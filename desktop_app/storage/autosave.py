@@ -22,7 +22,9 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
+from desktop_app.storage import anchor
 from desktop_app.storage.store import Store
 
 # Write access: Windows flushes a file (`_commit`) only through a handle that may write.
@@ -52,14 +54,15 @@ def sync_wal(wal: str) -> None:
     """Return once every commit so far is on the disk; OSError when the disk refuses.
 
     No log file means the last connection checkpointed it into the database and synced that.
-    On its usual path it allocates no container object, so Python's cyclic collector does not
-    start in a worker thread that calls it (gui/gui_thread_collector.py says why that matters).
+    Once the disk holds them, the audit anchor names these commits (storage/anchor.py: until
+    then a power cut may take them, and that is no tampering).
     """
-    try:
-        fd = os.open(wal, _OPEN_FOR_SYNC)
-    except FileNotFoundError:
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    with anchor.syncing(Path(wal.removesuffix("-wal"))):  # then the anchor names these commits
+        try:
+            fd = os.open(wal, _OPEN_FOR_SYNC)
+        except FileNotFoundError:
+            return
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

@@ -142,3 +142,8 @@ def _record(row: dict[str, object], ledger: Ledger) -> None:
             ledger.demographics[entity_id] = (entry_id, digest)
     if action == "create" and entity in ledger.created:
         ledger.created[entity][entity_id] = entry_id
+    elif action == "lost" and entity == "audit_log":  # written at the first open after it
+        ledger.notes.append(
+            f"Audit entry {entry_id} ({str(row['at'])[:19]}) records a power cut or crash that "
+            f"lost {detail}."
+        )

@@ -75,6 +75,23 @@ def now_text() -> str:
     return audit.now().isoformat()
 
 
+def _log_power_cut(db: Database, path: Path) -> str:
+    """The plain message when a power cut took commits the disk had not confirmed, logged in
+    the audit log so that the loss stays on record ("" when nothing was lost)."""
+    finding = anchor.check(db, path)
+    if not finding.lost:
+        return ""
+    first, last = finding.lost_entries
+    log.warning("audit entries %d-%d lost in a power cut: %s", first, last, finding.lost)
+    try:
+        with db.atomic():
+            detail = f"entries {first}-{last}: {finding.lost}"
+            audit.append(db, "system", "lost", "audit_log", first, detail)
+    except DB_ERRORS as exc:  # not recorded (a full disk): the anchor keeps it for next time
+        log.warning("the loss was not recorded in the audit log: %s", exc)
+    return f"The database {path}: {finding.lost}."
+
+
 class Store:
     """One open database file: its connection, writer lock, knowledge base and actor."""
 
@@ -105,6 +122,8 @@ class Store:
         self._head = audit.head(db)
         # When this copy opened the file, and whether today's clean check covered it then.
         self._checked: tuple[float, bool] | None = None
+        # The plain message for audited changes a power cut took before the disk held them.
+        self.lost_on_disk = ""
 
     @property
     def kb(self) -> KnowledgeBase:
@@ -176,6 +195,7 @@ class Store:
             raise
         try:
             db = prepare(conn, path, read_only=bool(reason), covered=covered)
+            lost = ""
             if lock is not None:
                 reason = anchor.check_open(db, path)  # a lost tail keeps its evidence
                 if reason:
@@ -183,6 +203,7 @@ class Store:
                     lock = None
                 else:
                     audit.seal(db, actor)  # a chain from before the audit key is keyed now
+                    lost = _log_power_cut(db, path)
         except BaseException:
             conn.close()
             if lock is not None:
@@ -191,9 +212,11 @@ class Store:
         try:
             store = cls(db, path, kb, actor, reason, lock)
             store._checked = (opened_at, covered)
+            store.lost_on_disk = lost
             store._head = (-1, "")  # anchor the head as found (a first open, or just sealed)
             store._changes = -1
-            store._after_write()
+            store._after_write(durable=False)  # a killed copy's commits may not be on the disk
+            store._sync_pending()
         except BaseException:  # never a connection or the writer lock left open
             conn.close()
             if lock is not None:
@@ -242,6 +265,7 @@ class Store:
     def close(self) -> None:
         """Close the connection and let another copy of the app write."""
         self._after_write()
+        self._sync_pending()
         self.db.conn.close()
         if self._lock is not None:
             self._lock.release()
@@ -328,8 +352,9 @@ class Store:
 
         return server_problems(self.server)
 
-    def _after_write(self) -> None:
-        """Record the chain's head outside the database once an audited change is committed."""
+    def _after_write(self, *, durable: bool | None = None) -> None:
+        """Record the chain's head outside the database once an audited change is committed
+        (anchored once the disk holds it, storage/anchor.py; `durable` None: as committed)."""
         conn = self.db.conn
         if self._lock is None or conn.in_transaction or conn.total_changes == self._changes:
             return
@@ -338,11 +363,26 @@ class Store:
         if head == self._head or head[0] == 0:
             return
         try:
-            anchor.advance(self.path, anchor.Head(*head))
+            if durable is None:
+                anchor.committed(conn, self.path, anchor.Head(*head))
+            else:
+                anchor.advance(self.path, anchor.Head(*head), durable=durable)
         except (OSError, StorageError) as exc:  # the change is saved; the anchor stays behind
             log.warning("audit anchor not updated: %s", exc)
             return
         self._head = head
+
+    def _sync_pending(self) -> None:
+        """Have the disk confirm commits it has not yet (opening after a crash, closing before
+        the autosave's sync ran), so the anchor names them."""
+        if self._lock is None or anchor.unconfirmed(self.path) is None:
+            return
+        from desktop_app.storage.autosave import sync_wal  # it imports this module
+
+        try:
+            sync_wal(f"{self.path}-wal")
+        except OSError as exc:  # the commits stay pending: a power cut may still take them
+            log.warning("the disk did not confirm the last commits: %s", exc)
 
     def _writable(self) -> None:
         if self.read_only:

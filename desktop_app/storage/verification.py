@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -100,19 +101,14 @@ def _against_anchor(db: Database, anchored: anchor.Anchor | None, ledger: Ledger
                 "computer): the newest entries were not checked against one."
             )
         return []
-    seq, at = anchored.head.seq, anchored.at
-    stored = _hash_at(db, seq)
-    if stored is None and seq > last_id:
-        return [
-            f"Audit log: it ends at entry {last_id}, but entry {seq} was recorded outside the "
-            f"database at {at}: the newest entries were removed, or committed changes were lost "
-            "(a deleted or damaged -wal file). Restore the latest backup."
-        ]
-    if stored != anchored.head.hash:
-        return [
-            f"Audit log: entry {seq} is not the one recorded outside the database at {at}: the "
-            "log was rewritten."
-        ]
+    row = db.execute("SELECT at FROM audit_log WHERE id = ?", [last_id]).fetchone()
+    finding = anchor.compare(
+        anchored, anchor.Head(last_id, last_hash), str(row[0]) if row else "", partial(_hash_at, db)
+    )
+    if finding.lost:
+        ledger.notes.append(f"Audit log: {finding.lost}.")
+    if finding.alarm:
+        return [f"Audit log: {finding.alarm}. Restore the latest backup."]
     return []
 
 
