@@ -158,13 +158,20 @@ def run_assess(args: argparse.Namespace) -> int:
 
 
 def side_not_stated(kb: KnowledgeBase, obs: Observations) -> list[str]:
-    """'Name: result, side not stated' for each result a case file records without a side."""
+    """'Name: result, side not stated' for each result or mark a case file records without a
+    side."""
     from desktop_app.core.observations import SIDE_NOT_STATED
 
+    regions = {r.id: r.name for r in kb.body_chart.regions}
+    symptoms = {s.id: s.label for s in kb.body_chart.symptoms}
     return [
         f"{kb.exam_items[item_id].name}: {sides[SIDE_NOT_STATED]}, side not stated"
         for item_id, sides in obs.exam.items()
         if SIDE_NOT_STATED in sides
+    ] + [
+        f"Body chart: {regions[m.region]}, {symptoms[m.symptom].lower()}, side not stated"
+        for m in obs.marks
+        if m.side == SIDE_NOT_STATED
     ]
 
 

@@ -167,14 +167,28 @@ def validate_exam(
     return number_in_range(value, item.minimum, item.maximum, item.unit, item.name)
 
 
-def validate_mark(kb: KnowledgeBase, region: str, symptom: str, side: str) -> Mark:
+MARK_SIDES = (*SIDES, "both")  # a body-chart mark's side at a visit
+
+
+def validate_mark(
+    kb: KnowledgeBase, region: str, symptom: str, side: str, *, side_not_stated: bool = False
+) -> Mark:
+    """A mark in stored form. ``side_not_stated`` admits the side "not_stated": only case files
+    (a published report that gives the site but not the side) pass it; storage and the GUI never
+    do, as for examination results."""
     if region not in {r.id for r in kb.body_chart.regions}:
         raise InvalidObservation(f"Unknown body-chart region '{region}'.")
     if symptom not in {s.id for s in kb.body_chart.symptoms}:
         raise InvalidObservation(f"Unknown body-chart symptom '{symptom}'.")
-    if side not in (*SIDES, "both"):
-        raise InvalidObservation(f"A mark's side is left, right or both, not '{side}'.")
+    allowed = (*MARK_SIDES, SIDE_NOT_STATED) if side_not_stated else MARK_SIDES
+    if side not in allowed:
+        raise InvalidObservation(f"A mark's side is {_either(allowed)}, not '{side}'.")
     return Mark(region, symptom, side)
+
+
+def _either(choices: tuple[str, ...]) -> str:
+    """'left, right or both'."""
+    return f"{', '.join(choices[:-1])} or {choices[-1]}"
 
 
 def validate_date_of_birth(value: Any, today: dt.date | None = None) -> dt.date:
@@ -211,6 +225,37 @@ def case_exam_sides(item_id: str, result: Any) -> Mapping[str, Any]:
     return result
 
 
+def case_marks(raw: Any) -> list[Mapping[str, Any]]:
+    """A case file's body-chart marks, each {region, symptom, side}; InvalidObservation naming
+    the first bad one.
+
+    The side is left, right, both, or not_stated when the report gives the site but not the side:
+    like a sided result, it counts wherever a rule asks for the mark on either side, never as one
+    side and never as both, and it stands alone for its region and symptom. Region and symptom
+    are checked against the knowledge base by `validate_mark`.
+    """
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise InvalidObservation("marks: must be a list of {region, symptom, side}.")
+    allowed = (*MARK_SIDES, SIDE_NOT_STATED)
+    sides: dict[tuple[Any, Any], set[Any]] = {}
+    for mark in raw:
+        if not isinstance(mark, Mapping) or set(mark) != {"region", "symptom", "side"}:
+            raise InvalidObservation(f"marks: a mark needs region, symptom and side: {mark!r}.")
+        where = f"marks: {mark['region']} {mark['symptom']}"
+        if mark["side"] not in allowed:
+            raise InvalidObservation(f"{where}: side {mark['side']!r} is not {_either(allowed)}.")
+        sides.setdefault((mark["region"], mark["symptom"]), set()).add(mark["side"])
+    for (region, symptom), found in sides.items():
+        if SIDE_NOT_STATED in found and len(found) > 1:
+            raise InvalidObservation(
+                f"marks: {region} {symptom}: side '{SIDE_NOT_STATED}' stands alone; with a side "
+                "given, mark that side and keep the rest in unmapped."
+            )
+    return raw
+
+
 def observations_from_dict(kb: KnowledgeBase, data: Mapping[str, Any]) -> Observations:
     """Build validated observations from a case file (see docs/case-format.md)."""
     unknown = set(data) - {"presentations", "answers", "exam", "marks", "description"}
@@ -227,9 +272,8 @@ def observations_from_dict(kb: KnowledgeBase, data: Mapping[str, Any]) -> Observ
         exam[item_id] = {
             s: validate_exam(kb, item_id, s, v, side_not_stated=True) for s, v in sides.items()
         }
-    marks = []
-    for raw in data.get("marks") or ():
-        if not isinstance(raw, Mapping) or set(raw) != {"region", "symptom", "side"}:
-            raise InvalidObservation(f"A mark needs region, symptom and side: {raw!r}.")
-        marks.append(validate_mark(kb, raw["region"], raw["symptom"], raw["side"]))
+    marks = [
+        validate_mark(kb, m["region"], m["symptom"], m["side"], side_not_stated=True)
+        for m in case_marks(data.get("marks"))
+    ]
     return Observations(presentations, answers, exam, tuple(sorted(marks)))

@@ -1,8 +1,9 @@
 """Validation case files: the `assess` case format plus a strictly checked `header:`.
 
-A malformed header, an unknown top-level key or an examination side other than left, right or
-not_stated is a format error of the case file and stops the run with file, entry and reason
-(every bad file at once). Answers or examination IDs the knowledge base does not know are not
+A malformed header, an unknown top-level key, an examination side other than left, right or
+not_stated, or a body-chart mark that is not {region, symptom, side} with a side of left, right,
+both or not_stated is a format error of the case file and stops the run with file, entry and
+reason (every bad file at once). Answers or examination IDs the knowledge base does not know are not
 format errors: that case is scored as invalid (see `scoring`).
 """
 
@@ -17,7 +18,7 @@ from typing import Any
 import yaml
 
 from desktop_app.core.errors import AppError, InvalidObservation
-from desktop_app.core.validation import case_exam_sides
+from desktop_app.core.validation import case_exam_sides, case_marks
 
 RED_FLAG_LEVELS = ("emergency", "urgent", "routine", "none")
 SOURCE_KINDS = ("case_report", "case_series", "image_quiz", "teaching_case")
@@ -121,6 +122,7 @@ def _parse(name: str, data: Any) -> ValidationCase:
         raise _Bad("no `header:` (see docs/case-format.md, 'Validation case files')")
     header = _header(data["header"])
     _exam_sides(data.get("exam"))
+    _marks(data.get("marks"))
     return ValidationCase(name, header, {k: v for k, v in data.items() if k != "header"})
 
 
@@ -167,6 +169,14 @@ def _exam_sides(raw: Any) -> None:
             case_exam_sides(str(item_id), result)
         except InvalidObservation as exc:
             raise _Bad(str(exc)) from None
+
+
+def _marks(raw: Any) -> None:
+    """Every body-chart mark is well formed (the one rule: core.validation)."""
+    try:
+        case_marks(raw)
+    except InvalidObservation as exc:
+        raise _Bad(str(exc)) from None
 
 
 def _source(raw: Any) -> CaseSource:

@@ -154,3 +154,75 @@ def test_assess_says_side_not_stated_and_counts_it_as_a_positive_side(tmp_path):
     untested = json.loads(assess(tmp_path, "{}", "--json"))
     assert unsided == left
     assert unsided["conditions"] != untested["conditions"]
+
+
+def write_marks_case(folder, name, marks):
+    """A well-formed case (tiny KB) whose `marks:` section is `marks`."""
+    path = write_case(folder, name, SITTING)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["marks"] = marks
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_a_mark_may_be_recorded_with_the_side_not_stated(tmp_path):
+    marks = [{"region": "buttock", "symptom": "pain", "side": "not_stated"}]
+    assert load_case(write_marks_case(tmp_path, "c.yaml", marks)).case["marks"] == marks
+
+
+@pytest.mark.parametrize(
+    ("marks", "reason"),
+    [
+        (
+            [{"region": "buttock", "symptom": "pain", "side": "either"}],
+            "marks: buttock pain: side 'either' is not left, right, both or not_stated",
+        ),
+        (
+            [
+                {"region": "buttock", "symptom": "pain", "side": "left"},
+                {"region": "buttock", "symptom": "pain", "side": "not_stated"},
+            ],
+            "marks: buttock pain: side 'not_stated' stands alone",
+        ),
+        (
+            [{"region": "buttock", "symptom": "pain"}],
+            "marks: a mark needs region, symptom and side",
+        ),
+        ({"region": "buttock"}, "marks: must be a list of {region, symptom, side}"),
+    ],
+)
+def test_a_malformed_mark_is_refused_with_file_entry_and_reason(tmp_path, marks, reason):
+    path = write_marks_case(tmp_path, "bad.yaml", marks)
+    with pytest.raises(CaseFileError) as caught:
+        load_case(path)
+    assert f"{path}: {reason}" in str(caught.value)
+
+
+def assess_marks(tmp_path, marks, *options):
+    case = tmp_path / "marks.yaml"
+    case.write_text(
+        "presentations: [buttock_pain]\n"
+        "answers: {age_years: 45, pain_on_sitting: 'yes'}\n"
+        f"marks: {marks}\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, "main.py", "assess", str(case), *options],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_assess_says_a_mark_has_no_side_and_scores_it_as_a_mark_on_one_side(tmp_path):
+    unsided = "[{region: ischial_tuberosity, symptom: pain, side: not_stated}]"
+    left = "[{region: ischial_tuberosity, symptom: pain, side: left}]"
+    assert "Body chart: Ischial tuberosity (sit bone), pain, side not stated" in assess_marks(
+        tmp_path, unsided
+    )
+    assert "side not stated" not in assess_marks(tmp_path, left)
+    as_json = json.loads(assess_marks(tmp_path, unsided, "--json"))
+    assert as_json == json.loads(assess_marks(tmp_path, left, "--json"))
+    assert as_json["conditions"] != json.loads(assess_marks(tmp_path, "[]", "--json"))["conditions"]
