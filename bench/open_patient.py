@@ -77,7 +77,7 @@ def measure(ctx: Context) -> list[Result]:
             )
             window.show_patient(many)
             settle()
-            shown_rows = window.page.table.rowCount()
+            shown_rows = window.page.rows.rowCount()
             charts = window.page.trend_layout.count()
             if shown_rows != size or charts < 2:
                 raise RuntimeError(f"the page shows {shown_rows} visits and {charts} charts")

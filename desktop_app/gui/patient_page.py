@@ -13,8 +13,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -23,6 +22,7 @@ from desktop_app.core.records import Patient
 from desktop_app.core.wording import visit_type_name
 from desktop_app.gui.operations import Operations
 from desktop_app.gui.trend_chart import CHART_MIN_WIDTH, TrendChart, widest_text
+from desktop_app.gui.visit_rows import Row, VisitRows
 from desktop_app.gui.widgets import clear_layout, heading, hint, local_date, named, scrolled
 
 
@@ -68,8 +68,9 @@ class PatientPage(QWidget):
         top.addWidget(self.new_visit, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(top)
         layout.addWidget(heading("Visits", level=2))
-        self.table = named(QTableWidget(0, 4), "Visit history")
-        self.table.setHorizontalHeaderLabels(["Date", "Type", "Status", "Leading condition"])
+        self.rows = VisitRows(self)
+        self.table = named(QTableView(), "Visit history")
+        self.table.setModel(self.rows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -77,7 +78,7 @@ class PatientPage(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.setMinimumHeight(6 * self.table.verticalHeader().defaultSectionSize())
         self.table.activated.connect(lambda index: self._open(index.row()))
-        self.table.cellDoubleClicked.connect(lambda r, _c: self._open(r))
+        self.table.doubleClicked.connect(lambda index: self._open(index.row()))
         layout.addWidget(self.table, 1)
         self.empty = hint(
             "No visits yet: click “New visit…” (Ctrl+Shift+N) to start the first one."
@@ -131,13 +132,9 @@ class PatientPage(QWidget):
             )
             for visit in visits
         ]
-        self.table.setRowCount(len(visits))
         self._visit_ids = [v.id for v in visits]
-        for r, cells in enumerate(rows):
-            for c, text in enumerate(cells):
-                self.table.setItem(r, c, QTableWidgetItem(text))
+        self.rows.set_rows(rows)  # a reset: no current row, nothing selected
         self._fit_columns(rows)
-        self.table.setCurrentCell(-1, -1)
         self.empty.setVisible(not visits)
         clear_layout(self.trend_layout)
         self._charts = []
@@ -153,7 +150,7 @@ class PatientPage(QWidget):
                 hint("Scores appear here once an outcome measure is recorded.")
             )
 
-    def _fit_columns(self, rows: list[tuple[str, str, str, str]]) -> None:
+    def _fit_columns(self, rows: list[Row]) -> None:
         """resizeColumnsToContents for the first three columns (the last one stretches), from
         the widest text of each column alone: Qt asks every cell of 1000 rows for its size."""
         table, header = self.table, self.table.horizontalHeader()
@@ -164,7 +161,7 @@ class PatientPage(QWidget):
             texts = {row[c]: r for r, row in enumerate(rows)}  # the last row of each text
             if texts:
                 widest = max(texts, key=lambda text: widest_text(metrics, font, (text,)))
-                index = table.model().index(texts[widest], c)
+                index = self.rows.index(texts[widest], c)
                 width = max(width, table.sizeHintForIndex(index).width() + grid)
             table.setColumnWidth(c, width)
 

@@ -44,7 +44,7 @@ def test_answer_buttons_read_as_the_pdf_prints_the_answer(
     visit = window.editor.visit
     assert visit_type_name(visit.visit_type) in window.editor.title.text()
     window.show_patient_page()
-    cells = [window.page.table.item(0, c).text() for c in range(window.page.table.columnCount())]
+    cells = [window.page.rows.text(0, c) for c in range(window.page.rows.columnCount())]
     assert visit_type_name(visit.visit_type) in cells
 
 

@@ -93,7 +93,7 @@ def test_measure_change_since_last_visit_and_trend(
     assert "exceeds the MCID" in box.score_label.text() and "better" in box.score_label.text()
     visit_window.show_patient_page()
     page = visit_window.page
-    assert page.table.rowCount() == 2
+    assert page.rows.rowCount() == 2
     [chart] = page.trends.findChildren(TrendChart)
     assert [score for _, score in chart.points] == [8.0, 8 - measure.mcid.value]
 
