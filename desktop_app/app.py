@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import argparse
 import logging
-import logging.handlers
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop_app import paths, workstation
+from desktop_app import workstation
 from desktop_app.cli import parse_arguments
 from desktop_app.core.errors import AppError
 from desktop_app.storage.errors import DatabaseMissing
@@ -33,6 +32,7 @@ COMMAND_ACTOR = "command line"
 
 def setup_logging() -> None:
     """A rotating log file in the user data directory. Never log patient identifiers or notes."""
+    from desktop_app import paths  # not imported by --version (platformdirs, resources)
     from desktop_app.storage.private import PrivateRotatingFileHandler  # files 0600
 
     handler = PrivateRotatingFileHandler(
@@ -57,6 +57,7 @@ class App:
     def knowledge_base(self) -> KnowledgeBase:
         """The shipped knowledge base, loaded (and validated) once; cached between starts."""
         if self.kb is None:
+            from desktop_app import paths
             from desktop_app.core import kb_cache  # not needed by --version or most commands
 
             self.kb = kb_cache.load(paths.KNOWLEDGE_BASE, paths.cache_dir())

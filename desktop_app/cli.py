@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from desktop_app import __version__
+from desktop_app import version_line
 from desktop_app.workstation import db_argument
 
 # Each module has register(subparsers) and sets `func` on its parsers.
@@ -59,7 +59,7 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
         "Without a command, opens the window.",
         add_help=commands,
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action="version", version=version_line("%(prog)s"))
     parser.add_argument(
         "--db",
         type=db_argument,

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from desktop_app import paths
 from desktop_app.core.errors import InvalidObservation
 
 log = logging.getLogger(__name__)
@@ -35,6 +34,8 @@ def db_argument(text: str) -> Path | str:
 
 
 def settings_file() -> Path:
+    from desktop_app import paths  # `main.py --version` imports this module, not platformdirs
+
     return paths.user_data_dir() / "workstation.json"
 
 
@@ -119,6 +120,8 @@ def database_path(explicit: Path | str | None) -> Path:
     """The one rule: --db if given, else the file chosen in Settings, else the default."""
     if explicit is not None and not is_server(explicit):
         return Path(explicit)
+    from desktop_app import paths
+
     return chosen_database() or paths.default_database()
 
 
