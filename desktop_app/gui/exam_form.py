@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.knowledge import Accuracy, ExamItem, KnowledgeBase
 from desktop_app.core.observations import NO_SIDE, SIDES, Observations
 from desktop_app.gui.fields import NumberField
-from desktop_app.gui.kept_rows import KeptRows
+from desktop_app.gui.kept_rows import KeptRows, hint_at_own_width
 from desktop_app.gui.widgets import ChoiceButtons, WrapLabel, hint, named
 
 RESULTS = [("positive", "Positive"), ("negative", "Negative"), ("inconclusive", "Inconclusive")]
@@ -121,6 +121,9 @@ class ExamRow(QFrame):
         layout.addWidget(self.details, len(self.sides) + 1, 0, 1, 3)
         layout.setColumnStretch(1, 1)
 
+    def sizeHint(self) -> QSize:
+        return hint_at_own_width(self)
+
 
 class ExamForm(QWidget):
     """Emits `resultChanged(item_id, side, value or None)` on every user edit."""
@@ -140,6 +143,9 @@ class ExamForm(QWidget):
         self._hint = hint("")
         self._layout.addWidget(self._hint)
         self._kept = KeptRows(self._layout)
+
+    def sizeHint(self) -> QSize:
+        return hint_at_own_width(self)
 
     def build(self, presentations: tuple[str, ...]) -> None:
         """Lay out the checklist for the chosen presentations, grouped by region.

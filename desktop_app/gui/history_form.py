@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QFrame, QSizePolicy, QVBoxLayout, QWidget
 
 from desktop_app.core.knowledge import KnowledgeBase, Prompt
 from desktop_app.core.observations import Observations
 from desktop_app.core.visibility import displayed, is_shown
 from desktop_app.gui.answer_inputs import AnswerInput, make_input
-from desktop_app.gui.kept_rows import KeptRows
+from desktop_app.gui.kept_rows import KeptRows, hint_at_own_width
 from desktop_app.gui.widgets import WrapLabel, hint
 
 
@@ -37,6 +37,9 @@ class PromptRow(QFrame):
         question.setBuddy(self.input.focus_target())
         layout.addWidget(self.input)
 
+    def sizeHint(self) -> QSize:
+        return hint_at_own_width(self)
+
 
 class HistoryForm(QWidget):
     """Emits `answerChanged(prompt_id, value or None)` on every user edit."""
@@ -56,6 +59,8 @@ class HistoryForm(QWidget):
         self._hint = hint("")
         self._layout.addWidget(self._hint)
         self._kept = KeptRows(self._layout)
+        self._conditional: dict[str, PromptRow] = {}  # the rows with a show-when condition
+        self._shown_for: tuple[Observations, Observations] | None = None  # (obs, displayed)
 
     def build(self, presentations: tuple[str, ...]) -> None:
         """Lay out the rows of the chosen presentations (only when the presentations change).
@@ -70,9 +75,13 @@ class HistoryForm(QWidget):
             else "Choose a presenting complaint above to see its questions."
         )
         self.rows = {}  # one heading per topic, in first-asked order (as the PDFs do)
+        self._conditional = {}
         self._kept.arrange_grouped(
             prompts, lambda prompt: prompt.topic, self._add_row, self._made.values()
         )
+
+    def sizeHint(self) -> QSize:
+        return hint_at_own_width(self)
 
     def _add_row(self, prompt: Prompt) -> PromptRow:
         row = self._made.get(prompt.id)
@@ -81,6 +90,8 @@ class HistoryForm(QWidget):
             row.input.changed.connect(lambda value, pid=prompt.id: self._edited(pid, value))
             self._made[prompt.id] = row
         self.rows[prompt.id] = row
+        if prompt.show_when is not None:
+            self._conditional[prompt.id] = row
         return row
 
     def _edited(self, prompt_id: str, value: Any) -> None:
@@ -101,13 +112,29 @@ class HistoryForm(QWidget):
     def apply_rules(self, obs: Observations) -> None:
         """Hide prompts whose show-when condition is not met (answers are kept in storage).
 
-        The rule is core.visibility's, the one the engine and the PDFs apply.
+        The rule is core.visibility's, the one the engine and the PDFs apply. Only rows with a
+        condition can change; rows are shown with the form's layout off, since showing a row
+        of a shown form lays out every ancestor at once, and the layout pass follows anyway.
         """
-        shown_on = displayed(self.kb, obs)
-        for pid, row in self.rows.items():
-            shown = is_shown(self.kb, pid, shown_on, retired=True)
-            if row.isHidden() == shown:  # only changes cost a layout pass
-                row.setVisible(shown)
+        shown_on = self._displayed(obs)
+        changes = [
+            (row, shown)
+            for pid, row in self._conditional.items()
+            if row.isHidden() == (shown := is_shown(self.kb, pid, shown_on, retired=True))
+        ]
+        if not changes:
+            return
+        self._layout.setEnabled(False)
+        for row, shown in changes:
+            row.setVisible(shown)
+        self._layout.setEnabled(True)
+        self._layout.invalidate()
+
+    def _displayed(self, obs: Observations) -> Observations:
+        """core.visibility.displayed, once per set of observations (apply_rules, completion)."""
+        if self._shown_for is None or self._shown_for[0] is not obs:
+            self._shown_for = (obs, displayed(self.kb, obs))
+        return self._shown_for[1]
 
     def focus_order(self) -> list[QWidget]:
         """The form's Tab stops in screen order."""
@@ -116,7 +143,7 @@ class HistoryForm(QWidget):
     def completion(self, obs: Observations) -> tuple[int, int]:
         """(answered, shown) prompts, after apply_rules."""
         shown = [pid for pid, row in self.rows.items() if not row.isHidden()]
-        answers = displayed(self.kb, obs).answers
+        answers = self._displayed(obs).answers
         return sum(1 for pid in shown if pid in answers), len(shown)
 
     def focus_prompt(self, prompt_id: str) -> QWidget | None:

@@ -9,11 +9,25 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QBoxLayout, QWidget
 
 from desktop_app.gui.widgets import focusables, heading
 
 T = TypeVar("T")
+
+
+def hint_at_own_width(widget: QWidget) -> QSize:
+    """A form's or row's size hint without the height at the hint's width (its `sizeHint`).
+
+    Qt's default hint of a widget whose layout wraps asks that layout for its height at the
+    hint's width; the layout pass then asks at the real width, and Qt's box and grid layouts
+    remember one width only. So every row of a form was laid out twice on every relayout (a
+    follow-up question shown, a complaint changed). The heights that are used come from
+    heightForWidth at the real width; the hint's height only bounds the scroll area's minimum.
+    """
+    layout = widget.layout()
+    return layout.sizeHint() if layout is not None else QSize()
 
 
 class KeptRows:

@@ -124,6 +124,7 @@ class ChoiceButtons(QWidget):
         super().__init__(parent)
         layout = FlowLayout(self, spacing=2)  # long option lists wrap on a narrow window
         self._value: Any = None
+        self._shown = False  # whether the buttons show `_value`
         self.buttons: dict[Any, QPushButton] = {}
         for value, label in options:
             button = QPushButton(label)
@@ -141,7 +142,9 @@ class ChoiceButtons(QWidget):
 
     def set_value(self, value: Any) -> None:
         """Show a value without emitting `chosen`."""
-        self._value = value
+        if value == self._value and self._shown:
+            return  # a form shows every row's answer again after a complaint change
+        self._value, self._shown = value, True
         for option, button in self.buttons.items():
             button.setChecked(option == value)
 
@@ -323,6 +326,7 @@ class SaveState(QLabel):
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("saved")
+        self._fitted: tuple[str, int] | None = None  # (font, width) the fixed size was set for
 
     def show_state(self, state: str) -> None:
         failed = state == "failed"
@@ -333,14 +337,25 @@ class SaveState(QLabel):
         else:
             now = QLocale().toString(QTime.currentTime(), QLocale.FormatType.ShortFormat)
             self.setText(f"✔ Saved {now}")
-        # One width for every text: a label that changes width moves the header's buttons.
-        wide = max(self.fontMetrics().horizontalAdvance(t) for t in (*self.TEXTS, self.text()))
-        if self.minimumWidth() < wide:
-            self.setMinimumWidth(wide)
         if self.property("failed") != failed:  # restyling costs a layout pass: only on change
             self.setProperty("failed", failed)
             self.style().unpolish(self)
             self.style().polish(self)
+        self._fit()
+
+    def _fit(self) -> None:
+        """One fixed size for every text, measured once per font. A label that changes width
+        moves the header's buttons, and one whose size is not fixed lays out the whole window
+        again on every click ("Saving…", then "✔ Saved")."""
+        metrics = self.fontMetrics()
+        font = self.font().key()
+        fitted = self._fitted
+        if fitted and fitted[0] == font and metrics.horizontalAdvance(self.text()) <= fitted[1]:
+            return
+        widths = [metrics.horizontalAdvance(t) for t in (*self.TEXTS, self.text())]
+        self._fitted = (font, max(widths))
+        hint = self.sizeHint()  # the text's size with the style's padding
+        self.setFixedSize(hint.width() - widths[-1] + max(widths), hint.height())
 
 
 class FoldButton(QPushButton):
