@@ -139,12 +139,13 @@ class DifferentialPanel(QWidget):
                     button.set_full_text(text)
                     button.setToolTip(f"{label}\n{test.reason}")
                     button.setAccessibleName(f"Go to next best test: {label}")
-                    button.setProperty("safety", test.safety)
-                    button.setStyleSheet(
-                        f"QPushButton {{ color: {colour('safety')}; font-weight: 700; }}"
-                        if test.safety
-                        else ""
-                    )
+                    if button.property("safety") != test.safety:  # restyling costs a re-polish
+                        button.setProperty("safety", test.safety)
+                        button.setStyleSheet(
+                            f"QPushButton {{ color: {colour('safety')}; font-weight: 700; }}"
+                            if test.safety
+                            else ""
+                        )
             button.setVisible(visible)
         self.next_title.setVisible(not snapshot)
         self.no_next.setVisible(not self._next and not snapshot)

@@ -13,9 +13,9 @@ only (gui/gui_thread_collector.py), so what that allocates is never collected on
 
 from __future__ import annotations
 
+import _thread
 import logging
 import os
-import threading
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -47,7 +47,7 @@ class DiskSync(QObject):
         self._done = 0  # of those, the count the worker's last finished sync covers
         self._error = ""  # the worker's last failure, "" when none
         self._pipe: tuple[int, int] | None = None  # wakes the worker: (its end, ours)
-        self._thread: threading.Thread | None = None
+        self._ended: _thread.LockType | None = None  # held while the worker runs
         self._look = QTimer(self)
         self._look.setInterval(LOOK_MS)
         self._look.timeout.connect(self._report)
@@ -63,10 +63,12 @@ class DiskSync(QObject):
         self._asked += 1
         if self._pipe is None:
             self._pipe = os.pipe()
-            self._thread = threading.Thread(
-                target=self._work, args=(self._pipe[0],), name="autosave-sync", daemon=True
-            )
-            self._thread.start()
+            self._ended = _thread.allocate_lock()
+            self._ended.acquire()
+            # Not threading.Thread: its start() waits until the new thread runs, a scheduler
+            # round trip the click paid (milliseconds on a busy machine); the pipe already
+            # holds the request when the worker comes to read it.
+            _thread.start_new_thread(self._work, (self._pipe[0], self._ended))
         os.write(self._pipe[1], b"s")
         if not self._look.isActive():
             self._look.start()
@@ -83,11 +85,12 @@ class DiskSync(QObject):
                 self._done = self._asked
         if waited or self._error:  # a refusal the timer has not looked at yet is said now
             self._report()
-        if self._pipe is not None and self._thread is not None:
+        if self._pipe is not None and self._ended is not None:
             os.write(self._pipe[1], b"q")
-            self._thread.join(QUIT_WAIT_S)  # at most the fsync it is in
+            if self._ended.acquire(timeout=QUIT_WAIT_S):  # at most the fsync it is in
+                self._ended.release()
             os.close(self._pipe[1])
-            self._pipe, self._thread = None, None
+            self._pipe, self._ended = None, None
 
     def _report(self) -> None:
         pending = self.pending  # before the error: the worker sets its error before its count
@@ -101,14 +104,17 @@ class DiskSync(QObject):
             self._look.stop()
             self.synced.emit()
 
-    def _work(self, wake: int) -> None:
+    def _work(self, wake: int, ended: _thread.LockType) -> None:
         # Blocks until commits come (several at once); ends at "q", or when flush gave up
         # waiting for it and closed the pipe (an empty read: never a loop of fsyncs).
-        while os.read(wake, 64)[-1:] not in (b"q", b""):
-            covers, wal = self._asked, self._wal  # every commit counted so far is in the log
-            try:
-                sync_wal(wal)
-            except OSError as exc:
-                self._error = exc.strerror or "the disk refused"
-            self._done = max(self._done, covers)
-        os.close(wake)
+        try:
+            while os.read(wake, 64)[-1:] not in (b"q", b""):
+                covers, wal = self._asked, self._wal  # every commit counted so far is in the log
+                try:
+                    sync_wal(wal)
+                except OSError as exc:
+                    self._error = exc.strerror or "the disk refused"
+                self._done = max(self._done, covers)
+        finally:
+            os.close(wake)
+            ended.release()

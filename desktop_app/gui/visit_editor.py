@@ -230,32 +230,39 @@ class VisitEditor(QWidget):
         self.banner.reset()
         self.refresh()
 
-    def _rebuild_forms(self) -> None:
+    def _rebuild_forms(self, *, complaints_only: bool = False) -> None:
         self.history.build(self.obs.presentations)
         self.exam.build(self.obs.presentations)
         self.history.show_observations(self.obs)
         self.exam.show_observations(self.obs)
         self.chart.show_marks(self.obs.marks, self.obs.regions)
-        self._order_focus()
+        self._order_focus(forms_only=complaints_only)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         """On a narrow window the form gets the room until the user shows the differential."""
         super().resizeEvent(event)
         self.panel_button.fit(self.width() >= NARROW)
 
-    def _order_focus(self) -> None:
+    def _order_focus(self, *, forms_only: bool = False) -> None:
         """Tab follows the screen: header, complaints, the section shown, then the differential
-        (the forms are built after the panel, so Qt's creation order visited it first)."""
-        order: list[QWidget] = [self.back, self.date_button, self.sign_button, self.amend_button]
-        order += [self.export_button, self.panel_button, *self.presentation_boxes.values()]
+        (the forms are built after the panel, so Qt's creation order visited it first).
+
+        `forms_only` after a complaint change: only the history and examination rows moved.
+        Each Tab stop is put after the one before it, so the rows are chained again behind the
+        tab bar and the rest of the chain keeps its order (rows left out are hidden, and Tab
+        skips hidden widgets); setting the whole chain again cost ~1000 setTabOrder calls."""
+        order: list[QWidget] = []
+        if not forms_only:
+            order += [self.back, self.date_button, self.sign_button, self.amend_button]
+            order += [self.export_button, self.panel_button, *self.presentation_boxes.values()]
         order.append(self.tabs.tabBar())
         for area in self._areas:
             form = area.widget()
             if isinstance(form, HistoryForm | ExamForm):  # their rows' stops are cached
                 order += form.focus_order()
-            else:
+            elif not forms_only:
                 order += focusables(area)
-        chain_focus([*order, *focusables(self.panel)])
+        chain_focus(order if forms_only else [*order, *focusables(self.panel)])
 
     def _apply_editable(self) -> None:
         assert self.visit is not None
@@ -392,7 +399,7 @@ class VisitEditor(QWidget):
                 box.setChecked(pid in self.obs.presentations)
             return
         if self._stored(self.ops.set_presentations(self.visit.id, chosen)):
-            self._rebuild_forms()
+            self._rebuild_forms(complaints_only=True)
             self.refresh()
 
     def reload_visit(self) -> None:

@@ -91,9 +91,8 @@ def test_the_worker_ends_when_quitting_gave_up_waiting_for_it(qtbot: QtBot, tmp_
     log.write_bytes(b"")
     disk = DiskSync()
     disk.committed(str(log))
-    assert disk._thread is not None and disk._pipe is not None
-    thread, ours = disk._thread, disk._pipe[1]
+    assert disk._ended is not None and disk._pipe is not None
+    ended, ours = disk._ended, disk._pipe[1]
     os.close(ours)  # what flush does once its wait for the thread timed out
-    disk._pipe, disk._thread = None, None
-    thread.join(5)
-    assert not thread.is_alive()
+    disk._pipe, disk._ended = None, None
+    assert ended.acquire(timeout=5)  # the worker has ended
