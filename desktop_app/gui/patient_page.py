@@ -138,8 +138,9 @@ class PatientPage(QWidget):
         self.empty.setVisible(not visits)
         clear_layout(self.trend_layout)
         self._charts = []
-        for measure in self.ops.kb.measures.values():
-            history = self.ops.repo.measure_history(self.patient.id, measure.id)
+        histories = self.ops.repo.measure_histories(self.patient.id)
+        for measure in self.ops.kb.measures.values():  # in the knowledge base's order
+            history = histories.get(measure.id)
             if history:
                 points = [(d, s) for d, _, s in history]
                 self._charts.append(TrendChart(measure, points, date_text))

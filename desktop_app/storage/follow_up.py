@@ -140,3 +140,22 @@ class FollowUpStore(VisitStore):
                 [(visit_id, measure_id, key, label) for key, label in sorted(clean.items())],
             )
         return clean
+
+    @storage_call
+    def measure_histories(self, patient_id: int) -> dict[str, list[tuple[dt.date, int, float]]]:
+        """VisitStore.measure_history of every measure the patient has a score for, in one
+        query (the patient page shows them all; a query per measure of the knowledge base
+        walked every visit of the patient once per measure)."""
+        rows = self.db.execute(
+            "SELECT m.measure_id, v.visit_date, v.id, m.score FROM measure_results m "
+            "JOIN visits v ON v.id = m.visit_id "
+            "WHERE v.patient_id = ? AND m.score IS NOT NULL "
+            "ORDER BY v.visit_date, v.id",
+            [patient_id],
+        ).fetchall()
+        histories: dict[str, list[tuple[dt.date, int, float]]] = {}
+        for measure_id, day, visit_id, value in rows:
+            histories.setdefault(measure_id, []).append(
+                (dt.date.fromisoformat(day), int(visit_id), float(value))
+            )
+        return histories
