@@ -143,6 +143,12 @@ VASCULAR_AND_MASS_PAIRS: dict[str, tuple[Case, Case]] = {
 
 # Fracture presentations added in session 6: rule id -> (fires, benign mimic).
 FRACTURE_CONTEXT_PAIRS: dict[str, tuple[Case, Case]] = {
+    "child_unable_to_bear_weight": (
+        # An 11-year-old who cannot walk on the leg after running, no injury (Nomura 2020).
+        visit({"age_years": 11, "unable_to_bear_weight": "yes", "trauma_or_fall": "no"}),
+        # A child limping after a knock who can still walk on the leg.
+        visit({"age_years": 11, "unable_to_bear_weight": "no", "trauma_or_fall": "yes"}),
+    ),
     "pregnancy_sacral_fracture": (
         # Caglar 2026: buttock pain weeks after a vaginal delivery, focal sacral tenderness.
         visit(
