@@ -73,7 +73,9 @@ def runs(text: str) -> list[tuple[str, bool]]:
     register_fonts()
     if not text:
         return []
-    if not any(_needs_cjk(char) for char in set(text)):  # the usual case: one run
+    # The usual case, one run: ASCII text (every character below U+2000) or text the regular
+    # font covers.
+    if text.isascii() or not any(_needs_cjk(char) for char in set(text)):
         return [(text, False)]
     out: list[tuple[str, bool]] = []
     for char in text:
