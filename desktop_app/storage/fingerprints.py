@@ -7,11 +7,14 @@ rows). Here SQLite renders each visit's items of a table as one JSON array
 asks for), and Python only joins the parts and hashes them.
 
 Why this never lets a change through: the text hashed is a faithful JSON encoding of what is
-stored (SQLite's JSON of TEXT, INTEGER and NULL values decodes back to exactly those values), so
-when its hash equals the stored fingerprint, the stored items are the ones that were signed. Any
-other value type (REAL, BLOB), the measure results (their REAL scores, rendered by Python only),
-and every visit whose fast fingerprint does not match are recomputed by the definition itself;
-a visit is reported changed only on the definition's word.
+stored, so when its hash equals the stored fingerprint, the stored items are the ones that were
+signed. SQLite's JSON of TEXT, INTEGER and NULL values decodes back to exactly those values. Its
+JSON of a REAL has 15 significant digits, faithful only when that text reads back as the same
+double: a REAL that does not (a score such as 100/3) is rendered by Python for its visit's rows of
+that table. A column of TEXT affinity (declared so in the file) stores no number at all, so only
+the other columns are looked at. A BLOB makes SQLite's JSON refuse the query, and every visit
+whose fast fingerprint does not match is recomputed by the definition itself; a visit is
+reported changed only on the definition's word.
 """
 
 from __future__ import annotations
@@ -23,20 +26,31 @@ from sqlite_utils import Database
 from desktop_app.storage import audit
 from desktop_app.storage.encryption import DB_ERRORS
 
-IN_PYTHON = frozenset({"measure_results"})  # a REAL column: rendered by Python's json only
-SCALARS = "('text', 'integer', 'null')"  # the types SQLite's JSON encodes exactly
+# A REAL value whose 15-digit JSON does not read back as itself (SQLite's JSON is not faithful).
+UNFAITHFUL = "(typeof({c}) = 'real' AND CAST(json_quote({c}) AS REAL) IS NOT {c})"
+TEXT_TYPES = ("CHAR", "CLOB", "TEXT")  # SQLite's rule for TEXT affinity (without "INT")
 
 
 def _dumps(value: Any) -> str:
     return audit.canonical_json(value)
 
 
+def _numeric(db: Database, table: str, names: list[str]) -> list[str]:
+    """The columns of `table` among names that may hold a number (not TEXT affinity)."""
+    declared = {str(r[1]): str(r[2]).upper() for r in db.execute(f"PRAGMA table_info({table})")}
+    return [
+        c
+        for c in names
+        if "INT" in declared.get(c, "") or not any(t in declared.get(c, "") for t in TEXT_TYPES)
+    ]
+
+
 def _child_texts(
     db: Database, table: str, columns: str, first: int, last: int
 ) -> tuple[dict[int, str], set[int]]:
-    """visit -> the JSON array of its rows in `table`, and the visits with a non-scalar value."""
+    """visit -> the JSON array of its rows in `table`, and the visits with an unfaithful REAL."""
     names = [c.strip() for c in columns.split(",")]
-    odd = " OR ".join(f"typeof({c}) NOT IN {SCALARS}" for c in names)
+    odd = " OR ".join(UNFAITHFUL.format(c=c) for c in _numeric(db, table, names)) or "0"
     texts: dict[int, str] = {}
     unusual: set[int] = set()
     for visit_id, text, flagged in db.execute(
@@ -51,15 +65,17 @@ def _child_texts(
     return texts, unusual
 
 
-def _python_rows(
-    db: Database, table: str, columns: str, first: int, last: int
-) -> dict[int, list[list[Any]]]:
+def _python_texts(db: Database, table: str, columns: str, visits: set[int]) -> dict[int, str]:
+    """visit -> its rows in `table` as the definition renders them (Python's json)."""
     rows: dict[int, list[list[Any]]] = {}
-    for row in db.execute(
-        f"SELECT visit_id, {columns} FROM {table} WHERE visit_id BETWEEN ? AND ?", [first, last]
-    ):
-        rows.setdefault(row[0], []).append(list(row[1:]))
-    return rows
+    for visit_id in sorted(visits):
+        found = db.execute(f"SELECT {columns} FROM {table} WHERE visit_id = ?", [visit_id])
+        rows[visit_id] = [list(r) for r in found]
+    return {v: _dumps(sorted(r)) for v, r in rows.items() if r}
+
+
+# The content's keys in the definition's (sorted) order, each rendered once as JSON + ":".
+PARTS = tuple((name, f"{_dumps(name)}:") for name in sorted([*audit.CHILD_TABLES, "visit"]))
 
 
 def signed_fingerprints(
@@ -79,35 +95,28 @@ def signed_fingerprints(
         )
     }
     texts: dict[str, dict[int, str]] = {}
-    python_rows: dict[str, dict[int, list[list[Any]]]] = {}
     unusual: set[int] = set()
     for table, table_columns in audit.CHILD_TABLES.items():
-        if table in IN_PYTHON:
-            python_rows[table] = _python_rows(db, table, table_columns, first_id, last_id)
-        else:
-            try:
-                texts[table], odd = _child_texts(db, table, table_columns, first_id, last_id)
-            except DB_ERRORS:  # e.g. a BLOB, which SQLite's JSON refuses: the definition decides
-                texts[table], odd = {}, set(visits)
+        try:
+            texts[table], odd = _child_texts(db, table, table_columns, first_id, last_id)
+        except DB_ERRORS:  # e.g. a BLOB, which SQLite's JSON refuses: the definition decides
+            texts[table], odd = {}, set(visits)
             unusual |= odd
+            continue
+        texts[table].update(_python_texts(db, table, table_columns, odd & set(visits)))
     result: dict[int, str] = {}
     for visit_id, visit in visits.items():
         if visit_id in unusual:
             continue
-        parts = {"visit": _dumps(visit)}
-        for table in audit.CHILD_TABLES:
-            if table in python_rows:
-                rows = python_rows[table].get(visit_id)
-                text = None if rows is None else _dumps(sorted(rows))
-            else:
-                text = texts[table].get(visit_id)
+        parts = []
+        for table, key in PARTS:
+            text = _dumps(visit) if table == "visit" else texts[table].get(visit_id)
             if text is None:
                 if table in audit.LATER_CHILD_TABLES:
                     continue
                 text = "[]"
-            parts[table] = text
-        content = "{" + ",".join(f"{_dumps(key)}:{parts[key]}" for key in sorted(parts)) + "}"
-        result[visit_id] = audit.sha256(content)
+            parts.append(f"{key}{text}")
+        result[visit_id] = audit.sha256("{" + ",".join(parts) + "}")
     for visit_id in visits:
         if visit_id in unusual or result.get(visit_id) != stored.get(visit_id):
             result.update(audit.signed_fingerprints(db, visit_id, visit_id))  # the definition

@@ -209,11 +209,14 @@ class Repository(FollowUpStore, BodyChartStore, AccountStore):
         """verify, with notes and counts; a clean full run moves the anchor's verified mark."""
         from desktop_app.storage import verification  # not on the window's start path
 
+        beside = None  # a file's integrity check runs beside the rest, on its own connection
+        if not incremental and self.server is None:
+            beside = verification.integrity_beside(self.path)
         report = verification.verify(self.db, self.path, incremental=incremental, progress=progress)
         if incremental:
             report.notes.append("The engine's own check was skipped (a full verify runs it).")
         else:
-            report.problems[:0] = self._engine_problems()
+            report.problems[:0] = beside() if beside is not None else self._engine_problems()
         if not incremental and not report.problems and self._lock is not None:
             head = anchor.Head(*audit.head(self.db))
             try:

@@ -8,7 +8,8 @@ record added or removed anywhere; the anchored head is checked either way.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -85,6 +86,37 @@ def verify(
     report.problems += _deleted(db, ledger)
     report.notes += ledger.notes
     return report
+
+
+def integrity_beside(path: Path) -> Callable[[], list[str]]:
+    """Start SQLite's integrity check of the file at path on a connection and thread of its own,
+    beside the rest of a full verify (it runs in C without the interpreter lock, so on a second
+    core); the callable returned waits for its problems (and raises what it raised)."""
+    outcome: list[list[str] | BaseException] = []
+
+    def check() -> None:
+        from desktop_app.storage.database import connect  # an encrypted file needs its key
+
+        try:
+            conn = connect(path, read_only=True, create=False)
+            try:
+                outcome.append(audit.integrity_problems(conn))
+            finally:
+                conn.close()
+        except BaseException as exc:  # handed to the caller's thread
+            outcome.append(exc)
+
+    thread = threading.Thread(target=check, name="verify-integrity", daemon=True)
+    thread.start()
+
+    def result() -> list[str]:
+        thread.join()
+        found = outcome[0]
+        if isinstance(found, BaseException):
+            raise found
+        return found
+
+    return result
 
 
 def _hash_at(db: Database, seq: int) -> str | None:

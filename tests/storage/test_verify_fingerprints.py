@@ -5,6 +5,7 @@ is seen: in an item's text, in an integer turned into a REAL one ulp away, in a 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import sqlite3
 from pathlib import Path
 
@@ -123,3 +124,28 @@ def test_a_changed_item_changes_the_fast_fingerprint_as_it_does_the_definition(
     with Repository.open(db_path, kb) as repo:
         problems = repo.verify()
     assert any(f"Visit {victim}: its content no longer matches" in p for p in problems), problems
+
+
+@pytest.mark.parametrize("now", [10 / 3, 0.1], ids=["no-15-digit-text", "short-text"])
+def test_a_real_score_one_ulp_away_is_seen(db_path: Path, kb: KnowledgeBase, now: float) -> None:
+    """SQLite's JSON gives a REAL 15 digits: 0.1 and the double after it both read "0.1", so
+    rendering the changed score that way would match the signed text. Such a value (and 10/3,
+    which has no faithful 15-digit text) is rendered by Python, and the change is seen."""
+    with Repository.open(db_path, kb) as repo:
+        patient = repo.create_patient("Third", dt.date(1970, 1, 1), "other")
+        visit = filled_visit(repo, patient.id, sign=False)
+        repo.save_measure(visit.id, "pain_scale", {"now": now})
+        repo.sign_visit(visit.id, by=signer(repo))
+    stored, fast, definition = _both(db_path)
+    assert fast == definition == stored
+    conn = _raw(db_path)
+    score = conn.execute(
+        "SELECT score FROM measure_results WHERE visit_id = ?", [visit.id]
+    ).fetchone()[0]
+    nudged = math.nextafter(score, 10.0)
+    assert conn.execute("SELECT json_quote(?) = json_quote(?)", [score, nudged]).fetchone()[0]
+    conn.execute("UPDATE measure_results SET score = ? WHERE visit_id = ?", [nudged, visit.id])
+    conn.commit()
+    conn.close()
+    stored, fast, definition = _both(db_path)
+    assert fast == definition and fast[visit.id] != stored[visit.id]
