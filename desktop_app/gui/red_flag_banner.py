@@ -26,7 +26,8 @@ from desktop_app.core.diagnosis import RedFlagAlert
 from desktop_app.core.records import RedFlagAck
 from desktop_app.core.safety_wording import flag_heading, level_words
 from desktop_app.core.signing import needs_acknowledgement
-from desktop_app.gui.widgets import hint, local_datetime, named
+from desktop_app.gui.kept_rows import hint_at_own_width
+from desktop_app.gui.widgets import WrapLabel, hint, local_datetime, named
 
 # Three levels that look different at a glance: an emergency cannot be missed, an urgent flag is
 # strong, a routine review is an information notice. Their words are core.safety_wording's (the
@@ -71,13 +72,12 @@ class FlagRow(QFrame):
         self.setObjectName("flagRow")
         grid = QGridLayout(self)
         grid.setContentsMargins(10, 6, 10, 6)
-        self.text = QLabel()
-        self.text.setWordWrap(True)
+        # WrapLabel: a rich-text QLabel lays its document out again on every heightForWidth.
+        self.text = WrapLabel()
         self.text.setObjectName("flagText")
         grid.addWidget(self.text, 0, 0)
-        self.status = QLabel()
+        self.status = WrapLabel()
         self.status.setObjectName("flagText")
-        self.status.setWordWrap(True)
         self.status.setVisible(False)
         grid.addWidget(self.status, 0, 1)
         self.button = QPushButton("Acknowledge…")
@@ -88,6 +88,9 @@ class FlagRow(QFrame):
         grid.addWidget(self.button, 0, 1)
         grid.setColumnStretch(0, 1)
         self._shown: tuple[RedFlagAlert, RedFlagAck | None, bool] | None = None
+
+    def sizeHint(self) -> QSize:
+        return hint_at_own_width(self)
 
     def show_flag(self, flag: RedFlagAlert, ack: RedFlagAck | None, editable: bool) -> None:
         """Show this flag's current state (nothing is touched when it did not change)."""
@@ -148,8 +151,7 @@ class RedFlagBanner(QFrame):
         outer.setContentsMargins(0, 0, 0, 0)
         self._area = FlagArea()
         outer.addWidget(self._area)
-        body = QWidget()
-        body.setObjectName("flagRows")
+        body = FlagRows()
         self._layout = QVBoxLayout(body)
         self._layout.setContentsMargins(8, 6, 8, 6)
         self._layout.setSpacing(4)
@@ -195,6 +197,9 @@ class RedFlagBanner(QFrame):
             self.style().unpolish(self)
             self.style().polish(self)
         raised = [f.flag_id for f in flags]
+        # Rows are shown with the layout off: showing a child of a shown widget lays out every
+        # ancestor at once, once per row shown.
+        self._layout.setEnabled(False)
         self._arrange(raised)
         for flag in flags:
             self._rows[flag.flag_id].show_flag(flag, acks.get(flag.flag_id), editable)
@@ -205,6 +210,8 @@ class RedFlagBanner(QFrame):
             if row.isHidden() == (fid in shown):
                 row.setVisible(fid in shown)
         self._none.setVisible(not flags)
+        self._layout.setEnabled(True)
+        self._layout.activate()  # once, now: the rows are where they show at once
         self._fit()
         self.setVisible(bool(flags) or self._area.reserved > 0)
 
@@ -245,6 +252,17 @@ class RedFlagBanner(QFrame):
                 self._layout.removeWidget(self._rows[fid])
                 self._layout.insertWidget(index, self._rows[fid])
         self._order = [*raised, *rest]
+
+
+class FlagRows(QWidget):
+    """The rows inside the scrolling area (its size hint as the forms', gui/kept_rows.py)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("flagRows")
+
+    def sizeHint(self) -> QSize:
+        return hint_at_own_width(self)
 
 
 class FlagArea(QScrollArea):

@@ -137,7 +137,11 @@ class VisitEditor(QWidget):
                 part.setAutoDefault(False)
         layout.addLayout(header)
 
-        complaints = FlowLayout()  # wraps: long complaint names never widen the window
+        # The boxes in a widget of their own: unticking a check box makes Qt search its
+        # parent's buttons for an exclusive group, and with the editor as parent that was
+        # every button of every form (~2 ms per complaint change).
+        complaint_row = QWidget()
+        complaints = FlowLayout(complaint_row)  # wraps: long complaint names never widen it
         complaints.addWidget(QLabel("Presenting complaint:"))
         self.presentation_boxes: dict[str, QCheckBox] = {}
         for presentation in self.kb.presentations.values():
@@ -146,7 +150,7 @@ class VisitEditor(QWidget):
             box.clicked.connect(self._presentations_edited)
             complaints.addWidget(box)
             self.presentation_boxes[presentation.id] = box
-        layout.addLayout(complaints)
+        layout.addWidget(complaint_row)
 
         self.history = HistoryForm(self.kb)
         self.history.answerChanged.connect(self._answer_edited)
