@@ -137,9 +137,8 @@ class VisitEditor(QWidget):
                 part.setAutoDefault(False)
         layout.addLayout(header)
 
-        # The boxes in a widget of their own: unticking a check box makes Qt search its
-        # parent's buttons for an exclusive group, and with the editor as parent that was
-        # every button of every form (~2 ms per complaint change).
+        # Their own parent: unticking a box makes Qt search its parent's buttons for a group
+        # (with the editor as parent, every button of every form: ~2 ms a complaint change).
         complaint_row = QWidget()
         complaints = FlowLayout(complaint_row)  # wraps: long complaint names never widen it
         complaints.addWidget(QLabel("Presenting complaint:"))
@@ -250,11 +249,8 @@ class VisitEditor(QWidget):
     def _order_focus(self, *, forms_only: bool = False) -> None:
         """Tab follows the screen: header, complaints, the section shown, then the differential
         (the forms are built after the panel, so Qt's creation order visited it first).
-
-        `forms_only` after a complaint change: only the history and examination rows moved.
-        Each Tab stop is put after the one before it, so the rows are chained again behind the
-        tab bar and the rest of the chain keeps its order (rows left out are hidden, and Tab
-        skips hidden widgets); setting the whole chain again cost ~1000 setTabOrder calls."""
+        `forms_only` (a complaint change): the form rows are chained again behind the tab bar;
+        the rest keeps its order, and Tab skips the hidden rows left in it."""
         order: list[QWidget] = []
         if not forms_only:
             order += [self.back, self.date_button, self.sign_button, self.amend_button]
