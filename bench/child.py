@@ -1,6 +1,6 @@
 """Run in a fresh interpreter by cold_start.py and memory.py: show a window, then report.
 
-    python bench/child.py floor|app [--db PATH] [--search TEXT]
+    python bench/child.py floor|stack|app [--db PATH] [--search TEXT]
                                     [--until-visit | --until-checks | --quit-at-once]
     python bench/child.py remember --patient ID --visit ID
 
@@ -183,6 +183,53 @@ def floor() -> int:
     return app.exec()
 
 
+def stack(db: str) -> int:
+    """The stack's own floor: the bare window plus what any window of this stack pays before a
+    first screen like the app's, without a line of the app: sqlite-utils imported and the file
+    opened through it, Qt's namespace, Fusion, a menu bar of 4 menus and 16 actions, a search
+    box, a list of up to 50 names read from the file, a button, a welcome text, a status bar."""
+    import sqlite_utils
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import (
+        QLabel,
+        QLineEdit,
+        QListWidget,
+        QPushButton,
+        QSplitter,
+        QVBoxLayout,
+        QWidget,
+    )
+
+    app = QApplication(sys.argv[:1])
+    app.setStyle("Fusion")
+    database = sqlite_utils.Database(sqlite3.connect(db), execute_plugins=False)
+    names = []
+    if "patients" in database.table_names():
+        names = [r[0] for r in database.execute("SELECT name FROM patients LIMIT 50")]
+    window = QMainWindow()
+    for menu_name in ("&File", "&Edit", "&Visit", "&Help"):
+        menu = window.menuBar().addMenu(menu_name)
+        for n in range(4):
+            action = QAction(f"Action {n}", window)
+            action.setShortcut(f"Ctrl+{n + 1}")
+            menu.addAction(action)
+    splitter = QSplitter(Qt.Orientation.Horizontal)
+    left = QWidget()
+    side = QVBoxLayout(left)
+    patients = QListWidget()
+    patients.addItems(names)
+    for widget in (QLabel("Patients"), QLineEdit(), patients, QPushButton("New patient")):
+        side.addWidget(widget)
+    splitter.addWidget(left)
+    splitter.addWidget(QLabel("<h2>Welcome</h2>"))
+    window.setCentralWidget(splitter)
+    window.statusBar().addPermanentWidget(QLabel(db))
+    window.resize(1360, 860)
+    window.show()
+    return app.exec()
+
+
 def app(db: str) -> int:
     from desktop_app.app import main
 
@@ -191,7 +238,7 @@ def app(db: str) -> int:
 
 def run() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=("floor", "app", "remember"))
+    parser.add_argument("mode", choices=("floor", "stack", "app", "remember"))
     parser.add_argument("--db")
     parser.add_argument("--search")
     parser.add_argument("--until-visit", action="store_true")
@@ -207,6 +254,8 @@ def run() -> int:
         then = app_search(args.search) if args.mode == "app" else raw_search(args.db, args.search)
     after = "visit" if args.until_visit else "checks" if args.until_checks else ""
     report_when_the_loop_starts(then, "quit" if args.quit_at_once else after)
+    if args.mode == "stack":
+        return stack(args.db)
     return floor() if args.mode == "floor" else app(args.db)
 
 

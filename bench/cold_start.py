@@ -28,6 +28,11 @@ CASES = (
         "each run, so every run is a first start on it).",
     ),
 )
+STACK_IS = (
+    "No app code: the bare window plus sqlite-utils imported and the file opened through it, "
+    "Qt's namespace, Fusion, 4 menus of 4 actions, a search box, a list of up to 50 names read "
+    "from the file, a button, a welcome text and a status bar (bench/child.py stack)."
+)
 RETURNING = (
     "A returning user: the same settings, knowledge-base cache and database each run, the last "
     "session ended with a full visit open (every prompt, test, mark and measure recorded)."
@@ -42,19 +47,22 @@ def measure(ctx: Context) -> list[Result]:
     copy = ctx.work_dir / "cold-big.sqlite3"
     shutil.copyfile(big, copy)  # once: each run's start-up backup is removed after it
     for case, name, note in CASES:
-        floor, app = [], []
+        floor, stack, app = [], [], []
         for n in range(repeats + 1):
             run_dir = ctx.work_dir / f"cold-{case}-{n}"
             run_dir.mkdir()
             db = copy if case == "big" else run_dir / "visits.sqlite3"
             floor_ms = run_child(run_dir, "floor").shown_ms
+            stack_db = copy if case == "big" else run_dir / "stack.sqlite3"
+            stack_ms = run_child(run_dir, "stack", "--db", str(stack_db)).shown_ms
             app_ms = run_child(run_dir, "app", "--db", str(db)).shown_ms
             shutil.rmtree(run_dir)
             shutil.rmtree(copy.parent / "backups", ignore_errors=True)
-            if n:  # the first pair only warms the page cache
+            if n:  # the first runs only warm the page cache
                 floor.append(floor_ms)
+                stack.append(stack_ms)
                 app.append(app_ms)
-        note += " The first pair of runs only warms the page cache."
+        note += " The first runs only warm the page cache."
         results.append(
             Result(
                 name,
@@ -65,6 +73,18 @@ def measure(ctx: Context) -> list[Result]:
                 statistics.median(floor),
                 FLOOR_IS,
                 note,
+            )
+        )
+        results.append(
+            Result(
+                f"{name}: the stack's own floor",
+                "ms",
+                repeats,
+                Goal(),
+                statistics.median(stack),
+                statistics.median(floor),
+                FLOOR_IS,
+                STACK_IS + " No goal: what bounds the row above (bench/README.md).",
             )
         )
     return results + returning_user(ctx, repeats)
