@@ -299,3 +299,17 @@ def test_walking_limited_by_new_pain_with_osteoporosis_is_an_insufficiency_fract
     # Years of the same walking-limited stenosis pain in a woman with osteoporosis: no alarm.
     stenosis = visit({**fragile, "symptom_duration": 104, "progressive_symptoms": "no"})
     assert alarms(shipped, stenosis) == {}
+
+
+def test_a_shortened_externally_rotated_leg_after_a_fall_is_the_hip_fracture_emergency(shipped):
+    deformity = {"leg_shortened_externally_rotated": RIGHT_POS}
+    fall = visit(
+        {"age_years": 58, "trauma_or_fall": "yes", "unable_to_bear_weight": "no"}, deformity
+    )
+    assert fired(shipped, fall).get("unable_to_bear_weight") == "emergency"
+    # Long-standing hip arthritis can shorten and turn out the leg too: without a fall, no alarm.
+    arthritis = visit(
+        {"age_years": 58, "trauma_or_fall": "no", "minor_trauma": "no", "symptom_duration": 200},
+        deformity,
+    )
+    assert alarms(shipped, arthritis) == {}
