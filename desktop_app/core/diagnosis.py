@@ -13,6 +13,7 @@ nested diagnoses grouped under their parent, which carries the group's probabili
 from __future__ import annotations
 
 from functools import partial
+from typing import NamedTuple
 
 from desktop_app.core.differential import (
     AppliedFinding,
@@ -25,20 +26,14 @@ from desktop_app.core.differential import (
     Screening,
 )
 from desktop_app.core.knowledge import KnowledgeBase
-from desktop_app.core.memo import store
+from desktop_app.core.memo import changed_items, snapshot, store
 from desktop_app.core.next_test import next_best_tests
 from desktop_app.core.observations import Observations
 from desktop_app.core.probability import format_probability
 from desktop_app.core.ranking import LEADING, condition_row, ranked
-from desktop_app.core.safety import (
-    URGENCY_ORDER,
-    alerts,
-    fired_flags,
-    must_exclude,
-    safety_net,
-    screening,
-)
-from desktop_app.core.scoring import prior_for, scores
+from desktop_app.core.rule_state import RuleState, rule_state
+from desktop_app.core.safety import URGENCY_ORDER, alerts, must_exclude
+from desktop_app.core.scoring import Score, blank_scores, prior_for, scores
 from desktop_app.core.visibility import visible
 
 __all__ = [
@@ -60,14 +55,22 @@ __all__ = [
 
 
 def assess(kb: KnowledgeBase, obs: Observations) -> Differential:
-    """Rank every condition, raise red flags and suggest the next best tests. Deterministic."""
+    """Rank every condition, raise red flags and suggest the next best tests. Deterministic.
+
+    Incremental (core.memo): compared with the previous assessment of the same presentations
+    (or with the blank record, worked out once per knowledge base), only the conditions and
+    rules that read a changed item are evaluated again."""
     obs = visible(kb, obs)
-    scored = scores(kb, obs)
-    raw = {cid: s.posterior for cid, s in scored.items()}
-    fired = fired_flags(kb, obs)
-    fired_ids = {f.id for f in fired}
-    excluded = must_exclude(kb, fired, raw)
     mem = store(kb)
+    before: _Before | None = mem.previous
+    if before is None or before.obs.presentations != obs.presentations:
+        before = _blank(kb, obs.presentations)
+    changed = changed_items(before.obs, obs)
+    scored = scores(kb, obs, before.scores, changed)
+    rules = rule_state(kb, obs, before.rules, changed)
+    mem.previous = _Before(snapshot(obs), scored, rules)
+    raw = {cid: s.posterior for cid, s in scored.items()}
+    excluded = must_exclude(kb, rules.fired, raw)
     rows = {
         cid: mem.derived(("row", cid), s, partial(condition_row, s)) for cid, s in scored.items()
     }
@@ -75,10 +78,29 @@ def assess(kb: KnowledgeBase, obs: Observations) -> Differential:
     return Differential(
         kb.version,
         ordered,
-        alerts(fired),
-        next_best_tests(kb, obs, scored, fired_ids, lead),
+        alerts(rules.fired),
+        next_best_tests(kb, obs, scored, set(rules.fired_ids), lead),
         excluded,
-        screening(kb, obs, fired_ids),
-        safety_net(kb, obs, fired_ids),
+        rules.screening,
+        rules.safety_net,
         lead,
     )
+
+
+class _Before(NamedTuple):
+    """An assessed record (a copy its caller's later edits cannot reach) and what it gave."""
+
+    obs: Observations
+    scores: dict[str, Score]
+    rules: RuleState
+
+
+def _blank(kb: KnowledgeBase, presentations: tuple[str, ...]) -> _Before:
+    static = store(kb).static
+    key = ("blank", presentations)
+    found: _Before | None = static.get(key)
+    if found is None:
+        blank = Observations(presentations)
+        found = _Before(blank, blank_scores(kb, blank), rule_state(kb, blank, None, None))
+        static[key] = found
+    return found

@@ -19,8 +19,6 @@ condition's moves are reused while its Score object is the same (core.memo).
 from __future__ import annotations
 
 import math
-from dataclasses import replace
-from functools import partial
 
 from desktop_app.core.differential import NextTest
 from desktop_app.core.knowledge import KnowledgeBase
@@ -45,41 +43,77 @@ def expected_change_tests(
     scale = max(1.0, sum(p.values()))  # conditions are not exclusive: keep weights within 1
     weight = {cid: v / scale for cid, v in p.items()}
     none_weight = 1 - sum(weight.values())
-    scored: list[tuple[NextTest, list[tuple[str, dict[str, float]]]]] = []
-    leading = set(base)
-    mem = store(kb)  # a condition's moves are reused while its Score is (core.memo)
+    by_name = sorted(base)
+    mem = store(kb)  # a condition's effects are reused while its Score is (core.memo)
+    scored: list[tuple[float, str, str, str, tuple[str, ...], list[Effect]]] = []
     for kind, item_id, name in cands:
         ref = (kind, item_id)
-        if leading.isdisjoint(kb.conditions_by_item.get(ref, ())):
-            continue  # the item moves none of the leaders
         plans = _plans(kb, ref)
-        touched = sorted(c for c in plans if c in leading)
-        results = results_of(kb, kind, item_id)
-        if len(results) < 2:
+        touched = tuple(c for c in by_name if c in plans)
+        if not touched:
+            continue  # the item moves none of the leaders
+        k = len(results_of(kb, kind, item_id))
+        if k < 2:
             continue
         hypos: list[Observations] = []
-        by_condition = {
-            c: mem.derived(
-                ("moves", c, ref),
-                scores[c],
-                partial(_moves, kb, obs, scores[c], ref, plans[c], hypos),
-            )
-            for c in touched
-        }
+        effects: list[Effect] = []
+        for c in touched:
+            s = scores[c]
+            found = mem.derived_of(("effect", c, ref), s)
+            if found is None:
+                found = _effect(s, _moves(kb, obs, s, ref, plans[c], hypos))
+                mem.keep_derived(("effect", c, ref), s, found)
+            effects.append(found)
+        expected = _expected(touched, effects, weight, none_weight, k)
+        if expected > 1e-9:
+            scored.append((-expected, item_id, kind, name, touched, effects))
+    scored.sort(key=lambda row: (row[0], row[1]))
+    found_tests = []
+    for neg, item_id, kind, name, touched, effects in scored[:limit]:
         moves = [
-            (label, {c: by_condition[c][n] for c in touched})
-            for n, (_, label) in enumerate(results)
+            (label, {c: effect[0][n] for c, effect in zip(touched, effects, strict=True)})
+            for n, (_, label) in enumerate(results_of(kb, kind, item_id))
         ]
-        chance = _predicted(moves, weight, none_weight)
-        expected = sum(
-            q * sum(abs(probability(base[c] + d) - p[c]) for c, d in delta.items())
-            for q, (_, delta) in zip(chance, moves, strict=True)
-        )
-        if expected <= 1e-9:
-            continue
-        scored.append((NextTest(kind, item_id, name, expected, ""), moves))
-    scored.sort(key=lambda pair: (-pair[0].score, pair[0].item_id))
-    return [replace(t, reason=_reason(kb, t.score, moves)) for t, moves in scored[:limit]]
+        found_tests.append(NextTest(kind, item_id, name, -neg, _reason(kb, -neg, moves)))
+    return found_tests
+
+
+# One condition's effect under the results of one item: its log-odds move under each result,
+# the likelihood ratio that is (exp), their sum, and the probability change, from its Score alone.
+Effect = tuple[tuple[float, ...], tuple[float, ...], float, tuple[float, ...]]
+
+
+def _effect(s: Score, moves: tuple[float, ...]) -> Effect:
+    lrs = tuple(math.exp(d) for d in moves)
+    now = probability(s.log_odds)
+    return moves, lrs, sum(lrs), tuple(abs(probability(s.log_odds + d) - now) for d in moves)
+
+
+def _expected(
+    touched: tuple[str, ...],
+    effects: list[Effect],
+    weight: dict[str, float],
+    none_weight: float,
+    k: int,
+) -> float:
+    """The expected sum of the leaders' probability changes over the item's k results, each
+    result weighted by its predicted probability: a mixture over the leaders and "none of them".
+    Without a leader every result is equally likely; under leader c a result's chance is that
+    base rate times the LR c gives it, normalised over the results (an untouched leader gives
+    every result LR 1). The arithmetic, in its order, is the plain computation's to the bit."""
+    chance = [none_weight * (1 / k)] * k
+    own = dict(zip(touched, effects, strict=True))
+    for c, w in weight.items():
+        effect = own.get(c)
+        if effect is None:
+            total = float(k)  # sum of k ones
+            for n in range(k):
+                chance[n] += w * 1.0 / total
+        else:
+            lrs, total = effect[1], effect[2]
+            for n in range(k):
+                chance[n] += w * lrs[n] / total
+    return sum(q * sum(effect[3][n] for effect in effects) for n, q in enumerate(chance))
 
 
 # How one result of an item changes one condition: each link that reads only the item has its
@@ -145,24 +179,6 @@ def _moves(
             move = by_change[key] = changed_log_odds(s, changes, shift) - s.log_odds
         found.append(move)
     return tuple(found)
-
-
-def _predicted(
-    moves: list[tuple[str, dict[str, float]]], weight: dict[str, float], none_weight: float
-) -> list[float]:
-    """Each result's predicted probability (module docstring): a mixture over the hypotheses.
-
-    Without any leader ("none"), every result is equally likely; under leader c, a result's
-    chance is that base rate times the LR c gives it, normalised over the results.
-    """
-    base = 1 / len(moves)
-    chance = [none_weight * base] * len(moves)
-    for c, w in weight.items():
-        lrs = [math.exp(delta.get(c, 0.0)) for _, delta in moves]
-        total = sum(lrs)
-        for n, lr in enumerate(lrs):
-            chance[n] += w * lr / total
-    return chance
 
 
 def _reason(kb: KnowledgeBase, expected: float, moves: list[tuple[str, dict[str, float]]]) -> str:

@@ -12,8 +12,12 @@ of whose items changed since (`changed_items`) keeps its Score object, and what 
 Score (its row, its change under each result of an item) is reused while the same object comes
 back (`derived`); a new score is a new object, so nothing stale is ever returned.
 
-Each knowledge base has its own store, dropped with it; a store is emptied when it reaches
-MAX_ENTRIES (about 20 MB at worst), which costs one slow assessment.
+What depends on the knowledge base alone lasts as long as it: the static look-ups, the results of
+a rule on a record that records nothing it reads, and what is derived from the blank record's
+scores (`last`); a visit just opened needs only what its recorded items change.
+
+Each knowledge base has its own store, dropped with it; a store's visit results are emptied when
+they reach MAX_ENTRIES (about 20 MB at worst), which costs one slow assessment.
 """
 
 from __future__ import annotations
@@ -39,27 +43,56 @@ class Store:
         self.static: dict[Hashable, Any] = {}  # depends on the knowledge base only
         self._results: dict[Hashable, Any] = {}
         self._derived: dict[Hashable, tuple[object, Any]] = {}
-        self.previous: tuple[Observations, Any] | None = None  # a record and what it gave
+        # What depends on the knowledge base alone (the blank record's results, what is derived
+        # from the blank record's scores) is kept apart: never overwritten, never emptied.
+        self._lasting_results: dict[Hashable, Any] = {}
+        self._lasting_derived: dict[tuple[Hashable, int], Any] = {}
+        self._lasting: dict[int, object] = {}  # id -> the static object, kept alive
+        self.previous: Any = None  # the last record assessed and what it gave (core.diagnosis)
 
     def get(self, key: Hashable) -> Any:
-        return self._results.get(key)
+        found = self._results.get(key)
+        return found if found is not None else self._lasting_results.get(key)
 
-    def put(self, key: Hashable, value: Any) -> None:
+    def put(self, key: Hashable, value: Any, *, lasting: bool = False) -> None:
+        """Remember `value`; `lasting` when the key depends on the knowledge base alone."""
+        if lasting:
+            self._lasting_results[key] = value
+            return
         if len(self._results) >= MAX_ENTRIES:
             self._results.clear()
         self._results[key] = value
 
+    def last(self, sources: Iterable[object]) -> None:
+        """Objects of `static` whose derived results are kept like the static look-ups."""
+        self._lasting.update((id(source), source) for source in sources)
+
     def derived(self, key: Hashable, source: object, compute: Callable[[], T]) -> T:
         """`compute()`, a result of `source` alone, reused while the same object is passed."""
-        found = self._derived.get(key)
-        if found is not None and found[0] is source:
-            value: T = found[1]
-            return value
-        value = compute()
-        self._derived[key] = (source, value)
+        found = self.derived_of(key, source)
+        if found is None:
+            found = compute()
+            self.keep_derived(key, source, found)
+        value: T = found
         return value
 
+    def derived_of(self, key: Hashable, source: object) -> Any:
+        """What `keep_derived` kept under `key` for this very `source`, else None."""
+        found = self._derived.get(key)
+        if found is not None and found[0] is source:
+            return found[1]
+        if id(source) in self._lasting:  # that very object: `_lasting` keeps it alive
+            return self._lasting_derived.get((key, id(source)))
+        return None
+
+    def keep_derived(self, key: Hashable, source: object, value: Any) -> None:
+        if id(source) in self._lasting:
+            self._lasting_derived[key, id(source)] = value
+        else:
+            self._derived[key] = (source, value)
+
     def clear(self) -> None:
+        """Forget every visit's results (what depends on the knowledge base alone is kept)."""
         self._results.clear()
         self._derived.clear()
         self.previous = None
@@ -88,7 +121,9 @@ def reads(preds: Iterable[Predicate]) -> tuple[tuple[Ref, ...], bool]:
     return refs, any(True for pred in preds for _ in pred.marks())
 
 
-def project(obs: Observations, refs: tuple[Ref, ...], marks: bool) -> Hashable:
+def project(
+    obs: Observations, refs: tuple[Ref, ...], marks: bool
+) -> tuple[tuple[Hashable, ...], tuple[Any, ...]]:
     """The recorded values of `refs` (and the marks when read): all a predicate over them sees.
 
     Raises TypeError when a value cannot be a key (the caller then computes afresh)."""

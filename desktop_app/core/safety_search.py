@@ -102,7 +102,8 @@ def _flag_state(
         preds = [flag.when] + ([flag.safety_net_when] if flag.safety_net_when else [])
         read = mem.static[reads_key] = reads(preds)
     try:
-        key: Any = ("flag", flag.id, refs, project(obs, *read))
+        values = project(obs, *read)
+        key: Any = ("flag", flag.id, refs, values)
     except TypeError:
         key = None
     found = mem.get(key) if key is not None else None
@@ -114,8 +115,8 @@ def _flag_state(
         net = flag.safety_net_when is not None and flag.safety_net_when.evaluate(obs) is True
         met = any(leaf.evaluate(obs) is True for leaf in leaves)
         found = [flag.when.evaluate(obs), net, met, None]
-        if key is not None:
-            mem.put(key, found)
+        if key is not None:  # a rule that reads nothing recorded: the same for every visit
+            mem.put(key, found, lasting=not values[1] and all(v is None for v in values[0]))
     return found
 
 

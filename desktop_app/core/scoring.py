@@ -15,10 +15,9 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from desktop_app.core.knowledge import Condition, KnowledgeBase, Link
-from desktop_app.core.memo import changed_items, snapshot, store
+from desktop_app.core.memo import Ref, store
 from desktop_app.core.observations import Observations
 from desktop_app.core.predicates import Truth
 from desktop_app.core.probability import log_odds, probability
@@ -90,34 +89,24 @@ def score(condition: Condition, obs: Observations) -> Score:
     return Score(condition, base, prior, total, tuple(applied), posterior, truths, shift, known)
 
 
-def scores(kb: KnowledgeBase, obs: Observations) -> dict[str, Score]:
-    """`score` of every condition. Only the conditions that read an item recorded differently
-    from the previous assessment (core.memo) are scored again, the others keep their Score; with
-    no previous assessment of the visit's presentations the record is compared with the blank
-    one (nothing recorded), whose scores are worked out once per knowledge base."""
-    mem = store(kb)
-    previous = mem.previous
-    if previous is None or previous[0].presentations != obs.presentations:
-        previous = _blank(kb, obs.presentations)
-    changed = changed_items(previous[0], obs)
+def scores(
+    kb: KnowledgeBase, obs: Observations, old: dict[str, Score], changed: set[Ref] | None
+) -> dict[str, Score]:
+    """`score` of every condition: only those that read an item in `changed` (recorded
+    differently from the record that gave `old`; None: anything may differ) are scored again,
+    the others keep their Score object."""
     if changed is None:
-        found = {c.id: score(c, obs) for c in kb.conditions.values()}
-    else:
-        by_item = kb.conditions_by_item
-        redo = {cid for ref in changed for cid in by_item.get(ref, ())}
-        old: dict[str, Score] = previous[1]
-        found = {c.id: score(c, obs) if c.id in redo else old[c.id] for c in kb.conditions.values()}
-    mem.previous = (snapshot(obs), found)
-    return found
+        return {c.id: score(c, obs) for c in kb.conditions.values()}
+    by_item = kb.conditions_by_item
+    redo = {cid for ref in changed for cid in by_item.get(ref, ())}
+    return {c.id: score(c, obs) if c.id in redo else old[c.id] for c in kb.conditions.values()}
 
 
-def _blank(kb: KnowledgeBase, presentations: tuple[str, ...]) -> tuple[Observations, Any]:
-    static = store(kb).static
-    key = ("blank scores", presentations)
-    found = static.get(key)
-    if found is None:
-        blank = Observations(presentations)
-        found = static[key] = (blank, {c.id: score(c, blank) for c in kb.conditions.values()})
+def blank_scores(kb: KnowledgeBase, blank: Observations) -> dict[str, Score]:
+    """The scores of a record with nothing recorded (once per knowledge base and presentations,
+    by core.diagnosis): what is derived from them lasts as long as the knowledge base."""
+    found = {c.id: score(c, blank) for c in kb.conditions.values()}
+    store(kb).last(found.values())
     return found
 
 

@@ -1,8 +1,11 @@
-"""A straightforward next best test, for comparison with core.next_test's incremental search.
+"""A straightforward assessment and next best test, for comparison with the incremental engine.
 
 The same rules as core.next_test (its module docstring), computed the plain way: every
 condition is scored afresh with `score` under each hypothetical result, and every red-flag rule
-is evaluated whole on a copy of the observations with that result recorded.
+is evaluated whole on a copy of the observations with that result recorded. `reference_assess`
+is core.diagnosis.assess with nothing remembered: every condition scored, every rule evaluated,
+screening and safety-net advice worked out from the whole record (the engine's code before it
+kept them from one assessment to the next, core.rule_state).
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
-from desktop_app.core.differential import NextTest
+from desktop_app.core.differential import Differential, NextTest, SafetyNet, Screening
 from desktop_app.core.knowledge import KnowledgeBase, RedFlag
 from desktop_app.core.next_test import (
     PLAUSIBLE_FLOOR,
@@ -21,8 +24,36 @@ from desktop_app.core.next_test import (
 from desktop_app.core.observations import NO_SIDE, Observations
 from desktop_app.core.predicates import positive_leaves
 from desktop_app.core.probability import probability
-from desktop_app.core.safety import MUST_EXCLUDE_URGENCIES, URGENCY_ORDER
+from desktop_app.core.ranking import ranked
+from desktop_app.core.safety import (
+    MUST_EXCLUDE_URGENCIES,
+    URGENCY_ORDER,
+    alerts,
+    fired_flags,
+    must_exclude,
+    recorded,
+)
 from desktop_app.core.scoring import Score, score
+from desktop_app.core.visibility import is_shown, visible
+
+
+def reference_assess(kb: KnowledgeBase, obs: Observations) -> Differential:
+    obs = visible(kb, obs)
+    scored = {c.id: score(c, obs) for c in kb.conditions.values()}
+    fired = fired_flags(kb, obs)
+    fired_ids = {f.id for f in fired}
+    excluded = must_exclude(kb, fired, {cid: s.posterior for cid, s in scored.items()})
+    ordered, lead = ranked(scored, excluded)
+    return Differential(
+        kb.version,
+        ordered,
+        alerts(fired),
+        reference_next_best_tests(kb, obs, scored, fired_ids, lead),
+        excluded,
+        screening(kb, obs, fired_ids),
+        safety_net(kb, obs, fired_ids),
+        lead,
+    )
 
 
 def reference_next_best_tests(
@@ -153,3 +184,42 @@ def _reason(kb: KnowledgeBase, expected: float, moves: list) -> str:
         if moved:
             parts.append(f"if {label}: " + ", ".join(moved))
     return "; ".join(parts)
+
+
+def _askable(kb: KnowledgeBase, obs: Observations) -> set[str]:
+    """IDs the visit can ask: its presentations' prompts (when shown) and exam items."""
+    presentations = obs.presentations or tuple(kb.presentations)
+    ids = {p.id for p in kb.prompts_for(presentations) if is_shown(kb, p.id, obs)}
+    return ids | {i.id for i in kb.exam_items_for(presentations)}
+
+
+def screening(kb: KnowledgeBase, obs: Observations, fired_ids: set[str]) -> tuple[Screening, ...]:
+    """Each rule with a `screen`: fired, negative (every askable screen item recorded), or
+    incomplete with the unrecorded ones. Items the visit cannot ask (another presentation's, or
+    hidden by show-when) are not required; a rule with none askable is left out."""
+    askable = _askable(kb, obs)
+    rows = []
+    for flag in kb.red_flags.values():
+        required = [sid for sid in flag.screen if sid in askable]
+        if not flag.screen or (not required and flag.id not in fired_ids):
+            continue
+        missing = tuple(sid for sid in required if not recorded(obs, sid))
+        status = "fired" if flag.id in fired_ids else "incomplete" if missing else "negative"
+        rows.append(Screening(flag.id, flag.name, status, missing))
+    rows.sort(key=lambda s: (URGENCY_ORDER[kb.red_flags[s.flag_id].urgency], s.name))
+    return tuple(rows)
+
+
+def safety_net(kb: KnowledgeBase, obs: Observations, fired_ids: set[str]) -> tuple[SafetyNet, ...]:
+    """Advice of every rule that fired or whose `safety_net_when` is true, most urgent first."""
+    rows = [
+        f
+        for f in kb.red_flags.values()
+        if f.safety_net
+        and (
+            f.id in fired_ids
+            or (f.safety_net_when is not None and f.safety_net_when.evaluate(obs) is True)
+        )
+    ]
+    rows.sort(key=lambda f: (URGENCY_ORDER[f.urgency], f.name, f.id))
+    return tuple(SafetyNet(f.id, f.safety_net) for f in rows)

@@ -6,7 +6,8 @@ from desktop_app.core.knowledge import KnowledgeBase, Prompt
 from desktop_app.core.observations import NO_SIDE, Mark, Observations
 
 
-def _answer(prompt: Prompt) -> st.SearchStrategy:
+def answer_values(prompt: Prompt) -> st.SearchStrategy:
+    """A valid answer to the prompt (or "unknown" for yes/no)."""
     kind = prompt.answer_type
     if kind == "yes_no":
         return st.sampled_from(["yes", "no", "unknown"])
@@ -32,7 +33,7 @@ def observations(draw: st.DrawFn, kb: KnowledgeBase) -> Observations:
         )
     )
     prompts = draw(st.lists(st.sampled_from(sorted(kb.prompts)), unique=True))
-    answers = {pid: draw(_answer(kb.prompts[pid])) for pid in prompts}
+    answers = {pid: draw(answer_values(kb.prompts[pid])) for pid in prompts}
     exam = {}
     for item_id in draw(st.lists(st.sampled_from(sorted(kb.exam_items)), unique=True)):
         item = kb.exam_items[item_id]
