@@ -44,6 +44,23 @@ def migration_scripts(folder: Path = paths.MIGRATIONS) -> list[Path]:
     return scripts
 
 
+def statements(sql: str) -> Iterator[str]:
+    """The script's statements, split as sqlite-utils splits a script inside a transaction, in
+    linear time. A statement can only become complete at a semicolon; sqlite-utils tries every
+    character (quadratic: ~40 % of creating a database under cProfile, issue 17)."""
+    pending = ""
+    pieces = sql.split(";")
+    for piece in pieces[:-1]:
+        pending += piece + ";"
+        text = pending.strip()
+        if sqlite3.complete_statement(text):
+            yield text
+            pending = ""
+    rest = (pending + pieces[-1]).strip()
+    if rest:
+        yield rest
+
+
 def migrations(folder: Path = paths.MIGRATIONS) -> Migrations:
     """The numbered SQL scripts in db/migrations, in file-name order, as one migration set."""
     result = Migrations(MIGRATION_SET)
@@ -51,7 +68,12 @@ def migrations(folder: Path = paths.MIGRATIONS) -> Migrations:
         sql = script.read_text(encoding="utf-8")
 
         def apply(db: Database, sql: str = sql) -> None:
-            db.executescript(sql)
+            if not db.conn.in_transaction:
+                db.executescript(sql)
+                return
+            cursor = db.conn.cursor()  # inside the migration's transaction: no implicit commit
+            for statement in statements(sql):
+                cursor.execute(statement)
 
         result(name=script.stem)(apply)
     return result
