@@ -25,10 +25,20 @@ def to_pdfa(data: bytes, record: str = "") -> bytes:
     with pikepdf.open(io.BytesIO(data)) as pdf:
         if record:
             pdf.docinfo[RECORD_KEY] = pikepdf.String(record)
+        shared: dict[bytes, pikepdf.Object] = {}
         for page in pdf.pages:
             # ReportLab writes an empty /Trans (page transition) on each page; PDF/A refuses it.
             if "/Trans" in page.obj:
                 del page.obj["/Trans"]
+            # ReportLab repeats the same resource dictionary inside every page; one shared
+            # object is the same document, and the validator checks an object once, not the
+            # copy in each page (a 405-page history).
+            resources = page.obj.get("/Resources")
+            if isinstance(resources, pikepdf.Dictionary) and not resources.is_indirect:
+                key = resources.unparse()
+                if key not in shared:
+                    shared[key] = pdf.make_indirect(resources)
+                page.obj["/Resources"] = shared[key]
         out = io.BytesIO()
         try:
             pdfa.save(pdf, out, "2b")
