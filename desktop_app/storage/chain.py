@@ -22,6 +22,7 @@ from desktop_app.storage.audit import (
     KEYED_PREFIX,
     entry_hash,
 )
+from desktop_app.storage.encryption import DB_ERRORS
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 ROWS_PER_REPORT = 20_000
@@ -55,6 +56,12 @@ class _Keys:
 
     def check(self, row: dict[str, object], ledger: Ledger) -> None:
         stored, entry_id = str(row["hash"]), int(str(row["id"]))
+        if any(isinstance(row[k], bytes) for k in ENTRY_KEYS):  # the definition cannot hash it
+            ledger.problems.append(
+                f"Audit log: entry {entry_id} holds a value the app never writes (binary data): "
+                "it was changed after it was written."
+            )
+            return
         if not stored.startswith(KEYED_PREFIX):
             if self.keyed_seen:
                 ledger.problems.append(
@@ -91,19 +98,41 @@ class _Keys:
             )
 
 
+# Each entry's canonical JSON rendered by SQLite (the keys in sorted order, as entry_text's).
+RENDERED = "json_object(" + ", ".join(f"'{k}', {k}" for k in sorted(ENTRY_KEYS)) + ")"
+
+
 def walk(
     db: Database, *, after: tuple[int, str] = (0, GENESIS), progress: Progress | None = None
 ) -> Ledger:
-    """Check every entry after `after` (sequence, hash): ids, links and keyed hashes."""
+    """Check every entry after `after` (sequence, hash): ids, links and keyed hashes.
+
+    The keyed hash of an entry is first checked over its JSON as SQLite renders it (faithful:
+    every column but the integer id has TEXT affinity, so it holds text, and a BLOB makes the
+    query fail, when the walk starts again the definition's way); an entry whose hash does not
+    match that way is checked by the definition (entry_hash), whose word alone counts. On a
+    clinic server every entry is checked by the definition.
+    """
+    if not isinstance(db, Database):  # a clinic server: the definition's way throughout
+        return _walk(db, after, progress, fast=False)
+    try:
+        return _walk(db, after, progress, fast=True)
+    except DB_ERRORS:  # a BLOB in an entry (SQLite's JSON refuses it), or a damaged file
+        return _walk(db, after, progress, fast=False)
+
+
+def _walk(db: Database, after: tuple[int, str], progress: Progress | None, *, fast: bool) -> Ledger:
     ledger = Ledger()
     state = _Keys(keys.load(create=False))
+    key = state.key or b""
+    ours = f"{KEYED_PREFIX}{keys.key_id(key)}:" if key else ""  # this computer's keyed hashes
     if after[0] and after[1].startswith(KEYED_PREFIX):
         state.keyed_seen = True
     prev_hash, expected_id = after[1], after[0] + 1
     total = int(db.execute("SELECT coalesce(max(id), 0) FROM audit_log").fetchone()[0])
-    columns = ", ".join((*ENTRY_KEYS, "prev_hash", "hash"))
+    columns = ", ".join((*ENTRY_KEYS, "prev_hash", "hash", RENDERED if fast else "NULL"))
     cursor = db.execute(f"SELECT {columns} FROM audit_log WHERE id > ? ORDER BY id", [after[0]])
-    names = [d[0] for d in cursor.description]
+    names = [*ENTRY_KEYS, "prev_hash", "hash", "rendered"]
     for values in cursor:
         row = dict(zip(names, values, strict=True))
         entry_id = row["id"]
@@ -116,9 +145,18 @@ def walk(
                 f"Audit log: entry {entry_id} does not follow the entry before it "
                 "(an entry was changed, removed or inserted)."
             )
-        state.check(row, ledger)
+        stored, rendered = row["hash"], row["rendered"]
+        if (
+            ours
+            and rendered is not None
+            and stored.startswith(ours)
+            and stored == ours + keys.mac(key, row["prev_hash"] + rendered)
+        ):
+            state.keyed_seen = True
+        else:
+            state.check(row, ledger)
         _record(row, ledger)
-        prev_hash, expected_id = row["hash"], entry_id + 1
+        prev_hash, expected_id = stored, entry_id + 1
         ledger.entries += 1
         if progress is not None and ledger.entries % ROWS_PER_REPORT == 0:
             progress("audit entries", entry_id, total)
