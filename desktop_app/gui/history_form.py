@@ -60,6 +60,7 @@ class HistoryForm(QWidget):
         self._layout.addWidget(self._hint)
         self._kept = KeptRows(self._layout)
         self._conditional: dict[str, PromptRow] = {}  # the rows with a show-when condition
+        self._hidden: set[str] = set()  # of those, the ones apply_rules hid
         self._shown_for: tuple[Observations, Observations] | None = None  # (obs, displayed)
 
     def build(self, presentations: tuple[str, ...]) -> None:
@@ -117,10 +118,12 @@ class HistoryForm(QWidget):
         of a shown form lays out every ancestor at once, and the layout pass follows anyway.
         """
         shown_on = self._displayed(obs)
+        wanted = {pid: is_shown(self.kb, pid, shown_on, retired=True) for pid in self._conditional}
+        self._hidden = {pid for pid, shown in wanted.items() if not shown}
         changes = [
-            (row, shown)
+            (row, wanted[pid])
             for pid, row in self._conditional.items()
-            if row.isHidden() == (shown := is_shown(self.kb, pid, shown_on, retired=True))
+            if row.isHidden() == wanted[pid]
         ]
         if not changes:
             return
@@ -142,7 +145,7 @@ class HistoryForm(QWidget):
 
     def completion(self, obs: Observations) -> tuple[int, int]:
         """(answered, shown) prompts, after apply_rules."""
-        shown = [pid for pid, row in self.rows.items() if not row.isHidden()]
+        shown = [pid for pid in self.rows if pid not in self._hidden]
         answers = self._displayed(obs).answers
         return sum(1 for pid in shown if pid in answers), len(shown)
 

@@ -71,15 +71,17 @@ class KeptRows:
         # Showing a child of a shown form lays the form out at once: with the layout switched
         # off, the rows are shown and hidden in one layout pass instead of one pass per row.
         self.layout.setEnabled(False)
-        while self.layout.count() > 1:
-            self.layout.takeAt(1)  # the widget stays a child of the form
+        if not self._moved_in_place(widgets):
+            while self.layout.count() > 1:
+                self.layout.takeAt(1)  # the widget stays a child of the form
+            for widget in widgets:
+                self.layout.addWidget(widget)
+                widget.raise_()
+            self.layout.addStretch(1)
         for widget in widgets:
-            self.layout.addWidget(widget)
-            widget.raise_()
             if widget in self._left_out:  # the show-when rules hide it again if they must
                 self._left_out.discard(widget)
                 widget.setVisible(True)
-        self.layout.addStretch(1)
         chosen = set(widgets)
         for widget in made:
             if widget not in chosen and widget not in self._left_out:
@@ -88,6 +90,26 @@ class KeptRows:
         self._shown = list(widgets)
         self.layout.setEnabled(True)
         self.layout.invalidate()
+
+    def _moved_in_place(self, widgets: list[QWidget]) -> bool:
+        """Take out and put in only the rows that change (a complaint added or removed), when
+        the rows kept stay in the same order; False (nothing done) when they do not."""
+        new, old = set(widgets), set(self._shown)
+        if not old or [w for w in self._shown if w in new] != [w for w in widgets if w in old]:
+            return False
+        for widget in self._shown:
+            if widget not in new:
+                self.layout.removeWidget(widget)
+        for index, widget in enumerate(widgets):
+            if widget not in old:
+                self.layout.insertWidget(1 + index, widget)  # after the form's hint
+        for index in range(len(widgets) - 1, -1, -1):  # the children's order is the screen's
+            if widgets[index] not in old:
+                if index + 1 < len(widgets):
+                    widgets[index].stackUnder(widgets[index + 1])
+                else:
+                    widgets[index].raise_()
+        return True
 
     def focusables(self) -> list[QWidget]:
         """The Tab stops of the rows laid out, in order: each row's are looked up once, since
