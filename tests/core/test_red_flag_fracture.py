@@ -224,8 +224,16 @@ def test_a_runners_positive_hop_test_with_the_side_not_stated_is_a_bone_stress_i
 
 def test_sacral_signs_in_pregnancy_or_after_childbirth_raise_the_stress_fracture_flag(shipped):
     # In pregnancy (Pishnamaz 2012: 30 weeks) or after delivery, a bony finding fires the rule.
-    pregnant = visit({"age_years": 26, "pregnancy_postpartum": "yes"}, {"hop_test_pain": RIGHT_POS})
+    pregnant = visit(
+        {"age_years": 26, "pregnancy_postpartum": "yes"}, {"sacral_tenderness": RIGHT_POS}
+    )
     assert fired(shipped, pregnant).get("pregnancy_sacral_fracture") == "urgent"
+    # One-leg loading provokes ordinary pelvic girdle pain (Vleeming 2008): a painful hop in
+    # pregnancy is not on its own a sign pointing to bone.
+    girdle_pain = visit(
+        {"age_years": 30, "pregnancy_postpartum": "yes"}, {"hop_test_pain": RIGHT_POS}
+    )
+    assert "pregnancy_sacral_fracture" not in fired(shipped, girdle_pain)
     delivered = visit(
         {"age_years": 36, "pregnancy_postpartum": "yes", "unable_to_bear_weight": "yes"}
     )
@@ -277,12 +285,18 @@ def test_a_positive_percussion_test_after_a_fall_is_a_possible_fracture_at_any_a
     assert alarms(shipped, negative) == {}
 
 
-def test_new_back_or_buttock_pain_limiting_walking_in_a_woman_over_70_is_an_insufficiency_fracture(
-    shipped,
-):
+def test_new_walking_limiting_pain_in_a_woman_over_70_fires_where_these_fractures_hurt(shipped):
+    # New back and buttock pain that limits walking at 78: a possible sacral insufficiency
+    # fracture (Henschke 2009: age over 70 an informative fracture red flag).
     woman = {"age_years": 78, "sex": "female", "walking_limited": "yes"}
     new = visit({**woman, "symptom_duration": 3}, marks=pain_at("lumbar", "central_buttock"))
     assert fired(shipped, new).get("insufficiency_fracture") == "urgent"
+    # Lateral hip pain on standing and walking (a gluteal tendinopathy) is not one of those sites.
+    lateral_hip = visit(
+        {**woman, "symptom_duration": 6, "pain_weight_bearing": "yes"},
+        marks=pain_at("greater_trochanter"),
+    )
+    assert "insufficiency_fracture" not in fired(shipped, lateral_hip)
     # Two years of the same walking-limited back and buttock pain (spinal stenosis): no alarm.
     chronic = visit(
         {**woman, "symptom_duration": 104, "progressive_symptoms": "no"},
@@ -294,10 +308,13 @@ def test_new_back_or_buttock_pain_limiting_walking_in_a_woman_over_70_is_an_insu
 def test_walking_limited_by_new_pain_with_osteoporosis_is_an_insufficiency_fracture(shipped):
     # Insufficiency fractures take months to settle (Schindler 2007): a 6-month window.
     fragile = {"age_years": 66, "sex": "female", "osteoporosis": "yes", "walking_limited": "yes"}
-    recent = visit({**fragile, "symptom_duration": 14, "trauma_or_fall": "no"})
+    low_back = pain_at("lumbar", "central_buttock")
+    recent = visit({**fragile, "symptom_duration": 14, "trauma_or_fall": "no"}, marks=low_back)
     assert fired(shipped, recent).get("insufficiency_fracture") == "urgent"
     # Years of the same walking-limited stenosis pain in a woman with osteoporosis: no alarm.
-    stenosis = visit({**fragile, "symptom_duration": 104, "progressive_symptoms": "no"})
+    stenosis = visit(
+        {**fragile, "symptom_duration": 104, "progressive_symptoms": "no"}, marks=low_back
+    )
     assert alarms(shipped, stenosis) == {}
 
 
@@ -313,3 +330,18 @@ def test_a_shortened_externally_rotated_leg_after_a_fall_is_the_hip_fracture_eme
         deformity,
     )
     assert alarms(shipped, arthritis) == {}
+
+
+def test_osteoporosis_with_lateral_hip_pain_alone_is_not_an_insufficiency_fracture(shipped):
+    # Osteoporosis and 16 weeks of walking-limiting pain at the greater trochanter (a gluteal
+    # tendinopathy): the fragility branch reads the sites where these fractures hurt.
+    fragile = {"age_years": 68, "sex": "female", "osteoporosis": "yes", "walking_limited": "yes"}
+    lateral_hip = visit({**fragile, "symptom_duration": 16}, {}, pain_at("greater_trochanter"))
+    assert "insufficiency_fracture" not in fired(shipped, lateral_hip)
+    sacral = visit({**fragile, "symptom_duration": 16}, {}, pain_at("sacroiliac"))
+    assert fired(shipped, sacral).get("insufficiency_fracture") == "urgent"
+    # Two years of stenosis pain on standing and walking with osteoporosis: long-standing, quiet.
+    stenosis = visit(
+        {**fragile, "symptom_duration": 104, "pain_weight_bearing": "yes"}, {}, pain_at("lumbar")
+    )
+    assert "insufficiency_fracture" not in fired(shipped, stenosis)
