@@ -20,6 +20,8 @@ def row(result: Result) -> tuple[str, ...]:
     """The cells of one result."""
     ratio = result.ratio
     met = {True: "yes", False: "NO", None: "not measured"}[result.met]
+    if result.met and not result.goal.describe(result.unit):
+        met = "—"  # no goal of its own (e.g. the stack's floor): nothing was met
     return (
         result.metric,
         _value(result.floor, result.unit),

@@ -41,3 +41,13 @@ def test_bench_writes_a_table_with_a_numeric_ratio(tmp_path, capsys):
     assert "median of 3 runs" in report
     assert "- CPU: " in report and "- Python: " in report
     assert lines[0] in capsys.readouterr().out
+
+
+def test_a_row_without_a_goal_is_not_counted_as_met():
+    from bench.harness import Goal, Result
+    from bench.table import row
+
+    no_goal = Result("Stack floor", "ms", 3, Goal(), 250.0, 120.0)
+    with_goal = Result("Cold start", "ms", 3, Goal(max_ratio=1.5), 250.0, 120.0)
+    assert row(no_goal)[COLUMNS.index("met")] == "—"
+    assert row(with_goal)[COLUMNS.index("met")] == "NO"
