@@ -4,6 +4,7 @@ and back up the file in the background."""
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import traceback
 from types import TracebackType
@@ -34,6 +35,9 @@ KB_FAILED = "The knowledge base cannot be loaded"
 
 def configure(app: QApplication) -> None:
     """Application name, style and style sheet; cyclic garbage collected on this thread only."""
+    # Before the first paint (read once): Qt hands a fill of 96+ spans to a thread pool and
+    # waits for it; a scroll bar's repaint then cost more than the fill (py-spy, issue 17).
+    os.environ.setdefault("QT_NO_GUI_THREADPOOL", "1")
     collect_on_gui_thread(app)
     app.setApplicationName(paths.APP_NAME)
     app.setApplicationDisplayName(APP_TITLE)
