@@ -74,7 +74,7 @@ def assess(kb: KnowledgeBase, obs: Observations) -> Differential:
     rows = {
         cid: mem.derived(("row", cid), s, partial(condition_row, s)) for cid, s in scored.items()
     }
-    ordered, lead = ranked(scored, excluded, rows)
+    ordered, lead = ranked(scored, excluded, rows, kept=mem.groups)
     return Differential(
         kb.version,
         ordered,

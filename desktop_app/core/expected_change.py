@@ -46,15 +46,14 @@ def expected_change_tests(
     by_name = sorted(base)
     mem = store(kb)  # a condition's effects are reused while its Score is (core.memo)
     scored: list[tuple[float, str, str, str, tuple[str, ...], list[Effect]]] = []
+    static = mem.static
     for kind, item_id, name in cands:
         ref = (kind, item_id)
-        plans = _plans(kb, ref)
+        item = static.get(("item", ref)) or _item(kb, ref)
+        plans, k = item
         touched = tuple(c for c in by_name if c in plans)
-        if not touched:
-            continue  # the item moves none of the leaders
-        k = len(results_of(kb, kind, item_id))
-        if k < 2:
-            continue
+        if not touched or k < 2:
+            continue  # the item moves none of the leaders, or has one result
         hypos: list[Observations] = []
         effects: list[Effect] = []
         for c in touched:
@@ -121,6 +120,12 @@ def _expected(
 # items it reads); the other links that read it are evaluated again in their parts that read it
 # (Predicate.changed), and the prior modifiers, when one reads it, on the hypothetical record.
 Plan = tuple[dict[int, tuple[Truth, ...]], tuple[int, ...], bool]  # own links, shared, context
+
+
+def _item(kb: KnowledgeBase, ref: Ref) -> tuple[dict[str, Plan], int]:
+    """The plans of the item's conditions and its number of results (static)."""
+    found = store(kb).static[("item", ref)] = (_plans(kb, ref), len(results_of(kb, *ref)))
+    return found
 
 
 def _plans(kb: KnowledgeBase, ref: Ref) -> dict[str, Plan]:

@@ -48,6 +48,7 @@ class Store:
         self._lasting_results: dict[Hashable, Any] = {}
         self._lasting_derived: dict[tuple[Hashable, int], Any] = {}
         self._lasting: dict[int, object] = {}  # id -> the static object, kept alive
+        self.groups: dict[str, Any] = {}  # group rows (core.ranking), identity-checked
         self.previous: Any = None  # the last record assessed and what it gave (core.diagnosis)
 
     def get(self, key: Hashable) -> Any:
@@ -95,6 +96,7 @@ class Store:
         """Forget every visit's results (what depends on the knowledge base alone is kept)."""
         self._results.clear()
         self._derived.clear()
+        self.groups.clear()
         self.previous = None
 
 

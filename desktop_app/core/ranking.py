@@ -80,16 +80,41 @@ def _with_group(parent: ConditionResult, children: list[ConditionResult]) -> Con
     )
 
 
+# parent ID -> (its row, its children's rows, the group row): rows are immutable, so a group row
+# is reused while the very same rows come back
+GroupRows = dict[str, tuple[ConditionResult, list[ConditionResult], ConditionResult]]
+
+
+def _group_row(
+    parent: ConditionResult, kids: list[ConditionResult], kept: GroupRows | None
+) -> ConditionResult:
+    if kept is None or not kids:
+        return _with_group(parent, kids)
+    found = kept.get(parent.condition_id)
+    if (
+        found is not None
+        and found[0] is parent
+        and len(found[1]) == len(kids)
+        and all(a is b for a, b in zip(found[1], kids, strict=True))
+    ):
+        return found[2]
+    row = _with_group(parent, kids)
+    kept[parent.condition_id] = (parent, kids, row)
+    return row
+
+
 def ranked(
     scores: dict[str, Score],
     excluded: tuple[MustExclude, ...],
     rows: Mapping[str, ConditionResult] | None = None,
     n: int = LEADING,
+    kept: GroupRows | None = None,
 ) -> tuple[tuple[ConditionResult, ...], tuple[str, ...]]:
     """The rows in display order (must-exclude groups first, in `excluded` order, then specific
     groups, then the rest, each by probability) and the leaders: one ranking for both. `rows`:
-    each condition's `condition_row`, when the caller has them already."""
-    groups = _groups(scores, excluded, rows)
+    each condition's `condition_row`, when the caller has them already; `kept`: the group rows
+    of an earlier call, reused while the parent and children rows are the same objects."""
+    groups = _groups(scores, excluded, rows, kept)
     ordered = tuple(r for _, parent, kids in groups for r in (parent, *kids))
     return ordered, _leaders(groups, scores, excluded, n)
 
@@ -123,6 +148,7 @@ def _groups(
     scores: dict[str, Score],
     excluded: tuple[MustExclude, ...],
     own: Mapping[str, ConditionResult] | None = None,
+    kept: GroupRows | None = None,
 ) -> list[tuple[RankKey, ConditionResult, list[ConditionResult]]]:
     rank = {m.condition_id: n for n, m in enumerate(excluded)}
     rows = own if own is not None else {cid: condition_row(s) for cid, s in scores.items()}
@@ -142,7 +168,7 @@ def _groups(
             continue
         kids = sorted(children.get(row.condition_id, []), key=key)
         lead = min([key(row), *(key(k) for k in kids)])
-        parent = _with_group(row, kids)
+        parent = _group_row(row, kids, kept)
         groups.append((lead if lead[0] == 0 else key(parent), parent, kids))
     groups.sort(key=lambda g: g[0])
     return groups

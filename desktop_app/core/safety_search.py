@@ -25,9 +25,15 @@ from typing import Any
 
 from desktop_app.core.differential import NextTest
 from desktop_app.core.knowledge import KnowledgeBase, RedFlag
-from desktop_app.core.memo import project, reads, store
+from desktop_app.core.memo import Store, project, reads, store
 from desktop_app.core.observations import Observations
-from desktop_app.core.predicates import Truth, could_become, node_truths, positive_leaves
+from desktop_app.core.predicates import (
+    Predicate,
+    Truth,
+    could_become,
+    node_truths,
+    positive_leaves,
+)
 from desktop_app.core.safety import MUST_EXCLUDE_URGENCIES, URGENCY_ORDER
 from desktop_app.core.scoring import Score
 from desktop_app.core.simulation import Candidate, Ref, alone, results_of
@@ -47,12 +53,14 @@ def safety_tests(
     order = {(kind, item_id): n for n, (kind, item_id, _) in enumerate(cands)}
     names = {(kind, item_id): name for kind, item_id, name in cands}
     best: dict[tuple[str, str], tuple[tuple[int, float, int], RedFlag, str]] = {}
-    for flag in kb.red_flags.values():
-        if flag.urgency not in MUST_EXCLUDE_URGENCIES or flag.id in fired_ids:
+    mem = store(kb)
+    rules = mem.static.get("urgent rules") or _urgent_rules(kb)
+    for flag, rule_refs, read, leaves in rules:
+        if flag.id in fired_ids:
             continue
         # only the items a plausible rule reads are simulated
-        refs = tuple(ref for ref in _rule_refs(kb, flag) if ref in order)
-        seen = _flag_state(kb, obs, flag, refs)
+        refs = tuple(ref for ref in rule_refs if ref in order)
+        seen = _flag_state(mem, obs, flag, refs, read, leaves)
         if seen[0] is not None or not _plausible(flag, seen, scores):
             continue
         if seen[3] is None:
@@ -90,17 +98,32 @@ def _likelihood(flag: RedFlag, scores: dict[str, Score]) -> float:
     return max((scores[c].posterior for c in flag.conditions), default=0.0)
 
 
+Rule = tuple[RedFlag, tuple[Ref, ...], tuple[tuple[Ref, ...], bool], list[Predicate]]
+
+
+def _urgent_rules(kb: KnowledgeBase) -> list[Rule]:
+    """Each urgent or emergency rule with the items it reads (in order; with its safety_net_when
+    for the memo key) and its positive atoms (static)."""
+    found = []
+    for flag in kb.red_flags.values():
+        if flag.urgency in MUST_EXCLUDE_URGENCIES:
+            preds = [flag.when] + ([flag.safety_net_when] if flag.safety_net_when else [])
+            refs = tuple(dict.fromkeys(flag.when.references()))
+            found.append((flag, refs, reads(preds), positive_leaves(flag.when)))
+    store(kb).static["urgent rules"] = found
+    return found
+
+
 def _flag_state(
-    kb: KnowledgeBase, obs: Observations, flag: RedFlag, refs: tuple[Ref, ...]
+    mem: Store,
+    obs: Observations,
+    flag: RedFlag,
+    refs: tuple[Ref, ...],
+    read: tuple[tuple[Ref, ...], bool],
+    leaves: list[Predicate],
 ) -> list[Any]:
     """[rule true?, safety_net_when true?, a positive atom true?, triggers or None], remembered
     under the recorded values of every item the rule reads (core.memo)."""
-    mem = store(kb)
-    reads_key = ("flag reads", flag.id)
-    read = mem.static.get(reads_key)
-    if read is None:
-        preds = [flag.when] + ([flag.safety_net_when] if flag.safety_net_when else [])
-        read = mem.static[reads_key] = reads(preds)
     try:
         values = project(obs, *read)
         key: Any = ("flag", flag.id, refs, values)
@@ -108,10 +131,6 @@ def _flag_state(
         key = None
     found = mem.get(key) if key is not None else None
     if found is None:
-        leaves_key = ("flag leaves", flag.id)
-        leaves = mem.static.get(leaves_key)
-        if leaves is None:
-            leaves = mem.static[leaves_key] = positive_leaves(flag.when)
         net = flag.safety_net_when is not None and flag.safety_net_when.evaluate(obs) is True
         met = any(leaf.evaluate(obs) is True for leaf in leaves)
         found = [flag.when.evaluate(obs), net, met, None]
@@ -136,12 +155,3 @@ def _triggers(
                 found.append((ref, label))
                 break
     return tuple(found)
-
-
-def _rule_refs(kb: KnowledgeBase, flag: RedFlag) -> tuple[Ref, ...]:
-    static = store(kb).static
-    key = ("rule refs", flag.id)
-    found = static.get(key)
-    if found is None:
-        found = static[key] = tuple(dict.fromkeys(flag.when.references()))
-    return found

@@ -12,7 +12,6 @@ from typing import Any
 from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.core.memo import store
 from desktop_app.core.observations import NO_SIDE, Observations
-from desktop_app.core.visibility import is_shown
 
 UNPROPOSED_TYPES = ("date", "text")
 
@@ -29,15 +28,18 @@ def candidates(kb: KnowledgeBase, obs: Observations) -> list[Candidate]:
     asked = static.get(key)
     if asked is None:
         prompts = [
-            p for p in kb.prompts_for(presentations) if p.answer_type not in UNPROPOSED_TYPES
+            (p.id, p.question, p.show_when)  # never retired (prompts_for): shown when it holds
+            for p in kb.prompts_for(presentations)
+            if p.answer_type not in UNPROPOSED_TYPES
         ]
-        asked = static[key] = (prompts, kb.exam_items_for(presentations))
+        asked = static[key] = (prompts, [(i.id, i.name) for i in kb.exam_items_for(presentations)])
+    answers, exam = obs.answers, obs.exam
     found: list[Candidate] = [
-        ("answer", prompt.id, prompt.question)
-        for prompt in asked[0]
-        if prompt.id not in obs.answers and is_shown(kb, prompt.id, obs)
+        ("answer", pid, question)
+        for pid, question, when in asked[0]
+        if pid not in answers and (when is None or when.evaluate(obs) is True)
     ]
-    found += [("exam", item.id, item.name) for item in asked[1] if not obs.exam.get(item.id)]
+    found += [("exam", iid, name) for iid, name in asked[1] if not exam.get(iid)]
     return found
 
 

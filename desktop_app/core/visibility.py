@@ -27,8 +27,11 @@ def is_shown(
 
 def _settled(kb: KnowledgeBase, obs: Observations, *, retired: bool) -> Observations:
     # IDs renamed since the visit was stored (manifest `renamed:`) are read under their new ID.
-    answers = {kb.current_id("answer", pid): v for pid, v in obs.answers.items()}
-    exam = {kb.current_id("exam", iid): sides for iid, sides in obs.exam.items()}
+    if kb.renamed:
+        answers = {kb.current_id("answer", pid): v for pid, v in obs.answers.items()}
+        exam = {kb.current_id("exam", iid): sides for iid, sides in obs.exam.items()}
+    else:  # nothing renamed: every ID is current
+        answers, exam = dict(obs.answers), dict(obs.exam)
     if not retired:
         exam = {iid: sides for iid, sides in exam.items() if not kb.is_retired("exam", iid)}
     while True:
