@@ -152,9 +152,11 @@ def measure(ctx: Context) -> list[Result]:
             ends it, and every timed click would then start a thread). Flushed if the disk is
             too slow.
             """
-            disk = editor.ops.disk  # type: ignore[attr-defined]
+            disk, label = editor.ops.disk, editor.saved  # type: ignore[attr-defined]
             deadline = time.perf_counter() + 2.0
-            while disk.pending and time.perf_counter() < deadline:
+            while (disk.pending or not label.text().startswith("✔")) and (
+                time.perf_counter() < deadline
+            ):
                 settle(0.002)
             if disk.pending:
                 editor.ops.flush_saves()  # type: ignore[attr-defined]
