@@ -22,6 +22,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QLabel,
     QLayout,
@@ -326,7 +327,9 @@ class SaveState(QLabel):
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("saved")
-        self._fitted: tuple[str, int] | None = None  # (font, width) the fixed size was set for
+        self._font = QFont()  # the font the fixed size was measured in
+        self._fits: set[str] = set()  # texts measured in it that fit the fixed size
+        self._extra: QSize | None = None  # the style's padding around the text
 
     def show_state(self, state: str) -> None:
         failed = state == "failed"
@@ -347,15 +350,21 @@ class SaveState(QLabel):
         """One fixed size for every text, measured once per font. A label that changes width
         moves the header's buttons, and one whose size is not fixed lays out the whole window
         again on every click ("Saving…", then "✔ Saved")."""
-        metrics = self.fontMetrics()
-        font = self.font().key()
-        fitted = self._fitted
-        if fitted and fitted[0] == font and metrics.horizontalAdvance(self.text()) <= fitted[1]:
+        font, text = self.font(), self.text()
+        if text in self._fits and font == self._font:
             return
-        widths = [metrics.horizontalAdvance(t) for t in (*self.TEXTS, self.text())]
-        self._fitted = (font, max(widths))
-        hint = self.sizeHint()  # the text's size with the style's padding
-        self.setFixedSize(hint.width() - widths[-1] + max(widths), hint.height())
+        metrics = self.fontMetrics()
+        widths = [metrics.horizontalAdvance(t) for t in (*self.TEXTS, *self._fits, text)]
+        if font != self._font or len(self._fits) > 100:
+            self._font, self._fits = QFont(font), set()
+        self._fits |= {*self.TEXTS, text}
+        if self._extra is None:  # measured before any fixed size: the hint grows to the minimum
+            self.ensurePolished()  # the style sheet's padding, even before the label is shown
+            hint = self.sizeHint()
+            self._extra = QSize(hint.width() - widths[-1], hint.height() - metrics.height())
+        self.setFixedSize(
+            max(widths) + self._extra.width(), metrics.height() + self._extra.height()
+        )
 
 
 class FoldButton(QPushButton):

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app.gui.disk_sync import DiskSync
 from desktop_app.gui.main_window import MainWindow
+from desktop_app.gui.widgets import SaveState
 from tests.gui.flows import activate, create_patient, start_visit
 
 FULL = 2  # PRAGMA synchronous
@@ -96,3 +97,19 @@ def test_the_worker_ends_when_quitting_gave_up_waiting_for_it(qtbot: QtBot, tmp_
     os.close(ours)  # what flush does once its wait for the thread timed out
     disk._pipe, disk._ended = None, None
     assert ended.acquire(timeout=5)  # the worker has ended
+
+
+def test_the_save_label_keeps_one_size_per_font_and_its_text_fits(qtbot: QtBot) -> None:
+    """A fixed size (a label whose size changes lays the whole window out again on every
+    click); measured once per font: "⚠ Not saved" is bold, and going back must not grow it."""
+    label = SaveState()
+    qtbot.addWidget(label)
+    label.show()
+    sizes: dict[bool, set[tuple[int, int]]] = {False: set(), True: set()}
+    for state in ("saving", "saved", "failed", "saved", "saving", "failed", "saved", "saving"):
+        label.show_state(state)
+        assert label.minimumSize() == label.maximumSize()
+        sizes[state == "failed"].add((label.minimumWidth(), label.minimumHeight()))
+        room = label.contentsRect().width()
+        assert label.fontMetrics().horizontalAdvance(label.text()) <= room, label.text()
+    assert len(sizes[False]) == 1 and len(sizes[True]) == 1
