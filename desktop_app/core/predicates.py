@@ -17,6 +17,7 @@ The same grammar drives show-when conditions, condition findings and red-flag ru
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -293,7 +294,7 @@ def node_truths(pred: Predicate, obs: Observations, out: dict[int, Truth]) -> Tr
     return truth
 
 
-def could_become(pred: Predicate, want: bool, truths: dict[int, Truth]) -> set[Ref]:
+def could_become(pred: Predicate, want: bool, truths: dict[int, Truth]) -> AbstractSet[Ref]:
     """The items one new result of which could make `pred` `want` (it is not `want` now): a
     superset, found from the parts' truths alone (`node_truths`), so that `changed` need
     simulate only these. A node that does not read the item keeps its truth, so a whole that
@@ -302,7 +303,7 @@ def could_become(pred: Predicate, want: bool, truths: dict[int, Truth]) -> set[R
     if isinstance(pred, Not):
         return could_become(pred.part, not want, truths)
     if not isinstance(pred, AllOf):
-        return set(pred.refs)  # an atom: any result of what it reads may give any truth
+        return pred.refs  # an atom: any result of what it reads may give any truth
     open_parts = [part for part in pred.parts if truths[id(part)] is not want]
     if isinstance(pred, AtLeast):
         settled = len(pred.parts) - len(open_parts)
@@ -312,7 +313,15 @@ def could_become(pred: Predicate, want: bool, truths: dict[int, Truth]) -> set[R
     else:  # all -> True, any -> False: every open part must turn
         need = len(open_parts)
     if need <= 0:  # already `want`: not asked by the engine; everything it reads, to be safe
-        return set(pred.refs)
+        return pred.refs
+    if need == len(open_parts):  # every open part: an item common to all
+        common: set[Ref] | None = None
+        for part in open_parts:
+            found = could_become(part, want, truths)
+            common = set(found) if common is None else common & found
+            if not common:
+                return frozenset()
+        return common if common is not None else frozenset()
     counts: dict[Ref, int] = {}
     for part in open_parts:
         for ref in could_become(part, want, truths):
