@@ -210,12 +210,12 @@ class VisitEditor(QWidget):
         for pid, box in self.presentation_boxes.items():
             box.setChecked(pid in self.obs.presentations)
         self._rebuild_forms()
-        previous = {}
+        previous, histories = {}, self.ops.repo.measure_histories(patient.id)
         for measure_id in self.kb.measures:
             history = [
                 s
-                for d, vid, s in self.ops.repo.measure_history(patient.id, measure_id)
-                if vid != visit.id and d <= visit.visit_date
+                for d, vid, s in histories.get(measure_id, [])
+                if (d, vid) < (visit.visit_date, visit.id)  # as previous_visit: never a later one
             ]
             if history:
                 previous[measure_id] = history[-1]

@@ -143,9 +143,13 @@ class FollowUpStore(VisitStore):
 
     @storage_call
     def measure_histories(self, patient_id: int) -> dict[str, list[tuple[dt.date, int, float]]]:
-        """VisitStore.measure_history of every measure the patient has a score for, in one
-        query (the patient page shows them all; a query per measure of the knowledge base
-        walked every visit of the patient once per measure)."""
+        """(visit date, visit id, score) of the patient's scored visits, oldest first, for every
+        measure the patient has a score for, in one query.
+
+        The one owner of which visits count: the patient page's charts, the visit editor's
+        "since last visit" and measure_history all read it (one query per measure of the
+        knowledge base walked every visit of the patient once per measure).
+        """
         rows = self.db.execute(
             "SELECT m.measure_id, v.visit_date, v.id, m.score FROM measure_results m "
             "JOIN visits v ON v.id = m.visit_id "
@@ -159,3 +163,8 @@ class FollowUpStore(VisitStore):
                 (dt.date.fromisoformat(day), int(visit_id), float(value))
             )
         return histories
+
+    @storage_call
+    def measure_history(self, patient_id: int, measure_id: str) -> list[tuple[dt.date, int, float]]:
+        """One measure's entry of measure_histories (empty if the patient has no score)."""
+        return self.measure_histories(patient_id).get(measure_id, [])

@@ -349,18 +349,6 @@ class VisitStore(ClinicianStore):
         return MeasureResult(measure_id, clean, result.value)
 
     @storage_call
-    def measure_history(self, patient_id: int, measure_id: str) -> list[tuple[dt.date, int, float]]:
-        """(visit date, visit id, score) of the patient's scored visits, oldest first."""
-        rows = self.db.execute(
-            "SELECT v.visit_date, v.id, m.score FROM measure_results m "
-            "JOIN visits v ON v.id = m.visit_id "
-            "WHERE v.patient_id = ? AND m.measure_id = ? AND m.score IS NOT NULL "
-            "ORDER BY v.visit_date, v.id",
-            [patient_id, measure_id],
-        ).fetchall()
-        return [(dt.date.fromisoformat(r[0]), int(r[1]), float(r[2])) for r in rows]
-
-    @storage_call
     def save_plan(self, visit_id: int, text: str) -> None:
         """Save the plan text (the audit entry says only that the plan changed)."""
         self._update_visit(visit_id, "plan", "plan = ?", [clean_text(text, "plan")])
