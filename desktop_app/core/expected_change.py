@@ -45,8 +45,8 @@ def expected_change_tests(
     none_weight = 1 - sum(weight.values())
     by_name = sorted(base)
     mem = store(kb)  # a condition's effects are reused while its Score is (core.memo)
-    scored: list[tuple[float, str, str, str, tuple[str, ...], list[Effect]]] = []
     static = mem.static
+    bounded: list[tuple[float, int, tuple[str, str, str, tuple[str, ...], list[Effect], int]]] = []
     for kind, item_id, name in cands:
         ref = (kind, item_id)
         item = static.get(("item", ref)) or _item(kb, ref)
@@ -63,9 +63,22 @@ def expected_change_tests(
                 found = _effect(s, _moves(kb, obs, s, ref, plans[c], hypos))
                 mem.keep_derived(("effect", c, ref), s, found)
             effects.append(found)
+        # the chances of the results sum to 1, so the expected change is at most the sum of
+        # each leader's largest change (with room for rounding)
+        bound = sum(effect[4] for effect in effects) * (1 + 1e-9)
+        bounded.append((-bound, len(bounded), (item_id, kind, name, touched, effects, k)))
+    bounded.sort()
+    scored: list[tuple[float, str, str, str, tuple[str, ...], list[Effect]]] = []
+    best: list[float] = []  # the `limit` largest expected changes so far, largest first
+    for neg_bound, _, (item_id, kind, name, touched, effects, k) in bounded:
+        if limit > 0 and len(best) >= limit and -neg_bound < best[limit - 1]:
+            break  # neither this item nor any after it can reach the first `limit`
         expected = _expected(touched, effects, weight, none_weight, k)
         if expected > 1e-9:
             scored.append((-expected, item_id, kind, name, touched, effects))
+            best.append(expected)
+            best.sort(reverse=True)
+            del best[limit:]
     scored.sort(key=lambda row: (row[0], row[1]))
     found_tests = []
     for neg, item_id, kind, name, touched, effects in scored[:limit]:
@@ -78,14 +91,16 @@ def expected_change_tests(
 
 
 # One condition's effect under the results of one item: its log-odds move under each result,
-# the likelihood ratio that is (exp), their sum, and the probability change, from its Score alone.
-Effect = tuple[tuple[float, ...], tuple[float, ...], float, tuple[float, ...]]
+# the likelihood ratio that is (exp), their sum, the probability changes and the largest of them,
+# from its Score alone.
+Effect = tuple[tuple[float, ...], tuple[float, ...], float, tuple[float, ...], float]
 
 
 def _effect(s: Score, moves: tuple[float, ...]) -> Effect:
     lrs = tuple(math.exp(d) for d in moves)
     now = probability(s.log_odds)
-    return moves, lrs, sum(lrs), tuple(abs(probability(s.log_odds + d) - now) for d in moves)
+    changes = tuple(abs(probability(s.log_odds + d) - now) for d in moves)
+    return moves, lrs, sum(lrs), changes, max(changes)
 
 
 def _expected(
