@@ -3,7 +3,8 @@
 What a clinician waits for after entering a finding: `assess` of the new record, right after
 the record without that finding was assessed (the engine remembers what the unchanged findings
 gave, core/memo.py, and that memory is emptied before every run so it holds only the previous
-state). The first stage, a visit just opened, is timed with nothing remembered.
+state). The first stage, a visit just opened, is timed with no visit remembered; what depends on
+the knowledge base alone (the blank record's results) is kept, as in the app.
 """
 
 from __future__ import annotations
@@ -92,7 +93,7 @@ def measure(ctx: Context) -> list[Result]:
             before_app=before,
         )
         label = "fully answered" if findings is None else f"{findings} findings"
-        after = "nothing remembered" if previous is None else "after the previous finding"
+        after = "no visit remembered" if previous is None else "after the previous finding"
         results.append(
             Result(
                 f"Differential, {label} ({count} recorded)",
