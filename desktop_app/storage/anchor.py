@@ -41,6 +41,8 @@ SIZE = 1024  # bytes: every anchor is padded to this, so an update overwrites it
 _known: dict[Path, tuple[tuple[int, int], Anchor]] = {}  # path -> (mtime, size), last written
 # The window's thread records commits while the disk-sync worker confirms them (`syncing`).
 _lock = threading.RLock()
+# The pending head this process last wrote for each database: one its own connection committed.
+_recorded: dict[Path, Head] = {}
 FULL = 2  # PRAGMA synchronous: a commit that returns only once the disk holds it
 
 
@@ -247,6 +249,8 @@ def advance(
             new = replace(new, verified=verified)
         if new != old or not anchor_file(db_path).exists():
             _write(db_path, new)
+        if new.pending is not None:
+            _recorded[anchor_file(db_path)] = new.pending
 
 
 def committed(conn: Any, db_path: Path, head: Head) -> None:
@@ -266,10 +270,19 @@ def unconfirmed(db_path: Path) -> Head | None:
 
 
 @contextmanager
-def syncing(db_path: Path) -> Iterator[None]:
+def syncing(db_path: Path, expect: Head | None = None) -> Iterator[None]:
     """Around an fsync of the database's log: once it returns, the head committed before it
-    began is on the disk and becomes the anchored head (an exception confirms nothing)."""
-    covers = unconfirmed(db_path)
+    began is on the disk and becomes the anchored head (an exception confirms nothing).
+
+    Only a pending head the database holds is confirmed: `expect`, the caller's database head,
+    or else the one this process committed and recorded (`advance`). A pending head left by a
+    power cut names entries the disk lost: confirming it would forge the disk's word (and the
+    next open would alarm).
+    """
+    with _lock:
+        covers = unconfirmed(db_path)
+        if covers != (expect or _recorded.get(anchor_file(db_path))):
+            covers = None
     yield
     if covers is None:
         return
@@ -283,9 +296,8 @@ def syncing(db_path: Path) -> Iterator[None]:
         if covers.seq > old.pending.seq:
             return  # not this chain's pending head (a restore in between)
         later = old.pending if old.pending != covers else None  # committed during the fsync
-        _write(
-            db_path, Anchor(covers, _stamp(), old.verified, later, old.pending_at if later else "")
-        )
+        at = old.pending_at if later else ""
+        _write(db_path, Anchor(covers, _stamp(), old.verified, later, at))
 
 
 def compare(

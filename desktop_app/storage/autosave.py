@@ -50,14 +50,15 @@ def unsynced_commits(store: Store) -> Iterator[str | None]:
         conn.execute("PRAGMA synchronous = FULL")
 
 
-def sync_wal(wal: str) -> None:
+def sync_wal(wal: str, head: anchor.Head | None = None) -> None:
     """Return once every commit so far is on the disk; OSError when the disk refuses.
 
     No log file means the last connection checkpointed it into the database and synced that.
     Once the disk holds them, the audit anchor names these commits (storage/anchor.py: until
-    then a power cut may take them, and that is no tampering).
+    then a power cut may take them, and that is no tampering); `head`: the database's head, when
+    the caller read it (else the one this process committed, storage/anchor.syncing).
     """
-    with anchor.syncing(Path(wal.removesuffix("-wal"))):  # then the anchor names these commits
+    with anchor.syncing(Path(wal.removesuffix("-wal")), head):  # then the anchor names them
         try:
             fd = os.open(wal, _OPEN_FOR_SYNC)
         except FileNotFoundError:

@@ -87,7 +87,7 @@ def _log_power_cut(db: Database, path: Path) -> str:
         with db.atomic():
             detail = f"entries {first}-{last}: {finding.lost}"
             audit.append(db, "system", "lost", "audit_log", first, detail)
-    except DB_ERRORS as exc:  # not recorded (a full disk): the anchor keeps it for next time
+    except DB_ERRORS as exc:  # not recorded (a full disk): the anchor's pending head keeps it
         log.warning("the loss was not recorded in the audit log: %s", exc)
     return f"The database {path}: {finding.lost}."
 
@@ -379,8 +379,8 @@ class Store:
             return
         from desktop_app.storage.autosave import sync_wal  # it imports this module
 
-        try:
-            sync_wal(f"{self.path}-wal")
+        try:  # only a pending head this database holds (a power cut may have taken it)
+            sync_wal(f"{self.path}-wal", anchor.Head(*audit.head(self.db)))
         except OSError as exc:  # the commits stay pending: a power cut may still take them
             log.warning("the disk did not confirm the last commits: %s", exc)
 

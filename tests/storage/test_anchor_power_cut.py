@@ -20,7 +20,9 @@ import pytest
 from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.core.records import Patient
 from desktop_app.storage import anchor, audit, keys
+from desktop_app.storage import store as store_module
 from desktop_app.storage.autosave import sync_wal, unsynced_commits
+from desktop_app.storage.database import connect as real_connect
 from desktop_app.storage.repository import Repository
 
 SUFFIXES = ("", "-wal")
@@ -61,6 +63,19 @@ def head_of(db_path: Path) -> tuple[int, str]:
     try:
         row = conn.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
         return int(row[0]), str(row[1])
+    finally:
+        conn.close()
+
+
+def audit_room(db_path: Path) -> int:
+    """Free bytes in the audit log's last page: an entry larger needs a new page of the file."""
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        row = conn.execute(
+            "SELECT unused FROM dbstat WHERE name = 'audit_log' AND pagetype = 'leaf' "
+            "ORDER BY pageno DESC LIMIT 1"
+        ).fetchone()
+        return int(row[0])
     finally:
         conn.close()
 
@@ -229,3 +244,47 @@ def test_syncs_on_another_thread_never_anchor_an_unconfirmed_commit(
     assert all(
         h.seq in heads and heads[h.seq] == h.hash for h in anchored if h.seq > committed[0][0]
     )
+
+
+def test_a_loss_the_full_disk_would_not_let_be_recorded_is_no_alarm_later(
+    editing: tuple[Repository, int],
+    db_path: Path,
+    kb: KnowledgeBase,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """After a power cut on a full disk the "lost" entry cannot be written: the anchor's pending
+    head still names the lost entries, and nothing may confirm it as on the disk (it is not)."""
+    repo, visit_id = editing
+    answer = "no"
+    while audit_room(db_path) >= 500:  # the "lost" entry (its detail alone ~350 bytes) won't fit
+        answer = "yes" if answer == "no" else "no"
+        sync_wal(autosave(repo, visit_id, "fever", answer))
+    durable = head_of(db_path)
+    snapshot(db_path, tmp_path / "disk")
+    for prompt, value in (("sitting", "yes"), ("age", 41)):
+        autosave(repo, visit_id, prompt, value)
+    power_cut(repo, db_path, tmp_path / "disk")
+
+    def full_disk(path: Path, **kwargs: bool) -> sqlite3.Connection:
+        conn = real_connect(path, **kwargs)  # a real connection, its file allowed no new page
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        conn.execute(f"PRAGMA max_page_count = {pages}")
+        return conn
+
+    monkeypatch.setattr(store_module, "connect", full_disk)
+    with Repository.open(db_path, kb) as reopened:  # the window, on the full disk
+        assert not reopened.read_only, reopened.read_only_reason
+        assert "2 audited changes" in reopened.lost_on_disk
+        assert head_of(db_path) == durable  # the loss could not be recorded: the disk is full
+    found = anchor.read(db_path)
+    assert found is not None and found.head == anchor.Head(*durable), found
+
+    monkeypatch.setattr(store_module, "connect", real_connect)  # room on the disk again
+    with Repository.open(db_path, kb) as again:
+        assert not again.read_only, again.read_only_reason
+        assert "2 audited changes" in again.lost_on_disk  # said again, and now recorded
+    with Repository.open(db_path, kb, read_only=True) as seen:
+        report = seen.verify_report()
+    assert report.problems == []
+    assert any("records a power cut or crash that lost entries" in n for n in report.notes)
