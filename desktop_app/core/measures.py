@@ -134,3 +134,15 @@ def change(measure: Measure, previous: float, current: float) -> Change:
     delta = current - previous
     improved = delta > 0 if measure.higher_is_better else delta < 0
     return Change(delta, improved and delta != 0, abs(delta) >= measure.mcid.value)
+
+
+def change_words(measure: Measure, moved: Change) -> str:
+    """A change as the window and the PDFs word it: "+3 (worse), a clinically important
+    worsening: reaches the MCID of 2". The rule is "reaches" (at least the MCID), either way."""
+    direction = "better" if moved.improved else ("worse" if moved.delta else "unchanged")
+    text = f"{format_change(moved.delta)} ({direction})"
+    mcid = f"the MCID of {measure.mcid.value:g}"
+    if moved.important:
+        kind = "improvement" if moved.improved else "worsening"
+        return f"{text}, a clinically important {kind}: reaches {mcid}"
+    return f"{text}, below {mcid}" if moved.delta else text

@@ -9,7 +9,7 @@ from typing import Any
 from desktop_app.core import safety_wording as sw
 from desktop_app.core.diagnosis import ConditionResult, Differential, format_probability
 from desktop_app.core.knowledge import KnowledgeBase
-from desktop_app.core.measures import change, format_change
+from desktop_app.core.measures import change, change_words
 from desktop_app.core.records import Amendment, Patient, Settings, Visit
 from desktop_app.core.signing import needs_acknowledgement
 from desktop_app.export import wording as w
@@ -225,12 +225,7 @@ def measures_section(
         score = f"{w.score_text(result.score)} (range {measure.minimum:g}–{measure.maximum:g})"
         moved = "First score"
         if len(points) >= 2:
-            c = change(measure, points[-2][1], points[-1][1])
-            verdict = "improved" if c.improved else ("worse" if c.delta else "no change")
-            mcid = "reaches" if c.important else "below"
-            moved = (
-                format_change(c.delta) if c.delta else "0"
-            ) + f": {verdict}, {mcid} the minimal important change ({measure.mcid.value:g})"
+            moved = change_words(measure, change(measure, points[-2][1], points[-1][1]))
         rows.append((measure.name, score, moved))
         labels = visit.measure_labels.get(measure_id, {})
         for key, label in sorted(labels.items()):  # the PSFS activities, each with its score

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 
 from PySide6.QtCore import Signal
@@ -23,7 +24,7 @@ from desktop_app.core.measures import (
     PREFILLED_FROM_HISTORY,
     TOTAL,
     change,
-    format_change,
+    change_words,
     format_score,
     item_key,
     prefill_from_history,
@@ -31,7 +32,8 @@ from desktop_app.core.measures import (
 )
 from desktop_app.core.records import MeasureResult
 from desktop_app.gui.fields import NumberField
-from desktop_app.gui.widgets import DebouncedText, heading, hint, named
+from desktop_app.gui.style import colour
+from desktop_app.gui.widgets import DebouncedText, heading, hint, local_date, named
 
 
 def item_keys(measure: Measure) -> list[tuple[str, str, float, float]]:
@@ -60,7 +62,7 @@ class MeasureBox(QFrame):
         super().__init__()
         self.setObjectName("promptRow")
         self.measure = measure
-        self.previous: float | None = None
+        self.previous: tuple[dt.date, float] | None = None  # the last score before this visit
         layout = QGridLayout(self)
         top = QHBoxLayout()
         top.addWidget(heading(measure.name, level=2))
@@ -153,7 +155,9 @@ class MeasureBox(QFrame):
         self.responsesChanged.emit(self.measure.id, self.responses())
         self.show_score()
 
-    def show_result(self, result: MeasureResult | None, previous: float | None) -> None:
+    def show_result(
+        self, result: MeasureResult | None, previous: tuple[dt.date, float] | None
+    ) -> None:
         self.previous = previous
         for key, field in self.fields.items():
             field.set_value(result.responses.get(key) if result else None)
@@ -177,14 +181,13 @@ class MeasureBox(QFrame):
                 f" · {len(named_keys) - len(unrated)} of {len(named_keys)} named activities rated"
             )
         if self.previous is not None:
-            moved = change(self.measure, self.previous, current.value)
-            direction = "better" if moved.improved else ("worse" if moved.delta else "unchanged")
-            text += f" · since last visit {format_change(moved.delta)} ({direction})"
-            if moved.important:
-                text += (
-                    f" <span style='color:#1b7f3b'>✔ exceeds the MCID of "
-                    f"{self.measure.mcid.value:g}</span>"
-                )
+            day, before = self.previous
+            moved = change(self.measure, before, current.value)
+            words = change_words(self.measure, moved)
+            if moved.important:  # a worsening is a warning, never the colour of good news
+                tone = colour("saved" if moved.improved else "warning")
+                words = f"<span style='color:{tone}'><b>{words}</b></span>"
+            text += f" · since the last score ({local_date(day)}): {words}"
         self.score_label.setText(text)
 
 
@@ -214,7 +217,9 @@ class MeasuresForm(QWidget):
             box.suggestion.setText(found.label() if found else "")
             box.suggestion.setVisible(found is not None)
 
-    def show_results(self, results: dict[str, MeasureResult], previous: dict[str, float]) -> None:
+    def show_results(
+        self, results: dict[str, MeasureResult], previous: Mapping[str, tuple[dt.date, float]]
+    ) -> None:
         for measure_id, box in self.boxes.items():
             box.show_result(results.get(measure_id), previous.get(measure_id))
 

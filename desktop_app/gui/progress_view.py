@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.follow_up import Progress, Retest
 from desktop_app.core.knowledge import KnowledgeBase
-from desktop_app.core.measures import format_change, format_score
+from desktop_app.core.measures import change_words, format_score
 from desktop_app.core.observations import SIDES
 from desktop_app.core.wording import SIDE_NAMES, visit_type_name
 from desktop_app.export.wording import result_text
@@ -96,14 +96,7 @@ class ProgressView(QWidget):
             measure = self.kb.measures[line.measure_id]
             moved = "—"
             if line.change is not None:
-                verdict = (
-                    "better"
-                    if line.change.improved
-                    else ("worse" if line.change.delta else "unchanged")
-                )
-                moved = f"{format_change(line.change.delta)} ({verdict})"
-                if line.change.important:
-                    moved += f", reaches the MCID of {measure.mcid.value:g}"
+                moved = change_words(measure, line.change)
             cells = (
                 measure.name,
                 "—" if line.previous is None else format_score(line.previous),

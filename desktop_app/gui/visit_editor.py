@@ -213,7 +213,7 @@ class VisitEditor(QWidget):
         previous, histories = {}, self.ops.repo.measure_histories(patient.id)
         for measure_id in self.kb.measures:
             history = [
-                s
+                (d, s)
                 for d, vid, s in histories.get(measure_id, [])
                 if (d, vid) < (visit.visit_date, visit.id)  # as previous_visit: never a later one
             ]

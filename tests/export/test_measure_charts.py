@@ -46,7 +46,7 @@ def test_the_summary_prints_psfs_rounded_with_its_activities_and_a_dated_chart(
     assert "3.7" in printed and "5.3" in printed
     for name in ACTIVITIES.values():
         assert name in printed
-    assert "+1: improved, below the minimal important change" in printed
+    assert "+1 (better), below the MCID of" in printed
     assert caption(kb.measures["psfs"]) in printed  # the chart's title line is not cut
     assert kb.measures["psfs"].name in printed
     for visit in history:  # the chart's date labels, as "1 Sep 26"

@@ -107,7 +107,7 @@ def test_a_follow_up_starts_from_the_last_visit(
     editor = window.editor
     psfs = editor.measures.boxes["psfs"]
     assert psfs.name_edits["activity_2"].text() == "Sitting in the car"
-    assert "since last visit" not in psfs.score_label.text()  # not scored yet today
+    assert "since the last score" not in psfs.score_label.text()  # not scored yet today
     editor.tabs.setCurrentIndex(TABS.index("Since last visit"))
     table = editor.progress.findings
     row = _row(table, kb.exam_items[test].name)
@@ -122,7 +122,8 @@ def test_a_follow_up_starts_from_the_last_visit(
     editor.tabs.setCurrentIndex(TABS.index("Outcome measures"))
     for key, value in (("activity_1", "7"), ("activity_2", "8")):
         type_into(qtbot, psfs.fields[key].edit, value)
-    assert "since last visit +2.5" in psfs.score_label.text()
+    assert "since the last score" in psfs.score_label.text()
+    assert "+2.5 (better)" in psfs.score_label.text()
     assert repo.get_visit(follow.id).measures["psfs"].score == 7.5
     measures = editor.progress.measures
     assert _cells(measures, _row(measures, kb.measures["psfs"].name), 1) == ["5", "7.5"]

@@ -4,6 +4,7 @@ then order of creation (as the editor's previous visit), never a later one on th
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from PySide6.QtCore import QDate, Qt
 from pytestqt.qtbot import QtBot
@@ -11,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from desktop_app.core.measures import format_change
 from desktop_app.gui.main_window import MainWindow
 from desktop_app.gui.visit_editor import TABS
+from desktop_app.gui.widgets import local_date
 from tests.gui.flows import create_patient
 
 COMPLAINT = "buttock_pain"
@@ -39,10 +41,12 @@ def test_since_last_visit_compares_with_the_visit_before_never_a_later_one(
         editor = window.editor
         assert window.stack.currentWidget() is editor and editor.visit.id == visit.id
         editor.tabs.setCurrentIndex(TABS.index("Outcome measures"))
-        label = editor.measures.boxes["nprs"].score_label.text()
+        label = re.sub("<[^>]+>", "", editor.measures.boxes["nprs"].score_label.text())
         before = order.index(visit.id)
         if before == 0:
-            assert "since last visit" not in label, label
+            assert "since the last score" not in label, label
         else:
-            delta = scores[visit.id] - scores[order[before - 1]]
-            assert f"since last visit {format_change(delta)} (" in label, label
+            last = order[before - 1]
+            delta = scores[visit.id] - scores[last]
+            day = local_date(repo.get_visit(last).visit_date)
+            assert f"since the last score ({day}): {format_change(delta)} (" in label, label

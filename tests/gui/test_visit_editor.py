@@ -90,7 +90,7 @@ def test_measure_change_since_last_visit_and_trend(
     visit_window.editor.tabs.setCurrentIndex(TABS.index("Outcome measures"))
     box = visit_window.editor.measures.boxes["nprs"]
     type_into(qtbot, box.fields["current"].edit, f"{8 - measure.mcid.value:g}")
-    assert "exceeds the MCID" in box.score_label.text() and "better" in box.score_label.text()
+    assert "(better), a clinically important improvement: reaches" in box.score_label.text()
     visit_window.show_patient_page()
     page = visit_window.page
     assert page.rows.rowCount() == 2
