@@ -68,7 +68,9 @@ def assess(kb: KnowledgeBase, obs: Observations) -> Differential:
     changed = changed_items(before.obs, obs)
     scored = scores(kb, obs, before.scores, changed)
     rules = rule_state(kb, obs, before.rules, changed)
-    mem.previous = _Before(snapshot(obs), scored, rules)
+    now = snapshot(obs)
+    mem.previous = _Before(now, scored, rules)
+    carry = (before.obs, changed, now)
     raw = {cid: s.posterior for cid, s in scored.items()}
     excluded = must_exclude(kb, rules.fired, raw)
     rows = {
@@ -79,7 +81,7 @@ def assess(kb: KnowledgeBase, obs: Observations) -> Differential:
         kb.version,
         ordered,
         alerts(rules.fired),
-        next_best_tests(kb, obs, scored, set(rules.fired_ids), lead),
+        next_best_tests(kb, obs, scored, set(rules.fired_ids), lead, carry=carry),
         excluded,
         rules.screening,
         rules.safety_net,

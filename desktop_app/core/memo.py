@@ -49,6 +49,7 @@ class Store:
         self._lasting_derived: dict[tuple[Hashable, int], Any] = {}
         self._lasting: dict[int, object] = {}  # id -> the static object, kept alive
         self.groups: dict[str, Any] = {}  # group rows (core.ranking), identity-checked
+        self.safety: Any = None  # (record, each rule's safety state on it): core.safety_search
         self.previous: Any = None  # the last record assessed and what it gave (core.diagnosis)
 
     def get(self, key: Hashable) -> Any:
@@ -97,6 +98,7 @@ class Store:
         self._results.clear()
         self._derived.clear()
         self.groups.clear()
+        self.safety = None
         self.previous = None
 
 

@@ -17,7 +17,7 @@ from desktop_app.core.differential import NextTest
 from desktop_app.core.expected_change import expected_change_tests
 from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.core.observations import Observations
-from desktop_app.core.safety_search import PLAUSIBLE_FLOOR, safety_tests
+from desktop_app.core.safety_search import PLAUSIBLE_FLOOR, Carry, safety_tests
 from desktop_app.core.scoring import Score
 from desktop_app.core.simulation import Candidate, candidates, hypothetical, outcomes
 
@@ -40,11 +40,13 @@ def next_best_tests(
     fired_ids: set[str],
     leaders: tuple[str, ...],
     limit: int = 3,
+    carry: Carry | None = None,
 ) -> tuple[NextTest, ...]:
     """Up to `limit` safety tests, then up to `limit` by expected change across `leaders`
-    (core.ranking.leaders); a display shows the first few, so safety always shows first."""
+    (core.ranking.leaders); a display shows the first few, so safety always shows first.
+    `carry`: what core.diagnosis knows of the previous assessment (safety_search.safety_tests)."""
     cands = candidates(kb, obs)
-    safety = safety_tests(kb, obs, scores, fired_ids, cands)
+    safety = safety_tests(kb, obs, scores, fired_ids, cands, carry)
     taken = {(t.kind, t.item_id) for t in safety}
     rest = [c for c in cands if c[:2] not in taken]
     return tuple(safety[:limit] + expected_change_tests(kb, obs, scores, leaders, rest, limit))

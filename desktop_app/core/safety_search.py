@@ -13,8 +13,9 @@ More urgent rules first, then the more probable condition, then knowledge-base o
 item of each rule comes before a second item of any rule.
 
 Incremental: a rule's state and the items that could fire it are remembered under exactly the
-recorded values the rule reads (core.memo), so after one more answer only the rules that read it
-are looked at again. Of a rule's unrecorded items only those its parts' truths leave able to
+recorded values the rule reads (core.memo), and carried from the previous assessment for a rule
+that reads none of the changed items (`carry`), so after one more answer only the rules that read
+it are looked at again. Of a rule's unrecorded items only those its parts' truths leave able to
 make it true (`could_become`: for all(A, B) with both unknown, an item of A alone cannot) are
 simulated, and each re-evaluates only its parts that read it (Predicate.changed).
 """
@@ -49,18 +50,33 @@ def safety_tests(
     scores: dict[str, Score],
     fired_ids: set[str],
     cands: list[Candidate],
+    carry: Carry | None = None,
 ) -> list[NextTest]:
+    """`carry` (from core.diagnosis): the record the previous assessment saw, the items changed
+    since, and this record's snapshot; a rule none of whose items changed, with the same
+    unrecorded items, keeps the state it had then (no memo key to build)."""
     order = {(kind, item_id): n for n, (kind, item_id, _) in enumerate(cands)}
     names = {(kind, item_id): name for kind, item_id, name in cands}
     best: dict[tuple[str, str], tuple[tuple[int, float, int], RedFlag, str]] = {}
     mem = store(kb)
     rules = mem.static.get("urgent rules") or _urgent_rules(kb)
+    kept: dict[str, tuple[tuple[Ref, ...], list[Any]]] | None = None
+    changed: set[Ref] = set()
+    # the states kept must be those of the very record the changes are counted from
+    if carry is not None and carry[1] is not None and mem.safety and mem.safety[0] is carry[0]:
+        kept, changed = mem.safety[1], carry[1]
+    states: dict[str, tuple[tuple[Ref, ...], list[Any]]] = {}
     for flag, rule_refs, read, leaves in rules:
         if flag.id in fired_ids:
             continue
         # only the items a plausible rule reads are simulated
         refs = tuple(ref for ref in rule_refs if ref in order)
-        seen = _flag_state(mem, obs, flag, refs, read, leaves)
+        old = kept.get(flag.id) if kept is not None else None
+        if old is not None and old[0] == refs and changed.isdisjoint(read[0]):
+            seen = old[1]
+        else:
+            seen = _flag_state(mem, obs, flag, refs, read, leaves)
+        states[flag.id] = (refs, seen)
         if seen[0] is not None or not _plausible(flag, seen, scores):
             continue
         if seen[3] is None:
@@ -69,6 +85,8 @@ def safety_tests(
             key = (URGENCY_ORDER[flag.urgency], -_likelihood(flag, scores), order[ref])
             if ref not in best or key < best[ref][0]:
                 best[ref] = (key, flag, label)
+    if carry is not None:
+        mem.safety = (carry[2], states)
     found: list[tuple[tuple[int, float, int], str, NextTest]] = []
     for (kind, item_id), (key, flag, label) in best.items():
         reason = f"if {label}: '{flag.name}' ({flag.urgency}) applies — {flag.action}"
@@ -98,6 +116,7 @@ def _likelihood(flag: RedFlag, scores: dict[str, Score]) -> float:
     return max((scores[c].posterior for c in flag.conditions), default=0.0)
 
 
+Carry = tuple[Observations, "set[Ref] | None", Observations]  # before, changed since, now
 Rule = tuple[RedFlag, tuple[Ref, ...], tuple[tuple[Ref, ...], bool], list[Predicate]]
 
 
