@@ -30,6 +30,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from desktop_app.core.errors import StorageError
 from desktop_app.storage import keys, private
 
 if TYPE_CHECKING:  # not imported at run time: the anchor is read on the cold-start path
@@ -277,7 +278,8 @@ def syncing(db_path: Path, expect: Head | None = None) -> Iterator[None]:
     Only a pending head the database holds is confirmed: `expect`, the caller's database head,
     or else the one this process committed and recorded (`advance`). A pending head left by a
     power cut names entries the disk lost: confirming it would forge the disk's word (and the
-    next open would alarm).
+    next open would alarm). An anchor that cannot be written is logged, never the caller's
+    error: the fsync succeeded, so the change is saved; the anchor stays behind.
     """
     with _lock:
         covers = unconfirmed(db_path)
@@ -297,7 +299,10 @@ def syncing(db_path: Path, expect: Head | None = None) -> Iterator[None]:
             return  # not this chain's pending head (a restore in between)
         later = old.pending if old.pending != covers else None  # committed during the fsync
         at = old.pending_at if later else ""
-        _write(db_path, Anchor(covers, _stamp(), old.verified, later, at))
+        try:
+            _write(db_path, Anchor(covers, _stamp(), old.verified, later, at))
+        except (OSError, StorageError) as exc:  # one rule with Store._after_write
+            log.warning("audit anchor not updated: %s", exc)
 
 
 def compare(
