@@ -93,6 +93,7 @@ class MeasureBox(QFrame):
             self.fields[key] = field
         self.score_label = QLabel()
         self.score_label.setObjectName("score")
+        self.score_label.setWordWrap(True)  # the change's words never cut off at the edge
         layout.addWidget(self.score_label, len(self.fields) + 2, 0, 1, 2)
         self.offered: dict[str, float] = {}
         self.use_history = named(
