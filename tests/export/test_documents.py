@@ -73,7 +73,8 @@ def test_summary_shows_measures_and_marks(summary: Path, draft: VisitBundle) -> 
     content = text(summary)
     nprs = draft.kb.measures["nprs"]
     assert nprs.name in content
-    assert "improved" in content  # 7 -> 3 on a lower-is-better scale
+    # 7 -> 3 on a lower-is-better scale, in the words the window uses (core.measures.change_words)
+    assert "(better), a clinically important improvement: reaches the MCID" in content
     regions = {r.id: r.name for r in draft.kb.body_chart.regions}
     for mark in draft.visit.observations.marks:
         assert regions[mark.region] in content
