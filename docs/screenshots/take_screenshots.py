@@ -1,6 +1,6 @@
 """Take the README screenshots: `xvfb-run -a .venv/bin/python docs/screenshots/take_screenshots.py`.
 
-Builds a throw-away database with one patient and two visits (Seed A's post-injection scenario with
+Builds a throw-away database with one patient and two visits (post-injection gluteal atrophy with
 a saddle-numbness red flag), then saves PNGs of the main screens next to this file. WINDOW is the
 window size in logical pixels, SUFFIX names the set, THEME=dark applies a dark system palette;
 README.md lists the commands for each set (1366x768 at 100 % and 150 %, dark).

@@ -65,7 +65,7 @@ def test_visit_from_new_patient_to_amended_record(
     repo = window.ops.repo
     visit_id = editor.visit.id
 
-    # The post-injection scenario of Seed A.
+    # Gluteal atrophy after a steroid injection (the post-injection scenario).
     click(qtbot, _answer(window, "injection_history", "yes"))
     click(qtbot, _answer(window, "current_pain", 0))
     editor.tabs.setCurrentIndex(TABS.index("Examination"))
