@@ -15,13 +15,14 @@ class Goal:
 
     max_ratio: float | None = None
     max_value: float | None = None
+    on_p95: bool = False  # max_value judges the 95th percentile, not the median (panel refresh)
 
     def describe(self, unit: str) -> str:
         parts = []
         if self.max_ratio is not None:
             parts.append(f"ratio ≤ {self.max_ratio:g}")
         if self.max_value is not None:
-            parts.append(f"≤ {self.max_value:g} {unit}")
+            parts.append(f"{'p95 ' if self.on_p95 else ''}≤ {self.max_value:g} {unit}")
         return " and ".join(parts)
 
 
@@ -58,7 +59,8 @@ class Result:
             ratio = self.ratio
             checks.append(ratio is not None and ratio <= self.goal.max_ratio)
         if self.goal.max_value is not None:
-            checks.append(self.app <= self.goal.max_value)
+            judged = self.p95 if self.goal.on_p95 else self.app
+            checks.append(judged is not None and judged <= self.goal.max_value)
         return all(checks)
 
 

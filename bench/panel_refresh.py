@@ -18,7 +18,7 @@ from bench.full_visit import half_observations
 from bench.harness import Context, Goal, Result, interleaved_samples, p95
 from bench.workspace import knowledge_base, open_repository
 
-GOAL = Goal(max_value=16.0)
+GOAL = Goal(max_value=16.0, on_p95=True)  # the issue: ≤ 16 ms p95 for every toggle kind
 FLOOR_IS = "a bare QCheckBox in a shown QMainWindow clicked, then pending events (paint) processed"
 
 

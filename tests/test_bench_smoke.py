@@ -51,3 +51,17 @@ def test_a_row_without_a_goal_is_not_counted_as_met():
     with_goal = Result("Cold start", "ms", 3, Goal(max_ratio=1.5), 250.0, 120.0)
     assert row(no_goal)[COLUMNS.index("met")] == "—"
     assert row(with_goal)[COLUMNS.index("met")] == "NO"
+
+
+def test_a_p95_goal_is_judged_on_the_95th_percentile_not_the_median():
+    # Panel refresh: "≤ 16 ms p95 for every toggle kind" (issue 17). A median under the goal
+    # with a p95 over it is a miss, and the goal column says which figure it judges.
+    from bench.harness import Goal, Result
+
+    goal = Goal(max_value=16.0, on_p95=True)
+    slow_tail = Result("Panel refresh, complaint", "ms", 30, goal, app=15.6, floor=0.3, p95=24.5)
+    quick = Result("Panel refresh, yes/no", "ms", 30, goal, app=7.9, floor=0.3, p95=10.9)
+    assert slow_tail.met is False
+    assert quick.met is True
+    assert goal.describe("ms") == "p95 ≤ 16 ms"
+    assert Result("Differential", "ms", 30, Goal(max_value=1.0), app=0.9, p95=1.6).met is True
