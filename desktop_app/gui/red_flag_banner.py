@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.diagnosis import RedFlagAlert
+from desktop_app.core.differential import RedFlagAlert
 from desktop_app.core.records import RedFlagAck
 from desktop_app.core.safety_wording import flag_heading, level_words
 from desktop_app.core.signing import needs_acknowledgement

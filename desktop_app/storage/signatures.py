@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from desktop_app.core.diagnosis import Differential
+from desktop_app.core.differential import Differential  # the record, not the engine
 from desktop_app.storage import audit
 
 SIGNED = "signed"

@@ -7,7 +7,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from desktop_app.core.diagnosis import Differential
+from desktop_app.core.differential import Differential  # the record, not the engine
 from desktop_app.core.errors import InvalidObservation, VisitLocked
 from desktop_app.core.follow_up import check_visit_date
 from desktop_app.core.measures import score
