@@ -17,6 +17,7 @@ from desktop_app import paths
 from desktop_app.core.errors import AppError, KnowledgeBaseError
 from desktop_app.gui.first_paint import after_first_paint
 from desktop_app.gui.gui_thread_collector import collect_on_gui_thread
+from desktop_app.gui.lost_on_disk import show_notice
 from desktop_app.gui.main_window import APP_TITLE, MainWindow
 from desktop_app.gui.operations import Operations
 from desktop_app.gui.passphrase_dialog import ask_passphrase
@@ -78,10 +79,12 @@ def open_window(root: App, *, reopen_after_paint: bool = False) -> MainWindow | 
         QMessageBox.critical(None, KB_FAILED, str(exc))
         return None
     window.show()
+    last_visit = window.pending_visit  # open when the app stopped: the one a power cut hit
     if reopen_after_paint:
-        after_first_paint(window, lambda: _after_first_paint(root, window))
+        after_first_paint(window, lambda: _after_first_paint(root, window, last_visit))
     else:
         window.reopen_last_visit()
+        after_first_paint(window, lambda: show_notice(window, last_visit))
     SessionLock(window).start()  # asks for a PIN once clinicians have one (owned by window)
     if repo.server is None:  # a clinic server checks itself; its admin backs it up (pg_dump)
         # Checked at open, or today's clean check still holds (storage/check_record.py): not due.
@@ -101,13 +104,15 @@ def _knowledge_base_loads(root: App, window: MainWindow | None) -> bool:
     return True
 
 
-def _after_first_paint(root: App, window: MainWindow) -> None:
-    """The knowledge base (if the first screen did not need it), then the last visit."""
+def _after_first_paint(root: App, window: MainWindow, last_visit: int | None) -> None:
+    """The knowledge base (if the first screen did not need it), the last visit, then what a
+    power cut took before the disk held it (if it took anything)."""
     if not _knowledge_base_loads(root, window):
         window.close()
         QApplication.exit(2)
         return
     window.reopen_last_visit()
+    show_notice(window, last_visit)
 
 
 def offer_set_up(window: MainWindow) -> None:
