@@ -80,8 +80,13 @@ class AnchorAltered(Exception):
 
 def anchor_file(db_path: Path) -> Path:
     """Where the head of the database at db_path is kept (one small file per database path)."""
-    key = hashlib.sha256(_resolved(str(db_path)).encode("utf-8")).hexdigest()[:32]
-    return keys.data_dir() / FOLDER / f"{key}.json"
+    return _file(keys.data_dir(), _resolved(str(db_path)))
+
+
+@functools.lru_cache(maxsize=256)  # asked at every audited commit (an autosave's too)
+def _file(data_dir: Path, database: str) -> Path:
+    key = hashlib.sha256(database.encode("utf-8")).hexdigest()[:32]
+    return data_dir / FOLDER / f"{key}.json"
 
 
 @functools.lru_cache(maxsize=256)
@@ -104,8 +109,8 @@ def _body(db_path: Path, anchor: Anchor) -> dict[str, object]:
     return body
 
 
-def _mac(key: bytes, body: dict[str, object]) -> str:
-    return keys.mac(key, json.dumps(body, sort_keys=True, separators=(",", ":")))
+def _canonical(body: dict[str, object]) -> str:
+    return json.dumps(body, sort_keys=True, separators=(",", ":"))
 
 
 def write(db_path: Path, anchor: Anchor) -> None:
@@ -114,30 +119,33 @@ def write(db_path: Path, anchor: Anchor) -> None:
         _write(db_path, anchor)
 
 
-def _write(db_path: Path, anchor: Anchor) -> None:
-    key = keys.load(create=True)
+def _write(db_path: Path, anchor: Anchor, path: Path | None = None) -> None:
+    path = path or anchor_file(db_path)
+    key = keys.load(create=True, folder=path.parent.parent)
     assert key is not None
-    body = _body(db_path, anchor)
-    path = anchor_file(db_path)
-    private.make_dir(path.parent)
-    data = json.dumps({**body, "mac": _mac(key, body)}, sort_keys=True).encode("utf-8")
+    text = _canonical(_body(db_path, anchor))  # the MAC'd text, then its MAC as the last field
+    data = f'{text[:-1]},"mac":"{keys.mac(key, text)}"}}'.encode()
     # Overwritten in place, padded to one fixed size, without fsync: a rename or an fsync would
     # cost each autosave 2-5 ms. After a power cut the anchor is at worst older than the
     # database (verify accepts that) or unreadable (treated as missing, with a note): its head
     # is written only once the disk holds that entry, so whichever version survives names one
     # the disk holds.
     data = data.ljust(max(SIZE, len(data)))
-    if not path.exists():
-        private.write_file(path, data)
-    else:
+    try:
         fd = os.open(path, os.O_WRONLY)
-        try:
-            os.pwrite(fd, data, 0)
-            if len(data) > SIZE:
-                os.ftruncate(fd, len(data))
-        finally:
-            os.close(fd)
-    _remember(path, anchor)
+    except FileNotFoundError:
+        private.make_dir(path.parent)
+        private.write_file(path, data)
+        _remember(path, anchor)
+        return
+    try:
+        os.pwrite(fd, data, 0)
+        if len(data) > SIZE:
+            os.ftruncate(fd, len(data))
+        info = os.fstat(fd)  # the file just written (a stat by name after closing it, cheaper)
+    finally:
+        os.close(fd)
+    _known[path] = ((info.st_mtime_ns, info.st_size), anchor)
 
 
 def _stat(path: Path) -> tuple[int, int] | None:
@@ -161,8 +169,8 @@ def read(db_path: Path) -> Anchor | None:
         return _read(db_path)
 
 
-def _read(db_path: Path) -> Anchor | None:
-    path = anchor_file(db_path)
+def _read(db_path: Path, path: Path | None = None) -> Anchor | None:
+    path = path or anchor_file(db_path)
     known = _known.get(path)
     if known is not None and known[0] == _stat(path):
         return known[1]  # the file this process wrote last (a stat instead of a parse)
@@ -183,7 +191,7 @@ def _read(db_path: Path) -> Anchor | None:
         log.warning("audit anchor %s unreadable (%s): treated as missing", path.name, exc)
         return None
     key = keys.load(create=False)
-    if key is None or _mac(key, _body(db_path, anchor)) != stored_mac:
+    if key is None or keys.mac(key, _canonical(_body(db_path, anchor))) != stored_mac:
         raise AnchorAltered(f"the anchor {path} does not match this computer's audit key")
     _remember(path, anchor)
     return anchor
@@ -222,25 +230,19 @@ def set_aside(db_path: Path, why: str) -> None:
     log.warning("the audit anchor was kept as %s (%s)", aside.name, why)
 
 
-def _keep_altered(db_path: Path) -> None:
-    set_aside(db_path, "altered")
-
-
-def _current(db_path: Path) -> Anchor | None:
-    try:
-        return _read(db_path)
-    except AnchorAltered:
-        _keep_altered(db_path)
-        return None
-
-
 def advance(
     db_path: Path, head: Head, *, durable: bool = False, verified: Head | None = None
 ) -> None:
     """Record a head after a commit: as the anchored head when the disk holds it (`durable`),
     else as pending; and, after a clean full verify, how far it checked."""
     with _lock:
-        old = _current(db_path) or Anchor(NO_HEAD, _stamp())
+        path = anchor_file(db_path)  # once per commit: it is asked of the data folder's path
+        try:
+            found = _read(db_path, path)
+        except AnchorAltered:
+            set_aside(db_path, "altered")
+            found = None
+        old = found or Anchor(NO_HEAD, _stamp())
         new = old
         if durable and (head != old.head or old.pending is not None):
             new = Anchor(head, _stamp(), old.verified)
@@ -248,10 +250,10 @@ def advance(
             new = replace(old, pending=head, pending_at=_stamp())
         if verified is not None:
             new = replace(new, verified=verified)
-        if new != old or not anchor_file(db_path).exists():
-            _write(db_path, new)
+        if new != old or (found is None and not path.exists()):
+            _write(db_path, new, path)
         if new.pending is not None:
-            _recorded[anchor_file(db_path)] = new.pending
+            _recorded[path] = new.pending
 
 
 def committed(conn: Any, db_path: Path, head: Head) -> None:
@@ -409,7 +411,7 @@ def reset(db_path: Path) -> None:
     try:
         old = read(db_path)
     except AnchorAltered:
-        _keep_altered(db_path)
+        set_aside(db_path, "altered")
         old = None
     write(
         db_path, Anchor(Head(int(last[0]), str(last[1])), _stamp(), old.verified if old else None)

@@ -67,9 +67,12 @@ def _read(path: Path) -> bytes:
     return key
 
 
-def load(*, create: bool) -> bytes | None:
-    """This installation's key; created (once, race-free) when `create`, else None if missing."""
-    path = key_path()
+def load(*, create: bool, folder: Path | None = None) -> bytes | None:
+    """This installation's key; created (once, race-free) when `create`, else None if missing.
+
+    `folder`: data_dir(), when the caller has just asked it (the audit anchor, at every commit).
+    """
+    path = key_path() if folder is None else folder / KEY_FILE
     if path in _cache:
         return _cache[path]
     if not path.exists():
