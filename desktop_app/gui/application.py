@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from desktop_app import paths
 from desktop_app.core.errors import AppError, KnowledgeBaseError
 from desktop_app.gui.first_paint import after_first_paint
-from desktop_app.gui.gui_thread_collector import collect_on_gui_thread
+from desktop_app.gui.gui_thread_collector import collect_on_gui_thread, freeze_start_up
 from desktop_app.gui.lost_on_disk import show_notice
 from desktop_app.gui.main_window import APP_TITLE, MainWindow
 from desktop_app.gui.operations import Operations
@@ -106,13 +106,15 @@ def _knowledge_base_loads(root: App, window: MainWindow | None) -> bool:
 
 def _after_first_paint(root: App, window: MainWindow, last_visit: int | None) -> None:
     """The knowledge base (if the first screen did not need it), the last visit, then what a
-    power cut took before the disk held it (if it took anything)."""
+    power cut took before the disk held it (if it took anything); then what start-up made is
+    kept out of the cyclic collector's passes."""
     if not _knowledge_base_loads(root, window):
         window.close()
         QApplication.exit(2)
         return
     window.reopen_last_visit()
     show_notice(window, last_visit)
+    freeze_start_up()
 
 
 def offer_set_up(window: MainWindow) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,14 @@ def styled_app(qapp: QApplication) -> None:
 def gui_settings(tmp_path: Path) -> None:
     """Window state and the last patient go to a temporary INI file, never the user's."""
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "ini"))
+
+
+@pytest.fixture(autouse=True)
+def unfrozen() -> Iterator[None]:
+    """The app's start freezes the objects it made (gui/gui_thread_collector.py): undone after
+    each test, so that the collector frees that test's windows."""
+    yield
+    gc.unfreeze()
 
 
 @pytest.fixture
