@@ -7,6 +7,7 @@ and a shaded band of the first score ± the MCID (a point outside it moved by at
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +24,8 @@ LINE = (0.13, 0.35, 0.78)
 BAND = (0.85, 0.94, 0.86)  # pale green, printed under the grid
 TITLE_SIZE, TEXT_SIZE = 9.5, 7.5
 DOT = 2.4  # radius of a score's dot
+DATE_ROOM = 40.0  # points of width per date label
+GAP = 3.0  # the least room between two labels, in points
 
 
 def _short(day: dt.date) -> str:
@@ -45,6 +48,24 @@ def _centred_labels(canvas: Canvas, labels: Sequence[tuple[float, float, str]]) 
         text.setTextOrigin(x - stringWidth(label, REGULAR, TEXT_SIZE) / 2, y)
         text.textOut(label)
     canvas.drawText(text)
+
+
+def _width(label: str) -> float:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    return float(stringWidth(label, REGULAR, TEXT_SIZE))
+
+
+def _fitting(labels: Sequence[tuple[float, float, str]], step: int) -> list[Any]:
+    """Every `step`-th label and always the last (the visit's own), without one that would
+    come within GAP of the last: in a long history the labels of neighbouring points would
+    overlap into an unreadable bar."""
+    if not labels:
+        return []
+    last = labels[-1]
+    half = _width(last[2]) / 2 + GAP
+    kept = [at for at in labels[:-1:step] if last[0] - at[0] >= half + _width(at[2]) / 2]
+    return [*kept, last]
 
 
 def measure_chart_flowable(
@@ -126,16 +147,17 @@ def measure_chart_flowable(
                 (x, y + 5, format_score(score))
                 for (x, y), (_, score) in zip(xy, points, strict=True)
             ]
+            # Scores where they fit: a label's width and a gap apart, always the last.
+            room = max(_width(label) for _, _, label in scores) + GAP
+            spacing = plot_w / (len(points) - 1) if len(points) > 1 else plot_w
             canvas.setFillColorRGB(*INK)
-            _centred_labels(canvas, scores)
-            # Dates where they fit: at most one per 40 points of width, always the last.
-            step = max(1, int(len(points) * 40 / max(plot_w, 1)) + 1)
+            _centred_labels(canvas, _fitting(scores, math.ceil(room / spacing)))
+            # Dates where they fit: at most one per DATE_ROOM points of width, always the last.
+            step = max(1, int(len(points) * DATE_ROOM / max(plot_w, 1)) + 1)
             dates = [
-                (x, bottom - 12, _short(day))
-                for n, ((x, _), (day, _)) in enumerate(zip(xy, points, strict=True))
-                if n % step == 0 or n == len(points) - 1
+                (x, bottom - 12, _short(day)) for (x, _), (day, _) in zip(xy, points, strict=True)
             ]
             canvas.setFillColorRGB(*MUTED)
-            _centred_labels(canvas, dates)
+            _centred_labels(canvas, _fitting(dates, step))
 
     return MeasureChart()

@@ -42,3 +42,34 @@ def fonts(pdf: Path) -> list[dict[str, Any]]:
                     {"name": str(font.BaseFont), "subtype": str(font.Subtype), "embedded": embedded}
                 )
     return found
+
+
+def text_boxes(pdf: Path, page_index: int) -> list[tuple[float, float, float, float]]:
+    """(left, baseline, right, font size) of each string a page shows with Tj, from the content
+    stream and the fonts' glyph widths (simple fonts, as ReportLab embeds its subsets)."""
+    boxes = []
+    with pikepdf.open(pdf) as doc:
+        page = doc.pages[page_index]
+        fonts_by_name = page.obj.Resources.Font
+        origin = [(0.0, 0.0)]  # the translation of each saved graphics state (no scaling here)
+        font: Any = None
+        size = x = y = 0.0
+        for operands, operator in pikepdf.parse_content_stream(page):
+            op = str(operator)
+            if op == "q":
+                origin.append(origin[-1])
+            elif op == "Q":
+                origin.pop()
+            elif op == "cm":
+                dx, dy = origin[-1]
+                origin[-1] = (dx + float(operands[4]), dy + float(operands[5]))
+            elif op == "Tf":
+                font, size = fonts_by_name[str(operands[0])], float(operands[1])
+            elif op == "Tm":
+                x, y = float(operands[4]), float(operands[5])
+            elif op == "Tj":
+                first, widths = int(font.FirstChar), [float(v) for v in font.Widths]
+                advance = sum(widths[code - first] for code in bytes(operands[0])) * size / 1000
+                dx, dy = origin[-1]
+                boxes.append((dx + x, dy + y, dx + x + advance, size))
+    return boxes
