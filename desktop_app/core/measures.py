@@ -129,11 +129,16 @@ def score(measure: Measure, responses: Mapping[str, float]) -> Score:
     return Score(measure.id, value, expected, expected)
 
 
+_ROUNDING = 1e-9  # far below any score step a measure has, far above float error
+
+
 def change(measure: Measure, previous: float, current: float) -> Change:
-    """How the score moved and whether the move reaches the MCID."""
+    """How the score moved and whether the move reaches the MCID. A mean score (PSFS) holds
+    thirds and fifths that binary floating point cannot: 5/3 -> 11/3 is a move of
+    1.9999999999999998, which is 2 as the user sees it, so the comparison allows for that."""
     delta = current - previous
     improved = delta > 0 if measure.higher_is_better else delta < 0
-    return Change(delta, improved and delta != 0, abs(delta) >= measure.mcid.value)
+    return Change(delta, improved and delta != 0, abs(delta) >= measure.mcid.value - _ROUNDING)
 
 
 def change_words(measure: Measure, moved: Change) -> str:

@@ -45,3 +45,18 @@ def test_change_respects_direction_and_mcid(kb):
     assert not change(pain, 4, 5).improved
     assert change(function, 2, 4).improved and not change(function, 2, 4).important
     assert change(function, 2, 5).important
+
+
+@pytest.mark.parametrize(("before", "after"), [([1, 2, 2], [3, 4, 4]), ([3, 4, 4], [1, 2, 2])])
+def test_a_mean_score_moving_by_exactly_the_mcid_reaches_it(shipped, before, after):
+    # PSFS is the mean of the rated activities: 5/3 -> 11/3 is 1.9999999999999998 in floating
+    # point. Shown as "+2", it must read as reaching the MCID of 2 (better or worse), not "below".
+    from desktop_app.core.measures import change_words
+
+    psfs = shipped.measures["psfs"]
+    previous = score(psfs, {f"activity_{n}": v for n, v in enumerate(before, 1)}).value
+    current = score(psfs, {f"activity_{n}": v for n, v in enumerate(after, 1)}).value
+    moved = change(psfs, previous, current)
+    assert moved.important
+    assert "a clinically important" in change_words(psfs, moved)
+    assert "below the MCID" not in change_words(psfs, moved)
