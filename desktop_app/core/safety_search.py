@@ -63,8 +63,10 @@ def safety_tests(
     kept: dict[str, tuple[tuple[Ref, ...], list[Any]]] | None = None
     changed: set[Ref] = set()
     # the states kept must be those of the very record the changes are counted from
-    if carry is not None and carry[1] is not None and mem.safety and mem.safety[0] is carry[0]:
-        kept, changed = mem.safety[1], carry[1]
+    # (read once: an export thread's assessment may replace mem.safety between two reads)
+    saved = mem.safety
+    if carry is not None and carry[1] is not None and saved and saved[0] is carry[0]:
+        kept, changed = saved[1], carry[1]
     states: dict[str, tuple[tuple[Ref, ...], list[Any]]] = {}
     for flag, rule_refs, read, leaves in rules:
         if flag.id in fired_ids:
