@@ -345,3 +345,41 @@ def test_osteoporosis_with_lateral_hip_pain_alone_is_not_an_insufficiency_fractu
         {**fragile, "symptom_duration": 104, "pain_weight_bearing": "yes"}, {}, pain_at("lumbar")
     )
     assert "insufficiency_fracture" not in fired(shipped, stenosis)
+
+
+def test_bone_fragility_with_lateral_hip_pain_on_walking_is_not_an_insufficiency_fracture(shipped):
+    # Review R5: osteoporosis and 16 weeks of trochanteric pain brought on by standing and walking
+    # (a gluteal tendinopathy) fired the urgent rule: pain on weight-bearing stood in for a site.
+    fragile = {"age_years": 62, "sex": "female", "osteoporosis": "yes", "trauma_or_fall": "no"}
+    tendinopathy = visit(
+        {**fragile, "pain_weight_bearing": "yes", "symptom_duration": 16},
+        marks=pain_at("greater_trochanter"),
+    )
+    assert "insufficiency_fracture" not in fired(shipped, tendinopathy)
+    # The same load pain drawn over the sacroiliac region, or a tender sacrum, is the fracture.
+    sacral = visit(
+        {**fragile, "pain_weight_bearing": "yes", "symptom_duration": 16},
+        marks=pain_at("sacroiliac"),
+    )
+    assert fired(shipped, sacral).get("insufficiency_fracture") == "urgent"
+    tender = visit(
+        {**fragile, "pain_weight_bearing": "yes", "symptom_duration": 16},
+        {"sacral_tenderness": RIGHT_POS},
+        pain_at("greater_trochanter"),
+    )
+    assert fired(shipped, tender).get("insufficiency_fracture") == "urgent"
+
+
+def test_pelvic_radiotherapy_alone_is_not_an_insufficiency_fracture(shipped):
+    # Review R6: a course of pelvic radiotherapy and "no" to one trauma question fired the urgent
+    # fracture rule with no pain feature at all (the cancer history is the tumour rule's).
+    history_only = visit(
+        {"age_years": 55, "sex": "male", "pelvic_radiotherapy": "yes"} | {"trauma_or_fall": "no"}
+    )
+    assert "insufficiency_fracture" not in fired(shipped, history_only)
+    # New pain on walking without trauma after radiotherapy: an insufficiency fracture to exclude.
+    walking = visit(
+        {"age_years": 55, "pelvic_radiotherapy": "yes", "trauma_or_fall": "no"}
+        | {"pain_weight_bearing": "yes", "symptom_duration": 6}
+    )
+    assert fired(shipped, walking).get("insufficiency_fracture") == "urgent"
