@@ -27,11 +27,12 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from desktop_app.core.errors import StorageError
-from desktop_app.storage import keys, private
+from desktop_app.storage import keys, private, recorded_loss
 
 if TYPE_CHECKING:  # not imported at run time: the anchor is read on the cold-start path
     from sqlite_utils import Database
@@ -308,10 +309,16 @@ def syncing(db_path: Path, expect: Head | None = None) -> Iterator[None]:
 
 
 def compare(
-    anchored: Anchor, last: Head, last_at: str, hash_at: Callable[[int], str | None]
+    anchored: Anchor,
+    last: Head,
+    last_at: str,
+    hash_at: Callable[[int], str | None],
+    loss_recorded: Callable[[int, int], bool],
 ) -> Finding:
     """The one rule for a log against its anchor. `last` is the database's newest entry (its
-    time `last_at`), `hash_at(seq)` its entry at seq (None if it has none)."""
+    time `last_at`), `hash_at(seq)` its entry at seq (None if it has none), `loss_recorded(a, b)`
+    whether the log's own "lost" entry after a records the loss of entries through b (an anchor
+    from before that recovery, brought back by a second power cut: storage/recorded_loss.py)."""
     seq, at = anchored.head.seq, anchored.at
     if seq and hash_at(seq) is None and seq > last.seq:
         return Finding(
@@ -328,9 +335,11 @@ def compare(
     pending = anchored.pending
     if pending is None or pending.seq <= seq:
         return Finding()
+    if last.seq >= pending.seq and hash_at(pending.seq) == pending.hash:
+        return Finding()
+    if loss_recorded(seq, pending.seq):
+        return Finding()
     if last.seq >= pending.seq:
-        if hash_at(pending.seq) == pending.hash:
-            return Finding()
         return Finding(
             alarm=f"entry {pending.seq} is not the one recorded outside the database at "
             f"{anchored.pending_at}: the log was rewritten"
@@ -369,7 +378,7 @@ def check(db: Database, db_path: Path) -> Finding:
         row = db.execute("SELECT hash FROM audit_log WHERE id = ?", [seq]).fetchone()
         return None if row is None else str(row[0])
 
-    return compare(anchored, head, last_at, hash_at)
+    return compare(anchored, head, last_at, hash_at, partial(recorded_loss.covered, db))
 
 
 def check_open(db: Database, db_path: Path) -> str:

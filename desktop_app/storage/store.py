@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, Self, TypeVar, ca
 from sqlite_utils import Database
 
 from desktop_app.core.errors import StorageError, VisitConflict, VisitLocked
-from desktop_app.storage import anchor, audit, check_record, impostor, restore
+from desktop_app.storage import anchor, audit, check_record, impostor, recorded_loss, restore
 from desktop_app.storage.backup import remove_partials
 from desktop_app.storage.database import WriterLock, connect, make_folder, mapped, prepare
 from desktop_app.storage.encryption import DB_ERRORS, INTEGRITY_ERRORS
@@ -75,21 +75,29 @@ def now_text() -> str:
     return audit.now().isoformat()
 
 
-def _log_power_cut(db: Database, path: Path) -> str:
-    """The plain message when a power cut took commits the disk had not confirmed, logged in
-    the audit log so that the loss stays on record ("" when nothing was lost)."""
+def _log_power_cut(db: Database, path: Path) -> tuple[str, str]:
+    """When a power cut took commits the disk had not confirmed: the plain message, with the
+    loss recorded in the audit log so that it stays on record; or, when the disk has no room
+    for that entry, the reason to open read-only (a write would replace the anchor's pending
+    head, the only record of the loss, storage/recorded_loss.py). ("", "") when nothing was
+    lost."""
     finding = anchor.check(db, path)
     if not finding.lost:
-        return ""
+        return "", ""
     first, last = finding.lost_entries
     log.warning("audit entries %d-%d lost in a power cut: %s", first, last, finding.lost)
     try:
         with db.atomic():
-            detail = f"entries {first}-{last}: {finding.lost}"
-            audit.append(db, "system", "lost", "audit_log", first, detail)
-    except DB_ERRORS as exc:  # not recorded (a full disk): the anchor's pending head keeps it
+            detail = recorded_loss.detail(first, last, finding.lost)
+            audit.append(db, "system", recorded_loss.ACTION, recorded_loss.ENTITY, first, detail)
+    except DB_ERRORS as exc:
         log.warning("the loss was not recorded in the audit log: %s", exc)
-    return f"The database {path}: {finding.lost}."
+        return "", (
+            f"The database {path} is opened read-only: {finding.lost}. The app could not record "
+            f"this in the audit log ({exc}). Free space on the disk and reopen the database: "
+            "the loss is recorded then, and you can work on."
+        )
+    return f"The database {path}: {finding.lost}.", ""
 
 
 class Store:
@@ -198,12 +206,12 @@ class Store:
             lost = ""
             if lock is not None:
                 reason = anchor.check_open(db, path)  # a lost tail keeps its evidence
+                if not reason:
+                    audit.seal(db, actor)  # a chain from before the audit key is keyed now
+                    lost, reason = _log_power_cut(db, path)
                 if reason:
                     lock.release()
                     lock = None
-                else:
-                    audit.seal(db, actor)  # a chain from before the audit key is keyed now
-                    lost = _log_power_cut(db, path)
         except BaseException:
             conn.close()
             if lock is not None:

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from desktop_app.storage import anchor, audit, chain, fingerprints
+from desktop_app.storage import anchor, audit, chain, fingerprints, recorded_loss
 from desktop_app.storage.audit import KEYED_PREFIX, VERIFY_CHUNK, sha256
 from desktop_app.storage.chain import Ledger, Progress
 
@@ -135,7 +135,11 @@ def _against_anchor(db: Database, anchored: anchor.Anchor | None, ledger: Ledger
         return []
     row = db.execute("SELECT at FROM audit_log WHERE id = ?", [last_id]).fetchone()
     finding = anchor.compare(
-        anchored, anchor.Head(last_id, last_hash), str(row[0]) if row else "", partial(_hash_at, db)
+        anchored,
+        anchor.Head(last_id, last_hash),
+        str(row[0]) if row else "",
+        partial(_hash_at, db),
+        partial(recorded_loss.covered, db),
     )
     if finding.lost:
         ledger.notes.append(f"Audit log: {finding.lost}.")

@@ -253,8 +253,9 @@ def test_a_loss_the_full_disk_would_not_let_be_recorded_is_no_alarm_later(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """After a power cut on a full disk the "lost" entry cannot be written: the anchor's pending
-    head still names the lost entries, and nothing may confirm it as on the disk (it is not)."""
+    """After a power cut on a full disk the "lost" entry cannot be written: the file opens
+    read-only (a write would replace the anchor's pending head, which still names the lost
+    entries), and nothing may confirm that head as on the disk (it is not)."""
     repo, visit_id = editing
     answer = "no"
     while audit_room(db_path) >= 500:  # the "lost" entry (its detail alone ~350 bytes) won't fit
@@ -274,8 +275,8 @@ def test_a_loss_the_full_disk_would_not_let_be_recorded_is_no_alarm_later(
 
     monkeypatch.setattr(store_module, "connect", full_disk)
     with Repository.open(db_path, kb) as reopened:  # the window, on the full disk
-        assert not reopened.read_only, reopened.read_only_reason
-        assert "2 audited changes" in reopened.lost_on_disk
+        assert reopened.read_only and "2 audited changes" in reopened.read_only_reason
+        assert "Free space on the disk" in reopened.read_only_reason
         assert head_of(db_path) == durable  # the loss could not be recorded: the disk is full
     found = anchor.read(db_path)
     assert found is not None and found.head == anchor.Head(*durable), found
