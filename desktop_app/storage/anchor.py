@@ -345,24 +345,8 @@ def compare(
             f"{anchored.pending_at}: the log was rewritten"
         )
     return Finding(
-        lost=_lost(pending.seq - last.seq, last_at, anchored.pending_at),
+        lost=recorded_loss.message(pending.seq - last.seq, last_at, anchored.pending_at),
         lost_entries=(last.seq + 1, pending.seq),
-    )
-
-
-def _lost(count: int, since: str, until: str) -> str:
-    import datetime as dt
-
-    try:
-        span = (dt.datetime.fromisoformat(until) - dt.datetime.fromisoformat(since)).total_seconds()
-        within = f"within {max(1, round(span))} s before {until[11:19]} UTC on {until[:10]}"
-    except ValueError:
-        within = f"just before {until}"
-    changes = "change" if count == 1 else "changes"
-    return (
-        f"the last {count} audited {changes}, made {within}, did not reach the disk before the "
-        "computer stopped (a power cut or a system crash) and are not in the database: check "
-        "the visit edited last. Nothing the disk had confirmed is missing"
     )
 
 

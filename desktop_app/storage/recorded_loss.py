@@ -28,6 +28,23 @@ def detail(first: int, last: int, message: str) -> str:
     return f"entries {first}-{last}: {message}"
 
 
+def message(count: int, since: str, until: str) -> str:
+    """What the user is told: `count` entries committed between since and until were lost."""
+    import datetime as dt
+
+    try:
+        span = (dt.datetime.fromisoformat(until) - dt.datetime.fromisoformat(since)).total_seconds()
+        within = f"within {max(1, round(span))} s before {until[11:19]} UTC on {until[:10]}"
+    except ValueError:
+        within = f"just before {until}"
+    changes = "change" if count == 1 else "changes"
+    return (
+        f"the last {count} audited {changes}, made {within}, did not reach the disk before the "
+        "computer stopped (a power cut or a system crash) and are not in the database: check "
+        "the visit edited last. Nothing the disk had confirmed is missing"
+    )
+
+
 def covered(db: Database, after: int, through: int) -> bool:
     """True when a genuine "lost" entry later than `after` records the loss of entries up to
     `through` (every entry from its own sequence number on)."""
