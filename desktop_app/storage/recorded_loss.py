@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from desktop_app.core.wording import format_date
 from desktop_app.storage import keys
 
 if TYPE_CHECKING:  # not imported at run time: the anchor is read on the cold-start path
@@ -33,8 +34,11 @@ def message(count: int, since: str, until: str) -> str:
     import datetime as dt
 
     try:
-        span = (dt.datetime.fromisoformat(until) - dt.datetime.fromisoformat(since)).total_seconds()
-        within = f"within {max(1, round(span))} s before {until[11:19]} UTC on {until[:10]}"
+        end = dt.datetime.fromisoformat(until)
+        span = (end - dt.datetime.fromisoformat(since)).total_seconds()
+        here = end.astimezone()  # the clinician's own clock, as every other date the app shows
+        when = f"{here:%H:%M:%S} on {format_date(here.date())}"
+        within = f"within {max(1, round(span))} s before {when} (this computer's time)"
     except ValueError:
         within = f"just before {until}"
     changes = "change" if count == 1 else "changes"
