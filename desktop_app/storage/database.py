@@ -275,10 +275,12 @@ def prepare(
     """
     try:
         if (_check_at_open.get() and not covered) or unclean_shutdown(path):
+            started = time.time()
             finding = damage(conn)
             if finding is not None:
                 check_record.damaged(path)
                 raise DatabaseCorrupt(damaged_message(path, finding))
+            check_record.checked_clean(path, started)  # later opens today need not read it
         db = Database(conn, execute_plugins=False)  # no plugin entry-point scan: ~30 ms at start
         if read_only:
             check_schema(db, path)

@@ -36,7 +36,7 @@ def _session(qtbot: QtBot, db_path: Path, kb: KnowledgeBase) -> MainWindow:
 @pytest.fixture
 def used_db(qtbot: QtBot, db_path: Path, kb: KnowledgeBase) -> Path:
     """A database with patients on several pages, checked clean by a first start and closed."""
-    with Repository.open(db_path, kb) as repo:
+    with database.defer_quick_check(), Repository.open(db_path, kb) as repo:  # never checked
         for n in range(300):
             repo.create_patient(f"Patient {n}", dt.date(1975, 6, 1), "unknown")
     first = _session(qtbot, db_path, kb)

@@ -10,7 +10,7 @@ import pytest
 from desktop_app.app import COMMAND_ACTOR, App
 from desktop_app.cli import build_parser
 from desktop_app.core.knowledge import KnowledgeBase
-from desktop_app.storage import chain, database
+from desktop_app.storage import chain, check_record, database
 from desktop_app.storage.repository import Repository
 from tests.storage.helpers import filled_visit
 
@@ -50,6 +50,51 @@ def test_commands_skip_the_up_front_quick_check_on_a_cleanly_closed_file(
     Path(f"{closed_db}-wal").write_bytes(b"\0" * 32)  # a killed writer's unfinished log
     assert run("--db", str(closed_db), *[a.replace("copy", "copy2") for a in argv]) == 0
     assert checks == ["quick"]  # a file not closed cleanly is still checked at once
+
+
+def test_a_command_that_checks_the_file_writes_it_down_so_the_next_does_not_read_it_again(
+    closed_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 17: commands that open with the check ran it every time (18.6 s a command on 1 GB);
+    a clean result is recorded as the window's is, so the next command today skips it."""
+    check_record.damaged(closed_db)  # no record yet: the file was never checked
+    checks: list[str] = []
+    real = database.damage
+    monkeypatch.setattr(database, "damage", lambda conn: checks.append("quick") or real(conn))
+    for n in (1, 2, 3):
+        out = tmp_path / f"visits-{n}.csv"
+        assert (
+            run(
+                "--db",
+                str(closed_db),
+                "export-csv",
+                "--from",
+                "2000-01-01",
+                "--to",
+                "2100-01-01",
+                "--out",
+                str(out),
+            )
+            == 0
+        )
+        assert out.exists()
+    assert checks == ["quick"]
+    closed_db.write_bytes(closed_db.read_bytes())  # written by another program: checked again
+    assert (
+        run(
+            "--db",
+            str(closed_db),
+            "export-csv",
+            "--from",
+            "2000-01-01",
+            "--to",
+            "2100-01-01",
+            "--out",
+            str(tmp_path / "again.csv"),
+        )
+        == 0
+    )
+    assert checks == ["quick", "quick"]
 
 
 def test_verify_reports_progress_by_stage(
