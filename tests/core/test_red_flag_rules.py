@@ -56,6 +56,18 @@ SPINE_TRAUMA_AND_TENDON_PAIRS: dict[str, tuple[Case, Case]] = {
             {"ankle_dorsiflexion_mrc": {"left": 4}},
         ),
     ),
+    "marked_motor_weakness": (
+        # Six weeks of sciatica, stable, with the foot lifting only against gravity.
+        visit(
+            {**SCIATICA, "progressive_weakness": "no", "symptom_duration": 6},
+            {"ankle_dorsiflexion_mrc": {"left": 3}},
+        ),
+        # The usual disc sciatica: big toe extension a grade down.
+        visit(
+            {**SCIATICA, "progressive_weakness": "no", "symptom_duration": 6},
+            {"ehl_mrc": {"left": 4}, "neuro_myotomes": {"left": "positive"}},
+        ),
+    ),
     "neurological_deficit": (
         visit(SCIATICA, {"neuro_reflexes": {"left": "positive"}}),
         visit(SCIATICA, {"neuro_reflexes": {"left": "negative"}, "slr": {"left": "positive"}}),
