@@ -2,42 +2,57 @@
 
 audit.visit_fingerprint is the definition: SHA-256 of the canonical JSON of a visit's row and its
 recorded items. Done row by row in Python it was 70 % of a full verify on 300k visits (25M item
-rows). Here SQLite renders each visit's items of a table as one JSON array
-(json_group_array(json_array(...)) in primary-key order, which is the sorted order the definition
-asks for), and Python only joins the parts and hashes them.
+rows). Here one query renders, for every signed visit of a range of IDs, the whole canonical text
+(json_object of the row, json_group_array(json_array(...)) of each item table in primary-key
+order, which is the sorted order the definition asks for, the keys in sorted order), all of a
+range in one value, so Python only splits it and hashes each visit's text. Full verify runs the
+queries on a connection and thread of their own (`rendered_beside`): SQLite works in C without
+the interpreter lock, beside the audit chain's walk in Python, and hands over one value per range.
 
 Why this never lets a change through: the text hashed is a faithful JSON encoding of what is
 stored, so when its hash equals the stored fingerprint, the stored items are the ones that were
 signed. SQLite's JSON of TEXT, INTEGER and NULL values decodes back to exactly those values. Its
 JSON of a REAL has 15 significant digits, faithful only when that text reads back as the same
-double: a REAL that does not (a score such as 100/3) is rendered by Python for its visit's rows of
-that table. A column of TEXT affinity (declared so in the file) stores no number at all, so only
-the other columns are looked at. A BLOB makes SQLite's JSON refuse the query, and every visit
-whose fast fingerprint does not match is recomputed by the definition itself; a visit is
-reported changed only on the definition's word.
+double: a table (or the row) of a visit holding a REAL that does not (a score such as 100/3) is
+left as a marker in the text and rendered by Python. A column of TEXT affinity (declared so in
+the file) stores no number at all, so only the other columns are looked at. A BLOB makes SQLite's
+JSON refuse the query, and every visit whose fast fingerprint does not match is recomputed by the
+definition itself; a visit is reported changed only on the definition's word.
 """
 
 from __future__ import annotations
 
+import hashlib
+import queue
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
 from desktop_app.storage import audit
+from desktop_app.storage.audit import VERIFY_CHUNK
 from desktop_app.storage.encryption import DB_ERRORS
 
 # A REAL value whose 15-digit JSON does not read back as itself (SQLite's JSON is not faithful).
 UNFAITHFUL = "(typeof({c}) = 'real' AND CAST(json_quote({c}) AS REAL) IS NOT {c})"
 TEXT_TYPES = ("CHAR", "CLOB", "TEXT")  # SQLite's rule for TEXT affinity (without "INT")
+# Stands for a part Python renders: \x01name\x01. SQLite's JSON escapes every control character,
+# so the byte 0x01 appears in its text only here, and a line feed only between visits.
+MARK = b"\x01"
+# The content's keys in the definition's (sorted) order.
+KEYS = tuple(sorted([*audit.CHILD_TABLES, "visit"]))
 
 
 def _dumps(value: Any) -> str:
     return audit.canonical_json(value)
 
 
-def _numeric(db: Database, table: str, names: list[str]) -> list[str]:
+def _numeric(conn: sqlite3.Connection, table: str, names: list[str]) -> list[str]:
     """The columns of `table` among names that may hold a number (not TEXT affinity)."""
-    declared = {str(r[1]): str(r[2]).upper() for r in db.execute(f"PRAGMA table_info({table})")}
+    declared = {str(r[1]): str(r[2]).upper() for r in conn.execute(f"PRAGMA table_info({table})")}
     return [
         c
         for c in names
@@ -45,37 +60,97 @@ def _numeric(db: Database, table: str, names: list[str]) -> list[str]:
     ]
 
 
-def _child_texts(
-    db: Database, table: str, columns: str, first: int, last: int
-) -> tuple[dict[int, str], set[int]]:
-    """visit -> the JSON array of its rows in `table`, and the visits with an unfaithful REAL."""
+def _part(conn: sqlite3.Connection, name: str) -> str:
+    """SQL for one key of a visit's content: `,"key":` and its JSON, or the marker."""
+    key = f"',{_dumps(name)}:'"
+    mark = f"char(1) || '{name}' || char(1)"
+    if name == "visit":
+        names = sorted(audit.FINGERPRINTED_COLUMNS)
+        odd = " OR ".join(UNFAITHFUL.format(c=f"v.{c}") for c in _numeric(conn, "visits", names))
+        row = "json_object(" + ", ".join(f"'{c}', v.{c}" for c in names) + ")"
+        return f"{key} || CASE WHEN {odd or '0'} THEN {mark} ELSE {row} END"
+    columns = audit.CHILD_TABLES[name]
     names = [c.strip() for c in columns.split(",")]
-    odd = " OR ".join(UNFAITHFUL.format(c=c) for c in _numeric(db, table, names)) or "0"
-    texts: dict[int, str] = {}
-    unusual: set[int] = set()
-    for visit_id, text, flagged in db.execute(
-        f"SELECT visit_id, json_group_array(json_array({columns})), max({odd}) FROM {table} "
-        "WHERE visit_id BETWEEN ? AND ? GROUP BY visit_id",
-        [first, last],
-    ):
-        if flagged:
-            unusual.add(visit_id)
+    odd = " OR ".join(UNFAITHFUL.format(c=c) for c in _numeric(conn, name, names)) or "0"
+    sql = f"CASE WHEN max({odd}) THEN {mark} ELSE json_group_array(json_array({columns})) END"
+    if name in audit.LATER_CHILD_TABLES:  # in the content only when the visit has rows in it
+        sql = f"CASE WHEN count(*) = 0 THEN '' ELSE {key} || {sql} END"
+    else:
+        sql = f"{key} || {sql}"
+    return f"(SELECT {sql} FROM {name} WHERE visit_id = v.id)"
+
+
+def content_query(conn: sqlite3.Connection) -> str:
+    """SQL whose one value (bytes) holds a line `id {content}` for each signed visit with an ID
+    between its two parameters, as the definition renders the content but for the markers."""
+    content = " || ".join(_part(conn, name) for name in KEYS)
+    line = f"v.id || ' {{' || substr({content}, 2) || '}}'"  # substr: the first key's comma
+    return (
+        f"SELECT CAST(group_concat({line}, char(10)) AS BLOB) FROM visits v "
+        "WHERE v.status = 'signed' AND v.id BETWEEN ? AND ?"
+    )
+
+
+def rendered(conn: sqlite3.Connection, query: str, first: int, last: int) -> bytes | None:
+    """The lines of content_query for a range; None when SQLite refuses (e.g. a BLOB)."""
+    try:
+        row = conn.execute(query, [first, last]).fetchone()
+    except DB_ERRORS:  # every visit of the range goes to the definition
+        return None
+    return bytes(row[0]) if row and row[0] is not None else b""
+
+
+def hashed(db: Database, lines: bytes | None) -> dict[int, str]:
+    """visit -> SHA-256 of its line's content, the marked parts rendered by Python from db."""
+    result: dict[int, str] = {}
+    for line in (lines or b"").split(b"\n"):
+        visit_id, _, text = line.partition(b" ")
+        if not text:
+            continue
+        if MARK in text:
+            filled = _filled(db, int(visit_id), text)
+            if filled is None:
+                continue  # the definition decides
+            text = filled
+        result[int(visit_id)] = hashlib.sha256(text).hexdigest()
+    return result
+
+
+def _filled(db: Database, visit_id: int, text: bytes) -> bytes | None:
+    pieces = text.split(MARK)  # odd pieces name a part SQLite could not render faithfully
+    for n in range(1, len(pieces), 2):
+        name = pieces[n].decode(errors="replace")
+        if name == "visit":
+            columns = ", ".join(audit.FINGERPRINTED_COLUMNS)
+            row = db.execute(f"SELECT {columns} FROM visits WHERE id = ?", [visit_id]).fetchone()
+            if row is None:
+                return None
+            value: Any = dict(zip(audit.FINGERPRINTED_COLUMNS, row, strict=True))
+        elif name not in audit.CHILD_TABLES:
+            return None
         else:
-            texts[visit_id] = text
-    return texts, unusual
+            found = db.execute(
+                f"SELECT {audit.CHILD_TABLES[name]} FROM {name} WHERE visit_id = ?", [visit_id]
+            )
+            value = sorted(list(r) for r in found)
+        pieces[n] = _dumps(value).encode()
+    return b"".join(pieces)
 
 
-def _python_texts(db: Database, table: str, columns: str, visits: set[int]) -> dict[int, str]:
-    """visit -> its rows in `table` as the definition renders them (Python's json)."""
-    rows: dict[int, list[list[Any]]] = {}
-    for visit_id in sorted(visits):
-        found = db.execute(f"SELECT {columns} FROM {table} WHERE visit_id = ?", [visit_id])
-        rows[visit_id] = [list(r) for r in found]
-    return {v: _dumps(sorted(r)) for v, r in rows.items() if r}
-
-
-# The content's keys in the definition's (sorted) order, each rendered once as JSON + ":".
-PARTS = tuple((name, f"{_dumps(name)}:") for name in sorted([*audit.CHILD_TABLES, "visit"]))
+def settled(db: Database, fast: dict[int, str], stored: dict[int, str]) -> dict[int, str]:
+    """The fast fingerprints, with the definition's for each stored visit they do not match
+    ("" for one holding a BLOB, which the app never writes and the definition cannot hash)."""
+    result = dict(fast)
+    for visit_id, fingerprint in stored.items():
+        if result.get(visit_id) != fingerprint:
+            result.pop(visit_id, None)
+            row, children = audit.visit_content(db, visit_id)
+            values = [*row.values(), *(v for rows in children.values() for r in rows for v in r)]
+            if any(isinstance(v, bytes) for v in values):
+                result[visit_id] = ""
+            elif row.get("status") == "signed":
+                result[visit_id] = audit.visit_fingerprint(row, children)  # the definition
+    return result
 
 
 def signed_fingerprints(
@@ -86,38 +161,44 @@ def signed_fingerprints(
     server (not SQLite) is asked the definition's way."""
     if not isinstance(db, Database):
         return audit.signed_fingerprints(db, first_id, last_id)
-    columns = ", ".join(audit.FINGERPRINTED_COLUMNS)
-    visits = {
-        row[0]: dict(zip(audit.FINGERPRINTED_COLUMNS, row, strict=True))
-        for row in db.execute(
-            f"SELECT {columns} FROM visits WHERE status = 'signed' AND id BETWEEN ? AND ?",
-            [first_id, last_id],
-        )
-    }
-    texts: dict[str, dict[int, str]] = {}
-    unusual: set[int] = set()
-    for table, table_columns in audit.CHILD_TABLES.items():
+    lines = rendered(db.conn, content_query(db.conn), first_id, last_id)
+    return settled(db, hashed(db, lines), stored)
+
+
+Ranges = Callable[[], Iterator[tuple[int, bytes | None]]]
+
+
+def rendered_beside(path: Path) -> Ranges:
+    """Start rendering every signed visit's content (content_query, VERIFY_CHUNK IDs a range) on
+    a connection and thread of its own; the callable returned yields (last ID, lines) of each
+    range as it is done, and raises what the thread raised. One value per range crosses to
+    Python: a row per visit would wait for the interpreter lock at every row."""
+    found: queue.Queue[tuple[int, bytes | None] | BaseException | None] = queue.Queue()
+
+    def work() -> None:
+        from desktop_app.storage.database import connect  # an encrypted file needs its key
+
         try:
-            texts[table], odd = _child_texts(db, table, table_columns, first_id, last_id)
-        except DB_ERRORS:  # e.g. a BLOB, which SQLite's JSON refuses: the definition decides
-            texts[table], odd = {}, set(visits)
-            unusual |= odd
-            continue
-        texts[table].update(_python_texts(db, table, table_columns, odd & set(visits)))
-    result: dict[int, str] = {}
-    for visit_id, visit in visits.items():
-        if visit_id in unusual:
-            continue
-        parts = []
-        for table, key in PARTS:
-            text = _dumps(visit) if table == "visit" else texts[table].get(visit_id)
-            if text is None:
-                if table in audit.LATER_CHILD_TABLES:
-                    continue
-                text = "[]"
-            parts.append(f"{key}{text}")
-        result[visit_id] = audit.sha256("{" + ",".join(parts) + "}")
-    for visit_id in visits:
-        if visit_id in unusual or result.get(visit_id) != stored.get(visit_id):
-            result.update(audit.signed_fingerprints(db, visit_id, visit_id))  # the definition
-    return result
+            conn = connect(path, read_only=True, create=False)
+            try:
+                query = content_query(conn)
+                span = "SELECT min(id), max(id) FROM visits WHERE status = 'signed'"
+                low, high = conn.execute(span).fetchone()
+                for first in range(low or 0, (high or -1) + 1, VERIFY_CHUNK):
+                    last = min(first + VERIFY_CHUNK - 1, high)
+                    found.put((last, rendered(conn, query, first, last)))
+            finally:
+                conn.close()
+            found.put(None)
+        except BaseException as exc:  # handed to the caller's thread
+            found.put(exc)
+
+    threading.Thread(target=work, name="verify-fingerprints", daemon=True).start()
+
+    def ranges() -> Iterator[tuple[int, bytes | None]]:
+        while (item := found.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+    return ranges

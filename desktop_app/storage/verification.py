@@ -8,6 +8,7 @@ record added or removed anywhere; the anchored head is checked either way.
 
 from __future__ import annotations
 
+import bisect
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -61,6 +62,9 @@ def verify(
             start = (0, audit.GENESIS)
     elif incremental:
         report.notes.append("No earlier full verify of this file here: verifying everything.")
+    beside = None  # a full verify of a file renders the visits' content beside the chain's walk
+    if not start[0] and isinstance(db, Database) and path.is_file():
+        beside = fingerprints.rendered_beside(path)
     ledger = chain.walk(db, after=start, progress=progress)
     report.problems += ledger.problems
     report.entries = int(db.execute("SELECT count(*) FROM audit_log").fetchone()[0])
@@ -80,10 +84,11 @@ def verify(
     else:
         only = None
         report.problems += _unlogged(db, ledger)
-    report.problems += _visits(db, ledger.signs, only, progress)
+    at = len(report.problems)  # the visits' problems go here, found last (the thread's work)
     report.problems += _amendments(db, ledger.amends, full=not start[0])
     report.problems += _patients(db, ledger, full=not start[0])
     report.problems += _deleted(db, ledger)
+    report.problems[at:at] = _visits(db, ledger.signs, only, progress, beside)
     report.notes += ledger.notes
     return report
 
@@ -223,6 +228,7 @@ def _visits(
     signs: dict[str, tuple[int, str]],
     only: set[int] | None,
     progress: Progress | None,
+    beside: fingerprints.Ranges | None = None,
 ) -> list[str]:
     problems = []
     sound_snapshots = {
@@ -236,18 +242,11 @@ def _visits(
     else:  # an incremental verify: only the visits its entries signed
         rows = _rows_with_ids(db, query + " AND id IN ({})", only)
     visits = {str(r[0]): (r[1], r[2]) for r in rows}
-    recomputed: dict[int, str] = {}
     ids = sorted(int(v) for v in visits)
-    for start in range(0, len(ids), VERIFY_CHUNK):
-        chunk = ids[start : start + VERIFY_CHUNK]
-        stored = {v: visits[str(v)][0] for v in chunk}
-        if only is None:  # every signed visit in the range: SQLite renders the JSON
-            recomputed.update(fingerprints.signed_fingerprints(db, chunk[0], chunk[-1], stored))
-        else:  # a few scattered visits: each on its own
-            for one in chunk:
-                recomputed.update(audit.signed_fingerprints(db, one, one))
-        if progress is not None:
-            progress("signed visits", start + len(chunk), len(ids))
+    if beside is not None:
+        recomputed = _rendered(db, beside, {v: visits[str(v)][0] for v in ids}, progress)
+    else:
+        recomputed = _recomputed(db, ids, visits, only, progress)
     for visit_id, (fingerprint, differential) in visits.items():
         if differential not in sound_snapshots:
             problems.append(
@@ -272,6 +271,41 @@ def _visits(
                 "signed (or is missing) now."
             )
     return problems
+
+
+def _rendered(
+    db: Database, beside: fingerprints.Ranges, stored: dict[int, str], progress: Progress | None
+) -> dict[int, str]:
+    """The fingerprints of the visits in `stored` from the thread's rendering (the definition's
+    for each that does not match)."""
+    fast: dict[int, str] = {}
+    ids = sorted(stored)
+    for last, lines in beside():
+        fast.update(fingerprints.hashed(db, lines))
+        if progress is not None:
+            progress("signed visits", bisect.bisect_right(ids, last), len(ids))
+    return fingerprints.settled(db, fast, stored)
+
+
+def _recomputed(
+    db: Database,
+    ids: list[int],
+    visits: dict[str, tuple[str, str]],
+    only: set[int] | None,
+    progress: Progress | None,
+) -> dict[int, str]:
+    recomputed: dict[int, str] = {}
+    for start in range(0, len(ids), VERIFY_CHUNK):
+        chunk = ids[start : start + VERIFY_CHUNK]
+        stored = {v: visits[str(v)][0] for v in chunk}
+        if only is None:  # every signed visit in the range: SQLite renders the JSON
+            recomputed.update(fingerprints.signed_fingerprints(db, chunk[0], chunk[-1], stored))
+        else:  # a few scattered visits: each on its own
+            for one in chunk:
+                recomputed.update(audit.signed_fingerprints(db, one, one))
+        if progress is not None:
+            progress("signed visits", start + len(chunk), len(ids))
+    return recomputed
 
 
 def _amendments(db: Database, amends: dict[str, tuple[int, str]], *, full: bool) -> list[str]:

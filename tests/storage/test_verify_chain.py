@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from desktop_app.core.knowledge import KnowledgeBase
-from desktop_app.storage import audit, chain
+from desktop_app.storage import audit, chain, keys
 from desktop_app.storage.repository import Repository
 
 pytestmark = pytest.mark.sqlite_only
@@ -45,13 +45,42 @@ def test_sqlite_renders_each_entry_as_the_definition_does(db_path: Path, kb: Kno
     assert all(audit.entry_text("", dict(r)) == r["rendered"] for r in rows)
 
 
+def test_every_keyed_entry_is_checked_the_fast_way(
+    db_path: Path, kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The walk's own HMAC over SQLite's text matches every intact entry: the definition's
+    check (the slow way) is asked for none, and still names a change."""
+    last = _filled(db_path, kb)
+    asked: list[object] = []
+    check = chain._Keys.check
+    monkeypatch.setattr(chain._Keys, "check", lambda s, row, ledger: asked.append(row["id"]))
+    with Repository.open(db_path, kb, read_only=True) as repo:
+        assert chain.walk(repo.db).problems == []
+        assert asked == []
+        conn = _raw(db_path)
+        conn.execute(f"UPDATE audit_log SET actor = 'X' WHERE id = {last}")
+        conn.close()
+        monkeypatch.setattr(chain._Keys, "check", check)
+        assert chain.walk(repo.db).problems == [
+            f"Audit log: entry {last} was changed after it was written."
+        ]
+
+
+@pytest.mark.parametrize("size", [1, 32, 64, 65, 200])
+def test_the_walks_hmac_is_the_definitions(size: int) -> None:
+    key = bytes(range(size))  # shorter and longer than SHA-256's 64-byte block
+    for text in ("", "a" * 64 + '{"actor":"Zoë 李 😀"}', "x" * 1000):
+        assert chain._Mac(key)(text.encode()) == keys.mac(key, text)
+
+
 @pytest.mark.parametrize(
     ("change", "named"),
     [
         ("UPDATE audit_log SET actor = 'Someone else' WHERE id = {n}", "was changed after"),
         ("UPDATE audit_log SET detail = CAST(detail AS BLOB) WHERE id = {n}", "never writes"),
+        ("UPDATE audit_log SET prev_hash = CAST(prev_hash AS BLOB) WHERE id = {n}", "follow"),
     ],
-    ids=["text", "blob"],
+    ids=["text", "blob", "blob-link"],
 )
 def test_a_changed_entry_is_named(
     db_path: Path, kb: KnowledgeBase, change: str, named: str

@@ -1,6 +1,7 @@
 """verify's fast fingerprints (storage/fingerprints.py, SQLite rendering the items' JSON) agree
 with the definition (audit.signed_fingerprints) on awkward text, and a change the definition sees
-is seen: in an item's text, in an integer turned into a REAL one ulp away, in a BLOB."""
+is seen: in an item's text, in an integer turned into a REAL one ulp away, in a BLOB; full verify
+renders them on a thread of its own (fingerprints.rendered_beside), range by range."""
 
 from __future__ import annotations
 
@@ -149,3 +150,75 @@ def test_a_real_score_one_ulp_away_is_seen(db_path: Path, kb: KnowledgeBase, now
     conn.close()
     stored, fast, definition = _both(db_path)
     assert fast == definition and fast[visit.id] != stored[visit.id]
+
+
+def test_sqlite_renders_every_signed_visit_whole(db_path: Path, kb: KnowledgeBase) -> None:
+    """Awkward text and a score with no faithful 15-digit JSON (rendered by Python inside the
+    text) hash to the stored fingerprints straight from the query: no visit needs the
+    definition."""
+    ids = _signed(db_path, kb)
+    with Repository.open(db_path, kb) as repo:
+        patient = repo.create_patient("Third", dt.date(1970, 1, 1), "other")
+        visit = filled_visit(repo, patient.id, sign=False)
+        repo.save_measure(visit.id, "pain_scale", {"now": 10 / 3})
+        repo.sign_visit(visit.id, by=signer(repo))
+        ids.append(visit.id)
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        from sqlite_utils import Database
+
+        lines = fingerprints.rendered(conn, fingerprints.content_query(conn), 0, ids[-1])
+        assert lines is not None and fingerprints.MARK in lines  # the score is left to Python
+        fast = fingerprints.hashed(Database(conn), lines)
+        stored = dict(conn.execute("SELECT id, fingerprint FROM visits WHERE status = 'signed'"))
+    finally:
+        conn.close()
+    assert sorted(fast) == ids
+    assert fast == stored
+
+
+def test_a_change_is_named_in_any_range_rendered_beside(
+    db_path: Path, kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Full verify renders the visits on a thread of its own, two IDs a range here: a changed
+    item in a later range is named (that visit only), and progress reaches every visit."""
+    ids = _signed(db_path, kb)
+    monkeypatch.setattr(fingerprints, "VERIFY_CHUNK", 2)
+    started: list[Path] = []
+    beside = fingerprints.rendered_beside
+
+    def spied(path: Path) -> fingerprints.Ranges:
+        started.append(path)
+        return beside(path)
+
+    monkeypatch.setattr(fingerprints, "rendered_beside", spied)
+    conn = _raw(db_path)
+    conn.execute(
+        "UPDATE answers SET value = '41' WHERE visit_id = ? AND prompt_id = 'age'", [ids[3]]
+    )
+    conn.commit()
+    conn.close()
+    seen: list[tuple[str, int, int]] = []
+    with Repository.open(db_path, kb) as repo:
+        report = repo.verify_report(progress=lambda *p: seen.append(p))
+    assert started == [db_path]
+    assert [p for p in report.problems if p.startswith("Visit")] == [
+        f"Visit {ids[3]}: its content no longer matches the fingerprint stored when it was signed."
+    ]
+    done = [d for stage, d, _ in seen if stage == "signed visits"]
+    assert len(done) >= 3 and done == sorted(done) and done[-1] == len(ids)
+
+
+def test_a_blob_in_a_signed_visit_is_named_not_a_traceback(
+    db_path: Path, kb: KnowledgeBase
+) -> None:
+    ids = _signed(db_path, kb)
+    conn = _raw(db_path)
+    conn.execute("UPDATE answers SET value = CAST(value AS BLOB) WHERE visit_id = ?", [ids[2]])
+    conn.commit()
+    conn.close()
+    with Repository.open(db_path, kb) as repo:
+        problems = repo.verify()
+    assert [p for p in problems if p.startswith("Visit")] == [
+        f"Visit {ids[2]}: its content no longer matches the fingerprint stored when it was signed."
+    ]
