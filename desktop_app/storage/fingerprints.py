@@ -42,8 +42,9 @@ TEXT_TYPES = ("CHAR", "CLOB", "TEXT")  # SQLite's rule for TEXT affinity (withou
 # Stands for a part Python renders: \x01name\x01. SQLite's JSON escapes every control character,
 # so the byte 0x01 appears in its text only here, and a line feed only between visits.
 MARK = b"\x01"
-# The content's keys in the definition's (sorted) order.
+# The content's keys in the definition's (sorted) order; the first is in every visit's content.
 KEYS = tuple(sorted([*audit.CHILD_TABLES, "visit"]))
+assert KEYS[0] not in audit.LATER_CHILD_TABLES
 
 
 def _dumps(value: Any) -> str:
@@ -61,8 +62,9 @@ def _numeric(conn: sqlite3.Connection, table: str, names: list[str]) -> list[str
 
 
 def _part(conn: sqlite3.Connection, name: str) -> str:
-    """SQL for one key of a visit's content: `,"key":` and its JSON, or the marker."""
-    key = f"',{_dumps(name)}:'"
+    """SQL for one key of a visit's content: `,"key":` (`{"key":` for the first, present in
+    every visit) and its JSON, or the marker."""
+    key = f"'{'{' if name == KEYS[0] else ','}{_dumps(name)}:'"
     mark = f"char(1) || '{name}' || char(1)"
     if name == "visit":
         names = sorted(audit.FINGERPRINTED_COLUMNS)
@@ -84,7 +86,7 @@ def content_query(conn: sqlite3.Connection) -> str:
     """SQL whose one value (bytes) holds a line `id {content}` for each signed visit with an ID
     between its two parameters, as the definition renders the content but for the markers."""
     content = " || ".join(_part(conn, name) for name in KEYS)
-    line = f"v.id || ' {{' || substr({content}, 2) || '}}'"  # substr: the first key's comma
+    line = f"v.id || ' ' || {content} || '}}'"
     return (
         f"SELECT CAST(group_concat({line}, char(10)) AS BLOB) FROM visits v "
         "WHERE v.status = 'signed' AND v.id BETWEEN ? AND ?"
