@@ -11,7 +11,12 @@ from desktop_app.core.knowledge import KnowledgeBase, Prompt
 from desktop_app.core.observations import Observations
 from desktop_app.core.visibility import displayed, is_shown
 from desktop_app.gui.answer_inputs import AnswerInput, make_input
-from desktop_app.gui.kept_rows import KeptRows, hint_at_own_width
+from desktop_app.gui.kept_rows import (
+    KeptRows,
+    grow_to_fit,
+    hint_at_own_width,
+    least_width_only,
+)
 from desktop_app.gui.widgets import WrapLabel, hint
 
 
@@ -84,6 +89,9 @@ class HistoryForm(QWidget):
     def sizeHint(self) -> QSize:
         return hint_at_own_width(self)
 
+    def minimumSizeHint(self) -> QSize:
+        return least_width_only(self)  # its height is heightForWidth's, at the view's width
+
     def _add_row(self, prompt: Prompt) -> PromptRow:
         row = self._made.get(prompt.id)
         if row is None:
@@ -132,6 +140,7 @@ class HistoryForm(QWidget):
             row.setVisible(shown)
         self._layout.setEnabled(True)
         self._layout.invalidate()
+        grow_to_fit(self)  # the rows below a follow-up question move without being squeezed
 
     def _displayed(self, obs: Observations) -> Observations:
         """core.visibility.displayed, once per set of observations (apply_rules, completion)."""

@@ -30,6 +30,37 @@ def hint_at_own_width(widget: QWidget) -> QSize:
     return layout.sizeHint() if layout is not None else QSize()
 
 
+def least_width_only(widget: QWidget) -> QSize:
+    """A scrolled form's minimum size: its layout's minimum width and no minimum height.
+
+    A scroll area that resizes its form makes it as tall as its heightForWidth at the viewport's
+    width, but never less than the form's minimum height: the sum of its rows' minimum heights.
+    A row that is never squeezed (Fixed vertically) has its hint's height as its minimum, and
+    that hint is taken at the hint's narrow width, where the text wraps into many lines: the
+    History form was 20,598 px tall for 10,191 px of rows at 1400x900 (review R5).
+    """
+    layout = widget.layout()
+    return QSize(layout.minimumSize().width(), 0) if layout is not None else QSize()
+
+
+def grow_to_fit(form: QWidget) -> None:
+    """Make a scrolled form as tall as its rows need before its layout lays them out.
+
+    Call it after showing or hiding rows with the layout switched off. The layout pass runs at
+    the form's current height and the scroll area resizes the form only afterwards: when a
+    follow-up question appeared, that pass squeezed every row below it and the next one gave
+    the height back (two resizes per row). The summed narrow hints had hidden this under
+    thousands of pixels of blank form (`least_width_only`). The scroll area then sets the height
+    it wants, the same one at the same width.
+    """
+    if not form.isVisible():  # laid out when shown; its height then is worked out anyway
+        return
+    width = form.width()
+    needed = form.heightForWidth(width)
+    if needed > form.height():
+        form.resize(width, needed)
+
+
 class KeptRows:
     """The rows of a box layout after its first item (the form's hint), then a stretch."""
 
@@ -90,6 +121,8 @@ class KeptRows:
         self._shown = list(widgets)
         self.layout.setEnabled(True)
         self.layout.invalidate()
+        if (form := self.layout.parentWidget()) is not None:
+            grow_to_fit(form)  # the rows kept move without being squeezed first
 
     def _moved_in_place(self, widgets: list[QWidget]) -> bool:
         """Take out and put in only the rows that change (a complaint added or removed), when
