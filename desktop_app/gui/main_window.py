@@ -26,6 +26,7 @@ from desktop_app.core.errors import StorageError
 from desktop_app.gui.patient_list import PatientList
 from desktop_app.gui.patient_page import PatientPage
 from desktop_app.gui.red_flag_banner import RedFlagBanner
+from desktop_app.gui.search_delay import SearchDelay
 from desktop_app.gui.visit_actions import VisitActions
 from desktop_app.gui.widgets import heading, named
 
@@ -93,7 +94,7 @@ class MainWindow(VisitActions):
         self.search = named(QLineEdit(), "Search patients by name, date of birth or clinic ID")
         self.search.setPlaceholderText("Search name, birth date, ID… (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self.refresh_patients)
+        self.search_delay = SearchDelay(self.search, self.refresh_patients)
         self.search.returnPressed.connect(self._open_first_match)
         self.list = PatientList()
         self.list.itemActivated.connect(self._patient_chosen)
@@ -200,7 +201,7 @@ class MainWindow(VisitActions):
             self._show_welcome()
 
     def _show_welcome(self) -> None:
-        empty = self.ops.repo.patient_count() == 0
+        empty = not self.ops.repo.has_patients()  # at every keystroke: never count 1M rows
         self.welcome.setText(WELCOME if empty else CHOOSE)
         self.stack.setCurrentWidget(self.welcome)
 
@@ -208,6 +209,7 @@ class MainWindow(VisitActions):
         self.show_patient(int(item.data(Qt.ItemDataRole.UserRole)))
 
     def _open_first_match(self) -> None:
+        self.search_delay.flush()
         if self.list.count():
             self._patient_chosen(self.list.item(0))
 

@@ -211,6 +211,10 @@ class PatientStore(Store):
         return [_patient(r) for r in rows]
 
     @storage_call
+    def has_patients(self) -> bool:
+        """Whether the database holds any patient (without counting them all)."""
+        return bool(self.db.execute("SELECT EXISTS (SELECT 1 FROM patients)").fetchone()[0])
+
     def patient_count(self) -> int:
         """How many patients the database holds."""
         return int(self.db.execute("SELECT count(*) FROM patients").fetchone()[0])
