@@ -26,11 +26,14 @@ class _FirstPaint(QObject):
 
     def _run(self) -> None:
         work, self.work = self.work, None
-        if work is not None:
-            parent = self.parent()
-            if isinstance(parent, QWidget):
-                parent.removeEventFilter(self)
-            work()
+        if work is None:
+            return
+        parent = self.parent()
+        if isinstance(parent, QWidget):
+            parent.removeEventFilter(self)
+            if not parent.isVisible():  # closed before it painted: its start-up work is moot
+                return
+        work()
 
 
 def after_first_paint(window: QWidget, work: Callable[[], None]) -> None:

@@ -61,6 +61,7 @@ def test_a_knowledge_base_that_fails_after_the_paint_closes_the_window_with_its_
     assert window is not None
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: bool(shown.calls))
+    assert len(shown.calls) == 1, shown.calls
     [(title, text)] = shown.calls
     assert title == KB_FAILED
     assert "prompts.yaml" in text and "bogus_key" in text and "Traceback" not in text
