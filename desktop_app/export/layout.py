@@ -13,7 +13,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from desktop_app.export import paragraphs
+from desktop_app.export import paragraphs, shaping
 from desktop_app.export.fonts import BOLD, REGULAR, draw_text, register_fonts
 from desktop_app.export.styles import MUTED, RULE, WATERMARK, page_size
 from desktop_app.export.wording import format_date
@@ -85,6 +85,9 @@ def render(info: PageInfo, story: list[Any], first_template: str) -> bytes:
             super().__init__(*args, **kwargs)
             self._saved: list[dict[str, Any]] = []
 
+        def beginText(self, x: float = 0, y: float = 0, direction: str | None = None) -> Any:
+            return shaping.text_object(self, x, y, direction)  # Devanagari reads back as typed
+
         def showPage(self) -> None:
             self._saved.append(dict(self.__dict__))
             self._startPage()
@@ -151,6 +154,7 @@ def render(info: PageInfo, story: list[Any], first_template: str) -> bytes:
         doc.build(story, canvasmaker=NumberedCanvas)
     finally:
         paragraphs.forget()
+        shaping.forget()
     return buffer.getvalue()
 
 

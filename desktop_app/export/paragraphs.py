@@ -12,6 +12,8 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from desktop_app.export.shaping import DEVANAGARI, shaped_style
+
 if TYPE_CHECKING:
     from reportlab.lib.styles import ParagraphStyle
 
@@ -36,6 +38,25 @@ def _paragraph_class() -> type:
     return KeptParagraph
 
 
+@cache
+def _parser_class() -> type:
+    from reportlab.platypus.paraparser import ParaParser
+
+    class Parser(ParaParser):  # type: ignore[misc]
+        """ReportLab's parser, except that <font name="NotoSansDevanagari"> inside <b> stays
+        bold (ReportLab's <font> resets bold and italic to those of the font named): a name in
+        bold is bold in every script that has a bold face."""
+
+        def start_font(self, attr: dict[str, str]) -> None:
+            outer = self._stack[-1]
+            super().start_font(attr)
+            inner = self._stack[-1]
+            if str(inner.fontName).lower() == DEVANAGARI.lower():
+                inner.bold, inner.italic = outer.bold, outer.italic
+
+    return Parser
+
+
 # The parse of each (markup, style) of the export in progress (forget() empties it when the
 # export is laid out); fragments are copied per use, since ReportLab may change a paragraph's
 # fragments while it lays them out.
@@ -49,13 +70,12 @@ def _parse(markup: str, style: ParagraphStyle) -> tuple[str, Any, list[Any]] | N
     if key in _PARSED:
         return _PARSED.get(key)
     from reportlab.platypus.paragraph import (
-        ParaParser,
         cleanBlockQuotedText,
         textTransformFrags,
     )
 
     text = cleanBlockQuotedText(markup)
-    parser = ParaParser()
+    parser = _parser_class()()
     parser.caseSensitive = 1
     parsed_style, frags, bullet = parser.parse(text, style)
     found = None
@@ -75,6 +95,8 @@ def paragraph(markup: str, style: ParagraphStyle) -> Any:
     """A paragraph of ready-made markup in one of styles.styles() (they live as long as the
     process, so their id is a safe key)."""
     kept = _paragraph_class()
+    if f'name="{DEVANAGARI}"' in markup:  # fonts.markup's Devanagari run: conjuncts need shaping
+        style = shaped_style(style)
     parsed = _parse(markup, style)
     if parsed is None:
         return kept(markup, style)

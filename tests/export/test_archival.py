@@ -18,8 +18,9 @@ from tests.export.pdf_reading import fonts
 
 @pytest.fixture(scope="module", params=["summary", "referral", "history"])
 def document(request: pytest.FixtureRequest, kb: KnowledgeBase, out_dir: Path) -> Path:
-    # A CJK name pulls in the second font, so both fonts are checked.
-    bundle = builders.bundle(kb, name="Zoë 王秀英", visits=3)
+    # A CJK and a Devanagari name pull in the other fonts, so every font is checked (and the
+    # widths of Devanagari's shaped glyphs, which PDF/A compares with the font program).
+    bundle = builders.bundle(kb, name="Zoë 王秀英 क्षितिज शर्मा", visits=3)
     return write_pdf(request.param, bundle, out_dir / f"archival-{request.param}.pdf")
 
 
