@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_app import paths
 from desktop_app.core.errors import AppError, KnowledgeBaseError
+from desktop_app.gui.app_fonts import register_app_fonts
 from desktop_app.gui.first_paint import after_first_paint
 from desktop_app.gui.gui_thread_collector import collect_on_gui_thread, freeze_start_up
 from desktop_app.gui.lost_on_disk import show_notice
@@ -43,6 +44,7 @@ def configure(app: QApplication) -> None:
     app.setApplicationName(paths.APP_NAME)
     app.setApplicationDisplayName(APP_TITLE)
     app.setStyle("Fusion")
+    register_app_fonts()  # before any text is laid out: Devanagari names in the fallback fonts
     apply_style(app)  # light or dark, as the system palette
     if QLocale.system().language() == QLocale.Language.C:
         # No locale configured (a bare kiosk or CI): "22 11 2026" is ambiguous; use day/month/year.
