@@ -26,7 +26,6 @@ from desktop_app.core.safety_wording import (
     summarise_screening,
 )
 from desktop_app.gui.condition_list import ConditionList
-from desktop_app.gui.style import colour
 from desktop_app.gui.widgets import heading, hint, named
 
 NEXT_TESTS = 3
@@ -92,7 +91,7 @@ class DifferentialPanel(QWidget):
         self.screened.setAccessibleName("Red flags screened negative")
         layout.addWidget(self.screened)
         self.unscreened = hint("")
-        self.unscreened.setStyleSheet(f"color: {colour('warning')};")
+        self.unscreened.setObjectName("warningHint")  # the style sheet's colour: follows the theme
         self.unscreened.setAccessibleName("Red flags not yet screened")
         layout.addWidget(self.unscreened)
         self.title = heading("Differential")
@@ -140,12 +139,11 @@ class DifferentialPanel(QWidget):
                     button.setToolTip(f"{label}\n{test.reason}")
                     button.setAccessibleName(f"Go to next best test: {label}")
                     if button.property("safety") != test.safety:  # restyling costs a re-polish
+                        # The application style sheet's colour for the property, not one of the
+                        # widget's own: a light/dark switch restyles it (review R6).
                         button.setProperty("safety", test.safety)
-                        button.setStyleSheet(
-                            f"QPushButton {{ color: {colour('safety')}; font-weight: 700; }}"
-                            if test.safety
-                            else ""
-                        )
+                        button.style().unpolish(button)
+                        button.style().polish(button)
             button.setVisible(visible)
         self.next_title.setVisible(not snapshot)
         self.no_next.setVisible(not self._next and not snapshot)

@@ -60,6 +60,7 @@ QWidget { font-size: 10.5pt; }
 QLabel#heading { font-size: 15pt; font-weight: 600; color: $heading; }
 QLabel#subheading { font-size: 11.5pt; font-weight: 600; color: $subheading; margin-top: 8px; }
 QLabel#hint { color: $hint; }
+QLabel#warningHint { color: $warning; }
 QLabel#error, QLabel#fieldError { color: $error; font-weight: 600; }
 QLabel#question { font-weight: 500; color: palette(text); }
 QLabel#welcome { padding: 24px; font-size: 11.5pt; }
@@ -91,6 +92,7 @@ QPushButton#choice:checked:disabled { background: #7f9fc4; color: white; }
 QPushButton#linkButton { border: none; color: $link; background: transparent;
                          text-decoration: underline; }
 QPushButton#nextTest { text-align: left; color: $next_test; font-weight: 600; }
+QPushButton#nextTest[safety="true"] { color: $safety; font-weight: 700; }
 QProgressBar { border: 1px solid $button_border; border-radius: 3px; background: palette(base);
                color: palette(text); text-align: center; }
 QProgressBar::chunk { background: #4f8fd6; border-radius: 3px; }
