@@ -21,19 +21,29 @@ def load_bundle(
     kb: KnowledgeBase,
     visit_id: int,
     *,
+    kind: str = "history",
     author: Clinician | None = None,
     letter: ReferralLetter | None = None,
+    on_visit: Callable[[int, int], None] | None = None,
 ) -> VisitBundle:
-    """The visit, its patient and settings, all the patient's visits and their amendments.
+    """The visit, its patient and settings, the measure scores of all the patient's visits and,
+    for the history, every visit of the patient with its amendments (else the visit's own).
 
-    The document is from `author` if given, else from whoever signed the visit.
+    The other documents show the earlier visits only through their scores, read in one query:
+    reading each visit took 630 ms for a patient with 2000 visits. ``on_visit(n, total)`` is
+    called before the history reads its n-th visit (raising from it stops the reading). The
+    document is from `author` if given, else from whoever signed the visit.
     """
     visit = repo.get_visit(visit_id)
     patient = repo.get_patient(visit.patient_id)
-    history = [
-        visit if summary.id == visit.id else repo.get_visit(summary.id)
-        for summary in reversed(repo.list_visits(patient.id))  # newest first -> oldest first
-    ]
+    history = [visit]
+    if kind == "history":
+        summaries = list(reversed(repo.list_visits(patient.id)))  # newest first -> oldest first
+        history = []
+        for n, summary in enumerate(summaries, 1):
+            if on_visit is not None:
+                on_visit(n, len(summaries))
+            history.append(visit if summary.id == visit.id else repo.get_visit(summary.id))
     differential = differential_of(kb, visit)
     amendments = [a for v in history for a in repo.amendments(v.id)]
     return VisitBundle(
@@ -44,6 +54,7 @@ def load_bundle(
         differential,
         amendments,
         history,
+        repo.measure_histories(patient.id),
         author=author.signature if author is not None else visit.signed_by,
         letter=letter,
     )
@@ -117,7 +128,7 @@ def prepare_export(
     """Read the records of one export (on the thread that owns the repository)."""
     clinician = repo.clinician(author) if author is not None else None
     letter = clean_letter(letter) if letter is not None else None
-    bundle = load_bundle(repo, kb, visit_id, author=clinician, letter=letter)
+    bundle = load_bundle(repo, kb, visit_id, kind=kind, author=clinician, letter=letter)
     details = letter.audit_detail() if letter is not None else ""
     return PreparedExport(visit_id, kind, Path(out), bundle, repo.record_stamp(visit_id), details)
 

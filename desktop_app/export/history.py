@@ -48,7 +48,7 @@ def render_history(bundle: VisitBundle) -> bytes:
         table(rows, [width * 0.18, width * 0.2, width * 0.12, width * 0.5]),
     ]
     for measure_id, measure in bundle.kb.measures.items():
-        points = w.measure_points(visits, measure_id)
+        points = w.measure_points(bundle.scores, measure_id)
         if points:
             story += [spacer(8), measure_chart_flowable(measure, points, min(width * 0.6, 300))]
     for v in visits:
@@ -56,7 +56,9 @@ def render_history(bundle: VisitBundle) -> bytes:
             NextPageTemplate(layout.FINAL if v.is_signed else layout.DRAFT),
             PageBreak(),
             para(f"Visit of {w.visit_heading(v)}", "title"),
-            *visit_sections(bundle.kb, v, differentials[v.id], bundle.amendments, visits, width),
+            *visit_sections(
+                bundle.kb, v, differentials[v.id], bundle.amendments, bundle.scores, width
+            ),
         ]
     info = replace(
         page_info(bundle, TITLE),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop_app.core import safety_wording as sw
 from desktop_app.core.diagnosis import ConditionResult, Differential, format_probability
@@ -18,6 +18,9 @@ from desktop_app.export.fonts import REGULAR, markup
 from desktop_app.export.measure_chart import measure_chart_flowable
 from desktop_app.export.paragraphs import paragraph
 from desktop_app.export.styles import RULE, SHADE, colour, flag_style, styles, table_style
+
+if TYPE_CHECKING:
+    from desktop_app.export.bundle import Scores
 
 log = logging.getLogger(__name__)
 
@@ -205,9 +208,7 @@ def body_chart_section(kb: KnowledgeBase, visit: Visit, width: float) -> list[An
     ]
 
 
-def measures_section(
-    kb: KnowledgeBase, visit: Visit, history: Sequence[Visit], width: float
-) -> list[Any]:
+def measures_section(kb: KnowledgeBase, visit: Visit, scores: Scores, width: float) -> list[Any]:
     """Scores with the change since the previous scored visit, and a chart across visits."""
     if not visit.measures:
         return []
@@ -218,7 +219,7 @@ def measures_section(
         measure = kb.measures.get(measure_id)
         if measure is None:
             continue
-        points = w.measure_points(history, measure_id, until=visit)
+        points = w.measure_points(scores, measure_id, until=visit)
         if result.score is None:
             rows.append((measure.name, "Incomplete", ""))
             continue
@@ -362,7 +363,7 @@ def visit_sections(
     visit: Visit,
     differential: Differential,
     amendments: Sequence[Amendment],
-    history: Sequence[Visit],
+    scores: Scores,
     width: float,
 ) -> list[Any]:
     """Everything recorded for one visit, in reading order."""
@@ -371,7 +372,7 @@ def visit_sections(
         *history_section(kb, visit, differential),
         *exam_section(kb, visit, width),
         *body_chart_section(kb, visit, width),
-        *measures_section(kb, visit, history, width),
+        *measures_section(kb, visit, scores, width),
         *differential_section(differential, visit, kb),
         *plan_section(visit),
         *amendments_section(amendments, visit),

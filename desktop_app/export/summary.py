@@ -41,7 +41,7 @@ def render_summary(bundle: VisitBundle) -> bytes:
         *patient_block(bundle.patient, bundle.visit, width),
         spacer(2),
         *visit_sections(
-            bundle.kb, bundle.visit, bundle.differential, bundle.amendments, bundle.history, width
+            bundle.kb, bundle.visit, bundle.differential, bundle.amendments, bundle.scores, width
         ),
     ]
     template = layout.FINAL if bundle.visit.is_signed else layout.DRAFT

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from desktop_app.core.body_chart import detail_text
 from desktop_app.core.diagnosis import AppliedFinding
@@ -27,6 +28,9 @@ from desktop_app.core.wording import VISIT_TYPES as VISIT_TYPES
 from desktop_app.core.wording import answer_text as answer_text
 from desktop_app.core.wording import format_date as format_date
 from desktop_app.core.wording import visit_type_name as visit_type_name
+
+if TYPE_CHECKING:
+    from desktop_app.export.bundle import Scores
 
 
 def _number(value: float) -> str:
@@ -165,15 +169,12 @@ def score_text(value: float) -> str:
 
 
 def measure_points(
-    history: Iterable[Visit], measure_id: str, until: Visit | None = None
+    scores: Scores, measure_id: str, until: Visit | None = None
 ) -> list[tuple[dt.date, float]]:
     """(visit date, score) of the scored visits in date order, up to `until` when given."""
-    ordered = sorted(history, key=lambda v: (v.visit_date, v.id))
-    points = []
-    for visit in ordered:
-        result = visit.measures.get(measure_id)
-        if result is not None and result.score is not None:
-            points.append((visit.visit_date, result.score))
-        if until is not None and visit.id == until.id:
-            break
-    return points
+    last = None if until is None else (until.visit_date, until.id)
+    return [
+        (day, value)
+        for day, visit_id, value in scores.get(measure_id, ())
+        if last is None or (day, visit_id) <= last
+    ]

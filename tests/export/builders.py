@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import replace
 
 from desktop_app import paths
@@ -19,6 +20,7 @@ from desktop_app.core.records import (
 )
 from desktop_app.core.validation import observations_from_dict
 from desktop_app.export import VisitBundle
+from desktop_app.export.bundle import Scores
 
 UTC = dt.UTC
 SIGNED_AT = dt.datetime(2026, 11, 20, 15, 30, tzinfo=UTC)
@@ -99,6 +101,21 @@ def signed(kb: KnowledgeBase, draft: Visit) -> Visit:
     )
 
 
+def scores_of(visits: Iterable[Visit]) -> Scores:
+    """The bundle's scores of these visits, as storage's measure_histories reads them."""
+    out: dict[str, list[tuple[dt.date, int, float]]] = {}
+    for v in sorted(visits, key=lambda v: (v.visit_date, v.id)):
+        for measure_id, result in v.measures.items():
+            if result.score is not None:
+                out.setdefault(measure_id, []).append((v.visit_date, v.id, float(result.score)))
+    return out
+
+
+def with_visits(base: VisitBundle, visit: Visit, history: list[Visit]) -> VisitBundle:
+    """``base`` for ``visit`` among ``history``, its scores read from those visits."""
+    return replace(base, visit=visit, history=history, scores=scores_of(history))
+
+
 def bundle(
     kb: KnowledgeBase,
     *,
@@ -143,5 +160,6 @@ def bundle(
         differential,
         amendments if amended else [],
         [*history, current],
+        scores_of([*history, current]),
         author=AUTHOR,
     )

@@ -38,7 +38,7 @@ def test_the_summary_prints_numbers_and_the_legend_not_tiny_names(
     bundle = builders.bundle(kb, visits=1)
     marks = (Mark("greater_trochanter", "pain", "left"),)
     visit = replace(bundle.visit, observations=replace(bundle.visit.observations, marks=marks))
-    pdf = write_pdf("summary", replace(bundle, visit=visit, history=[visit]), tmp_path / "s.pdf")
+    pdf = write_pdf("summary", builders.with_visits(bundle, visit, [visit]), tmp_path / "s.pdf")
     printed = text(pdf)
     assert "1 Lower back · 2 Sacroiliac joint / PSIS" in printed
     assert "9 Greater trochanter" in printed

@@ -31,7 +31,7 @@ def test_a_chart_of_eighty_visits_prints_labels_that_do_not_overlap(
         for n in range(1, 80)
     ]
     current = replace(base.visit, id=80, visit_date=start + dt.timedelta(days=90))
-    bundle = replace(base, visit=current, history=[*earlier, current])
+    bundle = builders.with_visits(base, current, [*earlier, current])
     pdf = write_pdf("summary", bundle, tmp_path / "summary.pdf")
     pages = page_texts(pdf)
     chart_page = next(n for n, page in enumerate(pages) if _short(start) in page)

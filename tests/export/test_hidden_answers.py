@@ -16,7 +16,7 @@ def _with_answers(kb: KnowledgeBase, **answers: object) -> builders.VisitBundle:
     bundle = builders.bundle(kb, visits=1)
     obs = bundle.visit.observations
     visit = replace(bundle.visit, observations=replace(obs, answers={**obs.answers, **answers}))
-    return replace(bundle, visit=visit, history=[visit])
+    return builders.with_visits(bundle, visit, [visit])
 
 
 def test_an_answer_hidden_by_its_show_when_rule_is_not_printed(

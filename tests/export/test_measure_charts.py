@@ -39,7 +39,7 @@ def test_the_summary_prints_psfs_rounded_with_its_activities_and_a_dated_chart(
         for v, s in zip(base.history, scores, strict=True)
     ]
     current = history[-1]
-    bundle = replace(base, visit=current, history=history)
+    bundle = builders.with_visits(base, current, history)
     pdf = write_pdf("summary", bundle, tmp_path / "summary.pdf")
     printed = text(pdf)
     assert "6.3" in printed and "6.33" not in printed and "5.33" not in printed

@@ -64,7 +64,7 @@ def test_a_marked_region_has_the_same_colour_on_screen_and_on_paper(
         pytest.skip("pdftoppm (poppler-utils) is not installed")
     bundle = builders.bundle(kb, visits=1)
     visit = replace(bundle.visit, observations=replace(bundle.visit.observations, marks=(MARK,)))
-    pdf = write_pdf("summary", replace(bundle, visit=visit, history=[visit]), tmp_path / "s.pdf")
+    pdf = write_pdf("summary", builders.with_visits(bundle, visit, [visit]), tmp_path / "s.pdf")
     subprocess.run(["pdftoppm", "-r", "72", "-png", str(pdf), str(tmp_path / "page")], check=True)
     matching = 0
     for page in sorted(tmp_path.glob("page*.png")):
