@@ -28,6 +28,7 @@ METRICS = (
     "autosave",
     "open_patient",
     "history_pdf",
+    "export_gui_thread",  # the GUI thread's part of a summary export at 2000 visits (issue 17)
     "pdf_export",
     "cold_start",
     "startup_checks",

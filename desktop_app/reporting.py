@@ -124,11 +124,15 @@ def prepare_export(
     *,
     author: int | None = None,
     letter: ReferralLetter | None = None,
+    on_visit: Callable[[int, int], None] | None = None,
 ) -> PreparedExport:
-    """Read the records of one export (on the thread that owns the repository)."""
+    """Read the records of one export (on the thread that owns the repository; the window's
+    worker reads on a storage.reading_copy). ``on_visit``: see load_bundle."""
     clinician = repo.clinician(author) if author is not None else None
     letter = clean_letter(letter) if letter is not None else None
-    bundle = load_bundle(repo, kb, visit_id, kind=kind, author=clinician, letter=letter)
+    bundle = load_bundle(
+        repo, kb, visit_id, kind=kind, author=clinician, letter=letter, on_visit=on_visit
+    )
     details = letter.audit_detail() if letter is not None else ""
     return PreparedExport(visit_id, kind, Path(out), bundle, repo.record_stamp(visit_id), details)
 

@@ -181,9 +181,8 @@ class VisitActions(QMainWindow):
         if not path:
             return
         job = start_export(self.ops, self, visit.id, kind, Path(path), author=author, letter=letter)
-        if job is not None:
-            self.export_job = job
-            follow_export(self, job)
+        self.export_job = job
+        follow_export(self, job)
 
     def _exported(self, written: Path) -> None:
         self.store.setValue("export_dir", str(written.parent))
@@ -193,11 +192,14 @@ class VisitActions(QMainWindow):
 
 def follow_export(window: VisitActions, job: ExportJob) -> None:
     """A progress dialog (after half a second) with Cancel; the window stays usable."""
-    progress = QProgressDialog("Writing the PDF…", "Cancel", 0, 0, window)
+    progress = QProgressDialog("Reading the records…", "Cancel", 0, 0, window)
     progress.setWindowTitle("Export PDF")
     progress.setMinimumDuration(500)
     progress.setAutoReset(False)
     progress.canceled.connect(job.cancel)
+    job.reading.connect(
+        lambda n, total: progress.setLabelText(f"Reading the records… visit {n} of {total}")
+    )
     job.page.connect(lambda n: progress.setLabelText(f"Writing the PDF… page {n}"))
     job.done.connect(window._exported)
     job.cancelled.connect(lambda: window.statusBar().showMessage("Export cancelled.", 5000))
