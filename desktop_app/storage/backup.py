@@ -9,9 +9,7 @@ import sqlite3
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, cast
 
 from desktop_app.core.errors import StorageError
 from desktop_app.storage import anchor, audit, encryption, partials, private, restore
@@ -25,8 +23,11 @@ from desktop_app.storage.database import (
 )
 from desktop_app.storage.encryption import DB_ERRORS, DB_OR_STORAGE_ERRORS
 from desktop_app.storage.errors import DatabaseCorrupt, DatabaseLocked
+from desktop_app.storage.sqlite_file import SqliteFile
 
 if TYPE_CHECKING:
+    from sqlite_utils import Database
+
     from desktop_app.storage.repository import Repository
 
 log = logging.getLogger(__name__)
@@ -90,7 +91,7 @@ def _copy(
                     "so the existing backups stay sound. Restore the latest backup with "
                     "'python main.py restore FILE'."
                 )
-            head = audit.head(Database(target, execute_plugins=False))
+            head = audit.head(cast("Database", SqliteFile(target)))  # no sqlite-utils import
         finally:
             target.close()
         os.replace(partial, dest)
@@ -218,6 +219,8 @@ def check_backup(src: Path) -> None:
                 f"The backup {src} is damaged ({problems[0]}). Nothing was restored: choose "
                 "another backup."
             )
+        from sqlite_utils import Database  # not on the start path (click, dateutil…)
+
         db = Database(conn, execute_plugins=False)
         check_schema(db, src)
         missing = REQUIRED_TABLES - set(db.table_names())

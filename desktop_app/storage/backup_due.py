@@ -11,14 +11,17 @@ import datetime as dt
 import logging
 import time
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, cast
 
 from desktop_app.core.errors import StorageError
 from desktop_app.storage import anchor, audit
 from desktop_app.storage.backup import backups, default_backup_dir
 from desktop_app.storage.database import connect
 from desktop_app.storage.encryption import DB_OR_STORAGE_ERRORS
+from desktop_app.storage.sqlite_file import SqliteFile
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 log = logging.getLogger(__name__)
 EVERY = dt.timedelta(days=1)
@@ -45,8 +48,8 @@ def not_due(db_path: Path, backup_dir: Path | None = None, every: dt.timedelta =
 def _head(db_path: Path) -> anchor.Head | None:
     try:
         conn = connect(db_path, read_only=True, create=False)
-        try:
-            return anchor.Head(*audit.head(Database(conn, execute_plugins=False)))
+        try:  # no sqlite-utils import (storage/sqlite_file.py)
+            return anchor.Head(*audit.head(cast("Database", SqliteFile(conn))))
         finally:
             conn.close()
     except DB_OR_STORAGE_ERRORS:  # either binding's errors (sqlcipher3's are not sqlite3's)

@@ -10,8 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from desktop_app.storage import keys
 from desktop_app.storage.audit import (
@@ -23,7 +22,10 @@ from desktop_app.storage.audit import (
     KEYED_PREFIX,
     entry_hash,
 )
-from desktop_app.storage.encryption import DB_ERRORS
+from desktop_app.storage.encryption import CONNECTIONS, DB_ERRORS
+
+if TYPE_CHECKING:  # sqlite-utils (click, dateutil, pluggy) stays off the start path
+    from sqlite_utils import Database
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 ROWS_PER_REPORT = 20_000
@@ -135,7 +137,7 @@ def walk(
     match that way is checked by the definition (entry_hash), whose word alone counts. On a
     clinic server every entry is checked by the definition.
     """
-    if not isinstance(db, Database):  # a clinic server: the definition's way throughout
+    if not isinstance(db.conn, CONNECTIONS):  # a clinic server: the definition's way
         return _walk(db, after, progress, fast=False)
     try:
         return _walk(db, after, progress, fast=True)

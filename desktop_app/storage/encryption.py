@@ -42,6 +42,10 @@ DB_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error,) + ((_cipher.Error,) if
 INTEGRITY_ERRORS: tuple[type[Exception], ...] = (sqlite3.IntegrityError,) + (
     (_cipher.IntegrityError,) if _cipher else ()
 )
+# An SQLite file's connection, either binding's (a clinic server's is neither).
+CONNECTIONS: tuple[type[Any], ...] = (sqlite3.Connection,) + (
+    (_cipher.Connection,) if _cipher else ()
+)
 DB_OR_OS_ERRORS: tuple[type[Exception], ...] = (*DB_ERRORS, OSError)
 DB_OR_STORAGE_ERRORS: tuple[type[Exception], ...] = (*DB_ERRORS, StorageError)
 _given: list[str] = []  # the passphrase given in this process (the window's unlock)

@@ -28,13 +28,14 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from desktop_app.storage import audit
 from desktop_app.storage.audit import VERIFY_CHUNK
-from desktop_app.storage.encryption import DB_ERRORS
+from desktop_app.storage.encryption import CONNECTIONS, DB_ERRORS
+
+if TYPE_CHECKING:  # sqlite-utils (click, dateutil, pluggy) stays off the start path
+    from sqlite_utils import Database
 
 # A REAL value whose 15-digit JSON does not read back as itself (SQLite's JSON is not faithful).
 UNFAITHFUL = "(typeof({c}) = 'real' AND CAST(json_quote({c}) AS REAL) IS NOT {c})"
@@ -161,7 +162,7 @@ def signed_fingerprints(
     """As audit.signed_fingerprints (the signed visits with IDs in a range), faster; `stored` is
     each visit's fingerprint as stored, which decides when the definition is asked. A clinic
     server (not SQLite) is asked the definition's way."""
-    if not isinstance(db, Database):
+    if not isinstance(db.conn, CONNECTIONS):  # a clinic server
         return audit.signed_fingerprints(db, first_id, last_id)
     lines = rendered(db.conn, content_query(db.conn), first_id, last_id)
     return settled(db, hashed(db, lines), stored)

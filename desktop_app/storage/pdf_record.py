@@ -9,10 +9,12 @@ exported at, and the visit still has the fingerprint printed in it.
 from __future__ import annotations
 
 import json
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from desktop_app.storage import audit, keys
+
+if TYPE_CHECKING:  # sqlite-utils (click, dateutil, pluggy) stays off the start path
+    from sqlite_utils import Database
 
 STAMP_VERSION = 1
 

@@ -23,14 +23,15 @@ import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from desktop_app.core.errors import StorageError
 from desktop_app.storage import anchor, encryption, private
 from desktop_app.storage.database import connect, mapped, migrations
 from desktop_app.storage.encryption import DB_ERRORS, DB_OR_OS_ERRORS, DB_OR_STORAGE_ERRORS
+
+if TYPE_CHECKING:  # sqlite-utils (click, dateutil, pluggy) stays off the start path
+    from sqlite_utils import Database
 
 log = logging.getLogger(__name__)
 SUFFIX = ".sqlite3"
@@ -78,6 +79,8 @@ def copy_in(
         if source is not None:
             source.backup(target, pages=COPY_PAGES, progress=progress)
         target.execute("PRAGMA journal_mode = DELETE")  # one self-contained file until renamed
+        from sqlite_utils import Database  # not on the start path (click, dateutil…)
+
         db = Database(target, execute_plugins=False)
         migrations().apply(db)  # an older backup is brought up to date
         audit_restore(db)

@@ -14,13 +14,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from desktop_app.storage import anchor, audit, chain, fingerprints, recorded_loss
 from desktop_app.storage.audit import KEYED_PREFIX, VERIFY_CHUNK, sha256
 from desktop_app.storage.chain import Ledger, Progress
+from desktop_app.storage.encryption import CONNECTIONS
+
+if TYPE_CHECKING:  # sqlite-utils (click, dateutil, pluggy) stays off the start path
+    from sqlite_utils import Database
 
 # (table, entity in the log, what the log's count is) for the cheap completeness counts.
 COUNTS = (
@@ -63,7 +65,7 @@ def verify(
     elif incremental:
         report.notes.append("No earlier full verify of this file here: verifying everything.")
     beside = None  # a full verify of a file renders the visits' content beside the chain's walk
-    if not start[0] and isinstance(db, Database) and path.is_file():
+    if not start[0] and isinstance(db.conn, CONNECTIONS) and path.is_file():  # not a server
         beside = fingerprints.rendered_beside(path)
     ledger = chain.walk(db, after=start, progress=progress)
     report.problems += ledger.problems
