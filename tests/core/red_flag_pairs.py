@@ -149,6 +149,12 @@ FRACTURE_CONTEXT_PAIRS: dict[str, tuple[Case, Case]] = {
         # A child limping after a knock who can still walk on the leg.
         visit({"age_years": 11, "unable_to_bear_weight": "no", "trauma_or_fall": "yes"}),
     ),
+    "child_fever_limp": (
+        # An 11-year-old with hip pain, a fever and a new limp for a week (pyomyositis, JBSR 2011).
+        visit({"age_years": 11, "fever": "yes", "limp_reported": "yes", "symptom_duration": 1}),
+        # A child limping after a knock, no fever.
+        visit({"age_years": 11, "fever": "no", "limp_reported": "yes", "minor_trauma": "yes"}),
+    ),
     "pregnancy_sacral_fracture": (
         # Caglar 2026: buttock pain weeks after a vaginal delivery, focal sacral tenderness.
         visit(
