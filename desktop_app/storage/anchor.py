@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from desktop_app.core.errors import StorageError
 from desktop_app.storage import keys, private, recorded_loss
@@ -45,7 +45,6 @@ _known: dict[Path, tuple[tuple[int, int], Anchor]] = {}  # path -> (mtime, size)
 _lock = threading.RLock()
 # The pending head this process last wrote for each database: one its own connection committed.
 _recorded: dict[Path, Head] = {}
-FULL = 2  # PRAGMA synchronous: a commit that returns only once the disk holds it
 
 
 @dataclass(frozen=True)
@@ -120,9 +119,11 @@ def write(db_path: Path, anchor: Anchor) -> None:
         _write(db_path, anchor)
 
 
-def _write(db_path: Path, anchor: Anchor, path: Path | None = None) -> None:
+def _write(
+    db_path: Path, anchor: Anchor, path: Path | None = None, key: bytes | None = None
+) -> None:
     path = path or anchor_file(db_path)
-    key = keys.load(create=True, folder=path.parent.parent)
+    key = key or keys.load(create=True, folder=path.parent.parent)
     assert key is not None
     text = _canonical(_body(db_path, anchor))  # the MAC'd text, then its MAC as the last field
     data = f'{text[:-1]},"mac":"{keys.mac(key, text)}"}}'.encode()
@@ -232,12 +233,19 @@ def set_aside(db_path: Path, why: str) -> None:
 
 
 def advance(
-    db_path: Path, head: Head, *, durable: bool = False, verified: Head | None = None
+    db_path: Path,
+    head: Head,
+    *,
+    durable: bool = False,
+    verified: Head | None = None,
+    path: Path | None = None,
+    key: bytes | None = None,
 ) -> None:
     """Record a head after a commit: as the anchored head when the disk holds it (`durable`),
-    else as pending; and, after a clean full verify, how far it checked."""
+    else as pending; and, after a clean full verify, how far it checked. `path` and `key`: the
+    `anchor_file` of db_path and the audit key, when the caller keeps them (store.py)."""
     with _lock:
-        path = anchor_file(db_path)  # once per commit: it is asked of the data folder's path
+        path = path or anchor_file(db_path)  # once per commit: it asks the data folder
         try:
             found = _read(db_path, path)
         except AnchorAltered:
@@ -248,20 +256,13 @@ def advance(
         if durable and (head != old.head or old.pending is not None):
             new = Anchor(head, _stamp(), old.verified)
         elif not durable and head not in (old.head, old.pending):
-            new = replace(old, pending=head, pending_at=_stamp())
+            new = Anchor(old.head, old.at, old.verified, head, _stamp())
         if verified is not None:
             new = replace(new, verified=verified)
         if new != old or (found is None and not path.exists()):
-            _write(db_path, new, path)
+            _write(db_path, new, path, key)
         if new.pending is not None:
             _recorded[path] = new.pending
-
-
-def committed(conn: Any, db_path: Path, head: Head) -> None:
-    """Record the head of a commit just made on `conn`: anchored if the commit waited for the
-    disk (synchronous = FULL), pending until `syncing` confirms it otherwise (an autosave)."""
-    durable = int(conn.execute("PRAGMA synchronous").fetchone()[0]) >= FULL
-    advance(db_path, head, durable=durable)
 
 
 def unconfirmed(db_path: Path) -> Head | None:
@@ -285,15 +286,20 @@ def syncing(db_path: Path, expect: Head | None = None) -> Iterator[None]:
     error: the fsync succeeded, so the change is saved; the anchor stays behind.
     """
     with _lock:
-        covers = unconfirmed(db_path)
-        if covers != (expect or _recorded.get(anchor_file(db_path))):
+        path = anchor_file(db_path)  # once: it asks the data folder
+        try:
+            found = _read(db_path, path)
+        except AnchorAltered:
+            found = None
+        covers = None if found is None else found.pending  # `unconfirmed`
+        if covers != (expect or _recorded.get(path)):
             covers = None
     yield
     if covers is None:
         return
     with _lock:
         try:
-            old = _read(db_path)
+            old = _read(db_path, path)
         except AnchorAltered:
             return  # check_open and verify report it; a sync does not overwrite the evidence
         if old is None or old.pending is None or covers.seq <= old.head.seq:
@@ -303,7 +309,7 @@ def syncing(db_path: Path, expect: Head | None = None) -> Iterator[None]:
         later = old.pending if old.pending != covers else None  # committed during the fsync
         at = old.pending_at if later else ""
         try:
-            _write(db_path, Anchor(covers, _stamp(), old.verified, later, at))
+            _write(db_path, Anchor(covers, _stamp(), old.verified, later, at), path)
         except (OSError, StorageError) as exc:  # one rule with Store._after_write
             log.warning("audit anchor not updated: %s", exc)
 

@@ -100,10 +100,20 @@ def head(db: Database) -> tuple[int, str]:
 
 
 def append(
-    db: Database, actor: str, action: str, entity: str, entity_id: object, detail: str = ""
-) -> None:
-    """Add one keyed entry to the chain. Call inside the transaction of the change it records."""
-    key = keys.load(create=True)
+    db: Database,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: object,
+    detail: str = "",
+    *,
+    key: bytes | None = None,
+) -> tuple[int, str]:
+    """Add one keyed entry to the chain. Call inside the transaction of the change it records.
+
+    `key`: this installation's audit key, when the caller holds it (`keys.load`). Returns the
+    entry's (sequence, hash): the head once that transaction commits."""
+    key = key or keys.load(create=True)
     last_id, prev_hash = head(db)
     entry = {
         "id": last_id + 1,
@@ -114,11 +124,13 @@ def append(
         "entity_id": str(entity_id),
         "detail": detail,
     }
+    keyed = entry_hash(prev_hash, entry, key)
     db.execute(
         "INSERT INTO audit_log (id, at, actor, action, entity, entity_id, detail, prev_hash, hash) "
         "VALUES (:id, :at, :actor, :action, :entity, :entity_id, :detail, :prev_hash, :hash)",
-        {**entry, "prev_hash": prev_hash, "hash": entry_hash(prev_hash, entry, key)},
+        {**entry, "prev_hash": prev_hash, "hash": keyed},
     )
+    return last_id + 1, keyed
 
 
 def seal(db: Database, actor: str) -> bool:

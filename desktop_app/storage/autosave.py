@@ -43,11 +43,13 @@ def unsynced_commits(store: Store) -> Iterator[str | None]:
         yield None
         return
     conn = store.db.conn
+    store.durable_commits = False  # first: no commit is ever taken for durable that is not
     conn.execute("PRAGMA synchronous = NORMAL")
     try:
         yield f"{store.path}-wal"
     finally:
         conn.execute("PRAGMA synchronous = FULL")
+        store.durable_commits = True  # once it is (the anchor asks it at every commit)
 
 
 def sync_wal(wal: str, head: anchor.Head | None = None) -> None:

@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, Self, TypeVar, ca
 
 from sqlite_utils import Database
 
-from desktop_app.core.errors import StorageError, VisitConflict, VisitLocked
-from desktop_app.storage import anchor, audit, check_record, impostor, recorded_loss, restore
+from desktop_app.core.errors import StorageError, VisitLocked
+from desktop_app.storage import anchor, audit, check_record, impostor, keys, recorded_loss, restore
 from desktop_app.storage.backup import remove_partials
 from desktop_app.storage.database import WriterLock, connect, make_folder, mapped, prepare
+from desktop_app.storage.draft_versions import DraftVersions
 from desktop_app.storage.encryption import DB_ERRORS, INTEGRITY_ERRORS
 from desktop_app.storage.errors import DatabaseReadOnly
 
@@ -100,7 +101,7 @@ def _log_power_cut(db: Database, path: Path) -> tuple[str, str]:
     return f"The database {path}: {finding.lost}.", ""
 
 
-class Store:
+class Store(DraftVersions):
     """One open database file: its connection, writer lock, knowledge base and actor."""
 
     def __init__(
@@ -124,10 +125,18 @@ class Store:
         self.server = server  # the clinic server's connection; None for an SQLite file
         # The clinician the server login is tied to (migration 0010): the only one it acts as.
         self.logged_in: int | None = None
-        self._versions: dict[int, int] = {}  # draft visit ID -> the version this copy last read
-        self._pending: dict[int, int] = {}  # the same, read inside a transaction not yet ended
+        self._versions: dict[int, int] = {}
+        self._pending: dict[int, int] = {}
         self._changes = db.conn.total_changes
         self._head = audit.head(db)
+        # The connection's `PRAGMA synchronous` is FULL (database.prepare) but inside
+        # autosave.unsynced_commits, which alone switches it (and says so here first).
+        self.durable_commits = True
+        # (total_changes, head) after an audited write's own commit (`_entry_committed`).
+        self._committed: tuple[int, tuple[int, str]] | None = None
+        # Looked up once, not at every autosave (each asks the data folder, ~5-9 µs).
+        self._anchor_file: Path | None = None
+        self._key: bytes | None = None
         # When this copy opened the file, and whether today's clean check covered it then.
         self._checked: tuple[float, bool] | None = None
         # The plain message for audited changes a power cut took before the disk held them.
@@ -288,70 +297,6 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    # -- optimistic versions of draft visits (migration 0008) ---------------------------------
-
-    def _saw_version(self, visit_id: int, version: int) -> None:
-        """Remember the version of a visit as last read (or written) by this copy.
-
-        Inside a transaction it counts only once committed: a write refused part-way (a full
-        disk) must not leave this copy a version ahead, or its next save is a false conflict.
-        """
-        if self.db.conn.in_transaction:
-            self._pending[visit_id] = int(version)
-        else:
-            self._versions[visit_id] = int(version)
-
-    def _settle_versions(self, *, committed: bool) -> None:
-        """At the end of the outermost transaction: keep what it read, or forget it."""
-        if not self._pending or self.db.conn.in_transaction:
-            return
-        if committed:
-            self._versions.update(self._pending)
-        self._pending.clear()
-
-    def _claim_visit(self, visit_id: int) -> None:
-        """Inside a write: raise the draft's version, refusing one changed since it was read.
-
-        Two workstations editing one draft: the first save wins, the second is refused with
-        VisitConflict (who changed it and when) instead of silently overwriting it. A visit this
-        copy has not read yet (a command) is claimed at whatever version it has.
-        """
-        expected = self._pending.get(visit_id, self._versions.get(visit_id))
-        sql = "UPDATE visits SET version = version + 1 WHERE id = ? AND status = 'draft'"
-        params: list[Any] = [visit_id]
-        if expected is not None:
-            sql += " AND version = ?"
-            params.append(expected)
-        if self.db.execute(sql, params).rowcount == 1:
-            row = self.db.execute("SELECT version FROM visits WHERE id = ?", [visit_id]).fetchone()
-            self._saw_version(visit_id, row[0])
-            return
-        row = self.db.execute("SELECT status FROM visits WHERE id = ?", [visit_id]).fetchone()
-        if row is None:
-            from desktop_app.storage.errors import RecordNotFound
-
-            raise RecordNotFound(f"There is no visit with ID {visit_id}.")
-        if row[0] != "draft":
-            raise VisitLocked(
-                f"Visit {visit_id} is signed and can no longer be changed. "
-                "Add an amendment instead."
-            )
-        who = self._last_change("visit", visit_id)
-        raise VisitConflict(
-            f"Visit {visit_id} was changed on another workstation{who} after you opened it. "
-            "Your change was not saved, so theirs is not lost: reopen the "
-            "visit to see it, then make your change again."
-        )
-
-    def _last_change(self, entity: str, entity_id: int) -> str:
-        """' by WHO at HH:MM UTC' of the record's latest audit entry (for a conflict message)."""
-        last = self.db.execute(
-            "SELECT actor, at FROM audit_log WHERE entity = ? AND entity_id = ? "
-            "ORDER BY id DESC LIMIT 1",
-            [entity, str(entity_id)],
-        ).fetchone()
-        return f" by {last[0]} at {last[1][11:16]} UTC" if last else ""
-
     def _engine_problems(self) -> list[str]:
         """The engine's own checks for `verify`: SQLite's integrity check, or the server's."""
         if self.server is None:
@@ -367,14 +312,20 @@ class Store:
         if self._lock is None or conn.in_transaction or conn.total_changes == self._changes:
             return
         self._changes = conn.total_changes
-        head = audit.head(self.db)
+        known, self._committed = self._committed, None
+        head = known[1] if known and known[0] == self._changes else audit.head(self.db)
         if head == self._head or head[0] == 0:
             return
-        try:
-            if durable is None:
-                anchor.committed(conn, self.path, anchor.Head(*head))
-            else:
-                anchor.advance(self.path, anchor.Head(*head), durable=durable)
+        try:  # durable: the commit waited for the disk (synchronous = FULL)
+            durable = self.durable_commits if durable is None else durable
+            self._anchor_file = self._anchor_file or anchor.anchor_file(self.path)
+            anchor.advance(
+                self.path,
+                anchor.Head(*head),
+                durable=durable,
+                path=self._anchor_file,
+                key=self._key,  # the audit key's, once an entry was written (`_audit`)
+            )
         except (OSError, StorageError) as exc:  # the change is saved; the anchor stays behind
             log.warning("audit anchor not updated: %s", exc)
             return
@@ -392,6 +343,22 @@ class Store:
         except OSError as exc:  # the commits stay pending: a power cut may still take them
             log.warning("the disk did not confirm the last commits: %s", exc)
 
+    def _audit(
+        self, action: str, entity: str, entity_id: object, detail: str, actor: str = ""
+    ) -> tuple[int, str]:
+        """audit.append for this database, with the installation's key looked up once."""
+        self._key = self._key or keys.load(create=True)
+        return audit.append(
+            self.db, actor or self.actor, action, entity, entity_id, detail, key=self._key
+        )
+
+    def _entry_committed(self, head: tuple[int, str]) -> None:
+        """After an audited write's transaction: if it was the outermost one, it committed and
+        its entry is the head, so `_after_write` need not read it again (only while nothing on
+        the connection changed since)."""
+        if self._lock is not None and not self.db.conn.in_transaction:
+            self._committed = (self.db.conn.total_changes, head)
+
     def _writable(self) -> None:
         if self.read_only:
             raise DatabaseReadOnly(self.read_only_reason)
@@ -402,7 +369,8 @@ class Store:
         self._writable()
         with self.db.atomic():
             yield
-            audit.append(self.db, self.actor, action, entity, entity_id, detail)
+            head = self._audit(action, entity, entity_id, detail)
+        self._entry_committed(head)
 
     def audit_event(self, action: str, entity: str, detail: str = "") -> None:
         """Audit an act on the database as a whole (an encrypted copy, a new passphrase)."""

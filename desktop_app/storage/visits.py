@@ -30,6 +30,17 @@ from desktop_app.storage.store import dumps, now_text, storage_call
 DRAFT = "draft"
 
 
+# A visit's recorded items in one statement (the read-back after every autosave): the kind of
+# row (answer, examination result, mark, region details), then its columns.
+_RECORDED_ITEMS = (
+    "SELECT 0, prompt_id, value, NULL, CAST(NULL AS INTEGER), NULL FROM answers WHERE visit_id = ? "
+    "UNION ALL SELECT 1, item_id, side, value, CAST(NULL AS INTEGER), NULL FROM exam_findings "
+    "WHERE visit_id = ? UNION ALL SELECT 2, region, symptom, side, CAST(NULL AS INTEGER), NULL "
+    "FROM body_marks WHERE visit_id = ? UNION ALL SELECT 3, region, side, NULL, intensity, "
+    "qualities FROM body_region_details WHERE visit_id = ?"
+)
+
+
 def _answer(text: str) -> Any:
     value = json.loads(text)
     return tuple(value) if isinstance(value, list) else value
@@ -183,33 +194,20 @@ class VisitStore(ClinicianStore):
         return self._observations(visit_id, json.loads(row[0]))
 
     def _observations(self, visit_id: int, presentations: list[str]) -> Observations:
-        run = self.db.execute
-        answers = {
-            r[0]: _answer(r[1])
-            for r in run("SELECT prompt_id, value FROM answers WHERE visit_id = ?", [visit_id])
-        }
+        answers: dict[str, Any] = {}
         exam: dict[str, dict[str, ExamValue]] = {}
-        for item_id, side, value in run(
-            "SELECT item_id, side, value FROM exam_findings WHERE visit_id = ?", [visit_id]
-        ):
-            exam.setdefault(item_id, {})[side] = json.loads(value)
-        marks = tuple(
-            sorted(
-                Mark(*r)
-                for r in run(
-                    "SELECT region, symptom, side FROM body_marks WHERE visit_id = ?", [visit_id]
-                )
-            )
-        )
-        regions = {
-            (region, side): RegionDetail(intensity, tuple(json.loads(qualities)))
-            for region, side, intensity, qualities in run(
-                "SELECT region, side, intensity, qualities FROM body_region_details "
-                "WHERE visit_id = ?",
-                [visit_id],
-            )
-        }
-        return Observations(tuple(presentations), answers, exam, marks, regions)
+        marks: list[Mark] = []
+        regions: dict[tuple[str, str], RegionDetail] = {}
+        for kind, a, b, c, intensity, qualities in self.db.execute(_RECORDED_ITEMS, [visit_id] * 4):
+            if kind == 0:
+                answers[a] = _answer(b)
+            elif kind == 1:
+                exam.setdefault(a, {})[b] = json.loads(c)
+            elif kind == 2:
+                marks.append(Mark(a, b, c))
+            else:
+                regions[(a, b)] = RegionDetail(intensity, tuple(json.loads(qualities)))
+        return Observations(tuple(presentations), answers, exam, tuple(sorted(marks)), regions)
 
     def _require_draft(self, visit_id: int) -> None:
         row = self.db.execute("SELECT status FROM visits WHERE id = ?", [visit_id]).fetchone()
@@ -241,21 +239,33 @@ class VisitStore(ClinicianStore):
         values: list[Any],
         action: str = "update",
         actor: str = "",
-    ) -> None:
-        """Insert or delete one recorded item; a delete that changes nothing is not audited."""
+    ) -> str | None:
+        """Insert or delete one recorded item; a delete that changes nothing is not audited.
+
+        Returns the visit's presentations (JSON) as the write read them, None if it changed
+        nothing (for `_recorded`)."""
         self._writable()
         try:
             with self.db.atomic():
                 cursor = self.db.execute(sql, values)
                 if cursor.rowcount == 0:
                     self._require_draft(visit_id)
-                    return
-                self._claim_visit(visit_id)
-                audit.append(self.db, actor or self.actor, action, "visit", visit_id, detail)
+                    return None
+                presentations = self._claim_visit(visit_id)
+                head = self._audit(action, "visit", visit_id, detail, actor)
         except INTEGRITY_ERRORS as exc:
             if "FOREIGN KEY" in str(exc):
                 raise RecordNotFound(f"There is no visit with ID {visit_id}.") from None
             raise
+        self._entry_committed(head)
+        return presentations
+
+    def _recorded(self, visit_id: int, presentations: str | None) -> Observations:
+        """What the visit records once written (the version and presentations as the claim
+        read them, or, when the write changed nothing, read again)."""
+        if presentations is None:
+            return self.observations(visit_id)
+        return self._observations(visit_id, json.loads(presentations))
 
     @storage_call
     def set_presentations(self, visit_id: int, presentations: Sequence[str]) -> Observations:
@@ -276,15 +286,19 @@ class VisitStore(ClinicianStore):
             if prompt_id not in self.kb.prompts:
                 raise InvalidObservation(f"Unknown history prompt '{prompt_id}'.")
             sql = "DELETE FROM answers WHERE visit_id = ? AND prompt_id = ?"
-            self._visit_row_write(visit_id, f"cleared {prompt_id}", sql, [visit_id, prompt_id])
-            return self.observations(visit_id)
+            written = self._visit_row_write(
+                visit_id, f"cleared {prompt_id}", sql, [visit_id, prompt_id]
+            )
+            return self._recorded(visit_id, written)
         stored = dumps(validate_answer(self.kb, prompt_id, value))
         sql = (
             "INSERT INTO answers (visit_id, prompt_id, value) VALUES (?, ?, ?) "
             "ON CONFLICT (visit_id, prompt_id) DO UPDATE SET value = excluded.value"
         )
-        self._visit_row_write(visit_id, f"answer {prompt_id}", sql, [visit_id, prompt_id, stored])
-        return self.observations(visit_id)
+        written = self._visit_row_write(
+            visit_id, f"answer {prompt_id}", sql, [visit_id, prompt_id, stored]
+        )
+        return self._recorded(visit_id, written)
 
     @storage_call
     def save_exam(self, visit_id: int, item_id: str, side: str, value: Any | None) -> Observations:
@@ -294,16 +308,16 @@ class VisitStore(ClinicianStore):
                 raise InvalidObservation(f"Unknown examination item '{item_id}'.")
             sql = "DELETE FROM exam_findings WHERE visit_id = ? AND item_id = ? AND side = ?"
             detail = f"cleared {item_id} {side}"
-            self._visit_row_write(visit_id, detail, sql, [visit_id, item_id, side])
-            return self.observations(visit_id)
+            written = self._visit_row_write(visit_id, detail, sql, [visit_id, item_id, side])
+            return self._recorded(visit_id, written)
         stored = dumps(validate_exam(self.kb, item_id, side, value))
         sql = (
             "INSERT INTO exam_findings (visit_id, item_id, side, value) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (visit_id, item_id, side) DO UPDATE SET value = excluded.value"
         )
         detail = f"exam {item_id} {side}"
-        self._visit_row_write(visit_id, detail, sql, [visit_id, item_id, side, stored])
-        return self.observations(visit_id)
+        written = self._visit_row_write(visit_id, detail, sql, [visit_id, item_id, side, stored])
+        return self._recorded(visit_id, written)
 
     @storage_call
     def set_mark(self, visit_id: int, mark: Mark, present: bool) -> Observations:
@@ -322,8 +336,8 @@ class VisitStore(ClinicianStore):
                 "AND side = ?"
             )
             detail = f"unmarked {mark.region} {mark.symptom} {mark.side}"
-        self._visit_row_write(visit_id, detail, sql, values)
-        return self.observations(visit_id)
+        written = self._visit_row_write(visit_id, detail, sql, values)
+        return self._recorded(visit_id, written)
 
     @storage_call
     def save_measure(
