@@ -6,7 +6,7 @@ Everything is updated in place (no widget is rebuilt after a click), within the 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
@@ -37,7 +37,11 @@ SHOWN_CONDITIONS = 8  # the rest behind "Show more", so the leaders stay in view
 
 
 class ElidedButton(QPushButton):
-    """A button whose long label is shortened to its width (the full text is in the tooltip)."""
+    """A button whose long label wraps onto a second line, shortened there to the width (the
+    full text is in the tooltip): a next test's question must be readable without hovering, and
+    two lines are measured with the font alone (no height-for-width layout at every refresh)."""
+
+    LINES = 2
 
     def __init__(self) -> None:
         super().__init__()
@@ -49,16 +53,32 @@ class ElidedButton(QPushButton):
         self._elide()
 
     def _elide(self) -> None:
-        width = self.width() - 24  # the style's padding
-        self.setText(
-            self.fontMetrics().elidedText(
-                self.full_text, Qt.TextElideMode.ElideRight, max(width, 40)
-            )
-        )
+        width = max(self.width() - 24, 40)  # the style's padding
+        text = wrapped(self.full_text, self.fontMetrics(), width, self.LINES)
+        if self.text() != text:
+            self.setText(text)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._elide()
+
+
+def wrapped(text: str, metrics: QFontMetrics, width: int, lines: int) -> str:
+    """``text`` broken at spaces into at most ``lines`` lines of ``width`` pixels, the last one
+    elided when the rest does not fit."""
+    out: list[str] = []
+    rest = text
+    while len(out) < lines - 1 and metrics.horizontalAdvance(rest) > width:
+        words = rest.split(" ")
+        line, n = words[0], 1
+        while n < len(words) and metrics.horizontalAdvance(f"{line} {words[n]}") <= width:
+            line, n = f"{line} {words[n]}", n + 1
+        if n == len(words) or metrics.horizontalAdvance(line) > width:
+            break  # one word wider than the line: elided below
+        out.append(line)
+        rest = " ".join(words[n:])
+    out.append(metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width))
+    return "\n".join(out)
 
 
 class DifferentialPanel(QWidget):

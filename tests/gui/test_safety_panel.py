@@ -6,12 +6,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 import pytest
-from PySide6.QtCore import QDate
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.knowledge import KnowledgeBase
+from desktop_app.gui.differential_panel import wrapped
 from desktop_app.gui.main_window import MainWindow
 from desktop_app.gui.style import DARK, LIGHT, apply_style, is_dark
 from desktop_app.gui.visit_editor import TABS
@@ -63,6 +64,41 @@ def test_a_safety_check_is_labelled_as_one_and_goes_to_its_question(
     assert window.editor.tabs.currentIndex() == TABS.index(
         "History" if safety[0].kind == "answer" else "Examination"
     )
+
+
+def test_a_long_next_test_reads_on_two_lines_within_the_panel_at_a_small_screen(
+    qtbot: QtBot, open_app: Callable[[], MainWindow]
+) -> None:
+    """At 1366x768 the panel is narrow: one elided line showed "⚠ Safety check: Any fev…"."""
+    window = open_app()
+    window.resize(1366, 768)
+    _open_visit(window)
+    panel = window.editor.panel
+    qtbot.waitUntil(lambda: panel.next_buttons[0].isVisible())
+    for button in (b for b in panel.next_buttons if b.isVisible()):
+        room = button.width() - 24
+        metrics = button.fontMetrics()
+        lines = button.text().split("\n")
+        assert len(lines) <= 2 and all(metrics.horizontalAdvance(x) <= room for x in lines)
+        shown = " ".join(lines).removesuffix("…")
+        assert button.full_text.startswith(shown), (shown, button.full_text)
+        if metrics.horizontalAdvance(button.full_text) > room:
+            assert (
+                len(lines) == 2
+                and len(shown)
+                > len(metrics.elidedText(button.full_text, Qt.TextElideMode.ElideRight, room)) - 1
+            )
+
+
+def test_wrapping_breaks_at_spaces_and_elides_only_the_last_line() -> None:
+    metrics = QFontMetrics(QFont())
+    text = "Safety check: Any fever or chills (a temperature of 38 °C or more, or shivering)?"
+    width = metrics.horizontalAdvance("Safety check: Any fever")
+    first, second = wrapped(text, metrics, width, 2).split("\n")
+    assert first == "Safety check: Any fever" and second.endswith("…")
+    assert text.startswith(f"{first} {second.removesuffix('…')}")
+    assert wrapped("Short", metrics, width, 2) == "Short"
+    assert "\n" not in wrapped(text, metrics, width, 1)
 
 
 def test_screening_separates_pertinent_negatives_from_questions_not_asked(
