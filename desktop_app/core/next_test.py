@@ -17,12 +17,11 @@ from desktop_app.core.differential import NextTest
 from desktop_app.core.expected_change import expected_change_tests
 from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.core.observations import Observations
-from desktop_app.core.safety_search import PLAUSIBLE_FLOOR, Carry, safety_tests
+from desktop_app.core.safety_search import Carry, safety_tests
 from desktop_app.core.scoring import Score
 from desktop_app.core.simulation import Candidate, candidates, hypothetical, outcomes
 
 __all__ = [
-    "PLAUSIBLE_FLOOR",
     "Candidate",
     "candidates",
     "expected_change_tests",

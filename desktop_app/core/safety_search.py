@@ -5,7 +5,9 @@ possible results would make an urgent or emergency rule fire, and that rule is *
 has not fired, is not already excluded (its condition is unknown, not false), and at least one
 of these holds:
 - a condition it names has a raw posterior above its presentation prior (the recorded findings
-  or context raised it) or of at least PLAUSIBLE_FLOOR;
+  or context raised it; a condition still at its prior is not made plausible, however common:
+  "sciatica" at its 15 % prior does not make strength grading the first safety check of every
+  visit);
 - its `safety_net_when` is true (the knowledge base marks this patient as at risk);
 - part of the rule is already met (an atom not under `not` is true: recent surgery recorded,
   the pain and deficit not yet asked).
@@ -38,10 +40,6 @@ from desktop_app.core.predicates import (
 from desktop_app.core.safety import MUST_EXCLUDE_URGENCIES, URGENCY_ORDER
 from desktop_app.core.scoring import Score
 from desktop_app.core.simulation import Candidate, Ref, alone, results_of
-
-# A dangerous condition at 5 % or more deserves its screen even when nothing recorded raised it
-# (estimate: well above the < 1 % base rate of serious pathology in primary-care back pain).
-PLAUSIBLE_FLOOR = 0.05
 
 
 def safety_tests(
@@ -109,7 +107,7 @@ def _plausible(flag: RedFlag, seen: list[Any], scores: dict[str, Score]) -> bool
     for cid in flag.conditions:
         s = scores[cid]
         raw = s.posterior
-        if raw > s.base_prior * (1 + 1e-9) or raw >= PLAUSIBLE_FLOOR:
+        if raw > s.base_prior * (1 + 1e-9):
             return True
     return bool(seen[1] or seen[2])  # safety_net_when true, or part of the rule already met
 

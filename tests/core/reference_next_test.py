@@ -16,7 +16,6 @@ from dataclasses import replace
 from desktop_app.core.differential import Differential, NextTest, SafetyNet, Screening
 from desktop_app.core.knowledge import KnowledgeBase, RedFlag
 from desktop_app.core.next_test import (
-    PLAUSIBLE_FLOOR,
     Candidate,
     candidates,
     outcomes,
@@ -82,7 +81,7 @@ def _hypothetical(kb: KnowledgeBase, obs: Observations, kind: str, item_id: str,
 def _plausible(flag: RedFlag, obs: Observations, scores: dict[str, Score]) -> bool:
     for cid in flag.conditions:
         s = scores[cid]
-        if s.posterior > s.base_prior * (1 + 1e-9) or s.posterior >= PLAUSIBLE_FLOOR:
+        if s.posterior > s.base_prior * (1 + 1e-9):
             return True
     if flag.safety_net_when is not None and flag.safety_net_when.evaluate(obs) is True:
         return True

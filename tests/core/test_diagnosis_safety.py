@@ -36,7 +36,7 @@ def safety_kb(tmp_path: Path, extra_flags: list[dict[str, Any]] = ()) -> Knowled
     data: dict[str, Any] = copy.deepcopy(FILES)
     data["prompts.yaml"] += [TEMPERATURE, URINE]
     data["presentations.yaml"][0]["prompts"] += ["temperature", "urine"]
-    # Beta below the plausibility floor: only recorded findings make its rule plausible.
+    # Beta rare: only recorded findings make its rule plausible.
     next(c for c in data["conditions.yaml"] if c["id"] == "beta")["priors"]["pain"]["value"] = 0.02
     flags = {f["id"]: f for f in data["red_flags.yaml"]}
     flags["hot"]["conditions"] = ["gamma"]
@@ -237,6 +237,26 @@ def test_an_implausible_rule_proposes_nothing(tmp_path):
     # Fever denied: the fever rules can no longer fire, so temperature is no safety test.
     denied = assess(kb, Observations(("pain",), {"fever": "no"}))
     assert "temperature" not in [t.item_id for t in denied.next_tests if t.safety]
+
+
+def test_a_common_condition_at_its_prior_does_not_make_its_rule_a_safety_check(tmp_path):
+    """A rule naming a common condition (Alpha, 20 %, as "sciatica" for a marked weakness) is
+    proposed once a finding has raised it, not at every visit's start."""
+    weak = {
+        "id": "marked_weakness",
+        "name": "Marked weakness",
+        "urgency": "urgent",
+        "estimate": True,
+        "rationale": "test",
+        "when": {"exam": "strength", "below": 3},
+        "action": "Urgent referral",
+        "conditions": ["alpha"],
+    }
+    kb = safety_kb(tmp_path, [weak])
+    start = assess(kb, Observations(("pain",)))
+    assert "strength" not in [t.item_id for t in start.next_tests if t.safety]
+    raised = assess(kb, Observations(("pain",), exam={"test_a": {"left": "positive"}}))
+    assert "strength" in [t.item_id for t in raised.next_tests if t.safety]
 
 
 def test_a_fired_rule_is_not_proposed_again(tmp_path):
