@@ -12,13 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import cast
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, cast
 
 from desktop_app.storage.database import connect, mapped
 from desktop_app.storage.encryption import DB_ERRORS
 from desktop_app.storage.repository import Repository
+from desktop_app.storage.sqlite_file import SqliteFile
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 REASON = "A copy for reading on a worker thread."
 
@@ -34,7 +36,7 @@ def reading_copy(repo: Repository) -> Iterator[Repository]:
         try:
             with server.atomic():  # one snapshot for every statement, not one per statement
                 server.raw.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-                db = cast(Database, server)
+                db = cast("Database", server)
                 yield Repository(db, repo.path, repo.kb, repo.actor, REASON, None, server)
         finally:
             server.close()
@@ -42,7 +44,7 @@ def reading_copy(repo: Repository) -> Iterator[Repository]:
     conn = connect(repo.path, read_only=True, create=False)  # an encrypted file: the same key
     try:
         conn.execute("BEGIN")  # deferred: the snapshot is taken by the first read
-        db = Database(conn, execute_plugins=False)
+        db = cast("Database", SqliteFile(conn))  # as database.prepare opens the window's
         yield Repository(db, repo.path, repo.kb, repo.actor, REASON, None)
     except DB_ERRORS as exc:
         raise mapped(exc, repo.path) from None
