@@ -26,7 +26,8 @@ import hashlib
 import queue
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -62,16 +63,28 @@ def _numeric(conn: sqlite3.Connection, table: str, names: list[str]) -> list[str
     ]
 
 
+def row_json(
+    conn: sqlite3.Connection,
+    table: str,
+    columns: Iterable[str],
+    alias: str = "",
+    unfaithful: str = "NULL",
+) -> str:
+    """SQL: the JSON object of a row's columns as canonical_json renders it (keys sorted), or
+    `unfaithful` when one of them holds a REAL whose JSON is not faithful."""
+    names = sorted(columns)
+    odd = " OR ".join(UNFAITHFUL.format(c=f"{alias}{c}") for c in _numeric(conn, table, names))
+    rendered = "json_object(" + ", ".join(f"'{c}', {alias}{c}" for c in names) + ")"
+    return f"CASE WHEN {odd or '0'} THEN {unfaithful} ELSE {rendered} END"
+
+
 def _part(conn: sqlite3.Connection, name: str) -> str:
     """SQL for one key of a visit's content: `,"key":` (`{"key":` for the first, present in
     every visit) and its JSON, or the marker."""
     key = f"'{'{' if name == KEYS[0] else ','}{_dumps(name)}:'"
     mark = f"char(1) || '{name}' || char(1)"
     if name == "visit":
-        names = sorted(audit.FINGERPRINTED_COLUMNS)
-        odd = " OR ".join(UNFAITHFUL.format(c=f"v.{c}") for c in _numeric(conn, "visits", names))
-        row = "json_object(" + ", ".join(f"'{c}', v.{c}" for c in names) + ")"
-        return f"{key} || CASE WHEN {odd or '0'} THEN {mark} ELSE {row} END"
+        return f"{key} || " + row_json(conn, "visits", audit.FINGERPRINTED_COLUMNS, "v.", mark)
     columns = audit.CHILD_TABLES[name]
     names = [c.strip() for c in columns.split(",")]
     odd = " OR ".join(UNFAITHFUL.format(c=c) for c in _numeric(conn, name, names)) or "0"
@@ -168,15 +181,24 @@ def signed_fingerprints(
     return settled(db, hashed(db, lines), stored)
 
 
-Ranges = Callable[[], Iterator[tuple[int, bytes | None]]]
+Range = tuple[int, int, bytes | None]  # first ID, last ID, the lines of content_query
+Ranges = Callable[[], Iterator[Range]]
+SPAN = "SELECT min(id), max(id) FROM visits WHERE status = 'signed'"
 
 
-def rendered_beside(path: Path) -> Ranges:
+def rendered_beside(db: Database, path: Path) -> Ranges:
     """Start rendering every signed visit's content (content_query, VERIFY_CHUNK IDs a range) on
-    a connection and thread of its own; the callable returned yields (last ID, lines) of each
-    range as it is done, and raises what the thread raised. One value per range crosses to
-    Python: a row per visit would wait for the interpreter lock at every row."""
-    found: queue.Queue[tuple[int, bytes | None] | BaseException | None] = queue.Queue()
+    a connection and thread of its own; the callable returned yields each range as it is done,
+    rendering what is left itself (on db) while the thread is busy, and raises what the thread
+    raised. One value per range crosses to Python: a row per visit would wait for the
+    interpreter lock at every row."""
+    low, high = db.execute(SPAN).fetchone()
+    todo = deque(
+        (first, min(first + VERIFY_CHUNK - 1, high))
+        for first in range(low or 0, (high or -1) + 1, VERIFY_CHUNK)
+    )
+    total = len(todo)
+    found: queue.Queue[Range | BaseException] = queue.Queue()
 
     def work() -> None:
         from desktop_app.storage.database import connect  # an encrypted file needs its key
@@ -185,21 +207,32 @@ def rendered_beside(path: Path) -> Ranges:
             conn = connect(path, read_only=True, create=False)
             try:
                 query = content_query(conn)
-                span = "SELECT min(id), max(id) FROM visits WHERE status = 'signed'"
-                low, high = conn.execute(span).fetchone()
-                for first in range(low or 0, (high or -1) + 1, VERIFY_CHUNK):
-                    last = min(first + VERIFY_CHUNK - 1, high)
-                    found.put((last, rendered(conn, query, first, last)))
+                while todo:
+                    try:
+                        first, last = todo.popleft()  # atomic: the caller takes ranges too
+                    except IndexError:
+                        break
+                    found.put((first, last, rendered(conn, query, first, last)))
             finally:
                 conn.close()
-            found.put(None)
         except BaseException as exc:  # handed to the caller's thread
             found.put(exc)
 
     threading.Thread(target=work, name="verify-fingerprints", daemon=True).start()
 
-    def ranges() -> Iterator[tuple[int, bytes | None]]:
-        while (item := found.get()) is not None:
+    def ranges() -> Iterator[Range]:
+        query = None
+        for _ in range(total):
+            try:
+                item = found.get_nowait()
+            except queue.Empty:
+                try:
+                    first, last = todo.popleft()
+                except IndexError:  # the thread has the last ones
+                    item = found.get()
+                else:
+                    query = query or content_query(db.conn)
+                    item = (first, last, rendered(db.conn, query, first, last))
             if isinstance(item, BaseException):
                 raise item
             yield item

@@ -9,6 +9,7 @@ record added or removed anywhere; the anchored head is checked either way.
 from __future__ import annotations
 
 import bisect
+import hashlib
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from desktop_app.storage import anchor, audit, chain, fingerprints, recorded_loss
 from desktop_app.storage.audit import KEYED_PREFIX, VERIFY_CHUNK, sha256
 from desktop_app.storage.chain import Ledger, Progress
-from desktop_app.storage.encryption import CONNECTIONS
+from desktop_app.storage.encryption import CONNECTIONS, DB_ERRORS
 
 if TYPE_CHECKING:  # sqlite-utils (click, dateutil, pluggy) stays off the start path
     from sqlite_utils import Database
@@ -66,7 +67,7 @@ def verify(
         report.notes.append("No earlier full verify of this file here: verifying everything.")
     beside = None  # a full verify of a file renders the visits' content beside the chain's walk
     if not start[0] and isinstance(db.conn, CONNECTIONS) and path.is_file():  # not a server
-        beside = fingerprints.rendered_beside(path)
+        beside = fingerprints.rendered_beside(db, path)
     ledger = chain.walk(db, after=start, progress=progress)
     report.problems += ledger.problems
     report.entries = int(db.execute("SELECT count(*) FROM audit_log").fetchone()[0])
@@ -79,17 +80,19 @@ def verify(
             "The anchor file of this database cannot be read (a power cut while it was written?): "
             "the newest entries were not checked against it; the next change rewrites it."
         )
+    present: dict[str, set[str]] | None = None  # every record's ID, read once in a full verify
     if start[0]:
         report.incremental_from = start[0]
         report.problems += _counts(db)
         only = {int(v) for v in ledger.signs}
     else:
         only = None
-        report.problems += _unlogged(db, ledger)
+        present = _present(db)
+        report.problems += _unlogged(ledger, present)
     at = len(report.problems)  # the visits' problems go here, found last (the thread's work)
     report.problems += _amendments(db, ledger.amends, full=not start[0])
-    report.problems += _patients(db, ledger, full=not start[0])
-    report.problems += _deleted(db, ledger)
+    report.problems += _patients(db, ledger, present)
+    report.problems += _deleted(db, ledger, present)
     report.problems[at:at] = _visits(db, ledger.signs, only, progress, beside)
     report.notes += ledger.notes
     return report
@@ -174,28 +177,35 @@ def _counts(db: Database) -> list[str]:
     return problems
 
 
-def _unlogged(db: Database, ledger: Ledger) -> list[str]:
+RECORDS = (("patient", "patients"), ("episode", "episodes"), ("visit", "visits"))
+
+
+def _present(db: Database) -> dict[str, set[str]]:
+    """entity -> the IDs of its table's records."""
+    return {e: {str(r[0]) for r in db.execute(f"SELECT id FROM {t}")} for e, t in RECORDS}
+
+
+def _unlogged(ledger: Ledger, present: dict[str, set[str]]) -> list[str]:
     """Records the log never created (added outside the app)."""
     problems = []
-    for entity, table in (("patient", "patients"), ("episode", "episodes"), ("visit", "visits")):
+    for entity, _ in RECORDS:
         created = ledger.created[entity]
-        for (record_id,) in db.execute(f"SELECT id FROM {table}"):
-            if str(record_id) not in created:
-                problems.append(
-                    f"{entity.capitalize()} {record_id}: not recorded in the audit log (added "
-                    "outside the app)."
-                )
+        for record_id in sorted(present[entity] - created.keys(), key=int):  # rowids
+            problems.append(
+                f"{entity.capitalize()} {record_id}: not recorded in the audit log (added "
+                "outside the app)."
+            )
     return problems
 
 
-def _deleted(db: Database, ledger: Ledger) -> list[str]:
+def _deleted(db: Database, ledger: Ledger, present: dict[str, set[str]] | None) -> list[str]:
     """Records the log created that are gone (deleted outside the app)."""
     problems = []
-    for entity, table in (("patient", "patients"), ("episode", "episodes"), ("visit", "visits")):
+    for entity, table in RECORDS:
         created = ledger.created[entity]
-        present = _existing(db, table, created)
+        found = _existing(db, table, created) if present is None else present[entity]
         for record_id, entry_id in created.items():
-            if record_id not in present:
+            if record_id not in found:
                 problems.append(
                     f"{entity.capitalize()} {record_id}: created in audit entry {entry_id} but "
                     "missing (deleted outside the app)."
@@ -281,11 +291,12 @@ def _rendered(
     """The fingerprints of the visits in `stored` from the thread's rendering (the definition's
     for each that does not match)."""
     fast: dict[int, str] = {}
-    ids = sorted(stored)
-    for last, lines in beside():
+    ids, done = sorted(stored), 0
+    for first, last, lines in beside():  # not in order: the caller renders some itself
         fast.update(fingerprints.hashed(db, lines))
+        done += bisect.bisect_right(ids, last) - bisect.bisect_left(ids, first)
         if progress is not None:
-            progress("signed visits", bisect.bisect_right(ids, last), len(ids))
+            progress("signed visits", done, len(ids))
     return fingerprints.settled(db, fast, stored)
 
 
@@ -335,23 +346,24 @@ def _amendments(db: Database, amends: dict[str, tuple[int, str]], *, full: bool)
     return problems
 
 
-def _patients(db: Database, ledger: Ledger, *, full: bool) -> list[str]:
-    """Each patient's demographics against the digest of their latest create or edit entry."""
-    problems, undigested = [], 0
-    columns = ", ".join(audit.PATIENT_FIELDS)
-    query = f"SELECT {columns} FROM patients"
+def _patients(db: Database, ledger: Ledger, present: dict[str, set[str]] | None) -> list[str]:
+    """Each patient's demographics against the digest of their latest create or edit entry
+    (present: every record's ID in a full verify, None in an incremental one)."""
+    problems = []
     rows: Iterable[Any]
-    if full:
-        rows = db.execute(query)
+    if present is not None:
+        rows = _unmatched_patients(db, ledger.demographics)
+        created = ledger.created["patient"].keys() & present["patient"]
+        undigested = len(created - ledger.demographics.keys())
     else:  # an incremental verify: the patients its entries created or edited
-        rows = _rows_with_ids(db, query + " WHERE id IN ({})", ledger.demographics)
+        rows = _rows_with_ids(db, PATIENT_ROWS + " WHERE id IN ({})", ledger.demographics)
+        undigested = 0
     for values in rows:
         row: dict[str, Any] = dict(zip(audit.PATIENT_FIELDS, values, strict=True))
         logged = ledger.demographics.get(str(row["id"]))
         if logged is None:
-            undigested += full and str(row["id"]) in ledger.created["patient"]
             continue
-        if audit.patient_digest(row) != logged[1]:
+        if any(isinstance(v, bytes) for v in values) or audit.patient_digest(row) != logged[1]:
             problems.append(
                 f"Patient {row['id']}: name, date of birth or other details were changed outside "
                 f"the app (they no longer match audit entry {logged[0]})."
@@ -362,3 +374,25 @@ def _patients(db: Database, ledger: Ledger, *, full: bool) -> list[str]:
             "their details are checked from their next edit on."
         )
     return problems
+
+
+PATIENT_ROWS = f"SELECT {', '.join(audit.PATIENT_FIELDS)} FROM patients"
+
+
+def _unmatched_patients(db: Database, digests: dict[str, tuple[int, str]]) -> Iterable[Any]:
+    """The rows of the patients with a logged digest that SQLite's JSON of them does not match
+    (the definition decides those); every row on a server or when SQLite refuses (a BLOB)."""
+    if not isinstance(db.conn, CONNECTIONS):  # a clinic server
+        return db.execute(PATIENT_ROWS)
+    rendered = fingerprints.row_json(db.conn, "patients", audit.PATIENT_FIELDS)
+    try:
+        found = db.execute(f"SELECT id, CAST({rendered} AS BLOB) FROM patients").fetchall()
+    except DB_ERRORS:
+        return db.execute(PATIENT_ROWS)
+    left = [
+        patient_id
+        for patient_id, text in found
+        if (logged := digests.get(str(patient_id))) is not None
+        and (text is None or hashlib.sha256(text).hexdigest() != logged[1])
+    ]
+    return _rows_with_ids(db, PATIENT_ROWS + " WHERE id IN ({})", left)

@@ -5,12 +5,17 @@ renders them on a thread of its own (fingerprints.rendered_beside), range by ran
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import sqlite3
+from collections.abc import Mapping
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
+from sqlite_utils import Database
 
 from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.storage import audit, fingerprints
@@ -58,8 +63,6 @@ def _both(path: Path) -> tuple[dict[int, str], dict[int, str], dict[int, str]]:
     """(stored, fast, definition) fingerprints of every signed visit."""
     conn = sqlite3.connect(path)
     try:
-        from sqlite_utils import Database
-
         db = Database(conn)
         stored = {
             r[0]: r[1]
@@ -89,8 +92,6 @@ def test_fast_fingerprints_equal_the_definition_on_awkward_text(
         "UPDATE red_flag_acks SET reason = ? WHERE visit_id = ?",
         ["return\r, \x01, \x1f, DEL \x7f, \x00 nul", ids[0]],
     )
-    from sqlite_utils import Database
-
     redone = audit.signed_fingerprints(Database(conn), ids[0], ids[0])[ids[0]]
     conn.execute("UPDATE visits SET fingerprint = ? WHERE id = ?", [redone, ids[0]])
     conn.commit()
@@ -165,8 +166,6 @@ def test_sqlite_renders_every_signed_visit_whole(db_path: Path, kb: KnowledgeBas
         ids.append(visit.id)
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
-        from sqlite_utils import Database
-
         lines = fingerprints.rendered(conn, fingerprints.content_query(conn), 0, ids[-1])
         assert lines is not None and fingerprints.MARK in lines  # the score is left to Python
         fast = fingerprints.hashed(Database(conn), lines)
@@ -187,9 +186,9 @@ def test_a_change_is_named_in_any_range_rendered_beside(
     started: list[Path] = []
     beside = fingerprints.rendered_beside
 
-    def spied(path: Path) -> fingerprints.Ranges:
+    def spied(db: Database, path: Path) -> fingerprints.Ranges:
         started.append(path)
-        return beside(path)
+        return beside(db, path)
 
     monkeypatch.setattr(fingerprints, "rendered_beside", spied)
     conn = _raw(db_path)
@@ -221,4 +220,57 @@ def test_a_blob_in_a_signed_visit_is_named_not_a_traceback(
         problems = repo.verify()
     assert [p for p in problems if p.startswith("Visit")] == [
         f"Visit {ids[2]}: its content no longer matches the fingerprint stored when it was signed."
+    ]
+
+
+def test_patients_are_checked_over_sqlites_json_and_a_changed_one_is_named(
+    db_path: Path, kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Full verify hashes SQLite's JSON of each patient's details: an intact file asks the
+    definition (audit.patient_digest) for none; a changed name, or a BLOB, is named."""
+    _signed(db_path, kb)
+    with Repository.open(db_path, kb) as repo:
+        first, second = repo.get_patient(1), repo.get_patient(2)
+        repo.update_patient(dataclasses.replace(first, name=AWKWARD[0] + " " + AWKWARD[3]))
+    asked: list[object] = []
+    digest = audit.patient_digest
+
+    def counted(row: Mapping[str, Any]) -> str:
+        asked.append(row)
+        return digest(row)
+
+    monkeypatch.setattr(audit, "patient_digest", counted)
+    with Repository.open(db_path, kb) as repo:
+        assert repo.verify() == []
+    assert asked == []
+    conn = _raw(db_path)
+    conn.execute("UPDATE patients SET name = 'Someone' WHERE id = ?", [first.id])
+    conn.execute("UPDATE patients SET notes = CAST('x' AS BLOB) WHERE id = ?", [second.id])
+    conn.commit()
+    conn.close()
+    with Repository.open(db_path, kb) as repo:
+        problems = [p for p in repo.verify() if p.startswith("Patient")]
+    assert [p.split(":")[0] for p in problems] == [f"Patient {first.id}", f"Patient {second.id}"]
+
+
+def test_verify_renders_every_range_itself_when_its_thread_does_not_run(
+    db_path: Path, kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The caller takes the ranges its rendering thread has not (here: all of them)."""
+    ids = _signed(db_path, kb)
+    monkeypatch.setattr(fingerprints, "VERIFY_CHUNK", 2)
+    idle = SimpleNamespace(start=lambda: None)  # the rendering thread, never started
+    monkeypatch.setattr(
+        "desktop_app.storage.fingerprints.threading", SimpleNamespace(Thread=lambda **_: idle)
+    )
+    conn = _raw(db_path)
+    conn.execute(
+        "UPDATE answers SET value = '99' WHERE visit_id = ? AND prompt_id = 'age'", [ids[4]]
+    )
+    conn.commit()
+    conn.close()
+    with Repository.open(db_path, kb) as repo:
+        problems = [p for p in repo.verify() if p.startswith("Visit")]
+    assert problems == [
+        f"Visit {ids[4]}: its content no longer matches the fingerprint stored when it was signed."
     ]
