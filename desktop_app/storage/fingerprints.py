@@ -27,7 +27,7 @@ import queue
 import sqlite3
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -182,59 +182,69 @@ def signed_fingerprints(
 
 
 Range = tuple[int, int, bytes | None]  # first ID, last ID, the lines of content_query
-Ranges = Callable[[], Iterator[Range]]
 SPAN = "SELECT min(id), max(id) FROM visits WHERE status = 'signed'"
 
 
-def rendered_beside(db: Database, path: Path) -> Ranges:
-    """Start rendering every signed visit's content (content_query, VERIFY_CHUNK IDs a range) on
-    a connection and thread of its own; the callable returned yields each range as it is done,
-    rendering what is left itself (on db) while the thread is busy, and raises what the thread
-    raised. One value per range crosses to Python: a row per visit would wait for the
-    interpreter lock at every row."""
-    low, high = db.execute(SPAN).fetchone()
-    todo = deque(
-        (first, min(first + VERIFY_CHUNK - 1, high))
-        for first in range(low or 0, (high or -1) + 1, VERIFY_CHUNK)
-    )
-    total = len(todo)
-    found: queue.Queue[Range | BaseException] = queue.Queue()
+class Beside:
+    """Every signed visit's content rendered (content_query, VERIFY_CHUNK IDs a range) on a
+    connection and thread of its own, started at once. One value per range crosses to Python:
+    a row per visit would wait for the interpreter lock at every row."""
 
-    def work() -> None:
+    def __init__(self, db: Database, path: Path) -> None:
+        self._db, self._path = db, path
+        low, high = db.execute(SPAN).fetchone()
+        self._todo = deque(
+            (first, min(first + VERIFY_CHUNK - 1, high))
+            for first in range(low or 0, (high or -1) + 1, VERIFY_CHUNK)
+        )
+        self._total = len(self._todo)
+        self._found: queue.Queue[Range | BaseException] = queue.Queue()
+        self._thread = threading.Thread(target=self._work, name="verify-fingerprints", daemon=True)
+        self._thread.start()
+
+    def _work(self) -> None:
         from desktop_app.storage.database import connect  # an encrypted file needs its key
 
         try:
-            conn = connect(path, read_only=True, create=False)
+            conn = connect(self._path, read_only=True, create=False)
             try:
                 query = content_query(conn)
-                while todo:
-                    try:
-                        first, last = todo.popleft()  # atomic: the caller takes ranges too
-                    except IndexError:
-                        break
-                    found.put((first, last, rendered(conn, query, first, last)))
+                while first_last := self._take():
+                    self._found.put((*first_last, rendered(conn, query, *first_last)))
             finally:
                 conn.close()
         except BaseException as exc:  # handed to the caller's thread
-            found.put(exc)
+            self._found.put(exc)
 
-    threading.Thread(target=work, name="verify-fingerprints", daemon=True).start()
+    def _take(self) -> tuple[int, int] | None:
+        try:
+            return self._todo.popleft()  # atomic: the caller takes ranges too
+        except IndexError:
+            return None
 
-    def ranges() -> Iterator[Range]:
+    def ranges(self) -> Iterator[Range]:
+        """Each range as it is done, those the thread has not reached rendered here (on db)
+        meanwhile; raises what the thread raised. The thread has ended when this does."""
         query = None
-        for _ in range(total):
-            try:
-                item = found.get_nowait()
-            except queue.Empty:
+        try:
+            for _ in range(self._total):
                 try:
-                    first, last = todo.popleft()
-                except IndexError:  # the thread has the last ones
-                    item = found.get()
-                else:
-                    query = query or content_query(db.conn)
-                    item = (first, last, rendered(db.conn, query, first, last))
-            if isinstance(item, BaseException):
-                raise item
-            yield item
+                    item = self._found.get_nowait()
+                except queue.Empty:
+                    first_last = self._take()
+                    if first_last is None:  # the thread has the last ones
+                        item = self._found.get()
+                    else:
+                        query = query or content_query(self._db.conn)
+                        item = (*first_last, rendered(self._db.conn, query, *first_last))
+                if isinstance(item, BaseException):
+                    raise item
+                yield item
+        finally:
+            self.stop()
 
-    return ranges
+    def stop(self) -> None:
+        """Leave the ranges not started and wait for the thread (no thread outlives a verify:
+        a fork while it is in SQLite would leave the child's SQLite locked)."""
+        self._todo.clear()
+        self._thread.join()

@@ -65,9 +65,24 @@ def verify(
             start = (0, audit.GENESIS)
     elif incremental:
         report.notes.append("No earlier full verify of this file here: verifying everything.")
-    beside = None  # a full verify of a file renders the visits' content beside the chain's walk
-    if not start[0] and isinstance(db.conn, CONNECTIONS) and path.is_file():  # not a server
-        beside = fingerprints.rendered_beside(db, path)
+    if start[0] or not isinstance(db.conn, CONNECTIONS) or not path.is_file():  # a server
+        return _checked(db, path, report, anchored, start, progress, None)
+    beside = fingerprints.Beside(db, path)  # the visits' content rendered beside the walk
+    try:
+        return _checked(db, path, report, anchored, start, progress, beside)
+    finally:
+        beside.stop()
+
+
+def _checked(
+    db: Database,
+    path: Path,
+    report: Report,
+    anchored: anchor.Anchor | None,
+    start: tuple[int, str],
+    progress: Progress | None,
+    beside: fingerprints.Beside | None,
+) -> Report:
     ledger = chain.walk(db, after=start, progress=progress)
     report.problems += ledger.problems
     report.entries = int(db.execute("SELECT count(*) FROM audit_log").fetchone()[0])
@@ -240,7 +255,7 @@ def _visits(
     signs: dict[str, tuple[int, str]],
     only: set[int] | None,
     progress: Progress | None,
-    beside: fingerprints.Ranges | None = None,
+    beside: fingerprints.Beside | None = None,
 ) -> list[str]:
     problems = []
     sound_snapshots = {
@@ -286,13 +301,13 @@ def _visits(
 
 
 def _rendered(
-    db: Database, beside: fingerprints.Ranges, stored: dict[int, str], progress: Progress | None
+    db: Database, beside: fingerprints.Beside, stored: dict[int, str], progress: Progress | None
 ) -> dict[int, str]:
     """The fingerprints of the visits in `stored` from the thread's rendering (the definition's
     for each that does not match)."""
     fast: dict[int, str] = {}
     ids, done = sorted(stored), 0
-    for first, last, lines in beside():  # not in order: the caller renders some itself
+    for first, last, lines in beside.ranges():  # not in order: the caller renders some itself
         fast.update(fingerprints.hashed(db, lines))
         done += bisect.bisect_right(ids, last) - bisect.bisect_left(ids, first)
         if progress is not None:

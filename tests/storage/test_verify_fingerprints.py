@@ -9,6 +9,7 @@ import dataclasses
 import datetime as dt
 import math
 import sqlite3
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 from types import SimpleNamespace
@@ -18,7 +19,7 @@ import pytest
 from sqlite_utils import Database
 
 from desktop_app.core.knowledge import KnowledgeBase
-from desktop_app.storage import audit, fingerprints
+from desktop_app.storage import audit, chain, fingerprints
 from desktop_app.storage.repository import Repository
 from tests.storage.helpers import filled_visit, signer
 
@@ -184,13 +185,13 @@ def test_a_change_is_named_in_any_range_rendered_beside(
     ids = _signed(db_path, kb)
     monkeypatch.setattr(fingerprints, "VERIFY_CHUNK", 2)
     started: list[Path] = []
-    beside = fingerprints.rendered_beside
 
-    def spied(db: Database, path: Path) -> fingerprints.Ranges:
-        started.append(path)
-        return beside(db, path)
+    class Spied(fingerprints.Beside):
+        def __init__(self, db: Database, path: Path) -> None:
+            started.append(path)
+            super().__init__(db, path)
 
-    monkeypatch.setattr(fingerprints, "rendered_beside", spied)
+    monkeypatch.setattr(fingerprints, "Beside", Spied)
     conn = _raw(db_path)
     conn.execute(
         "UPDATE answers SET value = '41' WHERE visit_id = ? AND prompt_id = 'age'", [ids[3]]
@@ -259,7 +260,7 @@ def test_verify_renders_every_range_itself_when_its_thread_does_not_run(
     """The caller takes the ranges its rendering thread has not (here: all of them)."""
     ids = _signed(db_path, kb)
     monkeypatch.setattr(fingerprints, "VERIFY_CHUNK", 2)
-    idle = SimpleNamespace(start=lambda: None)  # the rendering thread, never started
+    idle = SimpleNamespace(start=lambda: None, join=lambda: None)  # a thread that never runs
     monkeypatch.setattr(
         "desktop_app.storage.fingerprints.threading", SimpleNamespace(Thread=lambda **_: idle)
     )
@@ -274,3 +275,27 @@ def test_verify_renders_every_range_itself_when_its_thread_does_not_run(
     assert problems == [
         f"Visit {ids[4]}: its content no longer matches the fingerprint stored when it was signed."
     ]
+
+
+def _renderers() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "verify-fingerprints"]
+
+
+def test_no_rendering_thread_outlives_a_verify(
+    db_path: Path, kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not when it ends, nor when it fails before the visits (a fork while the thread is in
+    SQLite would leave the child's SQLite locked)."""
+    _signed(db_path, kb)
+    monkeypatch.setattr(fingerprints, "VERIFY_CHUNK", 1)
+    with Repository.open(db_path, kb) as repo:
+        assert repo.verify() == []
+        assert _renderers() == []
+
+        def broken(*args: object, **kwargs: object) -> None:
+            raise RuntimeError("the walk failed")
+
+        monkeypatch.setattr(chain, "walk", broken)
+        with pytest.raises(RuntimeError, match="the walk failed"):
+            repo.verify()
+        assert _renderers() == []
