@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from desktop_app import paths
@@ -41,10 +43,38 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+OnVisit = Callable[[int, int], None]  # (visits read, of how many); raising stops the export
+
+
+@dataclass(frozen=True)
+class Written:
+    """A file written, and the audit entry it still needs (record_written)."""
+
+    path: Path
+    count: int  # resources (FHIR) or visit rows (CSV)
+    entity: str
+    entity_id: object
+    detail: str
+
+
 def export_fhir(
     repo: Repository, kb: KnowledgeBase, scope: str, record_id: int, out: Path
 ) -> tuple[Path, int]:
     """A FHIR R4 Bundle of one visit or of one patient's record; (file, number of resources)."""
+    done = write_fhir(repo, kb, scope, record_id, out)
+    record_written(repo, done)
+    return done.path, done.count
+
+
+def write_fhir(
+    repo: Repository,
+    kb: KnowledgeBase,
+    scope: str,
+    record_id: int,
+    out: Path,
+    on_visit: OnVisit | None = None,
+) -> Written:
+    """export_fhir without its audit entry: it may read a worker's reading copy."""
     if scope not in FHIR_SCOPES:
         raise ExportError(f"FHIR export is per visit or per patient, not '{scope}'.")
     codes = codes_for(kb)
@@ -55,15 +85,19 @@ def export_fhir(
         entity, entity_id = "visit", visit.id
     else:
         patient = repo.get_patient(record_id)
-        visits = [repo.get_visit(s.id) for s in reversed(repo.list_visits(patient.id))]
+        summaries = list(reversed(repo.list_visits(patient.id)))
+        visits = []
+        for n, summary in enumerate(summaries, 1):
+            if on_visit is not None:
+                on_visit(n, len(summaries))
+            visits.append(repo.get_visit(summary.id))
         bundle = fhir.patient_bundle(
             kb, codes, patient, [(v, differential_of(kb, v)) for v in visits], _now()
         )
         entity, entity_id = "patient", patient.id
     written = write_atomically(_json(bundle), Path(out), what="FHIR JSON file")
     count = len(bundle["entry"])
-    record_exchange(repo, "export", entity, entity_id, f"fhir-r4 bundle ({count} resources)")
-    return written, count
+    return Written(written, count, entity, entity_id, f"fhir-r4 bundle ({count} resources)")
 
 
 def export_csv(
@@ -76,11 +110,30 @@ def export_csv(
     free_text: bool = False,
 ) -> tuple[Path, int]:
     """Visits dated first..last with their scores as CSV; (file, number of visit rows)."""
+    done = write_csv(repo, kb, first, last, out, free_text=free_text)
+    record_written(repo, done)
+    return done.path, done.count
+
+
+def write_csv(
+    repo: Repository,
+    kb: KnowledgeBase,
+    first: dt.date,
+    last: dt.date,
+    out: Path,
+    *,
+    free_text: bool = False,
+    on_visit: OnVisit | None = None,
+) -> Written:
+    """export_csv without its audit entry: it may read a worker's reading copy."""
     if last < first:
         raise ExportError(f"The period ends ({last}) before it starts ({first}).")
     rows = []
     patients: dict[int, Patient] = {}
-    for visit_id in visits_between(repo, first, last):
+    visit_ids = list(visits_between(repo, first, last))
+    for n, visit_id in enumerate(visit_ids, 1):
+        if on_visit is not None:
+            on_visit(n, len(visit_ids))
         visit = repo.get_visit(visit_id)
         if visit.patient_id not in patients:
             patients[visit.patient_id] = repo.get_patient(visit.patient_id)
@@ -90,8 +143,12 @@ def export_csv(
     detail = (
         f"csv visits {first}..{last} ({len(rows)} rows{', with plan text' if free_text else ''})"
     )
-    record_exchange(repo, "export", "database", "", detail)
-    return written, len(rows)
+    return Written(written, len(rows), "database", "", detail)
+
+
+def record_written(repo: Repository, done: Written) -> None:
+    """The audit entry of a written export (formats and counts only)."""
+    record_exchange(repo, "export", done.entity, done.entity_id, done.detail)
 
 
 IMPORT_KINDS = ("csv", "fhir")

@@ -34,11 +34,14 @@ from desktop_app.exchange.patient_import import (
     csv_columns,
     default_mapping,
 )
+from desktop_app.gui.exchange_worker import start_exchange
 from desktop_app.gui.settings_dialog import FILE_OPTIONS
 from desktop_app.gui.widgets import named
 
 if TYPE_CHECKING:
+    from desktop_app.exchange.service import OnVisit, Written
     from desktop_app.gui.main_window import MainWindow
+    from desktop_app.storage.repository import Repository
 
 FIELD_LABELS = {
     "name": "Name",
@@ -98,9 +101,18 @@ def export_fhir(window: MainWindow, scope: str) -> None:
     out = _save_name(window, "Export FHIR R4 Bundle", default, "FHIR JSON (*.json)")
     if out is None:
         return
-    written = window.ops.export_fhir(scope, record_id, out)
-    if written is not None:
-        window.statusBar().showMessage(f"FHIR Bundle written: {written}", 8000)
+    from desktop_app.exchange import service
+
+    kb = window.ops.kb
+
+    def work(repo: Repository, on_visit: OnVisit) -> Written:
+        return service.write_fhir(repo, kb, scope, record_id, out, on_visit)
+
+    job = start_exchange(window.ops, window, "Export FHIR", "Could not export FHIR", work)
+    job.done.connect(
+        lambda done: window.statusBar().showMessage(f"FHIR Bundle written: {done.path}", 8000)
+    )
+    window.exchange_job = job
 
 
 class CsvExportDialog(QDialog):
@@ -139,9 +151,20 @@ def export_csv(window: MainWindow) -> None:
     out = _save_name(window, "Export visits as CSV", f"visits-{first}-{last}.csv", "CSV (*.csv)")
     if out is None:
         return
-    done = window.ops.export_csv(first, last, out, dialog.free_text.isChecked())
-    if done is not None:
-        window.statusBar().showMessage(f"{done[1]} visit(s) written to {done[0]}", 8000)
+    from desktop_app.exchange import service
+
+    kb, free_text = window.ops.kb, dialog.free_text.isChecked()
+
+    def work(repo: Repository, on_visit: OnVisit) -> Written:
+        return service.write_csv(repo, kb, first, last, out, free_text=free_text, on_visit=on_visit)
+
+    job = start_exchange(window.ops, window, "Export CSV", "Could not export the CSV", work)
+    job.done.connect(
+        lambda done: window.statusBar().showMessage(
+            f"{done.count} visit(s) written to {done.path}", 8000
+        )
+    )
+    window.exchange_job = job
 
 
 def describe(plan: ImportPlan) -> str:

@@ -389,9 +389,10 @@ class MainWindow(VisitActions):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Save typing and the window state, let the start-up backup end, close the database."""
         self._flush_editor()
-        if self.export_job is not None:  # a PDF half laid out is not written
-            self.export_job.cancel()
-            self.export_job.wait()
+        for job in (self.export_job, self.exchange_job):  # stops reading, or ends the write
+            if job is not None:
+                job.cancel()
+                job.wait()
         if self.startup_checks is not None:
             self.startup_checks.stop_for_quit()  # never waits for a check or a copy
         self.store.setValue("geometry", self.saveGeometry())

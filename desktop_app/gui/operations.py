@@ -351,29 +351,6 @@ class Operations(ClinicianOperations, VisitOperations, QObject):
         return done
 
     # -- exchange (FHIR, CSV, patient import: desktop_app.exchange) --------------------------
-    def export_fhir(self, scope: str, record_id: int, out: Path) -> Path | None:
-        """Write a FHIR R4 Bundle of a visit or of a patient's record (audited)."""
-        from desktop_app.exchange import service
-
-        done = self._run(
-            "Could not export FHIR",
-            lambda: service.export_fhir(self.repo, self.kb, scope, record_id, out),
-            write=False,
-        )
-        return None if done is None else done[0]
-
-    def export_csv(
-        self, first: dt.date, last: dt.date, out: Path, free_text: bool
-    ) -> tuple[Path, int] | None:
-        """Write visits and scores of a date range as CSV (audited)."""
-        from desktop_app.exchange import service
-
-        return self._run(
-            "Could not export the CSV",
-            lambda: service.export_csv(self.repo, self.kb, first, last, out, free_text=free_text),
-            write=False,
-        )
-
     def plan_import(
         self, data: bytes, kind: str, mapping: dict[str, str] | None
     ) -> ImportPlan | str:

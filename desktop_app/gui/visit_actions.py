@@ -22,6 +22,7 @@ from desktop_app.core.referral import ReferralLetter, suggested
 from desktop_app.core.safety_wording import unanswered_screen_warning
 from desktop_app.gui.clinician_dialogs import choose_clinician
 from desktop_app.gui.dialogs import AmendDialog
+from desktop_app.gui.exchange_worker import ExchangeJob
 from desktop_app.gui.export_worker import ExportJob, start_export
 from desktop_app.gui.operations import Operations
 from desktop_app.gui.red_flag_banner import AcknowledgeDialog, RedFlagBanner
@@ -43,6 +44,7 @@ class VisitActions(QMainWindow):
     stack: QStackedWidget
     _editor: VisitEditor | None
     export_job: ExportJob | None = None  # the PDF being written, if any
+    exchange_job: ExchangeJob | None = None  # the FHIR or CSV file being written, if any
 
     def show_patient_page(self) -> None:
         raise NotImplementedError

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QFileDialog, QMessageBox
+from pytestqt.qtbot import QtBot
 
 from desktop_app.core.knowledge_base import KnowledgeBase
 from desktop_app.gui.exchange_actions import ImportDialog
@@ -26,13 +27,20 @@ def trigger(window: MainWindow, text: str) -> None:
 
 
 def test_export_visit_as_fhir_from_the_menu(
-    window: MainWindow, kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot,
+    window: MainWindow,
+    kb: KnowledgeBase,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     create_patient(window, "Menu Export", QDate(1980, 1, 2))
     start_visit(window, list(kb.presentations))
     out = tmp_path / "visit.json"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
     trigger(window, "Export visit as FHIR…")
+    job = window.exchange_job
+    assert job is not None
+    qtbot.waitUntil(lambda: job.ended, timeout=60_000)  # read and written on a worker
     bundle = json.loads(out.read_text(encoding="utf-8"))
     kinds = [e["resource"]["resourceType"] for e in bundle["entry"]]
     assert kinds[:2] == ["Patient", "Encounter"]
