@@ -16,11 +16,12 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from desktop_app.storage import keys
+
+if TYPE_CHECKING:  # sqlite-utils (click, dateutil, pluggy) stays off the start path
+    from sqlite_utils import Database
 
 GENESIS = "0" * 64
 VERIFY_CHUNK = 2000  # signed visits recomputed per round of queries

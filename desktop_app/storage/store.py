@@ -11,8 +11,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, Self, TypeVar, cast
 
-from sqlite_utils import Database
-
 from desktop_app.core.errors import StorageError, VisitLocked
 from desktop_app.storage import anchor, audit, check_record, impostor, keys, recorded_loss, restore
 from desktop_app.storage.backup import remove_partials
@@ -22,6 +20,8 @@ from desktop_app.storage.encryption import DB_ERRORS, INTEGRITY_ERRORS
 from desktop_app.storage.errors import DatabaseReadOnly
 
 if TYPE_CHECKING:
+    from sqlite_utils import Database
+
     from desktop_app.core.knowledge import KnowledgeBase
     from desktop_app.storage.postgres.connection import PgDatabase
 
@@ -269,7 +269,7 @@ class Store(DraftVersions):
             raise
         reason = "The clinic database was opened read-only." if read_only else ""
         # PgDatabase offers the part of sqlite-utils' Database that storage uses (its module).
-        db = cast(Database, server)
+        db = cast("Database", server)
         store = cls(db, Path(server.label), kb, actor, reason, None, server)
         store.logged_in = logged_in
         return store

@@ -101,11 +101,6 @@ def test_the_first_frame_imports_no_export_code_and_no_yaml(
     assert loaded(first_frame[2], EXPORT) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="storage/store.py and storage/audit.py still import sqlite_utils at the top "
-    "(files another engineer held this session: the patch is in bench/README.md, Cold start)",
-)
 def test_the_first_frame_imports_no_sqlite_utils(
     first_frame: tuple[str, list[str], list[str]],
 ) -> None:
