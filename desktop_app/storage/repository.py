@@ -8,6 +8,7 @@ amendments, the audit trail and backups.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 from pathlib import Path
@@ -212,7 +213,15 @@ class Repository(FollowUpStore, BodyChartStore, AccountStore):
         beside = None  # a file's integrity check runs beside the rest, on its own connection
         if not incremental and self.server is None:
             beside = verification.integrity_beside(self.path)
-        report = verification.verify(self.db, self.path, incremental=incremental, progress=progress)
+        try:
+            report = verification.verify(
+                self.db, self.path, incremental=incremental, progress=progress
+            )
+        except BaseException:
+            if beside is not None:  # never a thread left inside SQLite (a fork would copy it)
+                with contextlib.suppress(BaseException):
+                    beside()
+            raise
         if incremental:
             report.notes.append("The engine's own check was skipped (a full verify runs it).")
         else:

@@ -108,3 +108,21 @@ def test_verify_reports_progress_by_stage(
     assert stages == {"audit entries", "signed visits"}
     assert all(done <= total for _, done, total in seen)
     assert ("signed visits", 1, 1) in seen
+
+
+def test_a_failing_verify_leaves_no_integrity_thread_running(
+    closed_db: Path, kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The integrity check runs on a thread of its own; a verify that raises waits for it, so
+    no thread is left inside SQLite (a process forked then would copy its locked mutex)."""
+    import threading
+
+    from desktop_app.storage import verification
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("verify failed part-way")
+
+    monkeypatch.setattr(verification, "verify", broken)
+    with Repository.open(closed_db, kb) as repo, pytest.raises(RuntimeError, match="part-way"):
+        repo.verify_report()
+    assert [t for t in threading.enumerate() if t.name == "verify-integrity"] == []
