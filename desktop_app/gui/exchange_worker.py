@@ -95,7 +95,7 @@ class ExchangeJob(QObject):
             if exc is not None:
                 raise exc
             assert written is not None
-            record_written(self.ops.repo, written)
+            record_written(self._source, written)  # the database it was read from
             self.done.emit(written)
         except AppError as error:
             log.warning("%s: %s", self.failed, type(error).__name__)

@@ -141,7 +141,8 @@ class ExportJob(QObject):
             if exc is not None:
                 raise exc
             assert job is not None and written is not None
-            why = record_export(self.ops.repo, job, written).not_audited
+            # into the database it was read from (the window may have switched since)
+            why = record_export(self._source, job, written).not_audited
             if why:  # the file is complete: say so, and that the log has no entry for it
                 QMessageBox.warning(self.window, NOT_AUDITED, not_audited_text(written, why))
             self.done.emit(written)

@@ -10,8 +10,10 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
+from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.gui.export_worker import NOT_AUDITED, start_export
 from desktop_app.gui.main_window import MainWindow
+from desktop_app.storage.repository import Repository
 from tests.gui.conftest import Recorder
 
 
@@ -88,3 +90,23 @@ def test_a_pdf_written_but_not_audited_says_so(
     [(title, text)] = shown.calls
     assert title == NOT_AUDITED and str(out) in text and "read-only" in text
     assert _exports(first, visit_id) == []
+
+
+def test_an_export_is_audited_in_the_database_it_was_read_from(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, kb: KnowledgeBase
+) -> None:
+    """The window switched to another database (a restore reopens it) while the PDF was being
+    written: the export entry goes to the database the PDF describes, never to the new one."""
+    visit_id = _visits(window, 2)
+    read_from = window.ops.repo
+    job = start_export(window.ops, window, visit_id, "summary", tmp_path / "summary.pdf")
+    other = Repository.open(tmp_path / "other" / "visits.sqlite3", kb)
+    try:
+        window.ops.repo = other  # before the worker has even started
+        qtbot.waitUntil(lambda: job.ended, timeout=60_000)
+        assert _exports(window, visit_id) == []  # the window's database now: nothing in it
+        assert [e.action for e in other.audit_trail() if e.action == "export"] == []
+    finally:
+        window.ops.repo = read_from
+        other.close()
+    assert _exports(window, visit_id) == ["export"]
