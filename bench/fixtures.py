@@ -17,6 +17,7 @@ import hashlib
 import shutil
 import sqlite3
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 from bench.harness import Context
@@ -72,6 +73,7 @@ def _settle(partial: Path) -> None:
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
     Path(f"{partial}.lock").unlink(missing_ok=True)  # the app's writer-lock side file
+    Path(f"{partial}.checked").unlink(missing_ok=True)  # its integrity-check record
 
 
 def _build(partial: Path, patients: int, visits: int, ctx: Context) -> None:
@@ -136,16 +138,19 @@ def _build_registered(partial: Path, patients: int, ctx: Context) -> None:
 def patients_database(
     ctx: Context, patients: int = PATIENTS, visits: int = VISITS_PER_PATIENT
 ) -> Path:
-    """The cached database's path, built first when missing (100k with visits: ~40 s)."""
+    """The cached database's path, built first when missing (100k with visits: minutes)."""
     prefix = f"patients-{patients}-v{visits}-"
     path = ctx.cache_dir / f"{prefix}{_key(patients, visits)}.sqlite3"
     if path.exists():
         return _up_to_date(path, ctx)
-    partial = ctx.cache_dir / f"{prefix}{_key(patients, visits)}.partial"
-    if _being_built(partial, path, ctx):  # another bench run on this machine is making it
+    building = [*ctx.cache_dir.glob(f"{prefix}*.partial"), *ctx.cache_dir.glob(f"{prefix}*-wal")]
+    if _being_built(building, path, ctx):  # another bench run on this machine is making it
         return _up_to_date(path, ctx)
     for stale in ctx.cache_dir.glob(f"{prefix}*"):
         stale.unlink()
+    # A name never used before: the app refuses a missing file where one was seen (its anchor
+    # remembers an earlier build's partial file), so a rebuild on the same machine failed.
+    partial = ctx.cache_dir / f"{prefix}{_key(patients, visits)}-{time.time_ns()}.partial"
     started = time.perf_counter()
     ctx.log(f"[bench] building {path.name} with the demo-data generator (cached) ...")
     if visits:
@@ -158,12 +163,12 @@ def patients_database(
     return path
 
 
-def _being_built(partial: Path, path: Path, ctx: Context) -> bool:
-    """Wait for a build another process is writing (its files changed in the last 2 minutes);
-    True once the finished file is there."""
+def _being_built(partials: Iterable[Path], path: Path, ctx: Context) -> bool:
+    """Wait for a build another process is writing (a partial file of it, or its log, changed
+    in the last 2 minutes); True once the finished file is there."""
+    side = list(partials)
 
     def busy() -> bool:
-        side = [partial, Path(f"{partial}-wal")]
         return any(p.exists() and time.time() - p.stat().st_mtime < 120 for p in side)
 
     if not busy():

@@ -65,3 +65,21 @@ def test_a_p95_goal_is_judged_on_the_95th_percentile_not_the_median():
     assert quick.met is True
     assert goal.describe("ms") == "p95 ≤ 16 ms"
     assert Result("Differential", "ms", 30, Goal(max_value=1.0), app=0.9, p95=1.6).met is True
+
+
+def test_a_fixture_can_be_built_again_on_the_same_machine(tmp_path):
+    """The app remembers every database path it has opened (its audit anchor) and refuses to
+    make a new file where one was: a rebuild (a new generator, a cleared cache) must not reuse
+    the earlier build's partial name, or the bench stops with "no database ... but one was"."""
+    import tempfile
+    from pathlib import Path
+
+    from bench.fixtures import patients_database
+    from bench.harness import Context
+
+    ctx = Context(tmp_path / "cache", Path(tempfile.mkdtemp(dir=tmp_path)), 0.01, log=print)
+    ctx.cache_dir.mkdir()
+    first = patients_database(ctx, 20, 1)
+    first.unlink()  # the cache cleared (or the generator changed): built again
+    again = patients_database(ctx, 20, 1)
+    assert again == first and again.exists()
