@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -163,6 +163,11 @@ class MeasureBox(QFrame):
         for key, field in self.fields.items():
             field.set_value(result.responses.get(key) if result else None)
         self.show_score()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.StyleChange and self.previous is not None:
+            self.show_score()  # the change's colour is the theme's: a light/dark switch redraws it
 
     def show_score(self) -> None:
         current = score(self.measure, self.responses())

@@ -4,15 +4,18 @@ worsening is shown in the warning colour, never with the colour of good news."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QDate
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.gui.main_window import MainWindow
-from desktop_app.gui.style import colour
+from desktop_app.gui.style import DARK, LIGHT, colour
 from desktop_app.gui.visit_editor import TABS
 from desktop_app.gui.widgets import local_date
 from tests.gui.flows import activate, create_patient, start_visit, type_into
+from tests.gui.test_safety_panel import light_then_dark  # noqa: F401  (the fixture)
 
 
 def _type_nprs(qtbot: QtBot, window: MainWindow, value: float) -> str:
@@ -67,3 +70,26 @@ def test_a_worsening_that_reaches_the_mcid_is_a_warning_and_an_improvement_says_
     assert "clinically important" not in small and colour("warning") not in small, small
     stored = window.ops.repo.get_visit(window.editor.visit.id).measures["nprs"]
     assert stored.responses == {"current": 3 + mcid - 1}
+
+
+def test_the_change_colour_follows_a_light_dark_switch(
+    qtbot: QtBot,
+    window: MainWindow,
+    light_then_dark: Callable[[bool], None],  # noqa: F811
+) -> None:
+    """The colour of "a clinically important worsening" is written into the label's text: a
+    switch of theme must write it again (it kept the light theme's dark red on a dark panel)."""
+    create_patient(window, "Theme Switch", QDate(1975, 6, 1))
+    start_visit(window, ["gluteal_depression"])
+    activate(qtbot, window)
+    _type_nprs(qtbot, window, 2)
+    window.show_patient_page()
+    start_visit(window, ["gluteal_depression"])
+    activate(qtbot, window)
+    label = window.editor.measures.boxes["nprs"].score_label
+    _type_nprs(qtbot, window, 8)
+    for dark in (True, False, True):
+        light_then_dark(dark)
+        theme = DARK if dark else LIGHT
+        other = LIGHT if dark else DARK
+        assert theme["warning"] in label.text() and other["warning"] not in label.text()
