@@ -9,71 +9,38 @@ the audit entry is written back on the GUI thread, in the window's repository.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from desktop_app.core.errors import AppError
-from desktop_app.gui.export_worker import ExportCancelled
 from desktop_app.gui.operations import Operations, show_error
+from desktop_app.gui.worker_job import ExportCancelled, WorkerJob
 
 if TYPE_CHECKING:
     from desktop_app.exchange.service import OnVisit, Written
     from desktop_app.storage.repository import Repository
 
 log = logging.getLogger(__name__)
-READ_EVERY = 20  # visits read between two progress reports (each checks Cancel)
 Work = Callable[["Repository", "OnVisit"], "Written"]
 
 
-class ExchangeJob(QObject):
-    """One FHIR or CSV export on its worker thread; its signals arrive on the GUI thread."""
+class ExchangeJob(WorkerJob):
+    """One FHIR or CSV export on its worker thread."""
 
-    reading = Signal(int, int)  # (visits read, of how many)
     done = Signal(object)  # the written and audited export (service.Written)
-    cancelled = Signal()
-    finished = Signal()  # after done, cancelled or a failure was shown
     _ended = Signal(object, object)  # (Written or None, exception or None), from the worker
 
     def __init__(self, ops: Operations, failed: str, work: Work, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.ops = ops
+        super().__init__(ops, parent, "exchange-export")
         self.failed = failed  # the error box's title
-        self.window = parent
-        self.ended = False
-        self._source = ops.repo
         self._work_on = work
-        self._cancel = threading.Event()
         self._ended.connect(self._finish)
-        self._thread = threading.Thread(target=self._work, name="exchange-export", daemon=True)
 
-    def start(self) -> None:
-        if self._thread.ident is not None:
-            return
-        if self._cancel.is_set():
-            self._finish(None, ExportCancelled())
-            return
-        self._thread.start()
-
-    def cancel(self) -> None:
-        """Stop at the next visit read; no file is written and nothing audited."""
-        self._cancel.set()
-
-    def wait(self, timeout_s: float | None = None) -> bool:
-        """Block until the worker ends; True if it has ended (or never started)."""
-        if self._thread.ident is None:
-            return True
-        self._thread.join(timeout_s)
-        return not self._thread.is_alive()
-
-    def _on_visit(self, number: int, total: int) -> None:
-        if self._cancel.is_set():
-            raise ExportCancelled
-        if number == 1 or number % READ_EVERY == 0 or number == total:
-            self.reading.emit(number, total)
+    def _cancelled_before_start(self) -> None:
+        self._finish(None, ExportCancelled())
 
     def _work(self) -> None:
         from desktop_app.storage.reading_copy import reading_copy

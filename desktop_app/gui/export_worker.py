@@ -11,16 +11,16 @@ in the window's repository. Progress and Cancel cover the reading and the pages.
 from __future__ import annotations
 
 import logging
-import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desktop_app.core.errors import AppError
 from desktop_app.core.referral import ReferralLetter
 from desktop_app.gui.operations import Operations, show_error
+from desktop_app.gui.worker_job import ExportCancelled, WorkerJob
 
 if TYPE_CHECKING:
     from desktop_app.core.knowledge import KnowledgeBase
@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 FAILED = "Could not export the PDF"
-READ_EVERY = 20  # visits read between two progress reports (each checks Cancel)
 NOT_AUDITED = "PDF written, not audited"
 
 
@@ -39,18 +38,11 @@ def not_audited_text(written: Path, why: str) -> str:
     )
 
 
-class ExportCancelled(Exception):
-    """Raised from the page hook when the user cancels: nothing is written."""
+class ExportJob(WorkerJob):
+    """One PDF export on its worker thread (the history reads every visit)."""
 
-
-class ExportJob(QObject):
-    """One export on its worker thread; its signals arrive on the GUI thread."""
-
-    reading = Signal(int, int)  # (visits read, of how many): the history reads every visit
     page = Signal(int)  # the page being laid out
     done = Signal(object)  # the written and audited file (Path)
-    cancelled = Signal()
-    finished = Signal()  # after done, cancelled or a failure was shown
     # (PreparedExport or None, Path or None, exception or None), from the worker
     _rendered = Signal(object, object, object)
 
@@ -60,43 +52,14 @@ class ExportJob(QObject):
         request: tuple[int, str, Path, int | None, ReferralLetter | None],
         parent: QWidget,
     ) -> None:
-        super().__init__(parent)
-        self.ops = ops
-        self._source = ops.repo  # the database to read, as it is now (the window may switch)
+        super().__init__(ops, parent, "pdf-export")
         self.kb: KnowledgeBase = ops.kb  # loaded here, on the GUI thread, if not yet
         self.request = request  # visit ID, kind, file, author, letter
         self.job: PreparedExport | None = None  # the records read, once the worker has them
-        self.window = parent
-        self.ended = False
-        self._cancel = threading.Event()
         self._rendered.connect(self._finish)
-        self._thread = threading.Thread(target=self._work, name="pdf-export", daemon=True)
 
-    def start(self) -> None:
-        """Start the worker (start_export does, once its caller has connected the signals)."""
-        if self._thread.ident is not None:
-            return
-        if self._cancel.is_set():  # cancelled before it started: it ends as a cancelled one
-            self._finish(None, None, ExportCancelled())
-            return
-        self._thread.start()
-
-    def cancel(self) -> None:
-        """Stop at the next visit read or page laid out; nothing is written or audited."""
-        self._cancel.set()
-
-    def wait(self, timeout_s: float | None = None) -> bool:
-        """Block until the worker ends (closing the window); True if it has ended."""
-        if self._thread.ident is None:  # never started
-            return True
-        self._thread.join(timeout_s)
-        return not self._thread.is_alive()
-
-    def _on_visit(self, number: int, total: int) -> None:
-        if self._cancel.is_set():
-            raise ExportCancelled
-        if number == 1 or number % READ_EVERY == 0 or number == total:
-            self.reading.emit(number, total)
+    def _cancelled_before_start(self) -> None:
+        self._finish(None, None, ExportCancelled())
 
     def _on_page(self, number: int) -> None:
         if self._cancel.is_set():
