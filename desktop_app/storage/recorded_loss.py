@@ -10,11 +10,12 @@ computer's audit key and linked to the entry before it, which only the app can w
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import TYPE_CHECKING
 
 from desktop_app.core.wording import format_date
-from desktop_app.storage import keys
+from desktop_app.storage import audit, keys
 
 if TYPE_CHECKING:  # not imported at run time: the anchor is read on the cold-start path
     from sqlite_utils import Database
@@ -31,8 +32,6 @@ def detail(first: int, last: int, message: str) -> str:
 
 def message(count: int, since: str, until: str) -> str:
     """What the user is told: `count` entries committed between since and until were lost."""
-    import datetime as dt
-
     try:
         end = dt.datetime.fromisoformat(until)
         span = (end - dt.datetime.fromisoformat(since)).total_seconds()
@@ -52,8 +51,6 @@ def message(count: int, since: str, until: str) -> str:
 def covered(db: Database, after: int, through: int) -> bool:
     """True when a genuine "lost" entry later than `after` records the loss of entries up to
     `through` (every entry from its own sequence number on)."""
-    from desktop_app.storage import audit  # sqlite-utils: kept off the start path until asked
-
     key = keys.load(create=False)
     if key is None:
         return False
