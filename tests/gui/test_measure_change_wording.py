@@ -15,7 +15,7 @@ from desktop_app.gui.style import DARK, LIGHT, colour
 from desktop_app.gui.visit_editor import TABS
 from desktop_app.gui.widgets import local_date
 from tests.gui.flows import activate, create_patient, start_visit, type_into
-from tests.gui.test_safety_panel import light_then_dark  # noqa: F401  (the fixture)
+from tests.gui.palettes import light_then_dark  # noqa: F401  (the fixture)
 
 
 def _type_nprs(qtbot: QtBot, window: MainWindow, value: float) -> str:

@@ -15,6 +15,7 @@ from desktop_app.gui.patient_list import text_height
 from desktop_app.gui.style import apply_style, is_dark
 from tests.gui.conftest import answer_dialog
 from tests.gui.flows import create_patient
+from tests.gui.palettes import contrast, darkened
 
 
 def selected_id(window: MainWindow) -> int | None:
@@ -85,34 +86,12 @@ def test_rows_keep_the_birth_date_visible_for_any_script(
 @pytest.fixture
 def dark_palette(qapp: QApplication) -> Iterator[QPalette]:
     before = qapp.palette()
-    dark = QPalette()
-    for role, colour in (
-        (QPalette.ColorRole.Window, "#202124"),
-        (QPalette.ColorRole.WindowText, "#e8eaed"),
-        (QPalette.ColorRole.Base, "#2a2b2e"),
-        (QPalette.ColorRole.Text, "#e8eaed"),
-        (QPalette.ColorRole.Button, "#303134"),
-        (QPalette.ColorRole.ButtonText, "#e8eaed"),
-    ):
-        dark.setColor(role, QColor(colour))
+    dark = darkened(QPalette())
     qapp.setPalette(dark)
     apply_style(qapp)
     yield dark
     qapp.setPalette(before)
     apply_style(qapp)
-
-
-def contrast(a: QColor, b: QColor) -> float:
-    def luminance(c: QColor) -> float:
-        def channel(v: float) -> float:
-            return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
-
-        return (
-            0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF())
-        )
-
-    high, low = sorted((luminance(a), luminance(b)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
 
 
 def test_patient_names_are_legible_under_a_dark_palette(

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 
-import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.knowledge import KnowledgeBase
 from desktop_app.gui.differential_panel import wrapped
 from desktop_app.gui.main_window import MainWindow
-from desktop_app.gui.style import DARK, LIGHT, apply_style, is_dark
+from desktop_app.gui.style import DARK, LIGHT
 from desktop_app.gui.visit_editor import TABS
 from tests.gui.flows import click, create_patient, start_visit
+from tests.gui.palettes import contrast, light_then_dark  # noqa: F401  (the fixture)
 
 
 def _answer(qtbot: QtBot, window: MainWindow, prompt_id: str, value: str) -> None:
@@ -123,49 +122,10 @@ def test_screening_separates_pertinent_negatives_from_questions_not_asked(
     assert all(stored[p] == "no" for p in flag.screen)
 
 
-def _contrast(a: QColor, b: QColor) -> float:
-    """WCAG contrast ratio of two colours."""
-
-    def luminance(c: QColor) -> float:
-        def channel(v: float) -> float:
-            return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
-
-        return (
-            0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF())
-        )
-
-    high, low = sorted((luminance(a), luminance(b)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
-
-
-@pytest.fixture
-def light_then_dark(qapp: QApplication) -> Iterator[Callable[[bool], None]]:
-    """Switch the system palette as a light/dark change does (apply_style restyles on it)."""
-    before = qapp.palette()
-
-    def switch(dark: bool) -> None:
-        palette = QPalette(before)
-        if dark:
-            for role, value in (
-                (QPalette.ColorRole.Window, "#202124"),
-                (QPalette.ColorRole.WindowText, "#e8eaed"),
-                (QPalette.ColorRole.Base, "#2a2b2e"),
-                (QPalette.ColorRole.Text, "#e8eaed"),
-                (QPalette.ColorRole.Button, "#303134"),
-                (QPalette.ColorRole.ButtonText, "#e8eaed"),
-            ):
-                palette.setColor(role, QColor(value))
-        qapp.setPalette(palette)
-        apply_style(qapp)
-        assert is_dark(qapp.palette()) == dark
-
-    yield switch
-    qapp.setPalette(before)
-    apply_style(qapp)
-
-
 def test_the_safety_check_colours_follow_a_light_dark_switch(
-    qtbot: QtBot, open_app: Callable[[], MainWindow], light_then_dark: Callable[[bool], None]
+    qtbot: QtBot,
+    open_app: Callable[[], MainWindow],
+    light_then_dark: Callable[[bool], None],  # noqa: F811
 ) -> None:
     window = open_app()
     _open_visit(window)
@@ -180,10 +140,10 @@ def test_the_safety_check_colours_follow_a_light_dark_switch(
         text = button.palette().color(QPalette.ColorRole.ButtonText)
         assert text == QColor(theme["safety"])
         assert button.font().weight() == QFont.Weight.Bold  # 700, above the 600 of the others
-        assert _contrast(text, button.palette().color(QPalette.ColorRole.Button)) >= 4.5
+        assert contrast(text, button.palette().color(QPalette.ColorRole.Button)) >= 4.5
         warning = panel.unscreened.palette().color(panel.unscreened.foregroundRole())
         assert warning == QColor(theme["warning"])
-        assert _contrast(warning, QColor(theme["panel"])) >= 4.5
+        assert contrast(warning, QColor(theme["panel"])) >= 4.5
     # The same button showing an ordinary next test loses the safety colour and weight.
     differential = window.editor.differential
     assert differential is not None

@@ -61,39 +61,17 @@ def test_a_command_that_checks_the_file_writes_it_down_so_the_next_does_not_read
     checks: list[str] = []
     real = database.damage
     monkeypatch.setattr(database, "damage", lambda conn: checks.append("quick") or real(conn))
-    for n in (1, 2, 3):
-        out = tmp_path / f"visits-{n}.csv"
-        assert (
-            run(
-                "--db",
-                str(closed_db),
-                "export-csv",
-                "--from",
-                "2000-01-01",
-                "--to",
-                "2100-01-01",
-                "--out",
-                str(out),
-            )
-            == 0
-        )
+
+    def export_csv(out: Path) -> None:
+        command = ("export-csv", "--from", "2000-01-01", "--to", "2100-01-01", "--out", str(out))
+        assert run("--db", str(closed_db), *command) == 0
         assert out.exists()
+
+    for n in (1, 2, 3):
+        export_csv(tmp_path / f"visits-{n}.csv")
     assert checks == ["quick"]
     closed_db.write_bytes(closed_db.read_bytes())  # written by another program: checked again
-    assert (
-        run(
-            "--db",
-            str(closed_db),
-            "export-csv",
-            "--from",
-            "2000-01-01",
-            "--to",
-            "2100-01-01",
-            "--out",
-            str(tmp_path / "again.csv"),
-        )
-        == 0
-    )
+    export_csv(tmp_path / "again.csv")
     assert checks == ["quick", "quick"]
 
 
